@@ -1,0 +1,262 @@
+"""Clustering a latent space: data-driven parameters and a thin runner.
+
+DBSCAN needs a radius ``eps``. The classic way to read it off the data is
+the sorted *k-distance* curve (Ester et al., 1996): for every point, the
+distance to its ``min_samples``-th nearest neighbour (itself included,
+exactly as DBSCAN counts), sorted. Dense points sit on the flat part; the
+curve turns upwards at the *knee*, where sparse outskirts begin.
+
+The knee is the smallest radius at which the dense cores hold together,
+so every point beyond it risks being called noise. :func:`choose_eps` starts
+at the knee and then moves up to the middle of the widest range of radii
+over which DBSCAN finds the same number of clusters: a choice that does
+not hinge on one exact value.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.cluster import DBSCAN, OPTICS, KMeans
+from sklearn.mixture import GaussianMixture
+from sklearn.neighbors import NearestNeighbors
+
+from helpers import DEFAULT_SEED
+from helpers._validation import check_features, check_float, check_int, check_seed
+
+
+def default_min_samples(n_features):
+    """Rule of thumb for DBSCAN/OPTICS: ``min_samples = 2 * n_features``.
+
+    Parameters
+    ----------
+    n_features : int
+        Dimensionality of the space being clustered.
+
+    Returns
+    -------
+    int
+        At least 3.
+    """
+    n_features = check_int(n_features, name="n_features", minimum=1)
+    return max(3, 2 * n_features)
+
+
+def k_distances(X, min_samples):
+    """Sorted distance from each point to its ``min_samples``-th neighbour.
+
+    The point itself counts as its first neighbour, as in DBSCAN, so a point
+    whose value is at most ``eps`` is a DBSCAN core point at that ``eps``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    min_samples : int
+        DBSCAN's ``min_samples`` (at least 2, at most ``n_samples``).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples,)
+        Ascending k-distances.
+    """
+    X = check_features(X, min_samples=3)
+    min_samples = check_int(min_samples, name="min_samples", minimum=2, maximum=len(X))
+    distances, _ = NearestNeighbors(n_neighbors=min_samples).fit(X).kneighbors(X)
+    return np.sort(distances[:, -1])
+
+
+def find_knee(values):
+    """Index of the knee of an increasing, convex curve.
+
+    The knee is the point farthest below the straight line from the first
+    to the last value, after scaling both axes to [0, 1] (the "Kneedle"
+    idea of Satopaa et al., 2011).
+
+    Parameters
+    ----------
+    values : array-like of shape (n,)
+        Sorted ascending, at least 3 values.
+
+    Returns
+    -------
+    int
+        Position of the knee in ``values``.
+    """
+    values = check_features(values, name="values", min_samples=3, ndim=1)
+    if np.any(np.diff(values) < 0):
+        raise ValueError("values must be sorted in ascending order")
+    span = values[-1] - values[0]
+    if span == 0:
+        raise ValueError("values are all equal: the curve has no knee")
+    x = np.linspace(0.0, 1.0, len(values))
+    y = (values - values[0]) / span
+    return int(np.argmax(x - y))
+
+
+class EpsChoice(NamedTuple):
+    """How :func:`choose_eps` picked DBSCAN's radius, for plotting and reporting.
+
+    Attributes
+    ----------
+    eps : float
+        The chosen radius.
+    min_samples : int
+        DBSCAN's ``min_samples`` the choice was made for.
+    knee_eps : float
+        The k-distance at the knee (the lower end of sensible radii).
+    k_distances : numpy.ndarray
+        The sorted k-distance curve.
+    knee_index : int
+        Position of the knee on that curve.
+    candidates : numpy.ndarray
+        Radii tried, from the knee upwards (log-spaced).
+    n_clusters : numpy.ndarray of int
+        Clusters DBSCAN finds at each candidate (noise excluded).
+    noise_fraction : numpy.ndarray of float
+        Share of points DBSCAN calls noise at each candidate.
+    stable_range : tuple of float or None
+        First and last candidate of the widest run with the same number of
+        clusters (at least two); ``None`` if there was none.
+    """
+
+    eps: float
+    min_samples: int
+    knee_eps: float
+    k_distances: np.ndarray
+    knee_index: int
+    candidates: np.ndarray
+    n_clusters: np.ndarray
+    noise_fraction: np.ndarray
+    stable_range: tuple | None
+
+
+def _widest_run(counts):
+    """(start, stop) of the longest run of equal counts >= 2, or None."""
+    best, start = None, 0
+    for i in range(1, len(counts) + 1):
+        if i == len(counts) or counts[i] != counts[start]:
+            if counts[start] >= 2 and (best is None or i - start > best[1] - best[0] + 1):
+                best = (start, i - 1)
+            start = i
+    return best
+
+
+def choose_eps(X, min_samples=None, n_candidates=40):
+    """Choose DBSCAN's ``eps`` from the data.
+
+    1. Compute the sorted k-distance curve and find its knee.
+    2. Run DBSCAN at ``n_candidates`` radii spaced evenly on a log scale from
+       the knee up to the diagonal of the data's bounding box (where
+       everything merges into one cluster).
+    3. Take the widest run of consecutive radii that give the same number
+       of clusters (two or more), and return its middle.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The (scaled or latent) data to cluster.
+    min_samples : int, optional
+        DBSCAN's ``min_samples``; defaults to :func:`default_min_samples`.
+    n_candidates : int, default=40
+        Radii to try (at least 5).
+
+    Returns
+    -------
+    EpsChoice
+        ``choice.eps`` is the radius; the other fields explain it.
+
+    Warns
+    -----
+    UserWarning
+        If no radius from the knee upwards splits the data into two or more
+        clusters; ``eps`` is then the knee itself.
+    """
+    X = check_features(X, min_samples=3)
+    if min_samples is None:
+        min_samples = min(default_min_samples(X.shape[1]), len(X))
+    min_samples = check_int(min_samples, name="min_samples", minimum=2, maximum=len(X))
+    n_candidates = check_int(n_candidates, name="n_candidates", minimum=5)
+
+    distances = k_distances(X, min_samples)
+    knee_index = find_knee(distances)
+    knee_eps = float(distances[knee_index])
+    if knee_eps <= 0:
+        raise ValueError(
+            f"the knee of the k-distance curve is at 0: at least {min_samples} points coincide; "
+            "remove duplicates or raise min_samples"
+        )
+    diagonal = float(np.linalg.norm(np.ptp(X, axis=0)))
+    candidates = np.geomspace(knee_eps, max(diagonal, knee_eps * 1.01), n_candidates)
+    labelings = [DBSCAN(eps=eps, min_samples=min_samples).fit_predict(X) for eps in candidates]
+    n_clusters = np.array([len(set(labels) - {-1}) for labels in labelings])
+    noise = np.array([np.mean(labels == -1) for labels in labelings])
+
+    run = _widest_run(n_clusters)
+    if run is None:
+        warnings.warn(
+            "no radius from the knee upwards splits the data into two or more clusters; "
+            "using the knee itself",
+            UserWarning,
+            stacklevel=2,
+        )
+        eps, stable_range = knee_eps, None
+    else:
+        start, stop = run
+        eps = float(np.sqrt(candidates[start] * candidates[stop]))
+        stable_range = (float(candidates[start]), float(candidates[stop]))
+    return EpsChoice(
+        eps, min_samples, knee_eps, distances, knee_index, candidates, n_clusters, noise, stable_range
+    )
+
+
+_METHODS = ("dbscan", "optics", "kmeans", "gmm")
+
+
+def cluster(X, method, *, random_state=DEFAULT_SEED, **params):
+    """Cluster ``X`` with one of scikit-learn's estimators and return labels.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Usually the encoder's output.
+    method : {"dbscan", "optics", "kmeans", "gmm"}
+        The algorithm.
+    random_state : int, default=42
+        Seed for the methods that are random (KMeans, GMM).
+    **params
+        Passed to the estimator. Required: ``eps`` for DBSCAN,
+        ``n_clusters`` for KMeans and GMM (GMM's ``n_components``).
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples,)
+        Cluster labels; ``-1`` marks noise (DBSCAN and OPTICS only).
+    """
+    X = check_features(X, min_samples=2)
+    if method not in _METHODS:
+        raise ValueError(f"method must be one of {_METHODS}; got {method!r}")
+    random_state = check_seed(random_state)
+    params = dict(params)
+    if "min_samples" in params:
+        params["min_samples"] = check_int(params["min_samples"], name="min_samples", minimum=2, maximum=len(X))
+
+    if method == "dbscan":
+        if "eps" not in params:
+            raise ValueError("DBSCAN needs eps: choose it with helpers.clustering.choose_eps")
+        params["eps"] = check_float(params["eps"], name="eps", low=0.0, low_inclusive=False)
+        estimator = DBSCAN(**params)
+    elif method == "optics":
+        params.setdefault("min_samples", min(default_min_samples(X.shape[1]), len(X)))
+        estimator = OPTICS(**params)
+    else:
+        if "n_clusters" not in params:
+            raise ValueError(f"{method} needs n_clusters")
+        n_clusters = check_int(params.pop("n_clusters"), name="n_clusters", minimum=1, maximum=len(X))
+        if method == "kmeans":
+            params.setdefault("n_init", 10)
+            estimator = KMeans(n_clusters=n_clusters, random_state=random_state, **params)
+        else:
+            estimator = GaussianMixture(n_components=n_clusters, random_state=random_state, **params)
+    return np.asarray(estimator.fit_predict(X), dtype=np.int64)

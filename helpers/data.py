@@ -1,0 +1,113 @@
+"""Datasets used by the notebooks, generated or loaded locally and scaled.
+
+Nothing here downloads anything: every dataset comes from scikit-learn's
+generators or from data that ships with scikit-learn.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+from sklearn.datasets import make_blobs, make_moons
+from sklearn.preprocessing import StandardScaler
+
+from helpers._validation import check_features, check_float, check_int, check_seed
+
+
+class Dataset(NamedTuple):
+    """Features ready for a network, and the ground truth kept for evaluation.
+
+    Attributes
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features), float32
+        Scaled features (what the models and clustering see).
+    y : numpy.ndarray of shape (n_samples,), int
+        True labels, used only to *evaluate* clusterings.
+    X_raw : numpy.ndarray of shape (n_samples, n_features)
+        The same samples before scaling.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    X_raw: np.ndarray
+
+
+def standardize(X):
+    """Scale every feature to zero mean and unit variance.
+
+    Distance-based clustering (DBSCAN, OPTICS, KMeans) treats every feature
+    alike, so a feature with a large range would otherwise dominate.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples, n_features), float32
+    """
+    X = check_features(X, min_samples=2)
+    return StandardScaler().fit_transform(X).astype(np.float32)
+
+
+def blobs(n_samples=500, centers=3, n_features=10, cluster_std=1.0, random_state=42):
+    """Isotropic Gaussian blobs, the article's first example, standardised.
+
+    Parameters
+    ----------
+    n_samples : int, default=500
+        Number of points (at least ``2 * centers``).
+    centers : int, default=3
+        Number of blobs.
+    n_features : int, default=10
+        Dimensionality.
+    cluster_std : float, default=1.0
+        Spread of each blob (the centres lie in a box from -10 to 10); raise
+        it to make the blobs overlap.
+    random_state : int, default=42
+        Seed; the same seed gives the same data.
+
+    Returns
+    -------
+    Dataset
+        ``X`` standardised float32, ``y`` the blob of each point, ``X_raw``.
+    """
+    centers = check_int(centers, name="centers", minimum=1)
+    n_samples = check_int(n_samples, name="n_samples", minimum=2 * centers)
+    n_features = check_int(n_features, name="n_features", minimum=1)
+    cluster_std = check_float(cluster_std, name="cluster_std", low=0.0, low_inclusive=False)
+    random_state = check_seed(random_state)
+    X_raw, y = make_blobs(
+        n_samples=n_samples,
+        centers=centers,
+        n_features=n_features,
+        cluster_std=cluster_std,
+        random_state=random_state,
+    )
+    return Dataset(standardize(X_raw), y.astype(np.int64), X_raw)
+
+
+def moons(n_samples=500, noise=0.1, random_state=42):
+    """Two interleaving half circles, the article's third example, standardised.
+
+    Parameters
+    ----------
+    n_samples : int, default=500
+        Number of points (at least 4).
+    noise : float, default=0.1
+        Standard deviation of the Gaussian noise added to the points.
+    random_state : int, default=42
+        Seed; the same seed gives the same data.
+
+    Returns
+    -------
+    Dataset
+        ``X`` standardised float32 of shape (n_samples, 2), ``y`` the moon
+        of each point, ``X_raw``.
+    """
+    n_samples = check_int(n_samples, name="n_samples", minimum=4)
+    noise = check_float(noise, name="noise", low=0.0)
+    random_state = check_seed(random_state)
+    X_raw, y = make_moons(n_samples=n_samples, noise=noise, random_state=random_state)
+    return Dataset(standardize(X_raw), y.astype(np.int64), X_raw)

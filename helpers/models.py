@@ -1,0 +1,93 @@
+"""Keras model builders for the series.
+
+Every builder returns the full model *and* the encoder sub-model that shares
+its layers. The encoder's output is the latent space we cluster;
+``autoencoder.predict`` would return reconstructions instead.
+"""
+
+from __future__ import annotations
+
+
+from helpers._tensorflow import load_keras
+from helpers._validation import check_int
+
+keras = load_keras()
+
+_ACTIVATIONS = {None, "linear", "relu", "tanh", "elu", "selu", "gelu", "sigmoid", "softplus"}
+
+
+def _check_units(units, name):
+    try:
+        units = tuple(units)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of layer sizes, e.g. (64, 32); got {units!r}") from None
+    return tuple(check_int(u, name=f"{name}[{i}]", minimum=1) for i, u in enumerate(units))
+
+
+def _check_activation(activation, name):
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"{name} must be one of {sorted(a for a in _ACTIVATIONS if a)} or None; got {activation!r}")
+    return activation
+
+
+def build_autoencoder(
+    input_dim,
+    hidden_units=(5,),
+    latent_dim=2,
+    *,
+    activation="relu",
+    latent_activation=None,
+    name="autoencoder",
+):
+    """Build a fully connected autoencoder and its encoder.
+
+    The decoder mirrors the encoder: ``input_dim -> hidden_units -> latent_dim
+    -> reversed(hidden_units) -> input_dim``.
+
+    Parameters
+    ----------
+    input_dim : int
+        Number of input features.
+    hidden_units : sequence of int, default=(5,)
+        Sizes of the encoder's hidden layers, outermost first. May be empty.
+    latent_dim : int, default=2
+        Size of the bottleneck (the latent space).
+    activation : str, default="relu"
+        Activation of the hidden layers.
+    latent_activation : str or None, default=None
+        Activation of the bottleneck. ``None`` (linear) is the norm: a
+        ``relu`` bottleneck can switch latent units off for good.
+    name : str, default="autoencoder"
+        Name of the model; the encoder is called ``"<name>_encoder"``.
+
+    Returns
+    -------
+    autoencoder : keras.Model
+        Maps inputs to reconstructions; train it on ``(X, X)``.
+    encoder : keras.Model
+        Maps inputs to the latent code; shares its weights with ``autoencoder``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not a positive integer or an activation is unknown.
+    """
+    input_dim = check_int(input_dim, name="input_dim", minimum=1)
+    latent_dim = check_int(latent_dim, name="latent_dim", minimum=1)
+    hidden_units = _check_units(hidden_units, "hidden_units")
+    activation = _check_activation(activation, "activation")
+    latent_activation = _check_activation(latent_activation, "latent_activation")
+
+    inputs = keras.Input(shape=(input_dim,), name="features")
+    x = inputs
+    for i, units in enumerate(hidden_units):
+        x = keras.layers.Dense(units, activation=activation, name=f"encoder_{i}")(x)
+    latent = keras.layers.Dense(latent_dim, activation=latent_activation, name="latent")(x)
+    x = latent
+    for i, units in enumerate(reversed(hidden_units)):
+        x = keras.layers.Dense(units, activation=activation, name=f"decoder_{i}")(x)
+    reconstruction = keras.layers.Dense(input_dim, name="reconstruction")(x)
+
+    autoencoder = keras.Model(inputs, reconstruction, name=name)
+    encoder = keras.Model(inputs, latent, name=f"{name}_encoder")
+    return autoencoder, encoder

@@ -1,0 +1,188 @@
+"""Figures for the series, in one consistent, colour-blind-safe style.
+
+Every function draws on a Matplotlib ``Axes`` (a new one if none is given)
+and returns it, so figures can be combined with ``plt.subplots``. Noise
+points (label ``-1``) are always small grey crosses.
+"""
+
+from __future__ import annotations
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers._validation import check_features, check_labels
+
+#: Okabe & Ito's colour-blind-safe palette (black left out: it is for text).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+#: Extra colours for more than seven clusters (the digits have ten).
+EXTRA_COLOURS = ("#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#117733", "#88CCEE", "#DDCC77")
+NOISE_COLOUR = "#9E9E9E"
+
+
+def use_style(dpi=80):
+    """Apply the series' figure style (small PNGs, light grid, palette).
+
+    Parameters
+    ----------
+    dpi : int, default=80
+        Resolution of inline figures; 80 keeps notebooks small.
+    """
+    mpl.rcParams.update(
+        {
+            "figure.dpi": dpi,
+            "savefig.dpi": dpi,
+            "figure.figsize": (5.0, 3.6),
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.titlesize": 11,
+            "axes.prop_cycle": mpl.cycler(color=PALETTE),
+            "legend.frameon": False,
+        }
+    )
+
+
+def cluster_colours(n):
+    """``n`` distinct colours: the palette first, then extras, then tab20."""
+    colours = list(PALETTE + EXTRA_COLOURS)
+    if n > len(colours):
+        colours += [mpl.colors.to_hex(c) for c in plt.get_cmap("tab20").colors]
+    return [colours[i % len(colours)] for i in range(n)]
+
+
+def _axes(ax):
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def plot_history(history, ax=None, title="Training loss", log_scale=False):
+    """Plot every loss recorded during training against the epoch.
+
+    Parameters
+    ----------
+    history : keras.callbacks.History or dict of lists
+        What :func:`helpers.training.train` returns, or its ``.history``.
+    ax : matplotlib.axes.Axes, optional
+    title : str, default="Training loss"
+    log_scale : bool, default=False
+        Use a logarithmic y-axis.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, dict) or not logs:
+        raise ValueError("history must be a Keras History or a non-empty dict of lists")
+    ax = _axes(ax)
+    for key, values in logs.items():
+        values = check_features(values, name=f"history[{key!r}]", min_samples=1, ndim=1)
+        ax.plot(np.arange(1, len(values) + 1), values, label=key)
+    ax.set(xlabel="epoch", ylabel="loss", title=title)
+    if log_scale:
+        ax.set_yscale("log")
+    if len(logs) > 1:
+        ax.legend()
+    return ax
+
+
+def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="latent 2", legend=True):
+    """Scatter 2-D points coloured by cluster; noise as grey crosses.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, 2)
+    labels : array-like of int, shape (n_samples,)
+        Cluster labels or true classes; ``-1`` is drawn as noise.
+    ax : matplotlib.axes.Axes, optional
+    title, xlabel, ylabel : str
+    legend : bool, default=True
+        Show a legend (only when there are at most 12 groups).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    X = check_features(X, min_samples=1)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have exactly 2 columns to plot; got {X.shape[1]}")
+    labels = check_labels(labels, n_samples=len(X))
+    ax = _axes(ax)
+    groups = [g for g in np.unique(labels) if g != -1]
+    for colour, group in zip(cluster_colours(len(groups)), groups):
+        members = labels == group
+        ax.scatter(*X[members].T, s=10, color=colour, label=str(group), alpha=0.8)
+    if np.any(labels == -1):
+        noise = labels == -1
+        ax.scatter(*X[noise].T, s=14, color=NOISE_COLOUR, marker="x", linewidths=0.8, label="noise")
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if legend and len(groups) <= 12:
+        ax.legend(markerscale=1.5, fontsize=8, loc="best")
+    return ax
+
+
+def plot_k_distance(choice, ax=None, title=None):
+    """The sorted k-distance curve with its knee and the chosen ``eps``.
+
+    Parameters
+    ----------
+    choice : helpers.clustering.EpsChoice
+        What :func:`helpers.clustering.choose_eps` returns.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    ax = _axes(ax)
+    distances = choice.k_distances
+    ax.plot(np.arange(len(distances)), distances, color=PALETTE[0], label="k-distance")
+    ax.plot(choice.knee_index, choice.knee_eps, "o", color=PALETTE[1], label=f"knee ({choice.knee_eps:.2f})")
+    ax.axhline(choice.eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({choice.eps:.2f})")
+    if choice.stable_range is not None:
+        ax.axhspan(*choice.stable_range, color=PALETTE[2], alpha=0.12, label="stable range")
+    ax.set_yscale("log")
+    ax.set(
+        xlabel="points, sorted by k-distance",
+        ylabel=f"distance to neighbour {choice.min_samples}",
+        title=title or f"k-distance curve (min_samples={choice.min_samples})",
+    )
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
+    """Number of clusters and noise share at each candidate ``eps``.
+
+    Parameters
+    ----------
+    choice : helpers.clustering.EpsChoice
+    ax : matplotlib.axes.Axes, optional
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The left axis (clusters); the noise share uses a twin right axis.
+    """
+    ax = _axes(ax)
+    ax.step(choice.candidates, choice.n_clusters, where="mid", color=PALETTE[0], label="clusters")
+    ax.set_xscale("log")
+    ax.set(xlabel="eps (log scale)", ylabel="clusters found", title=title)
+    ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    ax.axvline(choice.eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({choice.eps:.2f})")
+    if choice.stable_range is not None:
+        ax.axvspan(*choice.stable_range, color=PALETTE[2], alpha=0.12, label="stable range")
+    noise_ax = ax.twinx()
+    noise_ax.plot(choice.candidates, choice.noise_fraction, color=NOISE_COLOUR, linestyle=":", label="noise share")
+    noise_ax.set_ylabel("noise share", color=NOISE_COLOUR)
+    noise_ax.set_ylim(0, max(0.05, float(choice.noise_fraction.max()) * 1.1))
+    noise_ax.grid(False)
+    handles = ax.get_legend_handles_labels()
+    extra = noise_ax.get_legend_handles_labels()
+    ax.legend(handles[0] + extra[0], handles[1] + extra[1], fontsize=8)
+    return ax

@@ -1,0 +1,158 @@
+"""Stamp the series' shared cells into every notebook, or check they are current.
+
+Each notebook in ``notebooks/`` gets, from one definition here and the
+repository URL and ref in ``pyproject.toml`` (``[tool.series]``):
+
+- a first cell with the "Open in Colab" badge (tag ``series-badge``);
+- a setup cell that installs the helpers only on Google Colab
+  (tag ``colab-setup``), placed right after the title cell;
+- a last cell with links to the previous and next notebook
+  (tag ``series-navigation``).
+
+Usage::
+
+    python tools/stamp_notebooks.py          # rewrite the stamped cells
+    python tools/stamp_notebooks.py --check  # exit 1 if any notebook drifted
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+BADGE, SETUP, NAVIGATION = "series-badge", "colab-setup", "series-navigation"
+
+
+def series_config(root=ROOT):
+    """Repository URL and ref from ``pyproject.toml``'s ``[tool.series]``."""
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["series"]
+    return config["repository"].rstrip("/"), config["ref"]
+
+
+def notebook_paths(folder=NOTEBOOKS):
+    """The lessons, in order: ``NN_name.ipynb``."""
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def title_of(notebook):
+    """The text of the first level-1 heading, e.g. ``01 · Autoencoder + DBSCAN``."""
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            match = re.search(r"^# (.+)$", "".join(cell["source"]), flags=re.MULTILINE)
+            if match:
+                return match.group(1).strip()
+    raise ValueError("notebook has no '# Title' heading")
+
+
+def _markdown(text, tag):
+    return {"cell_type": "markdown", "id": tag, "metadata": {"tags": [tag]}, "source": text}
+
+
+def badge_cell(name, repository, ref):
+    path = repository.removeprefix("https://github.com/")
+    url = f"https://colab.research.google.com/github/{path}/blob/{ref}/notebooks/{name}"
+    return _markdown(
+        f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({url})", BADGE
+    )
+
+
+def setup_cell(repository, ref):
+    source = (
+        "# On Google Colab only: install this series' helpers, pinned to one release.\n"
+        "# --no-deps keeps Colab's own TensorFlow, Keras and scikit-learn as they are.\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules:\n'
+        f'    %pip install -q --no-deps "git+{repository}@{ref}"'
+    )
+    return {
+        "cell_type": "code",
+        "id": SETUP,
+        "execution_count": None,
+        "metadata": {"tags": [SETUP]},
+        "outputs": [],
+        "source": source,
+    }
+
+
+def navigation_cell(previous, following):
+    parts = []
+    if previous:
+        parts.append(f"← Previous: [{previous[1]}]({previous[0]})")
+    parts.append("[Series overview](../README.md)")
+    if following:
+        parts.append(f"Next: [{following[1]}]({following[0]}) →")
+    return _markdown("---\n" + " · ".join(parts), NAVIGATION)
+
+
+def _tagged(cell, tag):
+    return tag in cell.get("metadata", {}).get("tags", [])
+
+
+def _text(cell):
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def _same(cell, expected):
+    return cell["cell_type"] == expected["cell_type"] and _text(cell) == _text(expected)
+
+
+def stamp(notebook, name, previous, following, repository, ref):
+    """Return the notebook's cells with the stamped cells in place (a new list)."""
+    cells = [c for c in notebook["cells"] if not any(_tagged(c, t) for t in (BADGE, NAVIGATION))]
+    setup = next((c for c in cells if _tagged(c, SETUP)), None)
+    expected_setup = setup_cell(repository, ref)
+    if setup is None:
+        title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown")
+        cells.insert(title + 1, expected_setup)
+    elif not _same(setup, expected_setup):
+        setup["source"] = expected_setup["source"]
+    return [badge_cell(name, repository, ref), *cells, navigation_cell(previous, following)]
+
+
+def _plan(folder=NOTEBOOKS, root=ROOT):
+    repository, ref = series_config(root)
+    paths = notebook_paths(folder)
+    notebooks = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
+    titles = [title_of(nb) for nb in notebooks]
+    for i, (path, notebook) in enumerate(zip(paths, notebooks)):
+        previous = (paths[i - 1].name, titles[i - 1]) if i > 0 else None
+        following = (paths[i + 1].name, titles[i + 1]) if i + 1 < len(paths) else None
+        yield path, notebook, stamp(notebook, path.name, previous, following, repository, ref)
+
+
+def drifted(folder=NOTEBOOKS, root=ROOT):
+    """Names of notebooks whose stamped cells differ from what they should be."""
+    names = []
+    for path, notebook, cells in _plan(folder, root):
+        current = notebook["cells"]
+        if len(current) != len(cells) or not all(_same(a, b) for a, b in zip(current, cells)):
+            names.append(path.name)
+    return names
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only report drift; exit 1 if any")
+    args = parser.parse_args(argv)
+    if args.check:
+        names = drifted()
+        for name in names:
+            print(f"{name}: stamped cells are out of date; run python tools/stamp_notebooks.py")
+        return 1 if names else 0
+    for path, notebook, cells in _plan():
+        if len(cells) != len(notebook["cells"]) or not all(_same(a, b) for a, b in zip(notebook["cells"], cells)):
+            notebook["cells"] = cells
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+            print(f"stamped {path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
