@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import inspect
 import sys
-import textwrap
 from importlib import metadata
 
 DISTRIBUTION = "clustering-with-neural-networks"
@@ -50,7 +49,13 @@ def check_environment(packages=("tensorflow", "keras", "scikit-learn", "numpy", 
     """
     from packaging.version import Version
 
-    minimums = dict(_requirements())
+    try:
+        minimums = dict(_requirements())
+    except metadata.PackageNotFoundError:
+        raise RuntimeError(
+            f"the series' package ({DISTRIBUTION}) is not installed, so its minimum versions are "
+            'unknown. Install it from the repository folder with: pip install -e ".[test]"'
+        ) from None
     found = {"python": ".".join(map(str, sys.version_info[:3]))}
     problems = []
     if sys.version_info < (3, 11):
@@ -87,13 +92,16 @@ def show_source(function):
     if not callable(function):
         raise TypeError(f"function must be a function or class; got {type(function).__name__}")
     try:
-        source = textwrap.dedent(inspect.getsource(function))
+        lines = inspect.getsource(function).splitlines()
     except (OSError, TypeError) as exc:
         raise TypeError(f"no Python source is available for {function!r}") from exc
-    definition = ast.parse(source).body[0]
+    # Dedent by the first line's indentation only: a method may hold a
+    # multi-line string whose lines start at column 0.
+    indent = len(lines[0]) - len(lines[0].lstrip())
+    lines = [line[indent:] if not line[:indent].strip() else line for line in lines]
+    definition = ast.parse("\n".join(lines)).body[0]
     if ast.get_docstring(definition) is not None:
         docstring = definition.body[0]
-        lines = source.splitlines()
-        del lines[docstring.lineno - 1 : docstring.end_lineno]
-        source = "\n".join(lines)
-    print(source.rstrip())
+        if docstring.lineno > definition.lineno:  # leave one-line definitions whole
+            del lines[docstring.lineno - 1 : docstring.end_lineno]
+    print("\n".join(lines).rstrip())

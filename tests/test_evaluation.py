@@ -1,0 +1,196 @@
+"""Tests for helpers.evaluation: matched confusion, accuracy, scores and the table."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from helpers import evaluation
+
+# --------------------------------------------------------------------------- matched_confusion
+
+
+def test_matched_confusion_puts_matched_counts_on_the_diagonal():
+    y_true = [0, 0, 0, 1, 1, 2]
+    labels = [5, 5, 7, 7, 7, 9]
+    matrix, classes, clusters = evaluation.matched_confusion(y_true, labels)
+    np.testing.assert_array_equal(matrix, [[2, 1, 0], [0, 2, 0], [0, 0, 1]])
+    np.testing.assert_array_equal(classes, [0, 1, 2])
+    np.testing.assert_array_equal(clusters, [5, 7, 9])
+
+
+def test_matched_confusion_reorders_a_permuted_labelling_to_a_diagonal():
+    y_true = np.repeat([0, 1, 2], 4)
+    labels = np.repeat([2, 0, 1], 4)
+    matrix, _, clusters = evaluation.matched_confusion(y_true, labels)
+    np.testing.assert_array_equal(matrix, 4 * np.eye(3, dtype=int))
+    np.testing.assert_array_equal(clusters, [2, 0, 1])
+
+
+def test_matched_confusion_appends_surplus_clusters_after_the_matched_ones():
+    y_true = [0, 0, 1, 1, 1]
+    labels = [3, 3, 4, 4, 8]
+    matrix, _, clusters = evaluation.matched_confusion(y_true, labels)
+    np.testing.assert_array_equal(matrix, [[2, 0, 0], [0, 2, 1]])
+    np.testing.assert_array_equal(clusters, [3, 4, 8])
+
+
+def test_matched_confusion_marks_a_class_without_a_cluster_with_minus_one():
+    matrix, _, clusters = evaluation.matched_confusion([0, 0, 0, 1], [5, 5, 5, 5])
+    np.testing.assert_array_equal(matrix, [[3, 0], [1, 0]])
+    np.testing.assert_array_equal(clusters, [5, -1])
+
+
+def test_matched_confusion_leaves_noise_out_of_the_matrix():
+    matrix, _, _ = evaluation.matched_confusion([0, 0, 1, 1], [0, -1, 1, -1])
+    np.testing.assert_array_equal(matrix, [[1, 0], [0, 1]])
+    assert matrix.sum() == 2
+
+
+def test_matched_confusion_all_noise_gives_a_zero_matrix():
+    matrix, classes, clusters = evaluation.matched_confusion([0, 1, 2], [-1, -1, -1])
+    np.testing.assert_array_equal(matrix, np.zeros((3, 3)))
+    np.testing.assert_array_equal(clusters, [-1, -1, -1])
+    np.testing.assert_array_equal(classes, [0, 1, 2])
+
+
+# --------------------------------------------------------------------------- cluster_accuracy
+
+
+def test_cluster_accuracy_of_a_relabelled_permutation_is_one():
+    y_true = np.array([0, 0, 1, 1, 2, 2, 2])
+    labels = np.array([2, 2, 0, 0, 1, 1, 1])
+    assert evaluation.cluster_accuracy(y_true, labels) == 1.0
+
+
+def test_cluster_accuracy_counts_noise_as_wrong():
+    assert evaluation.cluster_accuracy([0, 0, 1, 1], [1, 1, 0, -1]) == 0.75
+    assert evaluation.cluster_accuracy([0, 0, 1, 1], [-1, -1, -1, -1]) == 0.0
+
+
+def test_cluster_accuracy_counts_surplus_clusters_as_wrong():
+    assert evaluation.cluster_accuracy([0, 0, 0, 0], [0, 0, 1, 1]) == 0.5
+
+
+def test_cluster_accuracy_matches_one_to_one_not_greedily():
+    # greedy "majority class per cluster" would score 1.0 by sending both clusters to class 0
+    assert evaluation.cluster_accuracy([0, 0, 0, 0, 1, 1], [0, 0, 1, 1, 1, 1]) == pytest.approx(4 / 6)
+
+
+def test_cluster_accuracy_with_a_single_cluster_gets_the_largest_class():
+    assert evaluation.cluster_accuracy([0, 0, 0, 1], [7, 7, 7, 7]) == 0.75
+
+
+@pytest.mark.parametrize(
+    ("y_true", "labels", "error", "match"),
+    [
+        ([0, 1, 1], [0, 1], ValueError, r"labels has 2 entries but there are 3 samples"),
+        ([0, 1], [0, 1, 1], ValueError, r"labels has 3 entries but there are 2 samples"),
+        ([[0, 1]], [0, 1], ValueError, r"y_true must be a 1-D array"),
+        ([], [], ValueError, r"y_true is empty"),
+        ([0, 1], [0.5, 1.0], TypeError, r"labels must be whole numbers"),
+        (["a", "b"], [0, 1], TypeError, r"y_true must be integers"),
+    ],
+)
+def test_cluster_accuracy_rejects_mismatched_or_bad_labels(y_true, labels, error, match):
+    with pytest.raises(error, match=match):
+        evaluation.cluster_accuracy(y_true, labels)
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def test_evaluate_perfect_permutation_scores_one_everywhere():
+    result = evaluation.evaluate([0, 0, 1, 1, 2, 2], [1, 1, 2, 2, 0, 0], name="perfect")
+    assert result == {
+        "name": "perfect",
+        "ari": pytest.approx(1.0),
+        "nmi": pytest.approx(1.0),
+        "accuracy": 1.0,
+        "noise_fraction": 0.0,
+        "n_clusters": 3,
+    }
+    assert set(evaluation.METRICS) | {"name"} == set(result)
+
+
+def test_evaluate_reports_noise_fraction_and_excludes_noise_from_cluster_count():
+    y_true = [0, 0, 0, 1, 1, 1, 1, 1]
+    labels = [0, 0, -1, 1, 1, 1, -1, -1]
+    result = evaluation.evaluate(y_true, labels)
+    assert result["noise_fraction"] == 3 / 8
+    assert result["n_clusters"] == 2
+    assert result["accuracy"] == 5 / 8
+    assert result["name"] is None
+    assert result["ari"] < 1.0 and result["nmi"] < 1.0  # noise is a group of its own, not ignored
+
+
+def test_evaluate_returns_plain_python_types():
+    result = evaluation.evaluate(np.array([0, 1, 1]), np.array([1, 0, 0]))
+    assert all(type(result[key]) is float for key in ("ari", "nmi", "accuracy", "noise_fraction"))
+    assert type(result["n_clusters"]) is int
+
+
+def test_evaluate_rejects_mismatched_label_lengths():
+    with pytest.raises(ValueError, match=r"labels has 4 entries but there are 3 samples"):
+        evaluation.evaluate([0, 1, 1], [0, 1, 1, 0])
+
+
+# --------------------------------------------------------------------------- results_table
+
+
+def _row(name, ari=0.123456, nmi=0.5, accuracy=0.987, noise=0.0, n_clusters=3):
+    return {"name": name, "ari": ari, "nmi": nmi, "accuracy": accuracy, "noise_fraction": noise, "n_clusters": n_clusters}
+
+
+def test_results_table_rounds_scores_to_the_given_digits():
+    table = evaluation.results_table([_row("a")])
+    cells = table.splitlines()[1].split()
+    assert cells == ["a", "0.12", "0.50", "0.99", "0.00", "3"]
+    cells = evaluation.results_table([_row("a")], digits=3).splitlines()[1].split()
+    assert cells[1:4] == ["0.123", "0.500", "0.987"]
+    assert evaluation.results_table([_row("a")], digits=0).splitlines()[1].split()[1:4] == ["0", "0", "1"]
+
+
+def test_results_table_has_a_header_and_one_line_per_row():
+    lines = evaluation.results_table([_row("first"), _row("second")]).splitlines()
+    assert len(lines) == 3
+    assert lines[0].split() == ["pipeline", "ARI", "NMI", "accuracy", "noise", "clusters"]
+    assert lines[1].startswith("first") and lines[2].startswith("second")
+
+
+def test_results_table_aligns_columns():
+    rows = [_row("a_much_longer_pipeline_name", ari=-0.05, n_clusters=12), _row("short", ari=1.0)]
+    lines = evaluation.results_table(rows).splitlines()
+    assert len({len(line) for line in lines}) == 1  # every line equally wide, no trailing blanks
+    spans = [[m.span() for m in re.finditer(r"\S+", line)] for line in lines]
+    assert all(len(cells) == 6 for cells in spans)
+    assert {cells[0][0] for cells in spans} == {0}  # names left-aligned
+    for column in range(1, 6):  # numbers right-aligned under their headers
+        assert len({cells[column][1] for cells in spans}) == 1, f"column {column} is ragged"
+    assert lines[2].startswith("short ")
+
+
+def test_results_table_accepts_evaluate_output_and_any_iterable():
+    rows = (evaluation.evaluate([0, 1, 1, 0], labels, name=name) for name, labels in [("x", [0, 1, 1, 0]), ("y", [0, 0, 0, 0])])
+    lines = evaluation.results_table(rows).splitlines()
+    assert lines[1].split() == ["x", "1.00", "1.00", "1.00", "0.00", "2"]
+    assert lines[2].split()[0] == "y"
+
+
+@pytest.mark.parametrize(
+    ("results", "kwargs", "error", "match"),
+    [
+        ([], {}, ValueError, r"results is empty"),
+        ([{"name": "a", "ari": 1.0}], {}, ValueError, r"results\[0\] lacks \['nmi', 'accuracy', 'noise_fraction', 'n_clusters'\]"),
+        ([_row("a"), {k: v for k, v in _row("b").items() if k != "name"}], {}, ValueError, r"results\[1\] lacks \['name'\]"),
+        ([("a", 1.0)], {}, TypeError, r"results\[0\] must be a dict from evaluate\(\); got tuple"),
+        ([_row("a")], {"digits": -1}, ValueError, r"digits must be >= 0"),
+        ([_row("a")], {"digits": 7}, ValueError, r"digits must be <= 6"),
+        ([_row("a")], {"digits": 2.0}, TypeError, r"digits must be an integer"),
+    ],
+)
+def test_results_table_rejects_bad_rows_and_digits(results, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        evaluation.results_table(results, **kwargs)

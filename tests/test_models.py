@@ -1,0 +1,125 @@
+"""Tests for helpers.models: the autoencoder builder and helpers.set_seed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import helpers
+from helpers import models
+
+keras = models.keras
+
+
+def _dense_units(model):
+    return [layer.units for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+
+
+def test_build_autoencoder_mirrors_the_encoder_in_the_decoder():
+    autoencoder, encoder = models.build_autoencoder(10, hidden_units=(8, 4), latent_dim=3)
+    assert _dense_units(autoencoder) == [8, 4, 3, 4, 8, 10]
+    assert _dense_units(encoder) == [8, 4, 3]
+    assert autoencoder.output_shape == (None, 10)
+    assert encoder.output_shape == (None, 3)
+
+
+def test_build_autoencoder_default_shape_and_names():
+    autoencoder, encoder = models.build_autoencoder(6)
+    assert _dense_units(autoencoder) == [5, 2, 5, 6]
+    assert autoencoder.name == "autoencoder" and encoder.name == "autoencoder_encoder"
+    other, other_encoder = models.build_autoencoder(6, name="ae2")
+    assert other.name == "ae2" and other_encoder.name == "ae2_encoder"
+
+
+def test_build_autoencoder_without_hidden_layers():
+    autoencoder, encoder = models.build_autoencoder(4, hidden_units=(), latent_dim=2)
+    assert _dense_units(autoencoder) == [2, 4]
+    assert _dense_units(encoder) == [2]
+
+
+def test_build_autoencoder_encoder_shares_layer_objects_with_autoencoder():
+    autoencoder, encoder = models.build_autoencoder(5, hidden_units=(4,), latent_dim=2)
+    for name in ("encoder_0", "latent"):
+        assert encoder.get_layer(name) is autoencoder.get_layer(name)
+    assert encoder.inputs[0] is autoencoder.inputs[0]
+
+
+def test_build_autoencoder_weight_change_in_autoencoder_shows_in_encoder():
+    autoencoder, encoder = models.build_autoencoder(5, hidden_units=(4,), latent_dim=2)
+    X = np.random.default_rng(0).normal(size=(3, 5)).astype(np.float32)
+    before = encoder.predict(X, verbose=0)
+    kernel, bias = autoencoder.get_layer("latent").get_weights()
+    autoencoder.get_layer("latent").set_weights([kernel, bias + 1.0])
+    np.testing.assert_allclose(encoder.get_layer("latent").get_weights()[1], bias + 1.0)
+    np.testing.assert_allclose(encoder.predict(X, verbose=0), before + 1.0, rtol=1e-5, atol=1e-5)
+
+
+def test_build_autoencoder_bottleneck_is_linear_by_default_and_hidden_layers_relu():
+    _, encoder = models.build_autoencoder(5, hidden_units=(4,), latent_dim=2)
+    assert encoder.get_layer("latent").activation is keras.activations.linear
+    assert encoder.get_layer("encoder_0").activation is keras.activations.relu
+    # a linear code takes negative values too (a relu bottleneck could not)
+    X = np.random.default_rng(0).normal(size=(64, 5)).astype(np.float32)
+    assert np.any(encoder.predict(X, verbose=0) < 0)
+
+
+def test_build_autoencoder_honours_requested_activations():
+    autoencoder, encoder = models.build_autoencoder(5, (4,), 2, activation="tanh", latent_activation="relu")
+    assert autoencoder.get_layer("encoder_0").activation is keras.activations.tanh
+    assert autoencoder.get_layer("decoder_0").activation is keras.activations.tanh
+    assert encoder.get_layer("latent").activation is keras.activations.relu
+    assert autoencoder.get_layer("reconstruction").activation is keras.activations.linear
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"input_dim": 0}, ValueError, r"input_dim must be >= 1; got 0"),
+        ({"input_dim": -3}, ValueError, r"input_dim must be >= 1"),
+        ({"input_dim": 4.0}, TypeError, r"input_dim must be an integer"),
+        ({"latent_dim": 0}, ValueError, r"latent_dim must be >= 1; got 0"),
+        ({"hidden_units": (8, -1)}, ValueError, r"hidden_units\[1\] must be >= 1; got -1"),
+        ({"hidden_units": (8, 0)}, ValueError, r"hidden_units\[1\] must be >= 1; got 0"),
+        ({"hidden_units": 8}, TypeError, r"hidden_units must be a sequence of layer sizes"),
+        ({"hidden_units": (8.5,)}, TypeError, r"hidden_units\[0\] must be an integer"),
+        ({"activation": "sigmoidal"}, ValueError, r"activation must be one of .*; got 'sigmoidal'"),
+        ({"latent_activation": "softmax"}, ValueError, r"latent_activation must be one of .*; got 'softmax'"),
+    ],
+)
+def test_build_autoencoder_rejects_impossible_sizes_and_unknown_activations(kwargs, error, match):
+    arguments = {"input_dim": 4, **kwargs}
+    with pytest.raises(error, match=match):
+        models.build_autoencoder(**arguments)
+
+
+# --------------------------------------------------------------------------- set_seed
+
+
+def _initial_weights(seed):
+    helpers.set_seed(seed)
+    autoencoder, _ = models.build_autoencoder(4, (3,), 2)
+    return autoencoder.get_weights()
+
+
+def test_set_seed_makes_weight_initialisation_repeatable():
+    first, second, other = _initial_weights(3), _initial_weights(3), _initial_weights(4)
+    for a, b in zip(first, second):
+        np.testing.assert_array_equal(a, b)
+    assert not all(np.array_equal(a, c) for a, c in zip(first, other))
+
+
+def test_set_seed_seeds_numpy_and_returns_the_seed():
+    assert helpers.set_seed(11) == 11
+    first = np.random.rand(3)
+    helpers.set_seed(11)
+    np.testing.assert_array_equal(np.random.rand(3), first)
+    assert helpers.set_seed() == helpers.DEFAULT_SEED == 42
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "match"),
+    [(-1, ValueError, r"seed must be >= 0; got -1"), (None, TypeError, r"seed must be an integer seed"), (1.5, TypeError, r"seed must be an integer")],
+)
+def test_set_seed_rejects_negative_none_and_non_integer(seed, error, match):
+    with pytest.raises(error, match=match):
+        helpers.set_seed(seed)

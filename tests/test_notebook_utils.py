@@ -1,0 +1,179 @@
+"""Tests for helpers.notebook: the environment check and show_source."""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+
+import pytest
+
+from helpers import notebook
+
+# --------------------------------------------------------------------------- check_environment
+
+
+def test_check_environment_returns_python_and_installed_versions():
+    found = notebook.check_environment()
+    assert list(found) == ["python", "tensorflow", "keras", "scikit-learn", "numpy", "matplotlib"]
+    assert found["python"] == ".".join(map(str, sys.version_info[:3]))
+    for name in ("tensorflow", "keras", "scikit-learn", "numpy", "matplotlib"):
+        assert found[name] == metadata.version(name)
+
+
+def test_check_environment_checks_only_the_requested_packages():
+    assert list(notebook.check_environment(packages=("numpy",))) == ["python", "numpy"]
+
+
+def test_requirements_come_from_the_project_metadata_without_extras():
+    minimums = dict(notebook._requirements())
+    assert {"tensorflow", "keras", "scikit-learn", "numpy", "matplotlib"} <= set(minimums)
+    assert "pytest" not in minimums and "nbval" not in minimums  # [test] extra is skipped
+    required = metadata.requires(notebook.DISTRIBUTION)
+    assert any(line.replace(" ", "").startswith(f"numpy>={minimums['numpy']}") for line in required)
+
+
+def test_check_environment_names_a_package_older_than_its_minimum(monkeypatch):
+    real_version = metadata.version
+
+    def fake_version(name):
+        return "1.0.0" if name == "numpy" else real_version(name)
+
+    monkeypatch.setattr(notebook.metadata, "version", fake_version)
+    with pytest.raises(RuntimeError, match=r"too old for the series: numpy 1\.0\.0 \(need >= 2\.0\)") as info:
+        notebook.check_environment()
+    assert "pip install -U" in str(info.value)
+    assert "tensorflow" not in str(info.value)  # only the offending package is named
+
+
+def test_check_environment_names_every_package_below_monkeypatched_minimums(monkeypatch):
+    monkeypatch.setattr(notebook, "_requirements", lambda: [("keras", "999.0"), ("numpy", "999.1"), ("scipy", "999")])
+    with pytest.raises(RuntimeError, match=r"keras \S+ \(need >= 999\.0\); numpy \S+ \(need >= 999\.1\)\."):
+        notebook.check_environment()
+
+
+def test_check_environment_passes_when_the_minimum_is_exactly_met(monkeypatch):
+    installed = metadata.version("numpy")
+    monkeypatch.setattr(notebook, "_requirements", lambda: [("numpy", installed)])
+    assert notebook.check_environment(packages=("numpy",))["numpy"] == installed
+
+
+def test_check_environment_names_a_missing_package():
+    with pytest.raises(RuntimeError, match=r"no-such-package-xyz is not installed"):
+        notebook.check_environment(packages=("numpy", "no-such-package-xyz"))
+
+
+def test_check_environment_rejects_an_old_python(monkeypatch):
+    monkeypatch.setattr(notebook.sys, "version_info", (3, 10, 12, "final", 0))
+    with pytest.raises(RuntimeError, match=r"Python 3\.10\.12 \(need >= 3\.11\)"):
+        notebook.check_environment(packages=())
+
+
+# --------------------------------------------------------------------------- show_source
+
+
+def documented(x, y=2):
+    """Add two numbers.
+
+    A long docstring that must not be shown.
+    """
+    total = x + y  # a comment stays
+    return total
+
+
+def undocumented(x):
+    return x * 3
+
+
+class Documented:
+    """Class docstring that must not be shown."""
+
+    def method(self):
+        """Method docstring stays: only the top-level one is removed."""
+        return 1
+
+
+def test_show_source_prints_code_without_the_docstring(capsys):
+    notebook.show_source(documented)
+    out = capsys.readouterr().out
+    assert out == "def documented(x, y=2):\n    total = x + y  # a comment stays\n    return total\n"
+
+
+def test_show_source_prints_a_function_without_docstring_unchanged(capsys):
+    notebook.show_source(undocumented)
+    assert capsys.readouterr().out == "def undocumented(x):\n    return x * 3\n"
+
+
+def test_show_source_removes_a_class_docstring_only(capsys):
+    notebook.show_source(Documented)
+    out = capsys.readouterr().out
+    assert out.startswith("class Documented:\n")
+    assert "Class docstring" not in out
+    assert "def method(self):" in out and "Method docstring stays" in out
+
+
+def test_show_source_dedents_a_method(capsys):
+    notebook.show_source(Documented.method)
+    assert capsys.readouterr().out == "def method(self):\n    return 1\n"
+
+
+def test_show_source_on_a_helper_shows_its_body():
+    import io
+    from contextlib import redirect_stdout
+
+    from helpers import models
+
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        notebook.show_source(models.build_autoencoder)
+    out = buffer.getvalue()
+    assert out.startswith("def build_autoencoder(")
+    assert "keras.layers.Dense(latent_dim" in out
+    assert "Parameters" not in out and '"""' not in out
+
+
+@pytest.mark.parametrize(
+    ("obj", "match"),
+    [(42, r"function must be a function or class; got int"), ("print", r"got str")],
+)
+def test_show_source_rejects_non_callables(obj, match):
+    with pytest.raises(TypeError, match=match):
+        notebook.show_source(obj)
+
+
+def test_show_source_rejects_callables_without_python_source():
+    with pytest.raises(TypeError, match=r"no Python source is available for <built-in function len>"):
+        notebook.show_source(len)
+
+
+class _WithColumnZeroString:
+    def query(self):
+        """Return a query."""
+        text = """
+SELECT 1
+"""
+        return text
+
+
+def test_show_source_handles_a_method_containing_a_column_zero_string(capsys):
+    notebook.show_source(_WithColumnZeroString.query)
+    out = capsys.readouterr().out
+    assert out.startswith("def query(self):") and "Return a query" not in out
+
+
+def one_liner(x): "Doc on the def line."; return x + 1  # noqa: E701,E702
+
+
+def test_show_source_keeps_the_definition_when_the_docstring_is_on_the_def_line(capsys):
+    notebook.show_source(one_liner)
+    assert "def one_liner(x):" in capsys.readouterr().out
+
+
+def test_check_environment_says_how_to_install_when_the_project_is_not_installed(monkeypatch):
+    from importlib import metadata
+
+    def missing(name):
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(notebook.metadata, "requires", missing)
+    with pytest.raises(RuntimeError, match=r"is not installed.*pip install -e"):
+        notebook.check_environment()

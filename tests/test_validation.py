@@ -1,0 +1,176 @@
+"""Tests for helpers._validation: the input checks every public helper relies on."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from helpers._validation import check_features, check_float, check_int, check_labels, check_seed
+
+# --------------------------------------------------------------------------- check_features
+
+
+def test_check_features_converts_integers_to_float64_and_keeps_values():
+    result = check_features([[1, 2], [3, 4]])
+    assert result.dtype == np.float64
+    np.testing.assert_array_equal(result, [[1.0, 2.0], [3.0, 4.0]])
+
+
+def test_check_features_keeps_float32_as_float32():
+    X = np.ones((3, 2), dtype=np.float32)
+    assert check_features(X).dtype == np.float32
+
+
+def test_check_features_accepts_a_1d_array_when_ndim_is_1():
+    result = check_features([3, 1, 2], ndim=1, min_samples=3)
+    assert result.shape == (3,)
+
+
+@pytest.mark.parametrize(
+    ("X", "kwargs", "match"),
+    [
+        ([[1.0, np.nan], [2.0, 3.0]], {}, r"X contains 1 NaN or infinite"),
+        ([[1.0, np.inf], [-np.inf, 3.0]], {}, r"X contains 2 NaN or infinite"),
+        ([1.0, 2.0, 3.0], {}, r"X must be a 2-D array .* got 1-D"),
+        (np.zeros((2, 2, 2)), {}, r"X must be a 2-D array .* got 3-D"),
+        ([[1.0, 2.0]], {}, r"X needs at least 2 samples; got 1"),
+        (np.zeros((4, 2)), {"min_samples": 5}, r"needs at least 5 samples; got 4"),
+        (np.zeros((3, 0)), {}, r"X needs at least 1 feature\(s\); got 0"),
+        (np.zeros((3, 2)), {"min_features": 3}, r"needs at least 3 feature\(s\); got 2"),
+        ([[1.0], [2.0]], {"name": "Z", "min_samples": 3}, r"^Z needs at least 3 samples"),
+    ],
+)
+def test_check_features_rejects_bad_values_with_value_error(X, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        check_features(X, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        [["a", "b"], ["c", "d"]],
+        np.array([[True, False], [False, True]]),
+        np.array([[1 + 2j, 0], [0, 1]]),
+        np.array([[1.0, None], [2.0, 3.0]], dtype=object),
+        [[1.0, 2.0], [3.0]],  # ragged
+    ],
+    ids=["strings", "booleans", "complex", "object", "ragged"],
+)
+def test_check_features_rejects_non_numeric_input_with_type_error(X):
+    with pytest.raises(TypeError, match=r"X must (contain real numbers|be a numeric array)"):
+        check_features(X)
+
+
+# --------------------------------------------------------------------------- check_labels
+
+
+def test_check_labels_converts_whole_floats_to_integers():
+    result = check_labels([0.0, 1.0, -1.0])
+    assert np.issubdtype(result.dtype, np.integer)
+    np.testing.assert_array_equal(result, [0, 1, -1])
+
+
+def test_check_labels_keeps_noise_label():
+    np.testing.assert_array_equal(check_labels(np.array([-1, 0, 2])), [-1, 0, 2])
+
+
+@pytest.mark.parametrize(
+    ("labels", "kwargs", "match"),
+    [
+        ([[0, 1], [1, 0]], {}, r"labels must be a 1-D array; got shape \(2, 2\)"),
+        ([], {}, r"labels is empty"),
+        ([0, 1, 1], {"n_samples": 4}, r"labels has 3 entries but there are 4 samples"),
+        ([0, 1], {"name": "y_true", "n_samples": 3}, r"^y_true has 2 entries"),
+    ],
+)
+def test_check_labels_rejects_bad_shapes_with_value_error(labels, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        check_labels(labels, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [
+        (["a", "b"], r"labels must be integers"),
+        ([True, False], r"labels must be integers"),
+        ([0.5, 1.0], r"labels must be whole numbers"),
+        ([0.0, np.nan], r"labels must be whole numbers"),
+    ],
+    ids=["strings", "booleans", "fractions", "nan"],
+)
+def test_check_labels_rejects_non_integers_with_type_error(labels, match):
+    with pytest.raises(TypeError, match=match):
+        check_labels(labels)
+
+
+# --------------------------------------------------------------------------- check_int / check_float / check_seed
+
+
+def test_check_int_accepts_numpy_integers_and_returns_python_int():
+    result = check_int(np.int64(7), name="k", minimum=1, maximum=7)
+    assert result == 7 and type(result) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "match"),
+    [
+        (1.0, TypeError, r"k must be an integer; got 1\.0"),
+        ("3", TypeError, r"k must be an integer"),
+        (True, TypeError, r"k must be an integer; got True"),
+        (0, ValueError, r"k must be >= 1; got 0"),
+        (-5, ValueError, r"k must be >= 1; got -5"),
+        (11, ValueError, r"k must be <= 10; got 11"),
+    ],
+)
+def test_check_int_rejects_non_integers_and_out_of_range(value, error, match):
+    with pytest.raises(error, match=match):
+        check_int(value, name="k", minimum=1, maximum=10)
+
+
+@pytest.mark.parametrize("value", [0.5, 1, np.float32(0.25), Fraction(1, 2)])
+def test_check_float_accepts_real_numbers_and_returns_float(value):
+    result = check_float(value, name="x", low=0.0, high=1.0)
+    assert result == float(value) and type(result) is float
+
+
+@pytest.mark.parametrize(
+    ("value", "kwargs", "error", "match"),
+    [
+        ("0.1", {}, TypeError, r"x must be a number"),
+        (True, {}, TypeError, r"x must be a number"),
+        (float("nan"), {}, ValueError, r"x must be finite; got nan"),
+        (float("inf"), {}, ValueError, r"x must be finite; got inf"),
+        (-0.1, {"low": 0.0}, ValueError, r"x must be >= 0\.0; got -0\.1"),
+        (0.0, {"low": 0.0, "low_inclusive": False}, ValueError, r"x must be > 0\.0; got 0\.0"),
+        (1.5, {"high": 1.0}, ValueError, r"x must be <= 1\.0; got 1\.5"),
+        (1.0, {"high": 1.0, "high_inclusive": False}, ValueError, r"x must be < 1\.0; got 1\.0"),
+    ],
+)
+def test_check_float_rejects_non_numbers_and_out_of_bounds(value, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        check_float(value, name="x", **kwargs)
+
+
+def test_check_float_accepts_inclusive_bounds_exactly():
+    assert check_float(0.0, name="x", low=0.0) == 0.0
+    assert check_float(1.0, name="x", high=1.0) == 1.0
+
+
+def test_check_seed_accepts_zero_and_numpy_integers():
+    assert check_seed(0) == 0
+    assert check_seed(np.int32(12)) == 12
+
+
+@pytest.mark.parametrize(
+    ("seed", "error", "match"),
+    [
+        (None, TypeError, r"random_state must be an integer seed; None would make the result unrepeatable"),
+        (-1, ValueError, r"random_state must be >= 0; got -1"),
+        (1.5, TypeError, r"random_state must be an integer"),
+    ],
+)
+def test_check_seed_rejects_none_negative_and_non_integer(seed, error, match):
+    with pytest.raises(error, match=match):
+        check_seed(seed)
