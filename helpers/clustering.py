@@ -11,15 +11,21 @@ so every point beyond it risks being called noise. :func:`choose_eps` starts
 at the knee and then moves up to the middle of the widest range of radii
 over which DBSCAN finds the same number of clusters: a choice that does
 not hinge on one exact value.
+
+KMeans and Gaussian mixtures need the number of clusters ``k`` instead.
+:func:`choose_k` scores a range of ``k`` with the silhouette coefficient
+or the Bayesian information criterion (BIC) and returns the best.
 """
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import NamedTuple
 
 import numpy as np
 from sklearn.cluster import DBSCAN, OPTICS, KMeans
+from sklearn.metrics import silhouette_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 
@@ -113,12 +119,15 @@ class EpsChoice(NamedTuple):
     candidates : numpy.ndarray
         Radii tried, from the knee upwards (log-spaced).
     n_clusters : numpy.ndarray of int
-        Clusters DBSCAN finds at each candidate (noise excluded).
+        Clusters DBSCAN finds at each candidate that hold at least
+        ``min_cluster_fraction`` of the points (noise excluded).
     noise_fraction : numpy.ndarray of float
         Share of points DBSCAN calls noise at each candidate.
     stable_range : tuple of float or None
         First and last candidate of the widest run with the same number of
         clusters (at least two); ``None`` if there was none.
+    min_cluster_fraction : float
+        Smallest share of the points a cluster needed to be counted.
     """
 
     eps: float
@@ -130,28 +139,39 @@ class EpsChoice(NamedTuple):
     n_clusters: np.ndarray
     noise_fraction: np.ndarray
     stable_range: tuple | None
+    min_cluster_fraction: float
 
 
 def _widest_run(counts):
-    """(start, stop) of the longest run of equal counts >= 2, or None."""
+    """(start, stop) of the longest run (two or more) of equal counts >= 2, or None."""
     best, start = None, 0
     for i in range(1, len(counts) + 1):
         if i == len(counts) or counts[i] != counts[start]:
-            if counts[start] >= 2 and (best is None or i - start > best[1] - best[0] + 1):
+            wide_enough = i - start >= 2 and (best is None or i - start > best[1] - best[0] + 1)
+            if counts[start] >= 2 and wide_enough:
                 best = (start, i - 1)
             start = i
     return best
 
 
-def choose_eps(X, min_samples=None, n_candidates=40):
+def _substantial_clusters(labels, min_size):
+    """Number of clusters with at least ``min_size`` members (noise excluded)."""
+    sizes = np.bincount(labels[labels >= 0]) if np.any(labels >= 0) else np.zeros(0, dtype=int)
+    return int(np.sum(sizes >= min_size))
+
+
+def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
     """Choose DBSCAN's ``eps`` from the data.
 
     1. Compute the sorted k-distance curve and find its knee.
     2. Run DBSCAN at ``n_candidates`` radii spaced evenly on a log scale from
        the knee up to the diagonal of the data's bounding box (where
        everything merges into one cluster).
-    3. Take the widest run of consecutive radii that give the same number
-       of clusters (two or more), and return its middle.
+    3. Take the widest run (at least two) of consecutive radii that give the
+       same number of clusters, two or more, and return its middle. Only
+       clusters holding at least ``min_cluster_fraction`` of the points
+       count, so a handful of outskirt points that briefly form their own
+       cluster cannot pass for structure.
 
     Parameters
     ----------
@@ -161,6 +181,8 @@ def choose_eps(X, min_samples=None, n_candidates=40):
         DBSCAN's ``min_samples``; defaults to :func:`default_min_samples`.
     n_candidates : int, default=40
         Radii to try (at least 5).
+    min_cluster_fraction : float, default=0.05
+        Smallest share of the points a cluster needs to be counted.
 
     Returns
     -------
@@ -178,6 +200,9 @@ def choose_eps(X, min_samples=None, n_candidates=40):
         min_samples = min(default_min_samples(X.shape[1]), len(X))
     min_samples = check_int(min_samples, name="min_samples", minimum=2, maximum=len(X))
     n_candidates = check_int(n_candidates, name="n_candidates", minimum=5)
+    min_cluster_fraction = check_float(
+        min_cluster_fraction, name="min_cluster_fraction", low=0.0, high=0.5, low_inclusive=False
+    )
 
     distances = k_distances(X, min_samples)
     knee_index = find_knee(distances)
@@ -190,7 +215,8 @@ def choose_eps(X, min_samples=None, n_candidates=40):
     diagonal = float(np.linalg.norm(np.ptp(X, axis=0)))
     candidates = np.geomspace(knee_eps, max(diagonal, knee_eps * 1.01), n_candidates)
     labelings = [DBSCAN(eps=eps, min_samples=min_samples).fit_predict(X) for eps in candidates]
-    n_clusters = np.array([len(set(labels) - {-1}) for labels in labelings])
+    min_size = max(2, math.ceil(min_cluster_fraction * len(X)))
+    n_clusters = np.array([_substantial_clusters(labels, min_size) for labels in labelings])
     noise = np.array([np.mean(labels == -1) for labels in labelings])
 
     run = _widest_run(n_clusters)
@@ -207,7 +233,16 @@ def choose_eps(X, min_samples=None, n_candidates=40):
         eps = float(np.sqrt(candidates[start] * candidates[stop]))
         stable_range = (float(candidates[start]), float(candidates[stop]))
     return EpsChoice(
-        eps, min_samples, knee_eps, distances, knee_index, candidates, n_clusters, noise, stable_range
+        eps,
+        min_samples,
+        knee_eps,
+        distances,
+        knee_index,
+        candidates,
+        n_clusters,
+        noise,
+        stable_range,
+        min_cluster_fraction,
     )
 
 
@@ -260,3 +295,99 @@ def cluster(X, method, *, random_state=DEFAULT_SEED, **params):
         else:
             estimator = GaussianMixture(n_components=n_clusters, random_state=random_state, **params)
     return np.asarray(estimator.fit_predict(X), dtype=np.int64)
+
+
+class KChoice(NamedTuple):
+    """How :func:`choose_k` picked the number of clusters, for plotting and reporting.
+
+    Attributes
+    ----------
+    k : int
+        The chosen number of clusters.
+    ks : numpy.ndarray of int
+        The numbers of clusters tried, ascending.
+    scores : numpy.ndarray of float
+        The score of each: mean silhouette (higher is better) or BIC
+        (lower is better).
+    method : str
+        ``"silhouette"`` or ``"bic"``.
+    """
+
+    k: int
+    ks: np.ndarray
+    scores: np.ndarray
+    method: str
+
+
+_K_METHODS = ("silhouette", "bic")
+
+
+def _check_k_range(k_range, n_samples):
+    try:
+        ks = list(k_range)
+    except TypeError:
+        raise TypeError(f"k_range must be a sequence of integers, e.g. range(2, 9); got {k_range!r}") from None
+    ks = [check_int(k, name=f"k_range[{i}]", minimum=2, maximum=n_samples - 1) for i, k in enumerate(ks)]
+    ks = sorted(set(ks))
+    if len(ks) < 2:
+        raise ValueError(f"k_range must hold at least 2 different values to compare; got {ks}")
+    return np.asarray(ks, dtype=np.int64)
+
+
+def choose_k(X, k_range=range(2, 9), method="silhouette", *, random_state=DEFAULT_SEED):
+    """Choose the number of clusters from the data.
+
+    Two classic criteria, each computed for every ``k`` in ``k_range``:
+
+    - ``"silhouette"``: cluster with KMeans and take the mean silhouette
+      coefficient (how much closer each point is to its own cluster than to
+      the next one, from -1 to 1). The highest wins.
+    - ``"bic"``: fit a Gaussian mixture (full covariances) and take its
+      Bayesian information criterion, which rewards fit and charges for
+      every parameter. The lowest wins.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        The (scaled or latent) data to cluster.
+    k_range : sequence of int, default=range(2, 9)
+        Numbers of clusters to try; each in ``[2, n_samples - 1]``, at least
+        two different values.
+    method : {"silhouette", "bic"}, default="silhouette"
+        The criterion.
+    random_state : int, default=42
+        Seed for KMeans and the Gaussian mixture.
+
+    Returns
+    -------
+    KChoice
+        ``choice.k`` is the number of clusters; the other fields explain it
+        (plot them with :func:`helpers.plotting.plot_k_scores`).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``X`` is not a finite 2-D array, ``k_range`` holds an impossible
+        value or more clusters than ``X`` has distinct points, or ``method``
+        is unknown.
+    """
+    X = check_features(X, min_samples=3)
+    ks = _check_k_range(k_range, len(X))
+    if method not in _K_METHODS:
+        raise ValueError(f"method must be one of {_K_METHODS}; got {method!r}")
+    random_state = check_seed(random_state)
+    n_distinct = len(np.unique(X, axis=0))
+    if ks[-1] > n_distinct:
+        raise ValueError(f"k_range goes up to {ks[-1]} but X has only {n_distinct} distinct points")
+
+    scores = []
+    for k in ks:
+        if method == "silhouette":
+            labels = KMeans(n_clusters=int(k), n_init=10, random_state=random_state).fit_predict(X)
+            scores.append(silhouette_score(X, labels))
+        else:
+            mixture = GaussianMixture(n_components=int(k), n_init=2, random_state=random_state).fit(X)
+            scores.append(mixture.bic(X))
+    scores = np.asarray(scores, dtype=np.float64)
+    best = np.argmax(scores) if method == "silhouette" else np.argmin(scores)
+    return KChoice(int(ks[best]), ks, scores, method)

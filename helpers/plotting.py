@@ -79,7 +79,9 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
         raise ValueError("history must be a Keras History or a non-empty dict of lists")
     ax = _axes(ax)
     for key, values in logs.items():
-        values = check_features(values, name=f"history[{key!r}]", min_samples=1, ndim=1)
+        values = np.asarray(values, dtype=float)  # NaN allowed: a diverged run still plots
+        if values.ndim != 1 or values.size == 0:
+            raise ValueError(f"history[{key!r}] must be a non-empty list of numbers per epoch")
         ax.plot(np.arange(1, len(values) + 1), values, label=key)
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     if log_scale:
@@ -172,7 +174,7 @@ def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
     ax = _axes(ax)
     ax.step(choice.candidates, choice.n_clusters, where="mid", color=PALETTE[0], label="clusters")
     ax.set_xscale("log")
-    ax.set(xlabel="eps (log scale)", ylabel="clusters found", title=title)
+    ax.set(xlabel="eps (log scale)", ylabel=f"clusters (≥ {choice.min_cluster_fraction:.0%} of points)", title=title)
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.axvline(choice.eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({choice.eps:.2f})")
     if choice.stable_range is not None:
@@ -185,4 +187,42 @@ def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
     handles = ax.get_legend_handles_labels()
     extra = noise_ax.get_legend_handles_labels()
     ax.legend(handles[0] + extra[0], handles[1] + extra[1], fontsize=8)
+    return ax
+
+
+#: Axis label of each criterion :func:`helpers.clustering.choose_k` knows.
+K_SCORE_LABELS = {"silhouette": "mean silhouette (higher is better)", "bic": "BIC (lower is better)"}
+
+
+def plot_k_scores(choice, ax=None, title=None):
+    """The score of every number of clusters tried, with the chosen ``k`` marked.
+
+    Parameters
+    ----------
+    choice : helpers.clustering.KChoice
+        What :func:`helpers.clustering.choose_k` returns.
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+        Defaults to the criterion and the chosen ``k``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    if not all(hasattr(choice, field) for field in ("k", "ks", "scores", "method")):
+        raise TypeError(f"choice must be a KChoice from choose_k(); got {type(choice).__name__}")
+    if choice.method not in K_SCORE_LABELS:
+        raise ValueError(f"choice.method must be one of {sorted(K_SCORE_LABELS)}; got {choice.method!r}")
+    ks = check_features(choice.ks, name="choice.ks", min_samples=1, ndim=1)
+    scores = check_features(choice.scores, name="choice.scores", min_samples=len(ks), ndim=1)
+    if len(scores) != len(ks) or choice.k not in ks:
+        raise ValueError("choice.ks and choice.scores must have the same length and include choice.k")
+    ax = _axes(ax)
+    ax.plot(ks, scores, "o-", color=PALETTE[0], label=choice.method)
+    ax.axvline(choice.k, color=PALETTE[5], linestyle="--", label=f"chosen k = {choice.k}")
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
+    name = "Silhouette" if choice.method == "silhouette" else "BIC"
+    title = title or f"{name} picks k = {choice.k}"
+    ax.set(xlabel="number of clusters k", ylabel=K_SCORE_LABELS[choice.method], title=title)
+    ax.legend(fontsize=8)
     return ax
