@@ -107,10 +107,102 @@ def article_example_3(seed):
     return run.y, run.labels
 
 
+def _optics_cut(points, min_samples=10):
+    """OPTICS (fitted once) + the eps read off its reachability plot, as in notebook 03."""
+    import warnings
+
+    from sklearn.cluster import OPTICS
+
+    from helpers import clustering
+
+    optics = OPTICS(min_samples=min_samples, algorithm="kd_tree").fit(points)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "nothing splits" is a result here, scored as one cluster
+        return clustering.choose_reachability_eps(optics, min_cluster_fraction=0.1)
+
+
+def _moons_autoencoder(seed, X, input_noise):
+    import helpers
+    from helpers import models, training
+
+    helpers.set_seed(seed)
+    autoencoder, encoder = models.build_autoencoder(
+        X.shape[1], (64, 32, 16), 2, activation="relu", latent_activation="tanh", input_noise=input_noise
+    )
+    training.train(autoencoder, X, epochs=60, batch_size=32, learning_rate=1e-3, progress=False)
+    return training.encode(encoder, X)
+
+
+def nb03_denoising_autoencoder_optics(seed):
+    from helpers import data
+
+    moons = data.moons(random_state=FIRST_SEED)
+    return moons.y, _optics_cut(_moons_autoencoder(seed, moons.X, input_noise=0.1)).labels
+
+
+def nb03_plain_autoencoder_optics(seed):
+    from helpers import data
+
+    moons = data.moons(random_state=FIRST_SEED)
+    return moons.y, _optics_cut(_moons_autoencoder(seed, moons.X, input_noise=0.0)).labels
+
+
+def nb03_highdim_autoencoder_optics(seed):
+    from helpers import data
+
+    embedded = data.embedded_moons(random_state=FIRST_SEED)
+    return embedded.y, _optics_cut(_moons_autoencoder(seed, embedded.X, input_noise=0.1)).labels
+
+
+def moons_optics(seed):
+    from helpers import data
+
+    moons = data.moons(random_state=FIRST_SEED)
+    return moons.y, _optics_cut(moons.X).labels
+
+
+def moons_kmeans(seed):
+    from helpers import clustering, data
+
+    moons = data.moons(random_state=FIRST_SEED)
+    return moons.y, clustering.cluster(moons.X, "kmeans", n_clusters=2, random_state=seed)
+
+
+def embedded_optics(seed):
+    from helpers import data
+
+    embedded = data.embedded_moons(random_state=FIRST_SEED)
+    return embedded.y, _optics_cut(embedded.X).labels
+
+
+def embedded_pca_optics(seed):
+    from sklearn.decomposition import PCA
+
+    from helpers import data
+
+    embedded = data.embedded_moons(random_state=FIRST_SEED)
+    return embedded.y, _optics_cut(PCA(n_components=2, random_state=FIRST_SEED).fit_transform(embedded.X)).labels
+
+
+def embedded_kmeans(seed):
+    from helpers import clustering, data
+
+    embedded = data.embedded_moons(random_state=FIRST_SEED)
+    return embedded.y, clustering.cluster(embedded.X, "kmeans", n_clusters=2, random_state=seed)
+
+
 PIPELINES = [
     Pipeline("nb01", "blobs", nb01_autoencoder_dbscan),
     Pipeline("baseline:dbscan", "blobs", blobs_dbscan, stochastic=False),
     Pipeline("baseline:kmeans", "blobs", blobs_kmeans),
+    Pipeline("nb03", "moons", nb03_denoising_autoencoder_optics),
+    Pipeline("nb03:plain-autoencoder", "moons", nb03_plain_autoencoder_optics),
+    Pipeline("baseline:optics", "moons", moons_optics, stochastic=False),
+    Pipeline("baseline:kmeans", "moons", moons_kmeans),
+    Pipeline("nb03:embedded", "moons-50d", nb03_highdim_autoencoder_optics),
+    Pipeline("baseline:optics", "moons-50d", embedded_optics, stochastic=False),
+    Pipeline("baseline:pca-optics", "moons-50d", embedded_pca_optics, stochastic=False),
+    Pipeline("baseline:kmeans", "moons-50d", embedded_kmeans),
     Pipeline("seed:1", "blobs", article_example_1),
     Pipeline("seed:2", "blobs", article_example_2, stochastic=False),
     Pipeline("seed:3", "moons", article_example_3),

@@ -9,8 +9,8 @@ curve turns upwards at the *knee*, where sparse outskirts begin.
 The knee is the smallest radius at which the dense cores hold together,
 so every point beyond it risks being called noise. :func:`choose_eps` starts
 at the knee and then moves up to the middle of the widest range of radii
-over which DBSCAN finds the same number of clusters: a choice that does
-not hinge on one exact value.
+over which DBSCAN finds the same clustering: a choice that does not hinge
+on one exact value.
 
 KMeans and Gaussian mixtures need the number of clusters ``k`` instead.
 :func:`choose_k` scores a range of ``k`` with the silhouette coefficient
@@ -24,10 +24,12 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.cluster import DBSCAN, OPTICS, KMeans
+from sklearn.cluster import DBSCAN, OPTICS, KMeans, cluster_optics_dbscan
 from sklearn.metrics import silhouette_score
+from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
 
 from helpers import DEFAULT_SEED
 from helpers._validation import check_features, check_float, check_int, check_seed
@@ -124,8 +126,8 @@ class EpsChoice(NamedTuple):
     noise_fraction : numpy.ndarray of float
         Share of points DBSCAN calls noise at each candidate.
     stable_range : tuple of float or None
-        First and last candidate of the widest run with the same number of
-        clusters (at least two); ``None`` if there was none.
+        First and last candidate of the widest run giving the same
+        clustering (two or more clusters); ``None`` if there was none.
     min_cluster_fraction : float
         Smallest share of the points a cluster needed to be counted.
     """
@@ -142,11 +144,15 @@ class EpsChoice(NamedTuple):
     min_cluster_fraction: float
 
 
-def _widest_run(counts):
-    """(start, stop) of the longest run (two or more) of equal counts >= 2, or None."""
+def _widest_run(counts, continues):
+    """(start, stop) of the longest run (two or more) of one clustering with >= 2 clusters.
+
+    ``continues[i]`` says whether candidate ``i + 1`` gives the same clustering
+    as candidate ``i``; ``None`` if no such run exists.
+    """
     best, start = None, 0
     for i in range(1, len(counts) + 1):
-        if i == len(counts) or counts[i] != counts[start]:
+        if i == len(counts) or not continues[i - 1]:
             wide_enough = i - start >= 2 and (best is None or i - start > best[1] - best[0] + 1)
             if counts[start] >= 2 and wide_enough:
                 best = (start, i - 1)
@@ -168,10 +174,13 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
        the knee up to the diagonal of the data's bounding box (where
        everything merges into one cluster).
     3. Take the widest run (at least two) of consecutive radii that give the
-       same number of clusters, two or more, and return its middle. Only
-       clusters holding at least ``min_cluster_fraction`` of the points
-       count, so a handful of outskirt points that briefly form their own
-       cluster cannot pass for structure.
+       same clustering, with two or more clusters, and return its middle
+       (on the log scale). Neighbouring radii give the same clustering when
+       they find as many clusters and agree on almost every point (adjusted
+       Rand index >= 0.98 between them). Only clusters holding at least
+       ``min_cluster_fraction`` of the points count, so a handful of
+       outskirt points that briefly form their own cluster cannot pass for
+       structure.
 
     Parameters
     ----------
@@ -219,7 +228,13 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
     n_clusters = np.array([_substantial_clusters(labels, min_size) for labels in labelings])
     noise = np.array([np.mean(labels == -1) for labels in labelings])
 
-    run = _widest_run(n_clusters)
+    # Neighbouring radii give "the same clustering" when they find as many
+    # clusters and agree on almost every point (only a few border points move).
+    continues = [
+        n_clusters[i] == n_clusters[i + 1] and adjusted_rand_score(labelings[i], labelings[i + 1]) >= 0.98
+        for i in range(len(candidates) - 1)
+    ]
+    run = _widest_run(n_clusters, continues)
     if run is None:
         warnings.warn(
             "no radius from the knee upwards splits the data into two or more clusters; "
@@ -244,6 +259,115 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
         stable_range,
         min_cluster_fraction,
     )
+
+
+class ReachabilityEps(NamedTuple):
+    """How :func:`choose_reachability_eps` read ``eps`` off a reachability plot.
+
+    Attributes
+    ----------
+    eps : float
+        The chosen radius, just below the splitting peak.
+    peak : float or None
+        Height of the reachability peak that splits the ordering; ``None``
+        if no peak did.
+    labels : numpy.ndarray of int
+        DBSCAN-style labels extracted at ``eps`` (``-1`` is noise).
+    n_large_clusters : int
+        Clusters at ``eps`` holding at least ``min_cluster_fraction`` of the points.
+    min_cluster_fraction : float
+        Smallest share of the points a cluster needed to count.
+    split_found : bool
+        Whether a peak splitting the data into two large clusters was found.
+    """
+
+    eps: float
+    peak: float | None
+    labels: np.ndarray
+    n_large_clusters: int
+    min_cluster_fraction: float
+    split_found: bool
+
+
+def _check_fitted_optics(optics):
+    if not isinstance(optics, OPTICS):
+        raise TypeError(f"optics must be a fitted sklearn.cluster.OPTICS; got {type(optics).__name__}")
+    if not hasattr(optics, "reachability_"):
+        raise ValueError("optics is not fitted: call optics.fit(X) first")
+    return optics
+
+
+def _dbscan_from_optics(optics, eps):
+    return cluster_optics_dbscan(
+        reachability=optics.reachability_,
+        core_distances=optics.core_distances_,
+        ordering=optics.ordering_,
+        eps=eps,
+    )
+
+
+def choose_reachability_eps(optics, min_cluster_fraction=0.1):
+    """Read DBSCAN's ``eps`` off a fitted OPTICS' reachability plot (first-split rule).
+
+    Valleys in the reachability plot are clusters; peaks are the jumps
+    between them. Reading the plot top-down, the rule lowers a horizontal
+    line from the highest peak and stops just below the first peak that cuts
+    the ordering into two or more clusters, each holding at least
+    ``min_cluster_fraction`` of the points. Lower peaks (ragged cluster
+    edges, moon tips) are ignored, and because this is the *largest* radius
+    that separates big clusters, as few points as possible become noise.
+    The labels come from :func:`sklearn.cluster.cluster_optics_dbscan`:
+    OPTICS is fitted once and every extraction costs almost nothing.
+
+    Parameters
+    ----------
+    optics : sklearn.cluster.OPTICS
+        A fitted estimator (its ``max_eps`` must reach across the gaps).
+    min_cluster_fraction : float, default=0.1
+        Smallest share of the points a cluster needs to count, in (0, 0.5].
+
+    Returns
+    -------
+    ReachabilityEps
+        ``eps``, the ``labels`` at that ``eps`` and what the rule saw.
+
+    Raises
+    ------
+    TypeError
+        If ``optics`` is not an OPTICS estimator.
+    ValueError
+        If it is not fitted or ``min_cluster_fraction`` is outside (0, 0.5].
+
+    Warns
+    -----
+    UserWarning
+        If no peak splits the data into two large clusters; ``eps`` is then
+        the highest finite reachability, which puts every point in one cluster.
+    """
+    optics = _check_fitted_optics(optics)
+    min_cluster_fraction = check_float(
+        min_cluster_fraction, name="min_cluster_fraction", low=0.0, high=0.5, low_inclusive=False
+    )
+    reachability = optics.reachability_
+    finite = reachability[np.isfinite(reachability)]
+    if finite.size == 0:
+        raise ValueError("every reachability is infinite: raise OPTICS' max_eps so clusters can form")
+    min_size = max(2, math.ceil(min_cluster_fraction * len(reachability)))
+    for peak in np.unique(finite)[::-1]:  # candidate peaks, highest first
+        eps = float(peak) * (1 - 1e-6)  # just below the peak, so the peak splits
+        labels = _dbscan_from_optics(optics, eps)
+        n_large = _substantial_clusters(labels, min_size)
+        if n_large >= 2:
+            return ReachabilityEps(eps, float(peak), labels, n_large, min_cluster_fraction, True)
+    warnings.warn(
+        f"no reachability peak splits the data into two clusters of at least {min_cluster_fraction:.0%} "
+        "of the points each; using the highest finite reachability (one cluster)",
+        UserWarning,
+        stacklevel=2,
+    )
+    eps = float(finite.max())
+    labels = _dbscan_from_optics(optics, eps)
+    return ReachabilityEps(eps, None, labels, _substantial_clusters(labels, min_size), min_cluster_fraction, False)
 
 
 _METHODS = ("dbscan", "optics", "kmeans", "gmm")
@@ -294,7 +418,11 @@ def cluster(X, method, *, random_state=DEFAULT_SEED, **params):
             estimator = KMeans(n_clusters=n_clusters, random_state=random_state, **params)
         else:
             estimator = GaussianMixture(n_components=n_clusters, random_state=random_state, **params)
-    return np.asarray(estimator.fit_predict(X), dtype=np.int64)
+    # KMeans and GMM on small data run fastest on one thread; extra OpenMP/BLAS threads
+    # mostly spin-wait, badly so on a busy machine. The labels are identical either way.
+    with threadpool_limits(limits=1 if method in ("kmeans", "gmm") else None):
+        labels = estimator.fit_predict(X)
+    return np.asarray(labels, dtype=np.int64)
 
 
 class KChoice(NamedTuple):
@@ -381,13 +509,16 @@ def choose_k(X, k_range=range(2, 9), method="silhouette", *, random_state=DEFAUL
         raise ValueError(f"k_range goes up to {ks[-1]} but X has only {n_distinct} distinct points")
 
     scores = []
-    for k in ks:
-        if method == "silhouette":
-            labels = KMeans(n_clusters=int(k), n_init=10, random_state=random_state).fit_predict(X)
-            scores.append(silhouette_score(X, labels))
-        else:
-            mixture = GaussianMixture(n_components=int(k), n_init=2, random_state=random_state).fit(X)
-            scores.append(mixture.bic(X))
+    # Dozens of small fits: one thread each is fastest, and on a busy machine extra
+    # OpenMP/BLAS threads mostly spin while they wait. The scores do not change.
+    with threadpool_limits(limits=1):
+        for k in ks:
+            if method == "silhouette":
+                labels = KMeans(n_clusters=int(k), n_init=10, random_state=random_state).fit_predict(X)
+                scores.append(silhouette_score(X, labels))
+            else:
+                mixture = GaussianMixture(n_components=int(k), n_init=2, random_state=random_state).fit(X)
+                scores.append(mixture.bic(X))
     scores = np.asarray(scores, dtype=np.float64)
     best = np.argmax(scores) if method == "silhouette" else np.argmin(scores)
     return KChoice(int(ks[best]), ks, scores, method)

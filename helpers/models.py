@@ -39,6 +39,7 @@ def build_autoencoder(
     *,
     activation="relu",
     latent_activation=None,
+    input_noise=0.0,
     name="autoencoder",
 ):
     """Build a fully connected autoencoder and its encoder.
@@ -59,6 +60,14 @@ def build_autoencoder(
     latent_activation : str or None, default=None
         Activation of the bottleneck. ``None`` (linear) is the norm: a
         ``relu`` bottleneck can switch latent units off for good.
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs during
+        training only (a *denoising* autoencoder); 0 adds no noise layer.
+        Rebuilding clean points from jittered ones makes the encoder
+        contract directions that leave the data, so thin structures stay
+        thin in the latent space and the gaps between them stay open.
+        Keras applies the noise only when ``training=True``: ``predict``
+        and the encoder see clean inputs.
     name : str, default="autoencoder"
         Name of the model; the encoder is called ``"<name>_encoder"``.
 
@@ -72,16 +81,20 @@ def build_autoencoder(
     Raises
     ------
     TypeError, ValueError
-        If a size is not a positive integer or an activation is unknown.
+        If a size is not a positive integer, an activation is unknown or
+        ``input_noise`` is negative.
     """
     input_dim = check_int(input_dim, name="input_dim", minimum=1)
     latent_dim = check_int(latent_dim, name="latent_dim", minimum=1)
     hidden_units = _check_units(hidden_units, "hidden_units")
     activation = _check_activation(activation, "activation")
     latent_activation = _check_activation(latent_activation, "latent_activation")
+    input_noise = check_float(input_noise, name="input_noise", low=0.0)
 
     inputs = keras.Input(shape=(input_dim,), name="features")
     x = inputs
+    if input_noise > 0:  # active in training only; inference sees the clean inputs
+        x = keras.layers.GaussianNoise(input_noise, name="input_noise")(x)
     for i, units in enumerate(hidden_units):
         x = keras.layers.Dense(units, activation=activation, name=f"encoder_{i}")(x)
     latent = keras.layers.Dense(latent_dim, activation=latent_activation, name="latent")(x)
@@ -125,8 +138,9 @@ class Sampling(keras.layers.Layer):
 
     The "reparameterisation trick": the randomness sits in ``epsilon``, so
     gradients flow through ``z_mean`` and ``z_log_var``. The layer owns a
-    :class:`keras.random.SeedGenerator`, so its noise is repeatable and the
-    same code runs on every Keras backend.
+    :class:`keras.random.SeedGenerator`, so its noise is repeatable, and it
+    uses only ``keras.random`` and ``keras.ops``, so it is not tied to one
+    Keras backend.
 
     Parameters
     ----------
@@ -179,7 +193,9 @@ class VAE(keras.Model):
     -----
     The training history logs ``loss`` (``reconstruction_loss + beta *
     kl_loss``), ``reconstruction_loss`` and ``kl_loss`` (unweighted), each
-    averaged over the epoch.
+    averaged over the epoch. ``kl_loss`` is the sum of ``self.losses``: the
+    KL term, plus any weight regularisation you add to the encoder or
+    decoder (:func:`build_vae` adds none). Sample weights are not supported.
     """
 
     def __init__(self, encoder, decoder, beta=1.0, seed=DEFAULT_SEED, **kwargs):
@@ -201,8 +217,10 @@ class VAE(keras.Model):
         return self.decoder(z, training=training)
 
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        if sample_weight is not None:
+            raise ValueError("VAE does not support sample weights")
         reconstruction_loss = reconstruction_error(x if y is None else y, y_pred)
-        kl_loss = ops.sum(self.losses)  # the KL term added in call (the builder adds no other losses)
+        kl_loss = sum(self.losses)  # the KL term added in call (the builder adds no other losses)
         loss = reconstruction_loss + self.beta * kl_loss
         self.loss_tracker.update_state(loss)
         self.reconstruction_loss_tracker.update_state(reconstruction_loss)

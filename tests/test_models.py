@@ -123,3 +123,35 @@ def test_set_seed_seeds_numpy_and_returns_the_seed():
 def test_set_seed_rejects_negative_none_and_non_integer(seed, error, match):
     with pytest.raises(error, match=match):
         helpers.set_seed(seed)
+
+
+# --------------------------------------------------------------------------- input_noise (denoising)
+
+
+def test_build_autoencoder_adds_gaussian_noise_only_when_asked():
+    plain, _ = models.build_autoencoder(3, (4,), 2)
+    noisy, _ = models.build_autoencoder(3, (4,), 2, input_noise=0.2)
+    assert not any(isinstance(layer, keras.layers.GaussianNoise) for layer in plain.layers)
+    noise_layers = [layer for layer in noisy.layers if isinstance(layer, keras.layers.GaussianNoise)]
+    assert len(noise_layers) == 1 and noise_layers[0].stddev == pytest.approx(0.2)
+    assert _dense_units(noisy) == [4, 2, 4, 3]
+
+
+def test_input_noise_acts_in_training_only():
+    helpers.set_seed(0)
+    autoencoder, encoder = models.build_autoencoder(3, (4,), 2, input_noise=0.5)
+    X = np.random.default_rng(0).normal(size=(8, 3)).astype(np.float32)
+    # inference: deterministic, identical to a clean pass
+    np.testing.assert_array_equal(encoder.predict(X, verbose=0), encoder.predict(X, verbose=0))
+    np.testing.assert_allclose(np.asarray(encoder(X, training=False)), encoder.predict(X, verbose=0), rtol=1e-6)
+    # training mode: the inputs are jittered, so the codes move
+    assert not np.allclose(np.asarray(encoder(X, training=True)), np.asarray(encoder(X, training=False)))
+
+
+@pytest.mark.parametrize(
+    ("noise", "error", "match"),
+    [(-0.1, ValueError, r"input_noise must be >= 0.0; got -0.1"), ("0.1", TypeError, r"input_noise must be a number")],
+)
+def test_build_autoencoder_rejects_bad_input_noise(noise, error, match):
+    with pytest.raises(error, match=match):
+        models.build_autoencoder(3, input_noise=noise)
