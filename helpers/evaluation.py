@@ -155,3 +155,57 @@ def results_table(results, digits=2):
         for cells in (headers, *rows)
     ]
     return "\n".join(lines)
+
+
+def check_bars(results, bars):
+    """Compare results with the bars a notebook promises, one line per bar.
+
+    Network scores can move a little between machines and TensorFlow
+    builds, so a notebook that must not regress checks its *claims* (for
+    example "ARI at least 0.80", "at least 0.10 above raw KMeans") rather
+    than exact numbers.
+
+    Parameters
+    ----------
+    results : sequence of dict
+        Rows from :func:`evaluate`, each with a unique ``name``.
+    bars : dict
+        ``{row name: {bar: value}}`` with bars ``"min_ari"``, ``"max_ari"``,
+        ``"max_noise"`` (a fraction) and ``"min_ari_above"`` (a dict
+        ``{other row name: margin}``).
+
+    Returns
+    -------
+    str
+        One line per bar, ``yes`` or ``NO`` at the end; ``print`` it.
+
+    Raises
+    ------
+    ValueError
+        If a bar names an unknown row or an unknown kind of bar.
+    """
+    rows = {row.get("name"): row for row in results if isinstance(row, dict)}
+    if len(rows) != len(list(results)):
+        raise ValueError("results must be dicts from evaluate() with unique names")
+    known = {"min_ari", "max_ari", "max_noise", "min_ari_above"}
+    lines = []
+    for name, wanted in bars.items():
+        if name not in rows:
+            raise ValueError(f"no result named {name!r}; names are {sorted(map(str, rows))}")
+        unknown = set(wanted) - known
+        if unknown:
+            raise ValueError(f"unknown bar(s) {sorted(unknown)}; use {sorted(known)}")
+        row = rows[name]
+        checks = []
+        if "min_ari" in wanted:
+            checks.append((f"ARI >= {wanted['min_ari']:.2f}", row["ari"] >= wanted["min_ari"]))
+        if "max_ari" in wanted:
+            checks.append((f"ARI <= {wanted['max_ari']:.2f}", row["ari"] <= wanted["max_ari"]))
+        if "max_noise" in wanted:
+            checks.append((f"noise <= {wanted['max_noise']:.0%}", row["noise_fraction"] <= wanted["max_noise"]))
+        for other, margin in wanted.get("min_ari_above", {}).items():
+            if other not in rows:
+                raise ValueError(f"no result named {other!r} to compare {name!r} with")
+            checks.append((f"ARI >= {other} + {margin:.2f}", row["ari"] >= rows[other]["ari"] + margin))
+        lines += [f"{name}: {label}: {'yes' if ok else 'NO'}" for label, ok in checks]
+    return "\n".join(lines)

@@ -194,3 +194,37 @@ def test_results_table_accepts_evaluate_output_and_any_iterable():
 def test_results_table_rejects_bad_rows_and_digits(results, kwargs, error, match):
     with pytest.raises(error, match=match):
         evaluation.results_table(results, **kwargs)
+
+
+def _bar_row(name, ari, noise=0.0):
+    return {"name": name, "ari": ari, "nmi": ari, "accuracy": ari, "noise_fraction": noise, "n_clusters": 2}
+
+
+def test_check_bars_reports_each_bar_with_yes_or_no():
+    rows = [_bar_row("net", 0.85, noise=0.01), _bar_row("raw", 0.70)]
+    text = evaluation.check_bars(rows, {"net": {"min_ari": 0.8, "max_noise": 0.02, "min_ari_above": {"raw": 0.2}},
+                                        "raw": {"max_ari": 0.5}})
+    assert text.splitlines() == [
+        "net: ARI >= 0.80: yes",
+        "net: noise <= 2%: yes",
+        "net: ARI >= raw + 0.20: NO",
+        "raw: ARI <= 0.50: NO",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("bars", "match"),
+    [
+        ({"missing": {"min_ari": 0.5}}, r"no result named 'missing'"),
+        ({"net": {"min_nmi": 0.5}}, r"unknown bar\(s\) \['min_nmi'\]"),
+        ({"net": {"min_ari_above": {"ghost": 0.1}}}, r"no result named 'ghost' to compare 'net' with"),
+    ],
+)
+def test_check_bars_rejects_unknown_rows_and_bars(bars, match):
+    with pytest.raises(ValueError, match=match):
+        evaluation.check_bars([_bar_row("net", 0.9)], bars)
+
+
+def test_check_bars_rejects_duplicate_names():
+    with pytest.raises(ValueError, match=r"unique names"):
+        evaluation.check_bars([_bar_row("a", 0.9), _bar_row("a", 0.8)], {"a": {"min_ari": 0.5}})
