@@ -184,8 +184,9 @@ def check_bars(results, bars):
     ValueError
         If a bar names an unknown row or an unknown kind of bar.
     """
+    results = list(results)  # read once: a generator would be empty the second time
     rows = {row.get("name"): row for row in results if isinstance(row, dict)}
-    if len(rows) != len(list(results)):
+    if len(rows) != len(results):
         raise ValueError("results must be dicts from evaluate() with unique names")
     known = {"min_ari", "max_ari", "max_noise", "min_ari_above"}
     lines = []

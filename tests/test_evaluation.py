@@ -228,3 +228,8 @@ def test_check_bars_rejects_unknown_rows_and_bars(bars, match):
 def test_check_bars_rejects_duplicate_names():
     with pytest.raises(ValueError, match=r"unique names"):
         evaluation.check_bars([_bar_row("a", 0.9), _bar_row("a", 0.8)], {"a": {"min_ari": 0.5}})
+
+
+def test_check_bars_accepts_a_generator_of_results():
+    rows = (_bar_row(name, ari) for name, ari in (("net", 0.9), ("raw", 0.6)))
+    assert evaluation.check_bars(rows, {"net": {"min_ari_above": {"raw": 0.2}}}) == "net: ARI >= raw + 0.20: yes"
