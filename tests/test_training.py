@@ -145,6 +145,48 @@ def test_train_with_target_none_uses_the_models_own_loss(tiny_features):
     np.testing.assert_allclose(model.layers[-1].get_weights()[0], 0.5, atol=0.4)
 
 
+def test_train_with_target_none_refuses_a_model_without_a_loss_of_its_own(autoencoder_pair, tiny_features):
+    autoencoder, _ = autoencoder_pair
+    with pytest.raises(ValueError, match=r'target=None needs a model that computes its own loss.*target="reconstruct"'):
+        training.train(autoencoder, tiny_features, target=None, epochs=1, batch_size=8, progress=False)
+
+
+def test_train_adds_the_models_regularisation_terms_to_the_loss(tiny_features):
+    def first_epoch_loss(l2):
+        helpers.set_seed(0)
+        inputs = keras.Input(shape=(4,))
+        regulariser = keras.regularizers.L2(l2) if l2 else None
+        model = keras.Model(inputs, keras.layers.Dense(4, kernel_regularizer=regulariser)(inputs))
+        penalty = l2 * float(np.sum(model.layers[-1].get_weights()[0] ** 2))
+        history = training.train(model, tiny_features, epochs=1, batch_size=32, progress=False)
+        return history.history["loss"][0], penalty
+
+    plain, _ = first_epoch_loss(0.0)
+    regularised, penalty = first_epoch_loss(10.0)
+    assert penalty > 1.0
+    assert regularised == pytest.approx(plain + penalty, rel=1e-4)
+
+
+def test_train_accepts_a_keras_loss_object_and_refuses_an_unknown_loss_name(autoencoder_pair, tiny_features):
+    autoencoder, _ = autoencoder_pair
+    history = training.train(autoencoder, tiny_features, epochs=1, batch_size=8, loss=keras.losses.MeanAbsoluteError(),
+                             progress=False)
+    assert np.isfinite(history.history["loss"][0])
+    with pytest.raises(ValueError, match=r'loss must be a Keras loss name such as "mse", or a callable; got \'msq\''):
+        training.train(autoencoder, tiny_features, epochs=1, loss="msq", progress=False)
+
+
+def test_train_logs_the_mean_loss_over_the_samples_of_an_epoch(tiny_features):
+    # One epoch of plain gradient steps on a model whose loss is known: with a learning rate of
+    # (almost) zero the weights stay put, so the logged value must equal the loss of the data.
+    helpers.set_seed(0)
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, keras.layers.Dense(4)(inputs))
+    expected = float(np.mean((model.predict(tiny_features, verbose=0) - tiny_features) ** 2))
+    history = training.train(model, tiny_features, epochs=1, batch_size=5, learning_rate=1e-12, progress=False)
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-5)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
