@@ -262,33 +262,6 @@ def _epoch_function(model, X, y, batch_size, loss_function, optimizer):
     return run_epoch
 
 
-def shuffled_batches(X, y, batch_size):
-    """An endless stream of batches, reshuffled on every pass over the data.
-
-    Parameters
-    ----------
-    X : numpy.ndarray of shape (n_samples, n_features)
-    y : numpy.ndarray or None
-        Targets, or ``None`` for models that compute their own loss.
-    batch_size : int
-
-    Returns
-    -------
-    tf.data.Dataset
-
-    For training with ``model.fit``, as :mod:`helpers.article` does to
-    reproduce the article's runs: one stream for the whole fit, instead of
-    the new iterator Keras builds for NumPy input at every epoch (that
-    per-epoch set-up, not the maths, dominates the time of small models).
-    The order of the shuffles follows TensorFlow's global seed, which
-    :func:`helpers.set_seed` sets.
-    """
-    import tensorflow as tf
-
-    dataset = tf.data.Dataset.from_tensor_slices(X if y is None else (X, y))
-    return dataset.shuffle(len(X), reshuffle_each_iteration=True).batch(batch_size).repeat()
-
-
 def encode(encoder, X, batch_size=1024):
     """Return the encoder's output for ``X`` as a NumPy array.
 

@@ -1,4 +1,4 @@
-"""Tests for helpers.training: CompactProgress, train(), shuffled_batches() and encode()."""
+"""Tests for helpers.training: CompactProgress, train() and encode()."""
 
 from __future__ import annotations
 
@@ -228,28 +228,6 @@ def test_train_rejects_bad_data(autoencoder_pair, X, error, match):
 def test_train_rejects_something_that_is_not_a_keras_model(tiny_features):
     with pytest.raises(TypeError, match=r"model must be a keras\.Model; got str"):
         training.train("autoencoder", tiny_features)
-
-
-# --------------------------------------------------------------------------- shuffled_batches
-
-
-def test_shuffled_batches_cover_every_sample_once_per_pass_and_reshuffle():
-    helpers.set_seed(0)
-    X = np.arange(10, dtype=np.float32)[:, None]
-    y = X[:, 0] * 10.0
-    batches = list(training.shuffled_batches(X, y, 4).take(6))  # two passes of 4 + 4 + 2
-    assert [len(xb) for xb, _ in batches] == [4, 4, 2, 4, 4, 2]
-    for xb, yb in batches:  # inputs and targets stay paired
-        np.testing.assert_array_equal(np.asarray(xb)[:, 0] * 10.0, np.asarray(yb))
-    first = np.concatenate([np.asarray(xb)[:, 0] for xb, _ in batches[:3]])
-    second = np.concatenate([np.asarray(xb)[:, 0] for xb, _ in batches[3:]])
-    assert sorted(first) == sorted(second) == list(range(10))
-    assert not np.array_equal(first, second)  # reshuffled on every pass
-
-
-def test_shuffled_batches_without_targets_yields_inputs_only():
-    batch = next(iter(training.shuffled_batches(np.ones((6, 3), np.float32), None, 6)))
-    assert tuple(batch.shape) == (6, 3)
 
 
 # --------------------------------------------------------------------------- encode
