@@ -180,7 +180,6 @@ def train(
         [history, CompactProgress()] if progress else [history],
         model=model,
         epochs=epochs,
-        steps=math.ceil(len(X) / batch_size),
         verbose=0,
     )
     callbacks.on_train_begin()
