@@ -7,10 +7,11 @@ its layers. The encoder's output is the latent space we cluster;
 
 from __future__ import annotations
 
+import numpy as np
 
 from helpers import DEFAULT_SEED
 from helpers._tensorflow import load_keras
-from helpers._validation import check_float, check_int, check_seed
+from helpers._validation import check_features, check_float, check_int, check_seed
 
 keras = load_keras()
 ops = keras.ops
@@ -173,9 +174,8 @@ class VAE(keras.Model):
     ``z`` and decodes it. The KL term is computed there, from real tensors,
     and handed to Keras with ``self.add_loss`` (Keras 3 no longer accepts
     the symbolic ``model.add_loss(tensor)`` of Keras 2). ``compute_loss``
-    adds the reconstruction error, so the model trains with
-    ``compile(loss=None)`` on the inputs alone, for example with
-    ``helpers.training.train(vae, X, target=None)``.
+    adds the reconstruction error, so the model trains on the inputs
+    alone: ``vae.compile(optimizer="adam")`` then ``vae.fit(X, epochs=...)``.
 
     Parameters
     ----------
@@ -232,6 +232,15 @@ class VAE(keras.Model):
         # Listed here so that Keras logs them in the history and resets them every epoch.
         return [self.loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker]
 
+    def fit(self, x=None, y=None, **kwargs):
+        # Refuse bad arrays here, in one line, before Keras traces anything.
+        if isinstance(x, (np.ndarray, list)):
+            x = check_features(x, name="x", min_samples=1)
+            expected = self.encoder.inputs[0].shape[-1]
+            if x.shape[1] != expected:
+                raise ValueError(f"x has {x.shape[1]} features but this VAE expects {expected}")
+        return super().fit(x, y, **kwargs)
+
     def build(self, input_shape):
         # The encoder and decoder arrive built; nothing else has weights.
         self.built = True
@@ -256,25 +265,36 @@ class VAE(keras.Model):
         return cls(encoder, decoder, **config)
 
 
+def _functional_io(part, name):
+    """``(inputs, outputs)`` of a functional model, or a clear error for any other model."""
+    if not isinstance(part, keras.Model):
+        raise TypeError(f"{name} must be a keras.Model; got {type(part).__name__}")
+    try:
+        inputs, outputs = part.inputs, part.outputs  # subclassed models have neither
+    except AttributeError:
+        inputs = outputs = None
+    if not inputs or not outputs:
+        raise ValueError(f"{name} must be a functional keras.Model (built from keras.Input); got a subclassed or unbuilt model")
+    return inputs, outputs
+
+
 def _check_vae_parts(encoder, decoder):
     """Raise a clear error unless the encoder and decoder fit together."""
-    for name, part in (("encoder", encoder), ("decoder", decoder)):
-        if not isinstance(part, keras.Model):
-            raise TypeError(f"{name} must be a keras.Model; got {type(part).__name__}")
-        if len(part.inputs or []) != 1:
+    encoder_inputs, encoder_outputs = _functional_io(encoder, "encoder")
+    decoder_inputs, decoder_outputs = _functional_io(decoder, "decoder")
+    for name, inputs in (("encoder", encoder_inputs), ("decoder", decoder_inputs)):
+        if len(inputs) != 1:
             raise ValueError(f"{name} must be a functional model with one input")
-    if len(encoder.outputs or []) != 2:
-        raise ValueError(
-            f"encoder must output [z_mean, z_log_var] (2 outputs); got {len(encoder.outputs or [])}"
-        )
-    latent_dim = encoder.outputs[0].shape[-1]
-    if encoder.outputs[1].shape[-1] != latent_dim:
+    if len(encoder_outputs) != 2:
+        raise ValueError(f"encoder must output [z_mean, z_log_var] (2 outputs); got {len(encoder_outputs)}")
+    latent_dim = encoder_outputs[0].shape[-1]
+    if encoder_outputs[1].shape[-1] != latent_dim:
         raise ValueError("encoder's z_mean and z_log_var must have the same size")
-    if decoder.inputs[0].shape[-1] != latent_dim:
-        raise ValueError(f"decoder expects {decoder.inputs[0].shape[-1]} latent inputs; the encoder makes {latent_dim}")
-    if decoder.outputs[0].shape[-1] != encoder.inputs[0].shape[-1]:
+    if decoder_inputs[0].shape[-1] != latent_dim:
+        raise ValueError(f"decoder expects {decoder_inputs[0].shape[-1]} latent inputs; the encoder makes {latent_dim}")
+    if decoder_outputs[0].shape[-1] != encoder_inputs[0].shape[-1]:
         raise ValueError(
-            f"decoder outputs {decoder.outputs[0].shape[-1]} features; the encoder takes {encoder.inputs[0].shape[-1]}"
+            f"decoder outputs {decoder_outputs[0].shape[-1]} features; the encoder takes {encoder_inputs[0].shape[-1]}"
         )
 
 
@@ -315,10 +335,11 @@ def build_vae(
     Returns
     -------
     vae : VAE
-        Train it with ``helpers.training.train(vae, X, target=None)``.
+        Train it with ``vae.compile(optimizer=...)`` and ``vae.fit(X, ...)``:
+        it computes its own loss, so ``fit`` needs no targets.
     encoder : keras.Model
         Maps inputs to ``[z_mean, z_log_var]``; cluster ``z_mean``
-        (``helpers.training.encode`` returns it).
+        (``encoder.predict(X)[0]``).
     decoder : keras.Model
         Maps a latent vector to a reconstruction.
 

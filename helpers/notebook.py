@@ -78,11 +78,55 @@ def check_environment(packages=("tensorflow", "keras", "scikit-learn", "numpy", 
     return found
 
 
+def _is_validation(statement):
+    """True for an input check: ``x = check_...(...)`` / ``_check_...(...)``, or ``if ...: raise``."""
+    if isinstance(statement, ast.If):
+        return not statement.orelse and all(isinstance(s, ast.Raise) for s in statement.body)
+    value = getattr(statement, "value", None)
+    if not isinstance(value, ast.Call):
+        return False
+    called = value.func
+    if not (called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")).startswith(
+        ("check_", "_check")
+    ):
+        return False
+    if isinstance(statement, ast.Expr):
+        return True
+    # ``x = check_int(x, ...)`` only re-binds an argument; ``self.x = check_int(x)`` stores it, so it stays.
+    targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
+    first = value.args[0] if value.args else None
+    return (
+        len(targets) == 1
+        and isinstance(targets[0], ast.Name)
+        and isinstance(first, ast.Name)
+        and first.id == targets[0].id
+    )
+
+
+def _hidden_lines(definition):
+    """Line numbers (1-based) of docstrings and input checks in a definition and its methods."""
+    hidden = set()
+    for node in ast.walk(definition):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        body = node.body
+        if ast.get_docstring(node) is not None and body[0].lineno > node.lineno:
+            hidden.update(range(body[0].lineno, body[0].end_lineno + 1))
+        for statement in body:
+            # Keep at least one statement, so the shown function still parses.
+            if _is_validation(statement) and len(body) > 1:
+                hidden.update(range(statement.lineno, statement.end_lineno + 1))
+    return hidden
+
+
 def show_source(function):
-    """Print a function's code without its docstring.
+    """Print the code of a function or class: the idea, without docstrings and input checks.
 
     The series shows each builder where it is first used, so the reader sees
-    every layer, then imports it from :mod:`helpers` everywhere else.
+    every layer, then imports it from :mod:`helpers` everywhere else. Lines
+    that only validate the arguments (``x = check_int(...)``,
+    ``if ...: raise ...``) are left out, with docstrings, so what is printed
+    is the teaching core; the full code is in the ``helpers`` package.
 
     Parameters
     ----------
@@ -99,9 +143,12 @@ def show_source(function):
     # multi-line string whose lines start at column 0.
     indent = len(lines[0]) - len(lines[0].lstrip())
     lines = [line[indent:] if not line[:indent].strip() else line for line in lines]
-    definition = ast.parse("\n".join(lines)).body[0]
-    if ast.get_docstring(definition) is not None:
-        docstring = definition.body[0]
-        if docstring.lineno > definition.lineno:  # leave one-line definitions whole
-            del lines[docstring.lineno - 1 : docstring.end_lineno]
-    print("\n".join(lines).rstrip())
+    hidden = _hidden_lines(ast.parse("\n".join(lines)).body[0])
+    shown = [line for number, line in enumerate(lines, start=1) if number not in hidden]
+    # Hiding lines can leave a blank line after a signature, or two in a row: drop those.
+    text = "\n".join(
+        line
+        for i, line in enumerate(shown)
+        if line.strip() or (i and shown[i - 1].strip() and not shown[i - 1].rstrip().endswith(":"))
+    )
+    print(text.rstrip())

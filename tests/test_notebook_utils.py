@@ -88,8 +88,28 @@ class Documented:
     """Class docstring that must not be shown."""
 
     def method(self):
-        """Method docstring stays: only the top-level one is removed."""
+        """Method docstring, hidden as well."""
         return 1
+
+
+def check_positive(value, name):
+    if value <= 0:
+        raise ValueError(f"{name} must be positive")
+    return value
+
+
+def validated(x, scale=2.0):
+    """Docstring."""
+    x = check_positive(x, "x")
+    if scale == 0:
+        raise ValueError("scale must not be 0")
+    _check_something(scale)
+    y = check_positive(scale, "scale")  # stores a new name: stays
+    return x * y
+
+
+def _check_something(value):
+    return value
 
 
 def test_show_source_prints_code_without_the_docstring(capsys):
@@ -103,12 +123,30 @@ def test_show_source_prints_a_function_without_docstring_unchanged(capsys):
     assert capsys.readouterr().out == "def undocumented(x):\n    return x * 3\n"
 
 
-def test_show_source_removes_a_class_docstring_only(capsys):
+def test_show_source_removes_class_and_method_docstrings(capsys):
     notebook.show_source(Documented)
     out = capsys.readouterr().out
-    assert out.startswith("class Documented:\n")
-    assert "Class docstring" not in out
-    assert "def method(self):" in out and "Method docstring stays" in out
+    assert out == "class Documented:\n    def method(self):\n        return 1\n"
+
+
+def test_show_source_hides_input_checks_but_keeps_what_they_store(capsys):
+    notebook.show_source(validated)
+    assert capsys.readouterr().out == (
+        "def validated(x, scale=2.0):\n"
+        '    y = check_positive(scale, "scale")  # stores a new name: stays\n'
+        "    return x * y\n"
+    )
+
+
+def test_show_source_keeps_an_if_that_does_more_than_raise(capsys):
+    notebook.show_source(_conditional)
+    assert "if x > 0:" in capsys.readouterr().out
+
+
+def _conditional(x):
+    if x > 0:
+        x = -x
+    return x
 
 
 def test_show_source_dedents_a_method(capsys):
@@ -129,6 +167,7 @@ def test_show_source_on_a_helper_shows_its_body():
     assert out.startswith("def build_autoencoder(")
     assert "keras.layers.Dense(latent_dim" in out
     assert "Parameters" not in out and '"""' not in out
+    assert "check_int" not in out and "_check_units" not in out
 
 
 @pytest.mark.parametrize(
