@@ -1,4 +1,4 @@
-"""Clustering a latent space: data-driven parameters and a thin runner.
+"""Clustering a latent space: parameters chosen from the data, and why.
 
 DBSCAN needs a radius ``eps``. The classic way to read it off the data is
 the sorted *k-distance* curve (Ester et al., 1996): for every point, the
@@ -6,15 +6,18 @@ distance to its ``min_samples``-th nearest neighbour (itself included,
 exactly as DBSCAN counts), sorted. Dense points sit on the flat part; the
 curve turns upwards at the *knee*, where sparse outskirts begin.
 
-The knee is the smallest radius at which the dense cores hold together,
-so every point beyond it risks being called noise. :func:`choose_eps` starts
-at the knee and then moves up to the middle of the widest range of radii
-over which DBSCAN finds the same clustering: a choice that does not hinge
-on one exact value.
+The knee is a rule of thumb. :func:`choose_eps` scans every radius at which
+DBSCAN leaves little noise (one HDBSCAN fit holds them all) and keeps the
+clustering with the most clusters among those that last while the radius
+grows.
 
 KMeans and Gaussian mixtures need the number of clusters ``k`` instead.
 :func:`choose_k` scores a range of ``k`` with the silhouette coefficient
 or the Bayesian information criterion (BIC) and returns the best.
+
+The helpers only choose and explain: every choice has ``params`` to hand to
+scikit-learn, e.g. ``DBSCAN(**choice.params).fit_predict(Z)`` or
+``KMeans(**kchoice.params, random_state=SEED)``.
 """
 
 from __future__ import annotations
@@ -24,9 +27,8 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.cluster import DBSCAN, OPTICS, KMeans, cluster_optics_dbscan
+from sklearn.cluster import HDBSCAN, OPTICS, KMeans, cluster_optics_dbscan
 from sklearn.metrics import silhouette_score
-from sklearn.metrics import adjusted_rand_score
 from sklearn.mixture import GaussianMixture
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
@@ -106,6 +108,9 @@ def find_knee(values):
 class EpsChoice(NamedTuple):
     """How :func:`choose_eps` picked DBSCAN's radius, for plotting and reporting.
 
+    Pass ``choice.params`` to scikit-learn: ``DBSCAN(**choice.params)``
+    uses the radius *and* the ``min_samples`` it was chosen for.
+
     Attributes
     ----------
     eps : float
@@ -113,23 +118,36 @@ class EpsChoice(NamedTuple):
     min_samples : int
         DBSCAN's ``min_samples`` the choice was made for.
     knee_eps : float
-        The k-distance at the knee (the lower end of sensible radii).
+        The k-distance at the knee of the curve (shown for reference: the
+        classic rule of thumb for ``eps``).
     k_distances : numpy.ndarray
         The sorted k-distance curve.
     knee_index : int
         Position of the knee on that curve.
     candidates : numpy.ndarray
-        Radii tried, from the knee upwards (log-spaced).
+        Radii scanned, log-spaced from the smallest radius that leaves at
+        most ``max_noise`` of the points as noise up to the radius at which
+        every point joins one cluster.
     n_clusters : numpy.ndarray of int
         Clusters DBSCAN finds at each candidate that hold at least
         ``min_cluster_fraction`` of the points (noise excluded).
     noise_fraction : numpy.ndarray of float
         Share of points DBSCAN calls noise at each candidate.
     stable_range : tuple of float or None
-        First and last candidate of the widest run giving the same
-        clustering (two or more clusters); ``None`` if there was none.
+        First and last candidate of the run that gave the chosen clustering;
+        ``None`` if no run of two or more clusters lasted long enough.
     min_cluster_fraction : float
         Smallest share of the points a cluster needed to be counted.
+    max_noise : float
+        Largest share of noise allowed in the scan.
+    min_persistence : float
+        Factor by which ``eps`` must be able to grow while the clustering
+        stays the same, for the clustering to count.
+    labels : numpy.ndarray of int
+        DBSCAN's labels at ``eps`` (``-1`` is noise). A border point within
+        ``eps`` of two clusters joins the one with the nearest core point;
+        scikit-learn's DBSCAN may put it in the other: clusters and noise
+        are otherwise the same.
     """
 
     eps: float
@@ -142,22 +160,14 @@ class EpsChoice(NamedTuple):
     noise_fraction: np.ndarray
     stable_range: tuple | None
     min_cluster_fraction: float
+    max_noise: float
+    min_persistence: float
+    labels: np.ndarray
 
-
-def _widest_run(counts, continues):
-    """(start, stop) of the longest run (two or more) of one clustering with >= 2 clusters.
-
-    ``continues[i]`` says whether candidate ``i + 1`` gives the same clustering
-    as candidate ``i``; ``None`` if no such run exists.
-    """
-    best, start = None, 0
-    for i in range(1, len(counts) + 1):
-        if i == len(counts) or not continues[i - 1]:
-            wide_enough = i - start >= 2 and (best is None or i - start > best[1] - best[0] + 1)
-            if counts[start] >= 2 and wide_enough:
-                best = (start, i - 1)
-            start = i
-    return best
+    @property
+    def params(self):
+        """``{"eps": ..., "min_samples": ...}``, ready for ``sklearn.cluster.DBSCAN(**params)``."""
+        return {"eps": float(self.eps), "min_samples": int(self.min_samples)}
 
 
 def _substantial_clusters(labels, min_size):
@@ -166,21 +176,106 @@ def _substantial_clusters(labels, min_size):
     return int(np.sum(sizes >= min_size))
 
 
-def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
+class _DensityHierarchy:
+    """Every DBSCAN clustering of ``X`` for one ``min_samples``, from a single fit.
+
+    HDBSCAN builds the tree of DBSCAN* clusterings (DBSCAN without border
+    points) for all radii at once; cutting it at ``eps`` takes milliseconds.
+    The border points are then put back from each point's ``min_samples``
+    nearest neighbours, which is exact: a point is a border point at ``eps``
+    only if a core point lies within ``eps``, and any point farther than its
+    own ``min_samples``-th neighbour would make it a core point itself.
+    """
+
+    def __init__(self, X, min_samples):
+        distances, self.neighbours = NearestNeighbors(n_neighbors=min_samples).fit(X).kneighbors(X)
+        self.distances = distances
+        self.core_distance = distances[:, -1]  # the point itself counts, as in DBSCAN
+        # A point is clustered (core or border) from this radius on: its own core
+        # distance, or the nearest neighbour that is a core point within reach.
+        reach = np.maximum(distances, self.core_distance[self.neighbours])
+        self.member_distance = np.minimum(self.core_distance, reach.min(axis=1))
+        # copy=True: HDBSCAN 1.6-1.9 may otherwise write into X.
+        self.tree = HDBSCAN(min_samples=min_samples, min_cluster_size=2, copy=True).fit(X)
+
+    def labels(self, eps):
+        """DBSCAN's labels at ``eps`` (border points join their nearest core point's cluster)."""
+        labels = self.tree.dbscan_clustering(eps, min_cluster_size=1).astype(np.int64)
+        is_core = self.core_distance <= eps
+        labels[~is_core] = -1
+        reachable = is_core[self.neighbours] & (self.distances <= eps)
+        border = ~is_core & reachable.any(axis=1)
+        nearest = np.argmax(reachable[border], axis=1)  # neighbours are sorted by distance
+        labels[border] = labels[self.neighbours[border, nearest]]
+        # number the clusters 0, 1, ... in order of first appearance, as DBSCAN does
+        clustered = labels >= 0
+        _, first, inverse = np.unique(labels[clustered], return_index=True, return_inverse=True)
+        labels[clustered] = np.argsort(np.argsort(first))[inverse.ravel()]
+        return labels
+
+    def merge_radius(self, low):
+        """Smallest radius (to 0.1 %) at which every core point is in one cluster."""
+        high = max(low, float(self.core_distance.max())) * 2.0
+        while self._n_parts(high) > 1:  # mutual reachability can exceed twice the largest core distance
+            high *= 2.0
+        low = min(low, high / 2.0)
+        while high / low > 1.001:
+            middle = math.sqrt(low * high)
+            low, high = (low, middle) if self._n_parts(middle) == 1 else (middle, high)
+        return high
+
+    def _n_parts(self, eps):
+        labels = self.tree.dbscan_clustering(eps, min_cluster_size=1)
+        return np.unique(labels[self.core_distance <= eps]).size
+
+
+def _same_clusters(before, after, min_size):
+    """Whether the substantial clusters of ``before`` reappear, each grown by itself, in ``after``."""
+    sizes_before = np.bincount(before[before >= 0]) if np.any(before >= 0) else np.zeros(0, dtype=int)
+    sizes_after = np.bincount(after[after >= 0]) if np.any(after >= 0) else np.zeros(0, dtype=int)
+    big_before = np.flatnonzero(sizes_before >= min_size)
+    big_after = set(np.flatnonzero(sizes_after >= min_size).tolist())
+    if len(big_before) != len(big_after):
+        return False
+    # Each cluster's points now sit in one cluster of `after` (the largest share of them):
+    # distinct clusters must land in distinct clusters, otherwise two have merged.
+    landed = []
+    for cluster in big_before:
+        members = after[before == cluster]
+        members = members[members >= 0]
+        if members.size == 0:
+            return False
+        landed.append(int(np.argmax(np.bincount(members))))
+    return len(set(landed)) == len(landed) and set(landed) == big_after
+
+
+def choose_eps(
+    X, min_samples=None, n_candidates=60, min_cluster_fraction=0.05, max_noise=0.05, min_persistence=1.05
+):
     """Choose DBSCAN's ``eps`` from the data.
 
-    1. Compute the sorted k-distance curve and find its knee.
-    2. Run DBSCAN at ``n_candidates`` radii spaced evenly on a log scale from
-       the knee up to the diagonal of the data's bounding box (where
-       everything merges into one cluster).
-    3. Take the widest run (at least two) of consecutive radii that give the
-       same clustering, with two or more clusters, and return its middle
-       (on the log scale). Neighbouring radii give the same clustering when
-       they find as many clusters and agree on almost every point (adjusted
-       Rand index >= 0.98 between them). Only clusters holding at least
-       ``min_cluster_fraction`` of the points count, so a handful of
-       outskirt points that briefly form their own cluster cannot pass for
-       structure.
+    The rule, in plain words: scan ``eps`` from the smallest radius that
+    leaves at most ``max_noise`` of the points as noise up to the radius at
+    which everything is one cluster. A clustering counts if it stays the
+    same while ``eps`` grows by a factor of at least ``min_persistence``;
+    among those, take the one with the **most** clusters, and return the
+    middle (on a log scale) of the radii that give it. Merged clusterings
+    always last longer as ``eps`` grows, so comparing how long they last
+    would favour merging; asking only that a clustering lasts, and then
+    preferring more clusters, does not.
+
+    In detail:
+
+    1. The sorted k-distance curve and its knee are computed for reference
+       (``min_samples``-th neighbour, the point itself included).
+    2. HDBSCAN (fitted once) holds every DBSCAN clustering for this
+       ``min_samples``; each candidate radius is a cut of that tree, with
+       DBSCAN's border points put back, so the scan costs one fit.
+    3. Only clusters with at least ``min_cluster_fraction`` of the points
+       count, so a handful of outskirt points cannot pass for structure.
+       Neighbouring radii give "the same clustering" when they find the
+       same number of such clusters and none of them has merged with
+       another.
 
     Parameters
     ----------
@@ -188,21 +283,34 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
         The (scaled or latent) data to cluster.
     min_samples : int, optional
         DBSCAN's ``min_samples``; defaults to :func:`default_min_samples`.
-    n_candidates : int, default=40
-        Radii to try (at least 5).
+    n_candidates : int, default=60
+        Radii to scan (at least 5).
     min_cluster_fraction : float, default=0.05
-        Smallest share of the points a cluster needs to be counted.
+        Smallest share of the points a cluster needs to be counted, in (0, 0.5].
+    max_noise : float, default=0.05
+        Largest share of points DBSCAN may call noise at a scanned radius, in (0, 1).
+    min_persistence : float, default=1.05
+        How much ``eps`` must be able to grow (as a factor, > 1) without
+        changing the clustering.
 
     Returns
     -------
     EpsChoice
-        ``choice.eps`` is the radius; the other fields explain it.
+        ``choice.eps`` is the radius, ``choice.params`` the arguments for
+        ``sklearn.cluster.DBSCAN``; the other fields explain the choice.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``X`` is not a finite 2-D numeric array with at least 3 samples,
+        a parameter is impossible, or ``min_samples`` points coincide.
 
     Warns
     -----
     UserWarning
-        If no radius from the knee upwards splits the data into two or more
-        clusters; ``eps`` is then the knee itself.
+        If no clustering into two or more clusters lasts long enough; ``eps``
+        is then the middle of the longest one-cluster run, so DBSCAN returns
+        one cluster instead of an arbitrary split.
     """
     X = check_features(X, min_samples=3)
     if min_samples is None:
@@ -212,6 +320,9 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
     min_cluster_fraction = check_float(
         min_cluster_fraction, name="min_cluster_fraction", low=0.0, high=0.5, low_inclusive=False
     )
+    max_noise = check_float(max_noise, name="max_noise", low=0.0, high=1.0, low_inclusive=False, high_inclusive=False)
+    min_persistence = check_float(min_persistence, name="min_persistence", low=1.0, low_inclusive=False)
+    X = np.asarray(X, dtype=np.float64)
 
     distances = k_distances(X, min_samples)
     knee_index = find_knee(distances)
@@ -221,32 +332,51 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
             f"the knee of the k-distance curve is at 0: at least {min_samples} points coincide; "
             "remove duplicates or raise min_samples"
         )
-    diagonal = float(np.linalg.norm(np.ptp(X, axis=0)))
-    candidates = np.geomspace(knee_eps, max(diagonal, knee_eps * 1.01), n_candidates)
-    labelings = [DBSCAN(eps=eps, min_samples=min_samples).fit_predict(X) for eps in candidates]
+
+    hierarchy = _DensityHierarchy(X, min_samples)
+    # Below this radius more than max_noise of the points are noise: not a usable DBSCAN result.
+    low = float(np.quantile(hierarchy.member_distance, 1.0 - max_noise, method="higher"))
+    # a hair above that point's radius, so rounding in DBSCAN's own distances cannot exclude it
+    low = max(low * (1 + 1e-6), knee_eps * 1e-3, np.finfo(float).tiny)
+    high = hierarchy.merge_radius(low)
+    candidates = np.geomspace(low, max(high, low * 1.01), n_candidates)
+    labelings = [hierarchy.labels(eps) for eps in candidates]
     min_size = max(2, math.ceil(min_cluster_fraction * len(X)))
     n_clusters = np.array([_substantial_clusters(labels, min_size) for labels in labelings])
     noise = np.array([np.mean(labels == -1) for labels in labelings])
 
-    # Neighbouring radii give "the same clustering" when they find as many
-    # clusters and agree on almost every point (only a few border points move).
-    continues = [
-        n_clusters[i] == n_clusters[i + 1] and adjusted_rand_score(labelings[i], labelings[i + 1]) >= 0.98
-        for i in range(len(candidates) - 1)
-    ]
-    run = _widest_run(n_clusters, continues)
-    if run is None:
+    # Runs of neighbouring radii that give the same clustering: (count, first, last).
+    runs, start = [], 0
+    for i in range(1, n_candidates + 1):
+        if i == n_candidates or not _same_clusters(labelings[i - 1], labelings[i], min_size):
+            runs.append((int(n_clusters[start]), start, i - 1))
+            start = i
+
+    def persists(run):
+        _, first, last = run
+        # A run lasts from its first radius up to the next run's first radius.
+        end = candidates[last + 1] if last + 1 < n_candidates else candidates[last]
+        return last > first and end / candidates[first] >= min_persistence
+
+    def width(run):
+        return run[2] - run[1]
+
+    lasting = [run for run in runs if run[0] >= 2 and persists(run)]
+    if lasting:
+        most = max(run[0] for run in lasting)
+        _, first, last = max((run for run in lasting if run[0] == most), key=width)
+        stable_range = (float(candidates[first]), float(candidates[last]))
+    else:
         warnings.warn(
-            "no radius from the knee upwards splits the data into two or more clusters; "
-            "using the knee itself",
+            "no clustering into two or more clusters lasts while eps grows (by a factor of "
+            f"{min_persistence}) with at most {max_noise:.0%} noise; eps is chosen for one cluster",
             UserWarning,
             stacklevel=2,
         )
-        eps, stable_range = knee_eps, None
-    else:
-        start, stop = run
-        eps = float(np.sqrt(candidates[start] * candidates[stop]))
-        stable_range = (float(candidates[start]), float(candidates[stop]))
+        single = [run for run in runs if run[0] == 1] or runs
+        _, first, last = max(single, key=width)
+        stable_range = None
+    eps = float(np.sqrt(candidates[first] * candidates[last]))
     return EpsChoice(
         eps,
         min_samples,
@@ -258,6 +388,9 @@ def choose_eps(X, min_samples=None, n_candidates=40, min_cluster_fraction=0.05):
         noise,
         stable_range,
         min_cluster_fraction,
+        max_noise,
+        min_persistence,
+        hierarchy.labels(eps),
     )
 
 
@@ -287,6 +420,11 @@ class ReachabilityEps(NamedTuple):
     n_large_clusters: int
     min_cluster_fraction: float
     split_found: bool
+
+    @property
+    def params(self):
+        """``{"eps": ...}``, for ``sklearn.cluster.cluster_optics_dbscan(..., **params)``."""
+        return {"eps": float(self.eps)}
 
 
 def _check_fitted_optics(optics):
@@ -370,61 +508,6 @@ def choose_reachability_eps(optics, min_cluster_fraction=0.1):
     return ReachabilityEps(eps, None, labels, _substantial_clusters(labels, min_size), min_cluster_fraction, False)
 
 
-_METHODS = ("dbscan", "optics", "kmeans", "gmm")
-
-
-def cluster(X, method, *, random_state=DEFAULT_SEED, **params):
-    """Cluster ``X`` with one of scikit-learn's estimators and return labels.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-        Usually the encoder's output.
-    method : {"dbscan", "optics", "kmeans", "gmm"}
-        The algorithm.
-    random_state : int, default=42
-        Seed for the methods that are random (KMeans, GMM).
-    **params
-        Passed to the estimator. Required: ``eps`` for DBSCAN,
-        ``n_clusters`` for KMeans and GMM (GMM's ``n_components``).
-
-    Returns
-    -------
-    numpy.ndarray of shape (n_samples,)
-        Cluster labels; ``-1`` marks noise (DBSCAN and OPTICS only).
-    """
-    X = check_features(X, min_samples=2)
-    if method not in _METHODS:
-        raise ValueError(f"method must be one of {_METHODS}; got {method!r}")
-    random_state = check_seed(random_state)
-    params = dict(params)
-    if "min_samples" in params:
-        params["min_samples"] = check_int(params["min_samples"], name="min_samples", minimum=2, maximum=len(X))
-
-    if method == "dbscan":
-        if "eps" not in params:
-            raise ValueError("DBSCAN needs eps: choose it with helpers.clustering.choose_eps")
-        params["eps"] = check_float(params["eps"], name="eps", low=0.0, low_inclusive=False)
-        estimator = DBSCAN(**params)
-    elif method == "optics":
-        params.setdefault("min_samples", min(default_min_samples(X.shape[1]), len(X)))
-        estimator = OPTICS(**params)
-    else:
-        if "n_clusters" not in params:
-            raise ValueError(f"{method} needs n_clusters")
-        n_clusters = check_int(params.pop("n_clusters"), name="n_clusters", minimum=1, maximum=len(X))
-        if method == "kmeans":
-            params.setdefault("n_init", 10)
-            estimator = KMeans(n_clusters=n_clusters, random_state=random_state, **params)
-        else:
-            estimator = GaussianMixture(n_components=n_clusters, random_state=random_state, **params)
-    # KMeans and GMM on small data run fastest on one thread; extra OpenMP/BLAS threads
-    # mostly spin-wait, badly so on a busy machine. The labels are identical either way.
-    with threadpool_limits(limits=1 if method in ("kmeans", "gmm") else None):
-        labels = estimator.fit_predict(X)
-    return np.asarray(labels, dtype=np.int64)
-
-
 class KChoice(NamedTuple):
     """How :func:`choose_k` picked the number of clusters, for plotting and reporting.
 
@@ -445,6 +528,11 @@ class KChoice(NamedTuple):
     ks: np.ndarray
     scores: np.ndarray
     method: str
+
+    @property
+    def params(self):
+        """``{"n_clusters": k}``, ready for ``sklearn.cluster.KMeans(**params, random_state=...)``."""
+        return {"n_clusters": int(self.k)}
 
 
 _K_METHODS = ("silhouette", "bic")

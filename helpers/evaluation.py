@@ -83,6 +83,48 @@ def cluster_accuracy(y_true, labels):
     return float(np.trace(matrix[:, : classes.size]) / len(np.asarray(y_true)))
 
 
+def match_labels(y_true, labels):
+    """Rename clusters after the classes they are matched to (Hungarian).
+
+    The same one-to-one matching :func:`cluster_accuracy` uses: a cluster
+    matched to class ``c`` becomes ``c``, so a figure or table can compare
+    clusters with classes name for name (and colour for colour).
+
+    Parameters
+    ----------
+    y_true : array-like of int, shape (n_samples,)
+        True classes, all ``>= 0`` (``-1`` is reserved for noise).
+    labels : array-like of int, shape (n_samples,)
+        Cluster labels; ``-1`` marks noise.
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n_samples,)
+        The matched class of each sample's cluster. Clusters left without a
+        class (more clusters than classes) get new ids after the largest
+        class, ``max(y_true) + 1, max(y_true) + 2, ...``, largest cluster
+        first (ties by cluster id). Noise stays ``-1``.
+
+    Examples
+    --------
+    >>> match_labels([0, 0, 1, 1, 2], [7, 7, 3, 3, -1]).tolist()
+    [0, 0, 1, 1, -1]
+    """
+    y_true, labels = _check_pair(y_true, labels)
+    if np.any(y_true < 0):
+        raise ValueError("y_true must hold classes >= 0; -1 is reserved for noise in cluster labels")
+    _, classes, clusters = matched_confusion(y_true, labels)
+    mapping = {int(cluster): int(cls) for cls, cluster in zip(classes, clusters[: classes.size]) if cluster != -1}
+    extra = [int(c) for c in clusters[classes.size :]]
+    sizes = {c: int(np.count_nonzero(labels == c)) for c in extra}
+    next_id = int(classes.max()) + 1
+    for offset, cluster in enumerate(sorted(extra, key=lambda c: (-sizes[c], c))):
+        mapping[cluster] = next_id + offset
+    mapping[-1] = -1
+    found, inverse = np.unique(labels, return_inverse=True)
+    return np.array([mapping[int(c)] for c in found], dtype=np.int64)[inverse.ravel()]
+
+
 def evaluate(y_true, labels, name=None):
     """Every score the series reports, in one call.
 
@@ -154,59 +196,4 @@ def results_table(results, digits=2):
         "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(cells, widths)))
         for cells in (headers, *rows)
     ]
-    return "\n".join(lines)
-
-
-def check_bars(results, bars):
-    """Compare results with the bars a notebook promises, one line per bar.
-
-    Network scores can move a little between machines and TensorFlow
-    builds, so a notebook that must not regress checks its *claims* (for
-    example "ARI at least 0.80", "at least 0.10 above raw KMeans") rather
-    than exact numbers.
-
-    Parameters
-    ----------
-    results : sequence of dict
-        Rows from :func:`evaluate`, each with a unique ``name``.
-    bars : dict
-        ``{row name: {bar: value}}`` with bars ``"min_ari"``, ``"max_ari"``,
-        ``"max_noise"`` (a fraction) and ``"min_ari_above"`` (a dict
-        ``{other row name: margin}``).
-
-    Returns
-    -------
-    str
-        One line per bar, ``yes`` or ``NO`` at the end; ``print`` it.
-
-    Raises
-    ------
-    ValueError
-        If a bar names an unknown row or an unknown kind of bar.
-    """
-    results = list(results)  # read once: a generator would be empty the second time
-    rows = {row.get("name"): row for row in results if isinstance(row, dict)}
-    if len(rows) != len(results):
-        raise ValueError("results must be dicts from evaluate() with unique names")
-    known = {"min_ari", "max_ari", "max_noise", "min_ari_above"}
-    lines = []
-    for name, wanted in bars.items():
-        if name not in rows:
-            raise ValueError(f"no result named {name!r}; names are {sorted(map(str, rows))}")
-        unknown = set(wanted) - known
-        if unknown:
-            raise ValueError(f"unknown bar(s) {sorted(unknown)}; use {sorted(known)}")
-        row = rows[name]
-        checks = []
-        if "min_ari" in wanted:
-            checks.append((f"ARI >= {wanted['min_ari']:.2f}", row["ari"] >= wanted["min_ari"]))
-        if "max_ari" in wanted:
-            checks.append((f"ARI <= {wanted['max_ari']:.2f}", row["ari"] <= wanted["max_ari"]))
-        if "max_noise" in wanted:
-            checks.append((f"noise <= {wanted['max_noise']:.0%}", row["noise_fraction"] <= wanted["max_noise"]))
-        for other, margin in wanted.get("min_ari_above", {}).items():
-            if other not in rows:
-                raise ValueError(f"no result named {other!r} to compare {name!r} with")
-            checks.append((f"ARI >= {other} + {margin:.2f}", row["ari"] >= rows[other]["ari"] + margin))
-        lines += [f"{name}: {label}: {'yes' if ok else 'NO'}" for label, ok in checks]
     return "\n".join(lines)

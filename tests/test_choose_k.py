@@ -30,6 +30,17 @@ def test_finds_the_true_number_of_well_separated_blobs(method, centers):
     assert choice.ks[best] == choice.k
 
 
+def test_params_round_trip_to_kmeans():
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import adjusted_rand_score
+
+    X, y = make_blobs(n_samples=120, centers=3, n_features=2, cluster_std=0.5, center_box=(-20, 20), random_state=0)
+    choice = clustering.choose_k(X, k_range=range(2, 7), random_state=0)
+    assert choice.params == {"n_clusters": 3} and isinstance(choice.params["n_clusters"], int)
+    labels = KMeans(**choice.params, n_init=10, random_state=0).fit_predict(X)
+    assert adjusted_rand_score(y, labels) == 1.0
+
+
 def test_silhouette_scores_lie_between_minus_one_and_one():
     choice = clustering.choose_k(_blobs(3), k_range=range(2, 6))
     assert np.all((choice.scores >= -1) & (choice.scores <= 1))

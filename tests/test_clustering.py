@@ -1,4 +1,4 @@
-"""Tests for helpers.clustering: k-distances, the knee, choose_eps and cluster()."""
+"""Tests for helpers.clustering: k-distances, the knee and choose_eps."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.cluster import DBSCAN, OPTICS
+from sklearn.cluster import DBSCAN
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_rand_score
 
 from helpers import clustering
 from helpers.evaluation import cluster_accuracy
@@ -112,21 +114,63 @@ def test_find_knee_rejects_bad_curves(values, match):
 # --------------------------------------------------------------------------- choose_eps
 
 
+def _dbscan(X, choice):
+    return DBSCAN(**choice.params).fit_predict(X)
+
+
 def test_choose_eps_finds_three_clusters_without_noise_on_three_blobs(three_blobs):
     X, y = three_blobs
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning on clear structure
         choice = clustering.choose_eps(X)
-    labels = DBSCAN(eps=choice.eps, min_samples=choice.min_samples).fit_predict(X)
+    labels = _dbscan(X, choice)
     assert len(set(labels) - {-1}) == 3
     assert not np.any(labels == -1)
     assert cluster_accuracy(y, labels) == 1.0
 
 
-def test_choose_eps_lies_in_the_stable_range_above_the_knee(eps_choice):
+def test_params_round_trip_to_dbscan(three_blobs, eps_choice):
+    X, _ = three_blobs
+    assert eps_choice.params == {"eps": eps_choice.eps, "min_samples": eps_choice.min_samples}
+    assert isinstance(eps_choice.params["eps"], float) and isinstance(eps_choice.params["min_samples"], int)
+    estimator = DBSCAN(**eps_choice.params)
+    assert estimator.eps == eps_choice.eps and estimator.min_samples == eps_choice.min_samples == 4
+    # the labels choose_eps reports are DBSCAN's at that eps
+    assert adjusted_rand_score(estimator.fit_predict(X), eps_choice.labels) == 1.0
+
+
+def test_params_carry_the_min_samples_eps_was_chosen_for():
+    # Defect: eps alone made DBSCAN fall back to min_samples=5; on these 6-D blobs one cluster (ARI 0.00).
+    X, y = make_blobs(centers=4, n_features=6, cluster_std=2, random_state=1)
+    choice = clustering.choose_eps(X)
+    assert choice.min_samples == 12 and DBSCAN(**choice.params).min_samples == 12
+    assert adjusted_rand_score(y, DBSCAN(**choice.params).fit_predict(X)) >= 0.9
+    assert adjusted_rand_score(y, DBSCAN(eps=choice.eps).fit_predict(X)) < 0.8  # the fallback (min_samples=5) merges two
+
+
+def test_choose_eps_does_not_prefer_a_merged_clustering_on_unscaled_10d_blobs():
+    # Defect: a merged 3-cluster run lasted longer than the true 4-cluster one and won (ARI 0.71).
+    X, y = make_blobs(centers=4, n_features=10, cluster_std=2.5, random_state=1)
+    choice = clustering.choose_eps(X)
+    labels = _dbscan(X, choice)
+    assert adjusted_rand_score(y, labels) >= 0.95
+    assert choice.n_clusters[np.argmin(np.abs(choice.candidates - choice.eps))] == 4
+
+
+def test_choose_eps_keeps_the_three_sheared_blobs_apart():
+    # scikit-learn's "k-means assumptions" example: anisotropic blobs.
+    X, y = make_blobs(n_samples=1500, random_state=170)
+    X = X @ np.array([[0.60834549, -0.63667341], [-0.40887718, 0.85253229]])
+    choice = clustering.choose_eps(X)
+    labels = _dbscan(X, choice)
+    assert adjusted_rand_score(y, labels) >= 0.95
+    assert np.mean(labels == -1) <= 0.05
+
+
+def test_choose_eps_lies_in_the_stable_range(eps_choice):
     low, high = eps_choice.stable_range
-    assert eps_choice.knee_eps <= low <= eps_choice.eps <= high
-    assert eps_choice.eps > eps_choice.knee_eps  # moved up from the knee
+    assert eps_choice.candidates[0] <= low <= eps_choice.eps <= high < eps_choice.candidates[-1]
+    assert high / low >= eps_choice.min_persistence
 
 
 def test_choose_eps_reports_a_consistent_scan(three_blobs, eps_choice):
@@ -137,49 +181,52 @@ def test_choose_eps_reports_a_consistent_scan(three_blobs, eps_choice):
     np.testing.assert_allclose(choice.k_distances, clustering.k_distances(X, 4))
     assert choice.knee_index == clustering.find_knee(choice.k_distances)
     assert choice.knee_eps == choice.k_distances[choice.knee_index]
-    assert choice.candidates.shape == choice.n_clusters.shape == choice.noise_fraction.shape == (40,)
-    assert choice.candidates[0] == pytest.approx(choice.knee_eps)
+    assert choice.candidates.shape == choice.n_clusters.shape == choice.noise_fraction.shape == (60,)
     assert np.all(np.diff(choice.candidates) > 0)
-    assert np.all((choice.noise_fraction >= 0) & (choice.noise_fraction <= 1))
-    # the reported counts are the clusters DBSCAN finds at each candidate with >= 5% of the points
+    assert np.all((choice.noise_fraction >= 0) & (choice.noise_fraction <= choice.max_noise))
+    # the reported counts and noise are DBSCAN's at each candidate (clusters with >= 5% of the points)
     assert choice.min_cluster_fraction == 0.05
-    for i in (0, 20, 39):
+    for i in (0, 30, 59):
         labels = DBSCAN(eps=choice.candidates[i], min_samples=4).fit_predict(X)
         sizes = np.bincount(labels[labels >= 0])
         assert choice.n_clusters[i] == np.sum(sizes >= np.ceil(0.05 * len(X)))
         assert choice.noise_fraction[i] == pytest.approx(np.mean(labels == -1))
-    # everything merges at the largest radius
-    assert choice.n_clusters[-1] == 1
+    # the scan ends where everything merges, and starts where noise first drops to max_noise
+    assert choice.n_clusters[-1] == 1 and choice.n_clusters[-2] >= 1
+    below = DBSCAN(eps=choice.candidates[0] * 0.95, min_samples=4).fit_predict(X)
+    assert np.mean(below == -1) > choice.max_noise
 
 
-def test_choose_eps_stable_range_is_the_widest_run_of_equal_counts(eps_choice):
+def test_choose_eps_prefers_more_clusters_among_lasting_runs(eps_choice):
     choice = eps_choice
     inside = (choice.candidates >= choice.stable_range[0]) & (choice.candidates <= choice.stable_range[1])
-    assert len(set(choice.n_clusters[inside])) == 1 and choice.n_clusters[inside][0] == 3
-    assert inside.sum() >= 10
+    assert set(choice.n_clusters[inside].tolist()) == {3}
+    assert choice.n_clusters.max() == 3  # nothing with more clusters lasted
 
 
 def test_choose_eps_respects_min_samples_and_n_candidates(three_blobs):
     choice = clustering.choose_eps(three_blobs[0], min_samples=6, n_candidates=12)
-    assert choice.min_samples == 6
+    assert choice.min_samples == 6 and choice.params["min_samples"] == 6
     assert choice.candidates.shape == (12,)
     np.testing.assert_allclose(choice.k_distances, clustering.k_distances(three_blobs[0], 6))
 
 
-def test_choose_eps_warns_and_falls_back_to_the_knee_on_a_single_blob(single_blob):
-    with pytest.warns(UserWarning, match=r"no radius from the knee upwards splits the data"):
-        choice = clustering.choose_eps(single_blob)
-    assert choice.eps == choice.knee_eps
-    assert choice.stable_range is None
+def test_choose_eps_is_deterministic(three_blobs):
+    X, _ = three_blobs
+    first, second = clustering.choose_eps(X), clustering.choose_eps(X[::-1].copy())
+    assert first.eps == pytest.approx(second.eps, rel=1e-9)  # order of the points does not matter
+    np.testing.assert_array_equal(first.n_clusters, second.n_clusters)
 
 
-def test_choose_eps_does_not_call_a_single_candidate_a_stable_range():
-    X = np.random.default_rng(2).normal(size=(200, 2))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+@pytest.mark.parametrize("seed", range(6))
+def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
+    X = np.random.default_rng(seed).normal(size=(200, 2))
+    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters lasts"):
         choice = clustering.choose_eps(X)
-    warned = any(issubclass(w.category, UserWarning) for w in caught)
-    assert warned or choice.stable_range[1] > choice.stable_range[0]
+    assert choice.stable_range is None
+    labels = _dbscan(X, choice)
+    assert np.bincount(labels[labels >= 0]).max() >= 0.9 * len(X)  # one big cluster, not a fake split
+    assert np.mean(labels == -1) <= 0.05
 
 
 def test_choose_eps_rejects_a_knee_at_zero_from_duplicated_points():
@@ -195,6 +242,12 @@ def test_choose_eps_rejects_a_knee_at_zero_from_duplicated_points():
         ({"min_samples": 1}, ValueError, r"min_samples must be >= 2"),
         ({"min_samples": 4.0}, TypeError, r"min_samples must be an integer"),
         ({"n_candidates": 4}, ValueError, r"n_candidates must be >= 5; got 4"),
+        ({"min_cluster_fraction": 0.0}, ValueError, r"min_cluster_fraction must be > 0.0"),
+        ({"min_cluster_fraction": 0.6}, ValueError, r"min_cluster_fraction must be <= 0.5"),
+        ({"max_noise": 1.0}, ValueError, r"max_noise must be < 1.0"),
+        ({"max_noise": 0.0}, ValueError, r"max_noise must be > 0.0"),
+        ({"min_persistence": 1.0}, ValueError, r"min_persistence must be > 1.0"),
+        ({"min_persistence": "big"}, TypeError, r"min_persistence must be a number"),
     ],
 )
 def test_choose_eps_rejects_impossible_parameters(three_blobs, kwargs, error, match):
@@ -207,7 +260,9 @@ def test_choose_eps_rejects_impossible_parameters(three_blobs, kwargs, error, ma
     [
         (np.zeros((2, 2)), ValueError, r"X needs at least 3 samples"),
         (np.array([[0.0, np.inf]] * 10), ValueError, r"NaN or infinite"),
+        (np.array([[0.0, np.nan]] * 10), ValueError, r"NaN or infinite"),
         (np.zeros(10), ValueError, r"must be a 2-D array"),
+        (np.zeros((4, 2, 2)), ValueError, r"must be a 2-D array"),
         ([["a", "b"]] * 5, TypeError, r"must contain real numbers"),
     ],
 )
@@ -221,105 +276,5 @@ def test_choose_eps_all_identical_points_raise_instead_of_returning_zero():
         clustering.choose_eps(np.ones((10, 2)))
 
 
-# --------------------------------------------------------------------------- cluster
-
-
-def test_cluster_dbscan_matches_scikit_learn(three_blobs):
-    X, _ = three_blobs
-    labels = clustering.cluster(X, "dbscan", eps=0.3, min_samples=5)
-    expected = DBSCAN(eps=0.3, min_samples=5).fit_predict(X)
-    np.testing.assert_array_equal(labels, expected)
-    assert labels.dtype == np.int64 and labels.shape == (len(X),)
-    assert np.any(labels == -1)  # eps this small leaves some noise
-
-
-@pytest.mark.parametrize("method", ["kmeans", "gmm"])
-def test_cluster_kmeans_and_gmm_recover_three_blobs(three_blobs, method):
-    X, y = three_blobs
-    labels = clustering.cluster(X, method, n_clusters=3)
-    assert labels.shape == (len(X),) and labels.dtype == np.int64
-    assert set(np.unique(labels)) == {0, 1, 2}
-    assert cluster_accuracy(y, labels) == 1.0
-
-
-def test_cluster_optics_defaults_min_samples_to_twice_the_features(three_blobs):
-    X, _ = three_blobs
-    labels = clustering.cluster(X, "optics")
-    assert labels.shape == (len(X),) and labels.min() >= -1
-    np.testing.assert_array_equal(labels, OPTICS(min_samples=4).fit_predict(X))
-    assert not np.array_equal(labels, OPTICS().fit_predict(X))  # scikit-learn's own default (5) differs
-
-
-def test_cluster_optics_passes_explicit_parameters_through(three_blobs):
-    X, _ = three_blobs
-    labels = clustering.cluster(X, "optics", min_samples=10, xi=0.1)
-    np.testing.assert_array_equal(labels, OPTICS(min_samples=10, xi=0.1).fit_predict(X))
-
-
-@pytest.mark.parametrize("method", ["kmeans", "gmm"])
-def test_cluster_random_methods_are_deterministic_under_a_seed(method):
-    X = np.random.default_rng(0).normal(size=(120, 3))  # no structure: seeds matter
-    first = clustering.cluster(X, method, n_clusters=4, random_state=3)
-    second = clustering.cluster(X, method, n_clusters=4, random_state=3)
-    np.testing.assert_array_equal(first, second)
-
-
-def test_cluster_kmeans_seed_is_passed_to_the_estimator():
-    X = np.random.default_rng(0).normal(size=(60, 2))
-    runs = {tuple(clustering.cluster(X, "kmeans", n_clusters=5, random_state=s, n_init=1)) for s in range(6)}
-    assert len(runs) > 1  # a single init depends on the seed
-
-
-@pytest.mark.parametrize(
-    ("method", "params", "error", "match"),
-    [
-        ("hdbscan", {}, ValueError, r"method must be one of \('dbscan', 'optics', 'kmeans', 'gmm'\); got 'hdbscan'"),
-        ("DBSCAN", {"eps": 0.5}, ValueError, r"method must be one of"),
-        ("dbscan", {}, ValueError, r"DBSCAN needs eps"),
-        ("dbscan", {"eps": 0.0}, ValueError, r"eps must be > 0\.0; got 0\.0"),
-        ("dbscan", {"eps": -1.0}, ValueError, r"eps must be > 0\.0"),
-        ("dbscan", {"eps": float("nan")}, ValueError, r"eps must be finite"),
-        ("dbscan", {"eps": "0.5"}, TypeError, r"eps must be a number"),
-        ("dbscan", {"eps": 0.5, "min_samples": 151}, ValueError, r"min_samples must be <= 150; got 151"),
-        ("dbscan", {"eps": 0.5, "min_samples": 1}, ValueError, r"min_samples must be >= 2"),
-        ("optics", {"min_samples": 200}, ValueError, r"min_samples must be <= 150"),
-        ("kmeans", {}, ValueError, r"kmeans needs n_clusters"),
-        ("gmm", {"n_components": 3}, ValueError, r"gmm needs n_clusters"),
-        ("kmeans", {"n_clusters": 0}, ValueError, r"n_clusters must be >= 1; got 0"),
-        ("kmeans", {"n_clusters": 151}, ValueError, r"n_clusters must be <= 150; got 151"),
-        ("gmm", {"n_clusters": 3.0}, TypeError, r"n_clusters must be an integer"),
-        ("kmeans", {"n_clusters": 3, "random_state": None}, TypeError, r"random_state must be an integer seed"),
-        ("kmeans", {"n_clusters": 3, "random_state": -2}, ValueError, r"random_state must be >= 0"),
-    ],
-)
-def test_cluster_rejects_unknown_methods_and_impossible_parameters(three_blobs, method, params, error, match):
-    with pytest.raises(error, match=match):
-        clustering.cluster(three_blobs[0], method, **params)
-
-
-@pytest.mark.parametrize(
-    ("X", "error", "match"),
-    [
-        ([[0.0, np.nan], [1.0, 1.0], [2.0, 2.0]], ValueError, r"X contains 1 NaN or infinite"),
-        ([0.0, 1.0, 2.0], ValueError, r"X must be a 2-D array"),
-        ([[0.0, 1.0]], ValueError, r"X needs at least 2 samples"),
-        ([["a", "b"], ["c", "d"]], TypeError, r"X must contain real numbers"),
-    ],
-)
-def test_cluster_rejects_bad_data(X, error, match):
-    with pytest.raises(error, match=match):
-        clustering.cluster(X, "kmeans", n_clusters=2)
-
-
-@pytest.mark.parametrize("seed", range(10))
-def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
-    X = np.random.default_rng(seed).normal(size=(200, 2))
-    with pytest.warns(UserWarning, match=r"no radius from the knee upwards splits the data"):
-        choice = clustering.choose_eps(X)
-    assert choice.stable_range is None
-
-
-@pytest.mark.parametrize("fraction", [0.0, 0.6, -0.1])
-def test_choose_eps_rejects_an_impossible_min_cluster_fraction(three_blobs, fraction):
-    with pytest.raises(ValueError, match=r"min_cluster_fraction must be"):
-        clustering.choose_eps(three_blobs[0], min_cluster_fraction=fraction)
+def test_cluster_wrapper_is_gone():
+    assert not hasattr(clustering, "cluster")  # lessons call scikit-learn directly

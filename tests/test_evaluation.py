@@ -92,6 +92,8 @@ def test_cluster_accuracy_with_a_single_cluster_gets_the_largest_class():
         ([], [], ValueError, r"y_true is empty"),
         ([0, 1], [0.5, 1.0], TypeError, r"labels must be whole numbers"),
         (["a", "b"], [0, 1], TypeError, r"y_true must be integers"),
+        ([0, 1], [0.0, float("nan")], ValueError, r"labels"),
+        ([0.0, float("nan")], [0, 1], ValueError, r"y_true"),
     ],
 )
 def test_cluster_accuracy_rejects_mismatched_or_bad_labels(y_true, labels, error, match):
@@ -196,40 +198,82 @@ def test_results_table_rejects_bad_rows_and_digits(results, kwargs, error, match
         evaluation.results_table(results, **kwargs)
 
 
-def _bar_row(name, ari, noise=0.0):
-    return {"name": name, "ari": ari, "nmi": ari, "accuracy": ari, "noise_fraction": noise, "n_clusters": 2}
+# --------------------------------------------------------------------------- match_labels
 
 
-def test_check_bars_reports_each_bar_with_yes_or_no():
-    rows = [_bar_row("net", 0.85, noise=0.01), _bar_row("raw", 0.70)]
-    text = evaluation.check_bars(rows, {"net": {"min_ari": 0.8, "max_noise": 0.02, "min_ari_above": {"raw": 0.2}},
-                                        "raw": {"max_ari": 0.5}})
-    assert text.splitlines() == [
-        "net: ARI >= 0.80: yes",
-        "net: noise <= 2%: yes",
-        "net: ARI >= raw + 0.20: NO",
-        "raw: ARI <= 0.50: NO",
-    ]
+def test_match_labels_gives_the_truth_back_for_permuted_cluster_ids():
+    y_true = np.repeat([0, 1, 2, 3], [5, 3, 4, 2])
+    permutation = np.array([3, 0, 2, 1])  # class c was found as cluster permutation[c]
+    matched = evaluation.match_labels(y_true, permutation[y_true] + 10)
+    np.testing.assert_array_equal(matched, y_true)
+    assert matched.dtype.kind == "i"
+
+
+def test_match_labels_keeps_noise_as_minus_one():
+    y_true = np.repeat([0, 1, 2], 4)
+    labels = np.repeat([2, 0, 1], 4)
+    labels[[1, 6, 11]] = -1
+    matched = evaluation.match_labels(y_true, labels)
+    expected = y_true.copy()
+    expected[[1, 6, 11]] = -1
+    np.testing.assert_array_equal(matched, expected)
+
+
+def test_match_labels_uses_the_classes_own_values():
+    y_true = np.array([3, 3, 7, 7, 9, 9])
+    np.testing.assert_array_equal(evaluation.match_labels(y_true, [1, 1, 0, 0, 2, 2]), y_true)
+
+
+def test_match_labels_numbers_surplus_clusters_after_the_classes_largest_first():
+    y_true = np.array([0] * 6 + [1] * 6)
+    # cluster 4 holds most of class 0, cluster 1 most of class 1; clusters 0 (size 1) and 7 (size 3) are surplus
+    labels = np.array([4, 4, 4, 4, 0, 7, 1, 1, 1, 7, 7, -1])
+    matched = evaluation.match_labels(y_true, labels)
+    np.testing.assert_array_equal(matched, [0, 0, 0, 0, 3, 2, 1, 1, 1, 2, 2, -1])
+
+
+def test_match_labels_with_fewer_clusters_than_classes_leaves_classes_unused():
+    y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    labels = np.array([5, 5, 5, 5, 5, 8, 8, 8, 8])  # classes 0 and 1 merged in cluster 5
+    matched = evaluation.match_labels(y_true, labels)
+    np.testing.assert_array_equal(matched, [0, 0, 0, 0, 0, 2, 2, 2, 2])
+    assert 1 not in matched
+
+
+def test_match_labels_matches_one_to_one_not_by_majority():
+    # both clusters are mostly class 0; a majority vote would call both 0
+    matched = evaluation.match_labels([0, 0, 0, 0, 1, 1], [0, 0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(matched, [0, 0, 1, 1, 1, 1])
+
+
+def test_accuracy_from_match_labels_equals_cluster_accuracy():
+    rng = np.random.default_rng(0)
+    for n_clusters in (2, 4, 6):
+        y_true = rng.integers(0, 4, size=200)
+        labels = np.where(rng.random(200) < 0.6, (y_true * 7 + 3) % 5, rng.integers(-1, n_clusters, size=200))
+        labels = np.where(labels >= n_clusters, -1, labels)
+        matched = evaluation.match_labels(y_true, labels)
+        assert np.mean(matched == y_true) == pytest.approx(evaluation.cluster_accuracy(y_true, labels))
+        assert 0.2 < np.mean(matched == y_true) < 1.0  # a non-trivial case
+
+
+def test_match_labels_of_all_noise_is_all_noise():
+    np.testing.assert_array_equal(evaluation.match_labels([0, 1, 1], [-1, -1, -1]), [-1, -1, -1])
 
 
 @pytest.mark.parametrize(
-    ("bars", "match"),
+    ("y_true", "labels", "error", "match"),
     [
-        ({"missing": {"min_ari": 0.5}}, r"no result named 'missing'"),
-        ({"net": {"min_nmi": 0.5}}, r"unknown bar\(s\) \['min_nmi'\]"),
-        ({"net": {"min_ari_above": {"ghost": 0.1}}}, r"no result named 'ghost' to compare 'net' with"),
+        ([0, 1, -1], [0, 1, 1], ValueError, r"y_true must hold classes >= 0"),
+        ([0, 1, 1], [0, 1], ValueError, r"labels has 2 entries but there are 3 samples"),
+        ([0, 1], [0, float("nan")], ValueError, r"labels"),
+        ([0, 1], ["a", "b"], TypeError, r"labels must be integers"),
     ],
 )
-def test_check_bars_rejects_unknown_rows_and_bars(bars, match):
-    with pytest.raises(ValueError, match=match):
-        evaluation.check_bars([_bar_row("net", 0.9)], bars)
+def test_match_labels_rejects_bad_input(y_true, labels, error, match):
+    with pytest.raises(error, match=match):
+        evaluation.match_labels(y_true, labels)
 
 
-def test_check_bars_rejects_duplicate_names():
-    with pytest.raises(ValueError, match=r"unique names"):
-        evaluation.check_bars([_bar_row("a", 0.9), _bar_row("a", 0.8)], {"a": {"min_ari": 0.5}})
-
-
-def test_check_bars_accepts_a_generator_of_results():
-    rows = (_bar_row(name, ari) for name, ari in (("net", 0.9), ("raw", 0.6)))
-    assert evaluation.check_bars(rows, {"net": {"min_ari_above": {"raw": 0.2}}}) == "net: ARI >= raw + 0.20: yes"
+def test_check_bars_is_gone():
+    assert not hasattr(evaluation, "check_bars")  # bookkeeping belongs in tests, not in lessons

@@ -30,6 +30,97 @@ def test_use_style_sets_dpi_and_palette():
         assert cycle == [c.upper() for c in PALETTE]
 
 
+def test_use_style_defaults_to_sharp_figures_and_readable_text():
+    with mpl.rc_context():
+        plotting.use_style()
+        assert mpl.rcParams["figure.dpi"] >= 110 and mpl.rcParams["savefig.dpi"] >= 110
+        assert mpl.rcParams["legend.fontsize"] >= 9
+        assert min(mpl.rcParams["xtick.labelsize"], mpl.rcParams["ytick.labelsize"]) >= 9
+
+
+# Colour-vision-deficiency check: Machado, Oliveira & Fernandes (2009) matrices at full severity,
+# applied to linear RGB, then CIEDE2000 differences in CIELAB (D65).
+_CVD = {
+    "normal": np.eye(3),
+    "protanopia": np.array([[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                            [-0.003882, -0.048116, 1.051998]]),
+    "deuteranopia": np.array([[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                              [-0.011820, 0.042940, 0.968881]]),
+    "tritanopia": np.array([[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                            [0.004733, 0.691367, 0.303900]]),
+}
+
+
+def _lab(colour, vision="normal"):
+    srgb = np.asarray(to_rgba(colour)[:3])
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    linear = np.clip(_CVD[vision] @ linear, 0, 1)
+    xyz = np.array([[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750],
+                    [0.0193339, 0.1191920, 0.9503041]]) @ linear / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def _ciede2000(lab1, lab2):
+    (L1, a1, b1), (L2, a2, b2) = lab1, lab2
+    c_bar = (np.hypot(a1, b1) + np.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - np.sqrt(c_bar**7 / (c_bar**7 + 25**7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = np.hypot(a1, b1), np.hypot(a2, b2)
+    h1, h2 = np.degrees(np.arctan2(b1, a1)) % 360, np.degrees(np.arctan2(b2, a2)) % 360
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    d_hue = 2 * np.sqrt(c1 * c2) * np.sin(np.radians(dh / 2))
+    l_bar, c_bar = (L1 + L2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        h_bar = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        h_bar = (h1 + h2) / 2
+    else:
+        h_bar = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (1 - 0.17 * np.cos(np.radians(h_bar - 30)) + 0.24 * np.cos(np.radians(2 * h_bar))
+         + 0.32 * np.cos(np.radians(3 * h_bar + 6)) - 0.20 * np.cos(np.radians(4 * h_bar - 63)))
+    s_l = 1 + 0.015 * (l_bar - 50) ** 2 / np.sqrt(20 + (l_bar - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * c_bar, 1 + 0.015 * c_bar * t
+    r_t = (-np.sin(np.radians(60 * np.exp(-(((h_bar - 275) / 25) ** 2))))
+           * 2 * np.sqrt(c_bar**7 / (c_bar**7 + 25**7)))
+    dl, dc, dhh = (L2 - L1) / s_l, (c2 - c1) / s_c, d_hue / s_h
+    return float(np.sqrt(dl**2 + dc**2 + dhh**2 + r_t * dc * dhh))
+
+
+def _closest_pair(colours, vision):
+    labs = [_lab(c, vision) for c in colours]
+    return min(_ciede2000(labs[i], labs[j]) for i in range(len(labs)) for j in range(i + 1, len(labs)))
+
+
+def test_ciede2000_reproduces_sharma_reference_pairs():
+    # Sharma, Wu & Dalal (2005), test pairs 1, 7 and 17
+    assert _ciede2000((50, 2.6772, -79.7751), (50, 0, -82.7485)) == pytest.approx(2.0425, abs=1e-4)
+    assert _ciede2000((50, 0, 0), (50, -1, 2)) == pytest.approx(2.3669, abs=1e-4)
+    assert _ciede2000((50, 2.5, 0), (73, 25, -18)) == pytest.approx(27.1492, abs=1e-4)
+
+
+def test_the_colour_blindness_check_catches_the_pairs_readers_complained_about():
+    # the old palette's bluish green / teal and reddish purple / teal, and vermillion / olive
+    assert _closest_pair(["#009E73", "#44AA99"], "normal") < 11
+    assert _closest_pair(["#CC79A7", "#44AA99"], "deuteranopia") < 11
+    assert _closest_pair(["#D55E00", "#999933"], "deuteranopia") < 11
+
+
+@pytest.mark.parametrize(("vision", "bound"), [("normal", 20), ("protanopia", 11), ("deuteranopia", 11),
+                                                ("tritanopia", 10)])
+def test_palette_colours_stay_apart_for_colour_blind_readers(vision, bound):
+    assert len(PALETTE) >= 10  # one colour per digit
+    assert _closest_pair(PALETTE, vision) >= bound
+
+
+def test_no_palette_colour_is_grey_like():
+    noise = _lab(NOISE_COLOUR)
+    for colour in PALETTE:
+        lab = _lab(colour)
+        assert np.hypot(lab[1], lab[2]) >= 30, f"{colour} is nearly grey"
+        assert _ciede2000(lab, noise) >= 20, f"{colour} is too close to the noise grey"
+
+
 def test_noise_colour_is_grey_and_not_in_the_palette():
     r, g, b, _ = to_rgba(NOISE_COLOUR)
     assert r == g == b
@@ -41,7 +132,13 @@ def test_cluster_colours_gives_n_distinct_colours_palette_first(n):
     colours = plotting.cluster_colours(n)
     assert len(colours) == n
     assert len(set(c.upper() for c in colours)) == n
-    assert colours[: min(n, 7)] == list(PALETTE[: min(n, 7)])
+    assert colours[: min(n, len(PALETTE))] == list(PALETTE[: min(n, len(PALETTE))])
+
+
+def test_cluster_colours_has_no_greys_even_beyond_the_palette():
+    for colour in plotting.cluster_colours(35):
+        r, g, b, _ = to_rgba(colour)
+        assert max(r, g, b) - min(r, g, b) > 0.05, f"{colour} is grey"
 
 
 def test_cluster_colours_still_gives_n_colours_beyond_the_extras():
@@ -161,6 +258,112 @@ def test_plot_clusters_rejects_bad_input(X, labels, error, match):
         plotting.plot_clusters(X, labels)
 
 
+def _drawn_colours(ax, X):
+    """Hex face colour drawn at every row of ``X``, read back from the axes' scatter collections."""
+    where = {tuple(point): i for i, point in enumerate(np.asarray(X))}
+    assert len(where) == len(X), "test points must be distinct"
+    colours = np.full(len(X), None, dtype=object)
+    for collection in ax.collections:
+        faces = _hex(collection.get_facecolor())
+        if collection.get_label() == "noise":  # crosses have no face; their colour is the edge
+            faces = _hex(collection.get_edgecolor())
+        if len(faces) == 1:
+            faces = faces * len(collection.get_offsets())
+        for point, colour in zip(collection.get_offsets(), faces):
+            colours[where[tuple(point)]] = colour
+    assert not any(c is None for c in colours), "some points were not drawn"
+    return colours
+
+
+@pytest.fixture
+def digits_like():
+    """Ten classes of 2-D points, distinct coordinates."""
+    rng = np.random.default_rng(3)
+    truth = np.repeat(np.arange(10), 12)
+    X = rng.normal(scale=0.3, size=(120, 2)) + np.column_stack([truth % 5, truth // 5]) * 3.0
+    return X, truth
+
+
+def test_plot_clusters_with_truth_draws_permuted_clusters_in_the_truths_colours(digits_like):
+    X, truth = digits_like
+    permuted = np.array([7, 2, 9, 0, 4, 1, 8, 3, 6, 5])[truth]  # every class has a different cluster id
+    expected = _drawn_colours(plotting.plot_clusters(X, truth), X)
+    assert len(set(expected)) == 10
+    drawn = _drawn_colours(plotting.plot_clusters(X, permuted, truth=truth), X)
+    np.testing.assert_array_equal(drawn, expected)
+    unmatched = _drawn_colours(plotting.plot_clusters(X, permuted), X)  # without truth: colours by id
+    assert np.mean(unmatched == expected) < 0.5
+    np.testing.assert_array_equal([c.upper() for c in plotting.point_colours(permuted, truth)], expected)
+
+
+def test_plot_clusters_with_truth_keeps_noise_grey_and_gives_extra_clusters_new_colours(digits_like):
+    X, truth = digits_like
+    labels = truth + 20
+    labels[truth == 3] = np.where(np.arange(12) < 7, 40, 41)  # class 3 split in two: 41 is surplus
+    labels[::10] = -1
+    truth_colours = _drawn_colours(plotting.plot_clusters(X, truth), X)
+    ax = plotting.plot_clusters(X, labels, truth=truth)
+    drawn = _drawn_colours(ax, X)
+    assert set(drawn[labels == -1]) == {NOISE_COLOUR.upper()}
+    matched = (labels != -1) & (labels != 41)
+    np.testing.assert_array_equal(drawn[matched], truth_colours[matched])
+    extra = set(drawn[labels == 41])
+    assert len(extra) == 1 and extra.isdisjoint(set(truth_colours) | {NOISE_COLOUR.upper()})
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == [f"→ {c}" for c in range(10)] + ["extra 1", "noise"]
+
+
+def test_plot_clusters_puts_the_legend_beside_the_data_not_on_it(labelled_points):
+    X, labels = labelled_points
+    ax = plotting.plot_clusters(X, labels)
+    ax.figure.canvas.draw()
+    legend_box = ax.get_legend().get_window_extent()
+    assert legend_box.x0 >= ax.get_window_extent().x1  # right of the axes
+    assert all(t.get_fontsize() >= 9 for t in ax.get_legend().get_texts())
+
+
+def test_plot_clusters_annotate_writes_each_name_at_its_clusters_median(labelled_points):
+    X, labels = labelled_points
+    ax = plotting.plot_clusters(X, labels, annotate=True)
+    assert [t.get_text() for t in ax.texts] == ["0", "1", "2"]
+    for text, group in zip(ax.texts, [0, 1, 2]):
+        np.testing.assert_allclose(text.get_position(), np.median(X[labels == group], axis=0))
+    assert len(plotting.plot_clusters(X, labels).texts) == 0
+
+
+def test_plot_clusters_annotate_with_truth_names_the_matched_class(digits_like):
+    X, truth = digits_like
+    ax = plotting.plot_clusters(X, (truth + 3) % 10, truth=truth, annotate=True, legend=False)
+    assert [t.get_text() for t in ax.texts] == [str(c) for c in range(10)]
+    np.testing.assert_allclose(ax.texts[4].get_position(), np.median(X[truth == 4], axis=0))
+
+
+def test_plot_clusters_equal_aspect_and_shared_axes():
+    X = np.column_stack([np.linspace(0, 10, 20), np.linspace(0, 1, 20)])
+    ax = plotting.plot_clusters(X, np.repeat([0, 1], 10), equal_aspect=True)
+    assert ax.get_aspect() == 1.0
+    assert plotting.plot_clusters(X, np.repeat([0, 1], 10)).get_aspect() == "auto"
+    fig, (left, right) = plt.subplots(1, 2, sharex=True, sharey=True)
+    plotting.plot_clusters(X, np.repeat([0, 1], 10), ax=left, equal_aspect=True)
+    plotting.plot_clusters(X * 3 + 5, np.repeat([0, 1], 10), ax=right, equal_aspect=True)
+    fig.canvas.draw()  # would raise if the aspect fought the shared limits
+    assert left.get_xlim() == right.get_xlim() and left.get_ylim() == right.get_ylim()
+    x0, x1 = left.get_xlim()
+    assert x0 <= 0 and x1 >= 35  # both panels' data are inside the shared limits
+
+
+def test_point_colours_matches_what_plot_clusters_draws(labelled_points):
+    X, labels = labelled_points
+    np.testing.assert_array_equal([c.upper() for c in plotting.point_colours(labels)],
+                                  _drawn_colours(plotting.plot_clusters(X, labels), X))
+
+
+def test_plot_clusters_rejects_truth_of_the_wrong_length(labelled_points):
+    X, labels = labelled_points
+    with pytest.raises(ValueError, match=r"truth has 3 entries but there are 20 samples"):
+        plotting.plot_clusters(X, labels, truth=[0, 1, 2])
+
+
 # --------------------------------------------------------------------------- plot_k_distance / plot_eps_scan
 
 
@@ -211,3 +414,110 @@ def test_plot_eps_scan_draws_counts_eps_and_noise_on_a_twin_axis(eps_choice):
 def test_plot_history_draws_a_diverged_run_with_nan():
     ax = plotting.plot_history({"loss": [1.0, 0.5, float("nan")]})
     assert len(ax.lines) == 1 and np.isnan(ax.lines[0].get_ydata()[-1])
+
+
+def test_plot_history_draws_a_keras_history_from_model_fit_with_several_losses():
+    from helpers import training
+
+    keras = training.keras
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+    X = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+    history = model.fit(X, X[:, :2], epochs=3, verbose=0, validation_split=0.25)
+    ax = plotting.plot_history(history)
+    assert sorted(line.get_label() for line in ax.lines) == sorted(history.history)
+    assert len(ax.lines) == 4  # loss, mae, val_loss, val_mae
+    loss = next(line for line in ax.lines if line.get_label() == "loss")
+    np.testing.assert_allclose(loss.get_ydata(), history.history["loss"])
+    np.testing.assert_array_equal(loss.get_xdata(), [1, 2, 3])
+
+
+def test_plot_history_draws_a_vaes_three_losses_in_one_figure_with_the_legend_outside():
+    history = {"loss": [5.0, 4.0, 3.5], "reconstruction_loss": [4.8, 3.7, 3.1], "kl_loss": [0.2, 0.3, 0.4]}
+    ax = plotting.plot_history(history, title="VAE")
+    assert len(plt.get_fignums()) == 1 and len(ax.figure.axes) == 1
+    assert [line.get_label() for line in ax.lines] == list(history)
+    np.testing.assert_allclose(ax.lines[2].get_ydata(), history["kl_loss"])
+    ax.figure.canvas.draw()
+    assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
+
+
+# --------------------------------------------------------------------------- plot_digit_grid / plot_cluster_means
+
+
+def _constant_images(truth, width=4):
+    """One flat image per sample whose every pixel is its class (so a row shows what it holds)."""
+    return np.repeat(np.asarray(truth, dtype=float)[:, None], width * width, axis=1)
+
+
+def test_plot_digit_grid_with_truth_orders_and_names_rows_by_matched_class():
+    truth = np.repeat([0, 1, 2, 3], [6, 5, 4, 3])
+    labels = np.array([2, 0, 3, 1])[truth]  # class c found as cluster [2, 0, 3, 1][c]
+    labels[-1] = -1
+    ax = plotting.plot_digit_grid(_constant_images(truth), labels, per_cluster=3, image_shape=(4, 4), truth=truth)
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names == ["→ 0 (6)", "→ 1 (5)", "→ 2 (4)", "→ 3 (2)", "noise (1)"]
+    mosaic = ax.images[0].get_array()
+    for row, cls in enumerate([0, 1, 2, 3]):  # row r holds images of the class it is labelled with
+        cells = mosaic[row * 5 : row * 5 + 4]
+        assert set(np.unique(cells[np.isfinite(cells)])) == {float(cls)}
+
+
+def test_plot_digit_grid_with_truth_lists_extra_clusters_after_the_classes():
+    truth = np.repeat([0, 1], 6)
+    labels = np.array([5] * 6 + [7] * 4 + [9] * 2)
+    ax = plotting.plot_digit_grid(_constant_images(truth), labels, image_shape=(4, 4), truth=truth)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["→ 0 (6)", "→ 1 (4)", "extra 1 (2)"]
+
+
+def test_plot_cluster_means_draws_each_clusters_mean_in_matched_order():
+    rng = np.random.default_rng(0)
+    truth = np.repeat([0, 1, 2], 5)
+    X = rng.random((15, 16)) + truth[:, None]
+    labels = np.array([1, 2, 0])[truth]
+    ax = plotting.plot_cluster_means(X, labels, truth=truth, image_shape=(4, 4))
+    mosaic = ax.images[0].get_array()
+    assert mosaic.shape == (4, 3 * 5 - 1)
+    for i, cls in enumerate([0, 1, 2]):
+        np.testing.assert_allclose(mosaic[:, i * 5 : i * 5 + 4], X[truth == cls].mean(axis=0).reshape(4, 4))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["→ 0\n(5)", "→ 1\n(5)", "→ 2\n(5)"]
+
+
+def test_plot_cluster_means_without_truth_follows_cluster_ids_and_skips_noise():
+    X = np.arange(5 * 4, dtype=float).reshape(5, 4)
+    ax = plotting.plot_cluster_means(X, [1, 1, 0, -1, 0], image_shape=(2, 2))
+    mosaic = ax.images[0].get_array()
+    np.testing.assert_allclose(mosaic[:, :2], X[[2, 4]].mean(axis=0).reshape(2, 2))
+    np.testing.assert_allclose(mosaic[:, 3:], X[[0, 1]].mean(axis=0).reshape(2, 2))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0\n(2)", "1\n(2)"]
+
+
+def test_plot_cluster_means_draws_given_centres_row_i_for_cluster_i():
+    X = np.zeros((6, 4))
+    centres = np.array([[0.0, 0, 0, 1], [2.0, 2, 2, 2], [5.0, 0, 0, 0]])
+    truth = np.array([0, 0, 1, 1, 2, 2])
+    ax = plotting.plot_cluster_means(X, [2, 2, 0, 0, 1, 1], truth=truth, image_shape=(2, 2), centres=centres)
+    mosaic = ax.images[0].get_array()
+    for i, cluster in enumerate([2, 0, 1]):  # matched to classes 0, 1, 2
+        np.testing.assert_allclose(mosaic[:, i * 3 : i * 3 + 2], centres[cluster].reshape(2, 2))
+    assert ax.get_title() == "Cluster centres"
+
+
+@pytest.mark.parametrize(
+    ("X", "labels", "kwargs", "error", "match"),
+    [
+        (np.zeros((4, 16)), [0, 0, 1, 1], {"image_shape": (3, 3)}, ValueError,
+         r"image_shape \(3, 3\) holds 9 pixels but X has 16 columns"),
+        (np.zeros((4, 4)), [0, 0, 1, 1], {"image_shape": (2, 2), "centres": np.zeros((2, 9))}, ValueError,
+         r"centres have 9 columns but X has 4"),
+        (np.zeros((4, 4)), [0, 0, 3, 3], {"image_shape": (2, 2), "centres": np.zeros((2, 4))}, ValueError,
+         r"centres has 2 rows but labels go up to cluster 3"),
+        (np.zeros((4, 4)), [-1, -1, -1, -1], {"image_shape": (2, 2)}, ValueError, r"all noise"),
+        (np.zeros((4, 4)), [0, 0, 1], {"image_shape": (2, 2)}, ValueError, r"labels has 3 entries"),
+        ([[0.0, np.nan, 0, 0]] * 4, [0, 0, 1, 1], {"image_shape": (2, 2)}, ValueError, r"NaN or infinite"),
+    ],
+)
+def test_plot_cluster_means_rejects_bad_input(X, labels, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        plotting.plot_cluster_means(X, labels, **kwargs)

@@ -39,6 +39,16 @@ def test_choose_reachability_eps_splits_separated_blobs(blobs_optics, three_blob
     assert adjusted_rand_score(y, choice.labels) > 0.5
 
 
+def test_reachability_params_round_trip_to_cluster_optics_dbscan(blobs_optics):
+    from sklearn.cluster import cluster_optics_dbscan
+
+    choice = clustering.choose_reachability_eps(blobs_optics)
+    assert choice.params == {"eps": choice.eps}
+    labels = cluster_optics_dbscan(reachability=blobs_optics.reachability_, core_distances=blobs_optics.core_distances_,
+                                   ordering=blobs_optics.ordering_, **choice.params)
+    np.testing.assert_array_equal(labels, choice.labels)
+
+
 def test_choose_reachability_eps_takes_the_highest_splitting_peak():
     # Two tight groups 0..1 and 100..101 of 20 points, plus one far-out pair of points:
     # the far points make higher peaks, but they do not split off 10 % of the data.
