@@ -5,8 +5,15 @@ machine without a GPU, writes lines such as "Could not find cuda drivers"
 straight to the process's standard error, below Python, where neither
 ``TF_CPP_MIN_LOG_LEVEL`` nor ``warnings`` can stop them. In a notebook
 those lines land in the committed output and look like errors. This module
-silences the native standard error only while TensorFlow loads and probes
-its devices. Python exceptions are unaffected.
+captures the native standard error only while TensorFlow loads and probes
+its devices: if that succeeds the capture is dropped; if it raises, the
+capture is written to ``sys.stderr`` before the exception propagates, so a
+real failure keeps its native explanation. (A crash that kills the process
+outright, with no Python exception, still loses the capture.)
+
+The helpers need Keras' TensorFlow backend (their models and training loops
+use TensorFlow). :func:`load_keras` selects it when nothing else is chosen
+and refuses, with instructions, when another backend is.
 """
 
 from __future__ import annotations
@@ -14,35 +21,103 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
+
+#: The only Keras backend the helpers support.
+BACKEND = "tensorflow"
+
+
+def _backend_error(backend, *, already_imported):
+    if already_imported:
+        how = (
+            f"Keras was already imported with the {backend!r} backend, and a backend cannot be "
+            "changed after Keras is imported. Restart the kernel (or the Python process), then set "
+            "os.environ['KERAS_BACKEND'] = 'tensorflow' before the first `import keras`."
+        )
+    else:
+        how = (
+            "Set KERAS_BACKEND=tensorflow (or unset it) before Keras is imported: in a shell, "
+            "`export KERAS_BACKEND=tensorflow`; in a notebook, restart the kernel and run "
+            "`import os; os.environ['KERAS_BACKEND'] = 'tensorflow'` before importing keras or helpers."
+        )
+    return ImportError(
+        f"The helpers need Keras' TensorFlow backend, but the Keras backend is {backend!r}. {how}"
+    )
 
 
 @contextlib.contextmanager
 def _native_stderr_silenced():
-    """Point file descriptor 2 at the null device, then restore it."""
-    sys.stderr.flush()
-    saved = os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
+    """Send file descriptor 2 to a temporary file; replay it if the block raises.
+
+    On success what was written there (TensorFlow's CUDA chatter) is
+    discarded. On an exception it is written to ``sys.stderr`` first, so a
+    failing native import is not left without its message. If descriptor 2
+    cannot be redirected (rare embedded setups), nothing is hidden.
+    """
+    with contextlib.suppress(Exception):
+        sys.stderr.flush()
     try:
-        os.dup2(null, 2)
+        saved = os.dup(2)
+    except OSError:  # no usable file descriptor 2
+        saved = None
+    if saved is None:
         yield
+        return
+    try:
+        with tempfile.TemporaryFile() as capture:
+            os.dup2(capture.fileno(), 2)
+            try:
+                yield
+            except BaseException:
+                os.dup2(saved, 2)
+                capture.seek(0)
+                _replay(capture.read())
+                raise
+            finally:
+                os.dup2(saved, 2)
     finally:
-        os.dup2(saved, 2)
         os.close(saved)
-        os.close(null)
+
+
+def _replay(data):
+    """Write captured native output to ``sys.stderr`` (the notebook, in Jupyter)."""
+    text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        return
+    with contextlib.suppress(Exception):
+        sys.stderr.write("--- native output while TensorFlow was loading ---\n")
+        sys.stderr.write(text if text.endswith("\n") else text + "\n")
+        sys.stderr.write("--- end of native output ---\n")
+        sys.stderr.flush()
 
 
 def load_keras():
-    """Import TensorFlow quietly and return the ``keras`` module."""
-    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if "tensorflow" not in sys.modules:
-        try:
-            with _native_stderr_silenced():
-                import tensorflow as tf
+    """Import TensorFlow quietly and return the ``keras`` module.
 
-                tf.config.list_physical_devices()  # probe CUDA now, while silenced
-        except OSError:  # no usable file descriptor 2 (rare embedded setups)
-            import tensorflow  # noqa: F401
+    Raises
+    ------
+    ImportError
+        If Keras is set to (or already imported with) a backend other than
+        TensorFlow; the message says how to switch. Also if TensorFlow or
+        Keras fail to import, after replaying TensorFlow's native output.
+    """
+    if not os.environ.get("KERAS_BACKEND"):  # unset or empty: Keras would read ~/.keras/keras.json
+        os.environ["KERAS_BACKEND"] = BACKEND
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    keras = sys.modules.get("keras")
+    if keras is not None:  # already imported: its backend is fixed, whatever the variable says now
+        backend = keras.backend.backend()
+        if backend != BACKEND:
+            raise _backend_error(backend, already_imported=True)
+    elif os.environ["KERAS_BACKEND"] != BACKEND:  # check before spending seconds importing TensorFlow
+        raise _backend_error(os.environ["KERAS_BACKEND"], already_imported=False)
+    if "tensorflow" not in sys.modules:
+        with _native_stderr_silenced():
+            import tensorflow as tf
+
+            tf.config.list_physical_devices()  # probe CUDA now, while captured
     import keras
 
+    if keras.backend.backend() != BACKEND:  # e.g. the variable changed while keras was importing
+        raise _backend_error(keras.backend.backend(), already_imported=True)
     return keras

@@ -85,9 +85,10 @@ def check_labels(labels, *, name="labels", n_samples=None):
     Raises
     ------
     TypeError
-        If the labels are not integers.
+        If the labels are not whole numbers.
     ValueError
-        If they are not 1-D, are empty, or have the wrong length.
+        If they are not 1-D, are empty, have the wrong length, or contain
+        NaN or infinity.
     """
     array = np.asarray(labels)
     if array.ndim != 1:
@@ -96,8 +97,14 @@ def check_labels(labels, *, name="labels", n_samples=None):
         raise ValueError(f"{name} is empty")
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
         raise TypeError(f"{name} must be integers; got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"{name} must be integers; got dtype {array.dtype}")
     if not np.issubdtype(array.dtype, np.integer):
-        if not np.all(np.isfinite(array)) or np.any(array != np.round(array)):
+        finite = np.isfinite(array)
+        if not np.all(finite):
+            n_bad = int(array.size - np.count_nonzero(finite))
+            raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s); every sample needs a label")
+        if np.any(array != np.round(array)):
             raise TypeError(f"{name} must be whole numbers; got non-integer values")
         array = array.astype(np.int64)
     if n_samples is not None and array.shape[0] != n_samples:

@@ -1,6 +1,7 @@
 """The project's own files agree with each other: one source of truth."""
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -26,7 +27,33 @@ def pyproject():
 @pytest.fixture(scope="module")
 def conda_packages():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    return [d for d in environment["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    return [d for d in environment["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")]
+
+
+def _requirements(pyproject):
+    """pyproject.toml's runtime dependencies and test extras, as ``Requirement`` objects."""
+    from packaging.requirements import Requirement
+
+    project = pyproject["project"]
+    return [Requirement(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]]
+
+
+def _pins(path):
+    """``{canonical name: Version}`` from a constraints file of ``name==version`` lines."""
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    pins = {}
+    for line in (ROOT / path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        name, sep, version = line.partition("==")
+        assert sep and version.strip(), f"{path}: {line!r} is not a name==version pin"
+        name = canonicalize_name(name.strip())
+        assert name not in pins, f"{path} pins {name} twice"
+        pins[name] = Version(version.strip())
+    return pins
 
 
 def test_environment_yml_lists_exactly_the_pyproject_packages(pyproject, conda_packages):
@@ -49,16 +76,40 @@ def test_runtime_dependencies_cover_the_design_card(pyproject):
 
 
 @pytest.mark.parametrize("pins", [".ci/constraints/colab-py313.txt", ".ci/constraints/minimum-py312.txt"])
-def test_ci_pins_satisfy_the_lower_bounds(pyproject, pins):
+def test_ci_pins_are_allowed_by_pyproject(pyproject, pins):
     """Colab's versions (and the declared minimums) must be allowed by pyproject.toml."""
-    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
 
-    lower = {Requirement(r).name.lower(): Requirement(r).specifier for r in pyproject["project"]["dependencies"]}
-    for line in (ROOT / pins).read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, version = line.split("==")
-        assert lower[name.lower()].contains(version), f"{name}=={version} violates {lower[name.lower()]}"
+    specifiers = {canonicalize_name(r.name): r.specifier for r in _requirements(pyproject)}
+    pinned = _pins(pins)
+    assert {"tensorflow", "keras", "scikit-learn", "numpy"} <= set(pinned), f"{pins} lacks the core pins"
+    for name, version in pinned.items():
+        assert name in specifiers, f"{pins} pins {name}, which pyproject.toml does not list"
+        assert specifiers[name].contains(version), f"{name}=={version} violates {specifiers[name]}"
+
+
+def test_minimum_constraints_pin_every_requirement_to_its_lower_bound(pyproject):
+    """The minimum-versions run tests what pyproject.toml promises: every bound, extras too."""
+    from packaging.utils import canonicalize_name
+    from packaging.version import Version
+
+    pinned = _pins(".ci/constraints/minimum-py312.txt")
+    requirements = _requirements(pyproject)
+    assert set(pinned) == {canonicalize_name(r.name) for r in requirements}
+    for requirement in requirements:
+        lower = [s for s in requirement.specifier if s.operator == ">="]
+        assert len(lower) == 1, f"{requirement} needs exactly one >= lower bound"
+        bound, pin = Version(lower[0].version), pinned[canonicalize_name(requirement.name)]
+        # the pin is in the series the bound names: >=1.13 -> 1.13.x, >=6.0.1 -> 6.0.1.x
+        assert pin >= bound and pin.release[: len(bound.release)] == bound.release, (
+            f"{requirement.name}=={pin} is not at the lower bound {requirement.specifier}"
+        )
+
+
+def test_environment_yml_python_matches_requires_python(pyproject):
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    python = next(d for d in environment["dependencies"] if isinstance(d, str) and _name(d) == "python")
+    assert python.replace(" ", "").startswith("python" + pyproject["project"]["requires-python"].replace(" ", ""))
 
 
 def test_readme_test_command_is_the_one_ci_runs():
@@ -67,7 +118,10 @@ def test_readme_test_command_is_the_one_ci_runs():
     assert block, "README.md must hold the test command between the test-command markers"
     command = block.group(1)
     assert "pip install -e \".[test]\"" in command and "python -m pytest" in command
-    assert "test-command:start" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci = subprocess.run(
+        ["bash", str(ROOT / ".ci" / "run"), "--print-test-command"], capture_output=True, text=True, check=True
+    )
+    assert ci.stdout == command + "\n"
 
 
 def test_readme_maps_every_notebook():

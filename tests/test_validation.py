@@ -96,13 +96,35 @@ def test_check_labels_rejects_bad_shapes_with_value_error(labels, kwargs, match)
         (["a", "b"], r"labels must be integers"),
         ([True, False], r"labels must be integers"),
         ([0.5, 1.0], r"labels must be whole numbers"),
-        ([0.0, np.nan], r"labels must be whole numbers"),
+        (np.array([0, 1j]), r"labels must be integers; got dtype complex"),
     ],
-    ids=["strings", "booleans", "fractions", "nan"],
+    ids=["strings", "booleans", "fractions", "complex"],
 )
 def test_check_labels_rejects_non_integers_with_type_error(labels, match):
     with pytest.raises(TypeError, match=match):
         check_labels(labels)
+
+
+@pytest.mark.parametrize(
+    ("labels", "match"),
+    [
+        ([0.0, np.nan, 1.0], r"^labels contains 1 NaN or infinite value\(s\)"),
+        ([np.inf, 1.0, -np.inf], r"^labels contains 2 NaN or infinite value\(s\)"),
+        (np.array([np.nan, 1.0], dtype=np.float32), r"^labels contains 1 NaN or infinite value\(s\)"),
+    ],
+    ids=["nan", "inf", "float32-nan"],
+)
+def test_check_labels_rejects_nan_and_inf_with_value_error_like_check_features(labels, match):
+    with pytest.raises(ValueError, match=match):
+        check_labels(labels)
+    # the same problem in the features is a ValueError too: one kind of error for one kind of problem
+    with pytest.raises(ValueError, match=r"NaN or infinite"):
+        check_features(np.asarray(labels, dtype=float)[:, None])
+
+
+def test_check_labels_names_the_argument_in_the_nan_message():
+    with pytest.raises(ValueError, match=r"^y_pred contains 1 NaN"):
+        check_labels([1.0, np.nan], name="y_pred")
 
 
 # --------------------------------------------------------------------------- check_int / check_float / check_seed

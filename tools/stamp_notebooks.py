@@ -18,6 +18,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import re
 import sys
@@ -103,16 +104,25 @@ def _same(cell, expected):
     return cell["cell_type"] == expected["cell_type"] and _text(cell) == _text(expected)
 
 
+def _differs(current, cells):
+    """True if two cell lists differ in length, or in any cell's type or text."""
+    return len(current) != len(cells) or not all(_same(a, b) for a, b in zip(current, cells))
+
+
 def stamp(notebook, name, previous, following, repository, ref):
-    """Return the notebook's cells with the stamped cells in place (a new list)."""
+    """Return the notebook's cells with the stamped cells in place (a new list).
+
+    ``notebook`` is left untouched, so the result can be compared with it.
+    """
     cells = [c for c in notebook["cells"] if not any(_tagged(c, t) for t in (BADGE, NAVIGATION))]
-    setup = next((c for c in cells if _tagged(c, SETUP)), None)
+    index = next((i for i, c in enumerate(cells) if _tagged(c, SETUP)), None)
     expected_setup = setup_cell(repository, ref)
-    if setup is None:
+    if index is None:
         title = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown")
         cells.insert(title + 1, expected_setup)
-    elif not _same(setup, expected_setup):
-        setup["source"] = expected_setup["source"]
+    elif not _same(cells[index], expected_setup):
+        # a copy: the notebook's own cell must keep its stale text for the comparison
+        cells[index] = {**copy.deepcopy(cells[index]), "source": expected_setup["source"]}
     return [badge_cell(name, repository, ref), *cells, navigation_cell(previous, following)]
 
 
@@ -131,8 +141,18 @@ def drifted(folder=NOTEBOOKS, root=ROOT):
     """Names of notebooks whose stamped cells differ from what they should be."""
     names = []
     for path, notebook, cells in _plan(folder, root):
-        current = notebook["cells"]
-        if len(current) != len(cells) or not all(_same(a, b) for a, b in zip(current, cells)):
+        if _differs(notebook["cells"], cells):
+            names.append(path.name)
+    return names
+
+
+def restamp(folder=NOTEBOOKS, root=ROOT):
+    """Rewrite the notebooks that drifted; return their names."""
+    names = []
+    for path, notebook, cells in _plan(folder, root):
+        if _differs(notebook["cells"], cells):
+            notebook["cells"] = cells
+            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             names.append(path.name)
     return names
 
@@ -146,11 +166,8 @@ def main(argv=None):
         for name in names:
             print(f"{name}: stamped cells are out of date; run python tools/stamp_notebooks.py")
         return 1 if names else 0
-    for path, notebook, cells in _plan():
-        if len(cells) != len(notebook["cells"]) or not all(_same(a, b) for a, b in zip(notebook["cells"], cells)):
-            notebook["cells"] = cells
-            path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-            print(f"stamped {path.name}")
+    for name in restamp():
+        print(f"stamped {name}")
     return 0
 
 
