@@ -6,18 +6,22 @@ clustering directly, from one assumption that holds on the digits: a
 sample's few nearest neighbours in pixel space almost always show the same
 digit.
 
-1. :func:`train_neighbour_contrastive` ("NCE"): each sample and one of its
+1. :class:`NeighbourContrastive` ("NCE"): each sample and one of its
    ``k`` nearest neighbours must be more similar (cosine, on the unit
    sphere) than the sample and every other sample in the batch: the InfoNCE
    loss of contrastive learning (van den Oord et al. 2018; Chen et al. 2020),
    with neighbours in place of image augmentations.
-2. :func:`fit_scan_head`: a softmax head, started from KMeans centres on the
-   embedding, fine-tuned together with the encoder so that neighbours get the
-   same cluster while all clusters stay in use (the SCAN loss of
-   Van Gansbeke et al. 2020).
+2. :class:`SCAN`: a softmax head, started from KMeans centres on the
+   embedding (it reproduces KMeans' labels at step 0), fine-tuned together
+   with the encoder so that neighbours get the same cluster while all
+   clusters stay in use (the SCAN loss of Van Gansbeke et al. 2020).
 
-The maths is written with :mod:`keras.ops`; each training runs as one
-compiled TensorFlow function, so it takes seconds on a CPU.
+Both are ``keras.Model`` subclasses that carry their loss
+(``compute_loss``) and train with ``compile`` and ``fit(X, X[neighbours])``:
+the "target" of each sample is the set of its ``k`` nearest neighbours, and
+every step draws one of them at random (:func:`random_neighbour`).
+:func:`train_neighbour_contrastive` and :func:`fit_scan_head` are thin
+conveniences that do exactly that.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from sklearn.neighbors import NearestNeighbors
 from helpers import DEFAULT_SEED
 from helpers._tensorflow import load_keras
 from helpers._validation import check_features, check_float, check_int, check_seed
+from helpers.dec import _check_encoder, _first_output
 
 keras = load_keras()
 ops = keras.ops
@@ -89,13 +94,9 @@ def build_contrastive_encoder(input_dim, hidden_units=(256, 128), embedding_dim=
     return keras.Model(inputs, outputs, name=name)
 
 
-def _check_inputs(model, X, neighbours, name="encoder"):
+def _check_inputs(encoder, X, neighbours):
     X = check_features(X, min_samples=2).astype(np.float32)
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"{name} must be a keras.Model; got {type(model).__name__}")
-    expected = model.inputs[0].shape[-1] if model.inputs else None
-    if expected is not None and X.shape[1] != expected:
-        raise ValueError(f"X has {X.shape[1]} features but the {name} expects {expected}")
+    _check_encoder(encoder, X)
     neighbours = np.asarray(neighbours)
     if neighbours.ndim != 2 or neighbours.shape[0] != len(X) or neighbours.shape[1] < 1:
         raise ValueError(f"neighbours must have shape (n_samples, k) = ({len(X)}, k); got {neighbours.shape}")
@@ -106,10 +107,31 @@ def _check_inputs(model, X, neighbours, name="encoder"):
     return X, neighbours.astype(np.int32)
 
 
-def _random_neighbour(tf, neighbour_table, batch, seed):
-    """One of each batch sample's neighbours, drawn afresh at every step."""
-    column = tf.random.stateless_uniform(tf.shape(batch), seed, 0, neighbour_table.shape[1], dtype=tf.int32)
-    return tf.gather_nd(neighbour_table, tf.stack([batch, column], axis=1))
+def _check_training(epochs, batch_size, learning_rate, random_state, n_samples):
+    return (
+        check_int(epochs, name="epochs", minimum=1),
+        check_int(batch_size, name="batch_size", minimum=2, maximum=n_samples),
+        check_float(learning_rate, name="learning_rate", low=0.0, low_inclusive=False),
+        check_seed(random_state),
+    )
+
+
+def random_neighbour(neighbour_sets, seed):
+    """Pick one of each sample's ``k`` neighbours at random.
+
+    Parameters
+    ----------
+    neighbour_sets : tensor of shape (batch, k, n_features)
+        The ``k`` neighbours of every sample of a batch (``X[neighbours]``).
+    seed : keras.random.SeedGenerator or int
+        A generator gives a fresh draw at every call (every training step).
+
+    Returns
+    -------
+    tensor of shape (batch, n_features)
+    """
+    column = keras.random.randint(ops.shape(neighbour_sets)[:1], 0, ops.shape(neighbour_sets)[1], seed=seed)
+    return ops.take_along_axis(neighbour_sets, column[:, None, None], axis=1)[:, 0]
 
 
 def info_nce_loss(anchors, positives, temperature=0.5):
@@ -134,6 +156,43 @@ def info_nce_loss(anchors, positives, temperature=0.5):
     return 0.5 * (ops.mean(forward) + ops.mean(backward))
 
 
+class NeighbourContrastive(keras.Model):
+    """Train an encoder so that every sample picks out its neighbour (InfoNCE).
+
+    Fit it on ``(X, X[neighbours])``: the target of each sample is the set
+    of its ``k`` nearest neighbours. Each step draws one of them at random
+    and scores the batch with :func:`info_nce_loss`; the other samples of
+    the batch are the negatives.
+
+    Parameters
+    ----------
+    encoder : keras.Model
+        Unit-length embedding, e.g. from :func:`build_contrastive_encoder`;
+        **trained in place**.
+    temperature : float, default=0.5
+    seed : int, optional
+        Seed of the neighbour draws; ``None`` follows the global seed.
+    """
+
+    def __init__(self, encoder, temperature=0.5, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        _check_positive(temperature, "temperature")
+        self.encoder = encoder
+        self.temperature = temperature
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def call(self, x, training=False):
+        return self.encoder(x, training=training)
+
+    def compute_loss(self, x, y, y_pred, sample_weight=None, training=True):
+        positives = random_neighbour(y, self.seed_generator)  # y: each sample's k neighbours
+        return info_nce_loss(y_pred, self(positives, training=training), self.temperature)
+
+
+def _check_positive(value, name):
+    return check_float(value, name=name, low=0.0, low_inclusive=False)
+
+
 def train_neighbour_contrastive(
     encoder,
     X,
@@ -147,9 +206,8 @@ def train_neighbour_contrastive(
 ):
     """Train ``encoder`` so each sample lies close to its nearest neighbours.
 
-    Every step draws a batch of samples and, for each, one random neighbour
-    from ``neighbours``; the other samples of the batch serve as negatives
-    (:func:`info_nce_loss`). The last, partial batch of an epoch is dropped.
+    Compiles a :class:`NeighbourContrastive` model with Adam and fits it on
+    ``(X, X[neighbours])``.
 
     Parameters
     ----------
@@ -165,48 +223,89 @@ def train_neighbour_contrastive(
         Adam's step size.
     temperature : float, default=0.5
     random_state : int, default=42
-        Seed of the batch order and of the neighbour draws.
+        Seed of the neighbour draws; the batch order follows the global seed.
 
     Returns
     -------
     dict
         ``{"loss": [mean loss of every epoch]}``, for :func:`helpers.plotting.plot_history`.
     """
-    import tensorflow as tf
-
     X, neighbours = _check_inputs(encoder, X, neighbours)
-    epochs = check_int(epochs, name="epochs", minimum=1)
-    batch_size = check_int(batch_size, name="batch_size", minimum=2, maximum=len(X))
-    learning_rate = check_float(learning_rate, name="learning_rate", low=0.0, low_inclusive=False)
-    temperature = check_float(temperature, name="temperature", low=0.0, low_inclusive=False)
-    random_state = check_seed(random_state)
+    epochs, batch_size, learning_rate, random_state = _check_training(
+        epochs, batch_size, learning_rate, random_state, len(X)
+    )
+    model = NeighbourContrastive(encoder, _check_positive(temperature, "temperature"), seed=random_state)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), steps_per_execution=_STEPS_PER_EXECUTION)
+    history = model.fit(X, X[neighbours], epochs=epochs, batch_size=batch_size, verbose=0)
+    return {"loss": history.history["loss"]}
 
-    optimizer = keras.optimizers.Adam(learning_rate)
-    data, table, n = tf.constant(X), tf.constant(neighbours), len(X)
-    variables = encoder.trainable_variables
-    steps = n // batch_size
 
-    @tf.function
-    def run():
-        losses = tf.TensorArray(tf.float32, size=epochs)
-        for epoch in tf.range(epochs):
-            order = tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([epoch, random_state])))
-            total = tf.constant(0.0)
-            for step in tf.range(steps):
-                batch = order[step * batch_size : (step + 1) * batch_size]
-                partner = _random_neighbour(tf, table, batch, tf.stack([epoch * 10000 + step, random_state + 7]))
-                with tf.GradientTape() as tape:
-                    loss = info_nce_loss(
-                        encoder(tf.gather(data, batch), training=True),
-                        encoder(tf.gather(data, partner), training=True),
-                        temperature,
-                    )
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                total += loss
-            losses = losses.write(epoch, total / tf.cast(steps, tf.float32))
-        return losses.stack()
+#: Training steps per compiled call in the conveniences: fewer Python round trips, same numbers.
+_STEPS_PER_EXECUTION = 8
 
-    return {"loss": [float(v) for v in run().numpy()]}
+
+class SCAN(keras.Model):
+    """An encoder with a softmax cluster head, trained with the SCAN loss.
+
+    The head starts as KMeans' nearest-centre rule: with kernel ``2 c_j``
+    and bias ``-||c_j||^2`` its logits are ``||z||^2 - ||z - c_j||^2``, so
+    the most probable cluster is the nearest centre. Fit it on
+    ``(X, X[neighbours])``; each step draws a neighbour ``j`` of every
+    sample ``i`` and minimises::
+
+        -mean_i log(p_i . p_j)  -  entropy_weight * H(mean_i p_i)
+
+    Neighbours should get the same confident cluster (first term) and every
+    cluster should stay in use (second term). ``consistency`` and
+    ``entropy`` are logged in the history.
+
+    Parameters
+    ----------
+    encoder : keras.Model
+        The embedding (e.g. a trained :class:`NeighbourContrastive` encoder);
+        **trained in place** with the head.
+    centres : array-like of shape (n_clusters, embedding_dim)
+        Starting centres, e.g. KMeans' ``cluster_centers_`` on the embedding.
+    entropy_weight : float, default=5.0
+    sharpness : float, default=10.0
+        Scales the starting logits (argmax unchanged); larger is more confident.
+    seed : int, optional
+        Seed of the neighbour draws; ``None`` follows the global seed.
+    """
+
+    def __init__(self, encoder, centres, entropy_weight=5.0, sharpness=10.0, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        centres = _check_centres(centres, entropy_weight, sharpness)
+        self.encoder = encoder
+        self.head = keras.layers.Dense(
+            len(centres),
+            activation="softmax",
+            kernel_initializer=keras.initializers.Constant(sharpness * 2 * centres.T),
+            bias_initializer=keras.initializers.Constant(-sharpness * np.sum(centres**2, axis=1)),
+            name="cluster_head",
+        )
+        self.entropy_weight = entropy_weight
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.consistency_tracker = keras.metrics.Mean(name="consistency")
+        self.entropy_tracker = keras.metrics.Mean(name="entropy")
+
+    def call(self, x, training=False):
+        return self.head(_first_output(self.encoder(x, training=training)))
+
+    def compute_loss(self, x, y, y_pred, sample_weight=None, training=True):
+        p_neighbour = self(random_neighbour(y, self.seed_generator), training=training)
+        consistency = -ops.mean(ops.log(ops.sum(y_pred * p_neighbour, axis=1) + 1e-8))
+        mean_p = ops.mean(y_pred, axis=0)
+        entropy = -ops.sum(mean_p * ops.log(mean_p + 1e-8))
+        self.consistency_tracker.update_state(consistency)
+        self.entropy_tracker.update_state(entropy)
+        return consistency - self.entropy_weight * entropy
+
+
+def _check_centres(centres, entropy_weight, sharpness):
+    check_float(entropy_weight, name="entropy_weight", low=0.0)
+    _check_positive(sharpness, "sharpness")
+    return check_features(centres, name="centres", min_samples=2).astype(np.float32)
 
 
 class ScanResult(NamedTuple):
@@ -219,7 +318,7 @@ class ScanResult(NamedTuple):
     probabilities : numpy.ndarray of shape (n_samples, n_clusters)
     history : dict
         ``{"consistency": [...], "entropy": [...]}``, one value per epoch.
-    model : keras.Model
+    model : SCAN
         Encoder followed by the softmax head.
     """
 
@@ -243,21 +342,12 @@ def fit_scan_head(
 ):
     """Fine-tune a softmax cluster head (and the encoder) with the SCAN loss.
 
-    The head is a ``Dense(n_clusters, softmax)`` layer whose weights are
-    ``10 *`` the unit-length ``centres``: on a unit-length embedding it starts
-    out as a nearest-centre (cosine) rule, i.e. it reproduces the KMeans
-    clustering it is given. Training then minimises::
-
-        -mean_i log(p_i . p_j)  -  entropy_weight * H(mean_i p_i)
-
-    where ``j`` is a random neighbour of ``i``: neighbours should get the same
-    confident cluster (first term), and every cluster should stay in use
-    (second term), which rules out the trivial one-cluster answer.
+    Compiles a :class:`SCAN` model with Adam and fits it on
+    ``(X, X[neighbours])``.
 
     Parameters
     ----------
     encoder : keras.Model
-        Unit-length embedding, e.g. after :func:`train_neighbour_contrastive`.
         **Trained in place** with the head.
     X : array-like of shape (n_samples, n_features)
     neighbours : array-like of int, shape (n_samples, k)
@@ -268,61 +358,25 @@ def fit_scan_head(
     learning_rate : float, default=1e-4
     entropy_weight : float, default=5.0
     random_state : int, default=42
+        Seed of the neighbour draws; the batch order follows the global seed.
 
     Returns
     -------
     ScanResult
     """
-    import tensorflow as tf
-
     X, neighbours = _check_inputs(encoder, X, neighbours)
+    epochs, batch_size, learning_rate, random_state = _check_training(
+        epochs, batch_size, learning_rate, random_state, len(X)
+    )
     centres = check_features(centres, name="centres", min_samples=2)
-    embedding_dim = encoder.outputs[0].shape[-1]
+    embedding_dim = ops.shape(_first_output(encoder(X[:1], training=False)))[-1]
     if centres.shape[1] != embedding_dim:
         raise ValueError(f"centres have {centres.shape[1]} features but the encoder outputs {embedding_dim}")
-    epochs = check_int(epochs, name="epochs", minimum=1)
-    batch_size = check_int(batch_size, name="batch_size", minimum=1, maximum=len(X))
-    learning_rate = check_float(learning_rate, name="learning_rate", low=0.0, low_inclusive=False)
-    entropy_weight = check_float(entropy_weight, name="entropy_weight", low=0.0)
-    random_state = check_seed(random_state)
-
-    n_clusters = centres.shape[0]
-    unit = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-12)
-    head = keras.layers.Dense(n_clusters, activation="softmax", name="cluster_head")
-    inputs = keras.Input(shape=(X.shape[1],))
-    model = keras.Model(inputs, head(encoder(inputs)), name="scan")
-    head.set_weights([(10.0 * unit.T).astype(np.float32), np.zeros(n_clusters, np.float32)])
-
-    optimizer = keras.optimizers.Adam(learning_rate)
-    data, table, n = tf.constant(X), tf.constant(neighbours), len(X)
-    variables = model.trainable_variables
-    steps = -(-n // batch_size)
-
-    @tf.function
-    def run():
-        consistency_log = tf.TensorArray(tf.float32, size=epochs)
-        entropy_log = tf.TensorArray(tf.float32, size=epochs)
-        for epoch in tf.range(epochs):
-            order = tf.argsort(tf.random.stateless_uniform([n], seed=tf.stack([epoch, random_state])))
-            consistency_sum, entropy_sum = tf.constant(0.0), tf.constant(0.0)
-            for step in tf.range(steps):
-                batch = order[step * batch_size : (step + 1) * batch_size]
-                partner = _random_neighbour(tf, table, batch, tf.stack([epoch * 10000 + step, random_state + 7]))
-                with tf.GradientTape() as tape:
-                    p = model(tf.gather(data, batch), training=True)
-                    p_partner = model(tf.gather(data, partner), training=True)
-                    consistency = -ops.mean(ops.log(ops.sum(p * p_partner, axis=1) + 1e-8))
-                    mean_p = ops.mean(ops.concatenate([p, p_partner], axis=0), axis=0)
-                    entropy = -ops.sum(mean_p * ops.log(mean_p + 1e-8))
-                    loss = consistency - entropy_weight * entropy
-                optimizer.apply(tape.gradient(loss, variables), variables)
-                consistency_sum += consistency
-                entropy_sum += entropy
-            consistency_log = consistency_log.write(epoch, consistency_sum / tf.cast(steps, tf.float32))
-            entropy_log = entropy_log.write(epoch, entropy_sum / tf.cast(steps, tf.float32))
-        return consistency_log.stack(), entropy_log.stack()
-
-    consistency, entropy = run()
-    probabilities = ops.convert_to_numpy(model(X, training=False))
-    history = {"consistency": [float(v) for v in consistency.numpy()], "entropy": [float(v) for v in entropy.numpy()]}
+    if len(centres) > len(X):
+        raise ValueError(f"{len(centres)} centres (clusters) but only {len(X)} samples")
+    model = SCAN(encoder, centres, entropy_weight=entropy_weight, seed=random_state)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), steps_per_execution=_STEPS_PER_EXECUTION)
+    fitted = model.fit(X, X[neighbours], epochs=epochs, batch_size=batch_size, verbose=0)
+    probabilities = model.predict(X, batch_size=len(X), verbose=0)
+    history = {key: fitted.history[key] for key in ("consistency", "entropy")}
     return ScanResult(probabilities.argmax(axis=1).astype(np.int64), probabilities, history, model)

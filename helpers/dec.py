@@ -1,4 +1,4 @@
-"""Deep Embedded Clustering (DEC, Xie et al. 2016) and its IDEC variant.
+"""Deep Embedded Clustering (DEC, Xie et al. 2016), trained with Keras' ``fit``.
 
 DEC trains a network *for* clustering. Starting from a pretrained encoder and
 KMeans centres in its latent space, it repeats two steps:
@@ -12,15 +12,12 @@ KMeans centres in its latent space, it repeats two steps:
    confident assignments get more confident, and dividing by the cluster's
    soft size keeps large clusters from swallowing small ones.
 
-The encoder and the centres then minimise ``KL(P || Q)``; ``P`` is held fixed
-for ``update_interval`` steps and recomputed, and training stops once fewer
+The encoder and the centres then minimise ``KL(P || Q)``: :class:`DEC` is a
+``keras.Model`` (encoder + :class:`ClusteringLayer`) compiled with
+``loss="kld"`` and trained with ``fit(X, P, epochs=update_interval)``. ``P``
+is held fixed for those epochs and recomputed, and training stops once fewer
 than a fraction ``tol`` of the labels changed between two updates.
-IDEC (Guo et al. 2017) also keeps the autoencoder's reconstruction loss, so
-the latent space cannot drift away from what describes the data.
-
-The maths is written with :mod:`keras.ops`; the loop between two target
-updates runs as one compiled TensorFlow function, which keeps a few hundred
-small steps to a few seconds on a CPU.
+:func:`fit_dec` runs that loop with exactly these pieces.
 """
 
 from __future__ import annotations
@@ -139,45 +136,32 @@ class ClusteringLayer(keras.layers.Layer):
         return {**super().get_config(), "n_clusters": self.n_clusters, "alpha": self.alpha}
 
 
-class DECResult(NamedTuple):
-    """What :func:`fit_dec` found.
-
-    Attributes
-    ----------
-    labels : numpy.ndarray of shape (n_samples,)
-        Hard cluster of each sample (``argmax`` of the soft assignment).
-    probabilities : numpy.ndarray of shape (n_samples, n_clusters)
-        Final soft assignments ``q``.
-    history : list of dict
-        One entry per target update: ``iteration`` (gradient steps so far),
-        ``label_change_fraction`` (labels that changed since the previous
-        update), ``kl_loss`` (mean over the interval) and, for IDEC,
-        ``reconstruction_loss``.
-    stopped_early : bool
-        True if the label change fell below ``tol`` before ``max_iterations``.
-    initial_labels : numpy.ndarray
-        Labels of the initial centres, before any DEC step.
-    centres : numpy.ndarray of shape (n_clusters, n_features)
-        Final cluster centres in the latent space.
-    model : keras.Model
-        Encoder followed by the :class:`ClusteringLayer`; ``predict`` gives ``q``.
-    """
-
-    labels: np.ndarray
-    probabilities: np.ndarray
-    history: list
-    stopped_early: bool
-    initial_labels: np.ndarray
-    centres: np.ndarray
-    model: object
+def _first_output(outputs):
+    """The encoder's latent code: its only output, or the first (``z_mean`` of a VAE encoder)."""
+    return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
-def _check_encoder(encoder, X):
+def _input_width(model):
+    """Number of input features a functional model expects, or None if it cannot tell (subclassed, unbuilt)."""
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):
+        return None
+    return int(inputs[0].shape[-1]) if inputs and inputs[0].shape[-1] is not None else None
+
+
+def _check_encoder(encoder, X, name="encoder"):
+    """Raise a clear error unless ``encoder`` is a Keras model that accepts ``X``'s width."""
     if not isinstance(encoder, keras.Model):
-        raise TypeError(f"encoder must be a keras.Model; got {type(encoder).__name__}")
-    expected = encoder.inputs[0].shape[-1] if encoder.inputs else None
+        raise TypeError(f"{name} must be a keras.Model; got {type(encoder).__name__}")
+    expected = _input_width(encoder)
     if expected is not None and X.shape[1] != expected:
-        raise ValueError(f"X has {X.shape[1]} features but the encoder expects {expected}")
+        raise ValueError(f"X has {X.shape[1]} features but the {name} expects {expected}")
+    if expected is None:  # subclassed model: try it on two rows
+        try:
+            encoder(X[:2], training=False)
+        except Exception as exc:
+            raise ValueError(f"X has {X.shape[1]} features, which the {name} cannot take: {exc}") from exc
 
 
 def _initial_centres(Z, n_clusters, init, random_state):
@@ -191,51 +175,124 @@ def _initial_centres(Z, n_clusters, init, random_state):
     return centres
 
 
+class DEC(keras.Model):
+    """DEC's network: an encoder followed by a :class:`ClusteringLayer`.
+
+    ``model(x)`` (or ``model.predict(x)``) gives the soft assignments ``q``.
+    Compile it with ``loss="kld"`` (Keras' ``KL(y_true || y_pred)``) and fit
+    it on the target: ``model.fit(X, target_distribution(q), epochs=...)``.
+    Gradients move the encoder's weights and the centres together.
+
+    Parameters
+    ----------
+    encoder : keras.Model
+        Pretrained encoder; **trained in place**. If it has several outputs
+        (a VAE encoder's ``[z_mean, z_log_var]``) the first is the latent code.
+    centres : array-like of shape (n_clusters, latent_dim)
+        Starting centres, for example KMeans' ``cluster_centers_`` on the
+        encoder's output.
+    alpha : float, default=1.0
+        Degrees of freedom of the Student-t kernel.
+    """
+
+    def __init__(self, encoder, centres, alpha=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.encoder = encoder
+        self.clustering = ClusteringLayer(len(centres), alpha, initial_centres=centres, name="clustering")
+
+    def call(self, x, training=False):
+        z = _first_output(self.encoder(x, training=training))
+        return self.clustering(z)
+
+
+class DECResult(NamedTuple):
+    """What :func:`fit_dec` found.
+
+    Attributes
+    ----------
+    labels : numpy.ndarray of shape (n_samples,)
+        Hard cluster of each sample (``argmax`` of the soft assignment).
+    probabilities : numpy.ndarray of shape (n_samples, n_clusters)
+        Final soft assignments ``q``.
+    history : list of dict
+        One entry per target update: ``epoch`` (epochs trained so far),
+        ``label_change_fraction`` (labels that changed since the previous
+        update) and ``kl_loss`` (mean training loss over the interval).
+    stopped_early : bool
+        True if the label change fell below ``tol`` before ``max_epochs``.
+    initial_labels : numpy.ndarray
+        Labels of the initial centres, before any DEC step.
+    centres : numpy.ndarray of shape (n_clusters, latent_dim)
+        Final cluster centres in the latent space.
+    model : DEC
+        The trained model; ``predict`` gives ``q``.
+    """
+
+    labels: np.ndarray
+    probabilities: np.ndarray
+    history: list
+    stopped_early: bool
+    initial_labels: np.ndarray
+    centres: np.ndarray
+    model: object
+
+
+def _check_fit_dec(encoder, X, n_clusters, random_state, update_interval, tol, max_epochs, batch_size, learning_rate):
+    X = check_features(X, min_samples=2).astype(np.float32)
+    _check_encoder(encoder, X)
+    return (
+        X,
+        check_int(n_clusters, name="n_clusters", minimum=2, maximum=len(X)),
+        check_seed(random_state),
+        check_int(update_interval, name="update_interval", minimum=1),
+        check_float(tol, name="tol", low=0.0, high=1.0),
+        check_int(max_epochs, name="max_epochs", minimum=1),
+        check_int(batch_size, name="batch_size", minimum=1, maximum=len(X)),
+        check_float(learning_rate, name="learning_rate", low=0.0, low_inclusive=False),
+    )
+
+
 def fit_dec(
     encoder,
     X,
     n_clusters,
     *,
     random_state=DEFAULT_SEED,
-    update_interval=8,
+    update_interval=1,
     tol=0.001,
-    max_iterations=800,
+    max_epochs=100,
     batch_size=256,
     learning_rate=1e-3,
-    reconstruction_weight=0.0,
-    autoencoder=None,
     init="kmeans",
 ):
-    """Refine a pretrained encoder for clustering with DEC (or IDEC).
+    """Refine a pretrained encoder for clustering with DEC.
+
+    Builds a :class:`DEC` model, compiles it once (Adam, ``loss="kld"``) and
+    alternates: target ``P`` from the current ``q``, ``fit`` for
+    ``update_interval`` epochs, new ``q``; until fewer than ``tol`` of the
+    labels change or ``max_epochs`` epochs have run.
 
     Parameters
     ----------
     encoder : keras.Model
-        Pretrained encoder (inputs -> latent code). **Trained in place**: save
-        its weights first if you need the pretrained version again.
+        Pretrained encoder (inputs -> latent code, or ``[z_mean, ...]``).
+        **Trained in place**: save its weights first if you need them again.
     X : array-like of shape (n_samples, n_features)
         The data, scaled as for pretraining.
     n_clusters : int
         Number of clusters (2 to ``n_samples``).
     random_state : int, default=42
-        Seed of KMeans' initialisation and of the batch order.
-    update_interval : int, default=8
-        Gradient steps between two target updates (8 = one pass over 1797
-        samples in batches of 256).
+        Seed of KMeans' initialisation. Weights and batch order follow the
+        global seed (:func:`helpers.set_seed`).
+    update_interval : int, default=1
+        Epochs (passes over ``X``) between two target updates.
     tol : float, default=0.001
         Stop when fewer than this fraction of labels changed between updates.
-    max_iterations : int, default=800
-        Upper bound on gradient steps.
+    max_epochs : int, default=100
+        Upper bound on the epochs trained (the last interval is cut short if needed).
     batch_size : int, default=256
     learning_rate : float, default=1e-3
         Adam's step size.
-    reconstruction_weight : float, default=0.0
-        0 gives DEC. A positive value gives IDEC: the loss becomes
-        ``reconstruction_weight * MSE + KL`` (the IDEC paper's ``L_r + gamma L_c``
-        with ``gamma = 1 / reconstruction_weight``, up to the step size) and
-        needs ``autoencoder``.
-    autoencoder : keras.Model, optional
-        The autoencoder whose encoder is ``encoder`` (shared layers), for IDEC.
     init : "kmeans" or array-like of shape (n_clusters, latent_dim), default="kmeans"
         Initial centres: KMeans (20 restarts) on the encoder's output, or given.
 
@@ -246,96 +303,26 @@ def fit_dec(
     Raises
     ------
     TypeError, ValueError
-        On a non-model encoder, bad data, bad parameters, or IDEC without
-        an autoencoder.
+        On a non-model encoder, data the encoder cannot take, or bad parameters.
     """
-    import tensorflow as tf
-
-    X = check_features(X, min_samples=2).astype(np.float32)
-    _check_encoder(encoder, X)
-    n_samples = len(X)
-    n_clusters = check_int(n_clusters, name="n_clusters", minimum=2, maximum=n_samples)
-    random_state = check_seed(random_state)
-    update_interval = check_int(update_interval, name="update_interval", minimum=1)
-    tol = check_float(tol, name="tol", low=0.0, high=1.0)
-    max_iterations = check_int(max_iterations, name="max_iterations", minimum=1)
-    batch_size = check_int(batch_size, name="batch_size", minimum=1, maximum=n_samples)
-    learning_rate = check_float(learning_rate, name="learning_rate", low=0.0, low_inclusive=False)
-    reconstruction_weight = check_float(reconstruction_weight, name="reconstruction_weight", low=0.0)
-    if reconstruction_weight > 0:
-        if not isinstance(autoencoder, keras.Model):
-            raise TypeError("IDEC (reconstruction_weight > 0) needs autoencoder=<the keras.Model sharing the encoder>")
-        if autoencoder.outputs[0].shape[-1] != X.shape[1]:
-            raise ValueError(f"autoencoder outputs {autoencoder.outputs[0].shape[-1]} features but X has {X.shape[1]}")
-
-    Z = ops.convert_to_numpy(encoder(X, training=False))  # one call: no predict() loop to trace
-    centres0 = _initial_centres(Z, n_clusters, init, random_state)
-    layer = ClusteringLayer(n_clusters, initial_centres=centres0, name="clustering")
-    inputs = keras.Input(shape=(X.shape[1],))
-    model = keras.Model(inputs, layer(encoder(inputs)), name="dec")
-
-    optimizer = keras.optimizers.Adam(learning_rate)
-    variables = list(encoder.trainable_variables) + [layer.centres]
-    if reconstruction_weight > 0:
-        known = {id(v) for v in variables}
-        variables += [v for v in autoencoder.trainable_variables if id(v) not in known]
-    data = tf.constant(X)
-    steps_per_epoch = -(-n_samples // batch_size)
-
-    @tf.function
-    def soft_assignments():
-        return model(data, training=False)
-
-    @tf.function
-    def train_interval(target, first_step):
-        # ``first_step`` is a tensor, so this function is traced once, not once per update.
-        kl_sum = tf.constant(0.0)
-        rec_sum = tf.constant(0.0)
-        for step in tf.range(first_step, first_step + update_interval):
-            epoch = step // steps_per_epoch
-            start = (step % steps_per_epoch) * batch_size
-            order = tf.argsort(tf.random.stateless_uniform([n_samples], seed=tf.stack([epoch, random_state])))
-            batch = order[start : start + batch_size]
-            x, p = tf.gather(data, batch), tf.gather(target, batch)
-            with tf.GradientTape() as tape:
-                q = layer(encoder(x, training=True))
-                kl = ops.mean(ops.sum(p * ops.log(p / q), axis=1))
-                loss = kl
-                rec = tf.constant(0.0)
-                if reconstruction_weight > 0:
-                    rec = ops.mean(ops.square(autoencoder(x, training=True) - x))
-                    loss = kl + reconstruction_weight * rec
-            optimizer.apply(tape.gradient(loss, variables), variables)
-            kl_sum += kl
-            rec_sum += rec
-        return kl_sum / update_interval, rec_sum / update_interval
-
-    q = soft_assignments().numpy()
-    labels = initial_labels = q.argmax(axis=1)
-    history, iteration, stopped_early = [], 0, False
-    while iteration < max_iterations:
-        kl, rec = train_interval(tf.constant(target_distribution(q), dtype=tf.float32), tf.constant(iteration))
-        iteration += update_interval
-        q = soft_assignments().numpy()
-        new_labels = q.argmax(axis=1)
-        entry = {
-            "iteration": iteration,
-            "label_change_fraction": float(np.mean(new_labels != labels)),
-            "kl_loss": float(kl),
-        }
-        if reconstruction_weight > 0:
-            entry["reconstruction_loss"] = float(rec)
-        history.append(entry)
-        labels = new_labels
-        if entry["label_change_fraction"] < tol:
-            stopped_early = True
-            break
-    return DECResult(
-        labels.astype(np.int64),
-        q,
-        history,
-        stopped_early,
-        initial_labels.astype(np.int64),
-        np.asarray(layer.centres.numpy()),
-        model,
+    X, n_clusters, random_state, update_interval, tol, max_epochs, batch_size, learning_rate = _check_fit_dec(
+        encoder, X, n_clusters, random_state, update_interval, tol, max_epochs, batch_size, learning_rate
     )
+    Z = ops.convert_to_numpy(_first_output(encoder(X, training=False)))
+    model = DEC(encoder, _initial_centres(Z, n_clusters, init, random_state))
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="kld")
+
+    q = model.predict(X, batch_size=len(X), verbose=0)
+    labels = initial_labels = q.argmax(axis=1)
+    history, epoch, stopped_early = [], 0, False
+    while epoch < max_epochs and not stopped_early:
+        epochs = min(update_interval, max_epochs - epoch)
+        fitted = model.fit(X, target_distribution(q), epochs=epochs, batch_size=batch_size, verbose=0)
+        epoch += epochs
+        q = model.predict(X, batch_size=len(X), verbose=0)
+        changed = float(np.mean(q.argmax(axis=1) != labels))
+        labels = q.argmax(axis=1)
+        history.append({"epoch": epoch, "label_change_fraction": changed, "kl_loss": float(np.mean(fitted.history["loss"]))})
+        stopped_early = changed < tol
+    centres = ops.convert_to_numpy(model.clustering.centres)
+    return DECResult(labels.astype(np.int64), q, history, stopped_early, initial_labels.astype(np.int64), centres, model)

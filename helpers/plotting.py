@@ -13,26 +13,37 @@ import numpy as np
 
 from helpers._validation import check_features, check_float, check_labels
 
-#: Okabe & Ito's colour-blind-safe palette (black left out: it is for text).
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-#: Extra colours for more than seven clusters (the digits have ten).
-EXTRA_COLOURS = ("#882255", "#44AA99", "#999933", "#332288", "#AA4499", "#117733", "#88CCEE", "#DDCC77")
+#: Ten colours for ten classes (the digits), distinct for colour-blind readers:
+#: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
+#: simulated protanopia and deuteranopia (Machado et al. 2009) every pair
+#: stays at least 11 CIEDE2000 units apart, as far apart as Okabe & Ito's own
+#: closest pair (orange and yellow); no colour is grey (grey is noise).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
+           "#332288", "#882255", "#960000")
+#: Further colours for more than ten clusters (not colour-blind-safe any more:
+#: use ``plot_clusters(..., annotate=True)`` to name the clusters on the plot).
+EXTRA_COLOURS = ("#44AA99", "#999933", "#AA4499", "#117733", "#88CCEE", "#DDCC77", "#CC6677")
 NOISE_COLOUR = "#9E9E9E"
 
 
-def use_style(dpi=80):
-    """Apply the series' figure style (small PNGs, light grid, palette).
+def use_style(dpi=120):
+    """Apply the series' figure style (readable fonts, light grid, palette).
 
     Parameters
     ----------
-    dpi : int, default=80
-        Resolution of inline figures; 80 keeps notebooks small.
+    dpi : int, default=120
+        Resolution of inline and saved figures.
     """
     mpl.rcParams.update(
         {
             "figure.dpi": dpi,
             "savefig.dpi": dpi,
             "figure.figsize": (5.0, 3.6),
+            "font.size": 10,
+            "axes.labelsize": 10,
+            "xtick.labelsize": 9,
+            "ytick.labelsize": 9,
+            "legend.fontsize": 9,
             "axes.grid": True,
             "grid.alpha": 0.3,
             "axes.spines.top": False,
@@ -45,10 +56,14 @@ def use_style(dpi=80):
 
 
 def cluster_colours(n):
-    """``n`` distinct colours: the palette first, then extras, then tab20."""
+    """``n`` colours: the palette first, then extras, then tab20 without its greys.
+
+    Colours repeat only beyond 35 clusters.
+    """
     colours = list(PALETTE + EXTRA_COLOURS)
     if n > len(colours):
-        colours += [mpl.colors.to_hex(c) for c in plt.get_cmap("tab20").colors]
+        more = [mpl.colors.to_hex(c) for c in plt.get_cmap("tab20").colors]
+        colours += [c for c in more if len(set(c[1:].upper()[i : i + 2] for i in (0, 2, 4))) > 1]  # no greys
     return [colours[i % len(colours)] for i in range(n)]
 
 
@@ -64,7 +79,9 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     Parameters
     ----------
     history : keras.callbacks.History or dict of lists
-        What :func:`helpers.training.train` returns, or its ``.history``.
+        What ``model.fit`` (or :func:`helpers.training.train`) returns, or
+        its ``.history``. Every key gets its own curve in the one figure
+        (for a VAE: ``loss``, ``reconstruction_loss`` and ``kl_loss``).
     ax : matplotlib.axes.Axes, optional
     title : str, default="Training loss"
     log_scale : bool, default=False
@@ -86,12 +103,59 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     if log_scale:
         ax.set_yscale("log")
-    if len(logs) > 1:
-        ax.legend()
+    if len(logs) > 1:  # to the right of the axes, off the curves
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
     return ax
 
 
-def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="latent 2", legend=True):
+def _cluster_groups(labels, truth=None):
+    """``(mask, name, colour)`` of every cluster in drawing order; noise left out.
+
+    Without ``truth`` the groups are the label values in ascending order and
+    take the palette in that order. With ``truth`` each cluster is renamed
+    and coloured after the class it is matched to (Hungarian, as for
+    accuracy), so it gets exactly the colour that class gets when the truth
+    itself is drawn; unmatched clusters take the colours after the classes'.
+    """
+    if truth is None:
+        groups = [g for g in np.unique(labels) if g != -1]
+        return [(labels == g, str(g), colour) for g, colour in zip(groups, cluster_colours(len(groups)))]
+    from helpers.evaluation import match_labels  # evaluation does not import plotting
+
+    truth = check_labels(truth, name="truth", n_samples=len(labels))
+    matched = match_labels(truth, labels)
+    classes = np.unique(truth)
+    extra = [g for g in np.unique(matched) if g > classes.max()]  # largest surplus cluster first
+    colours = cluster_colours(classes.size + len(extra))
+    groups = [(matched == c, f"→ {c}", colour) for c, colour in zip(classes, colours)]
+    groups += [(matched == g, f"extra {i + 1}", colours[classes.size + i]) for i, g in enumerate(extra)]
+    return [group for group in groups if group[0].any()]
+
+
+def point_colours(labels, truth=None):
+    """The colour :func:`plot_clusters` gives each point, as hex strings.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (n_samples,)
+        Cluster labels or true classes; ``-1`` is noise (grey).
+    truth : array-like of int, shape (n_samples,), optional
+        True classes. When given, a cluster matched to class ``c`` gets the
+        colour ``point_colours(truth)`` gives class ``c``.
+
+    Returns
+    -------
+    numpy.ndarray of str, shape (n_samples,)
+    """
+    labels = check_labels(labels)
+    colours = np.full(labels.shape, NOISE_COLOUR, dtype=object)
+    for members, _, colour in _cluster_groups(labels, truth):
+        colours[members] = colour
+    return colours
+
+
+def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="latent 2", legend=True,
+                  truth=None, annotate=False, equal_aspect=False):
     """Scatter 2-D points coloured by cluster; noise as grey crosses.
 
     Parameters
@@ -102,7 +166,20 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     ax : matplotlib.axes.Axes, optional
     title, xlabel, ylabel : str
     legend : bool, default=True
-        Show a legend (only when there are at most 12 groups).
+        Show a legend to the right of the axes (only when there are at
+        most 12 groups).
+    truth : array-like of int, shape (n_samples,), optional
+        True classes. When given, clusters are matched to the classes as
+        for accuracy (Hungarian) and drawn in their class's colour, the
+        colour ``plot_clusters(X, truth)`` uses: beside the truth, equal
+        colour means agreement. The legend reads ``→ 3`` for the cluster
+        matched to class 3; clusters left without a class are ``extra 1``,
+        ``extra 2``, ... (largest first) in further colours.
+    annotate : bool, default=False
+        Write each group's name (its class, when matched) at the median of
+        its points, so groups can be told apart without colour.
+    equal_aspect : bool, default=False
+        One unit is as long on both axes, for comparing spreads.
 
     Returns
     -------
@@ -112,17 +189,26 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     if X.shape[1] != 2:
         raise ValueError(f"X must have exactly 2 columns to plot; got {X.shape[1]}")
     labels = check_labels(labels, n_samples=len(X))
+    groups = _cluster_groups(labels, truth)
     ax = _axes(ax)
-    groups = [g for g in np.unique(labels) if g != -1]
-    for colour, group in zip(cluster_colours(len(groups)), groups):
-        members = labels == group
-        ax.scatter(*X[members].T, s=10, color=colour, label=str(group), alpha=0.8)
+    for members, name, colour in groups:
+        ax.scatter(*X[members].T, s=10, color=colour, label=name, alpha=0.85, linewidths=0)
     if np.any(labels == -1):
         noise = labels == -1
         ax.scatter(*X[noise].T, s=14, color=NOISE_COLOUR, marker="x", linewidths=0.8, label="noise")
+    if annotate:
+        from matplotlib import patheffects
+
+        for members, name, _ in groups:
+            ax.text(*np.median(X[members], axis=0), name.removeprefix("→ "), ha="center", va="center", fontsize=10,
+                    fontweight="bold", path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if equal_aspect:
+        shared = len(ax.get_shared_x_axes().get_siblings(ax)) > 1 or len(ax.get_shared_y_axes().get_siblings(ax)) > 1
+        ax.set_aspect("equal", adjustable="box" if shared else "datalim")  # shared limits cannot move
     if legend and len(groups) <= 12:
-        ax.legend(markerscale=1.5, fontsize=8, loc="best")
+        ax.legend(markerscale=1.5, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
+                  title="matched class" if truth is not None else None, title_fontsize=9)
     return ax
 
 
@@ -324,15 +410,16 @@ def plot_confusion(y_true, labels, ax=None, title="Confusion matrix (clusters ma
     threshold = matrix.max() / 2 if matrix.size else 0
     for (i, j), count in np.ndenumerate(matrix):
         if count:
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=8,
                     color="white" if count > threshold else "black")
-    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in clusters], fontsize=8)
-    ax.set_yticks(range(matrix.shape[0]), [str(c) for c in classes], fontsize=8)
+    ax.set_xticks(range(matrix.shape[1]), [str(c) for c in clusters], fontsize=9)
+    ax.set_yticks(range(matrix.shape[0]), [str(c) for c in classes], fontsize=9)
     ax.set(xlabel="cluster (matched to the class in the same position)", ylabel="true class", title=title)
     return ax
 
 
-def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_state=0, ax=None, title=None):
+def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_state=0, ax=None, title=None,
+                    truth=None):
     """A row of sample images for every cluster, drawn as one mosaic.
 
     Parameters
@@ -348,11 +435,16 @@ def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_st
         Seed of the choice of images.
     ax : matplotlib.axes.Axes, optional
     title : str, optional
+    truth : array-like of int, shape (n_samples,), optional
+        True classes. When given, each row is labelled by the class its
+        cluster is matched to (``→ 3 (180)``: matched to 3, 180 members;
+        Hungarian matching, as for accuracy) and rows follow the classes;
+        unmatched clusters (``extra 1``, ...) come next, noise last.
 
     Returns
     -------
     matplotlib.axes.Axes
-        Row labels give each cluster and its size.
+        Row labels give each cluster (or matched class) and its size.
     """
     from helpers._validation import check_int, check_seed
 
@@ -363,14 +455,16 @@ def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_st
     if height * width != images.shape[1]:
         raise ValueError(f"image_shape {image_shape} does not match {images.shape[1]} features per image")
     rng = np.random.default_rng(check_seed(random_state))
-    groups = np.unique(labels)
+    groups = [(mask, name) for mask, name, _ in _cluster_groups(labels, truth)]
+    if np.any(labels == -1):
+        groups.append((labels == -1, "noise"))
     # One array, one imshow: a grid of subplots is slow to draw and large to store.
     cell_h, cell_w = height + 1, width + 1
     mosaic = np.full((len(groups) * cell_h - 1, per_cluster * cell_w - 1), np.nan)
     names = []
-    for r, group in enumerate(groups):
-        members = np.flatnonzero(labels == group)
-        names.append(f"{group} ({members.size})")
+    for r, (mask, name) in enumerate(groups):
+        members = np.flatnonzero(mask)
+        names.append(f"{name} ({members.size})")
         chosen = rng.choice(members, size=min(per_cluster, members.size), replace=False)
         for c, index in enumerate(chosen):
             mosaic[r * cell_h : r * cell_h + height, c * cell_w : c * cell_w + width] = images[index].reshape(height, width)
@@ -379,12 +473,82 @@ def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_st
     ax.imshow(mosaic, cmap="gray_r", interpolation="nearest")
     ax.grid(False)
     ax.set_xticks([])
-    ax.set_yticks(np.arange(len(groups)) * cell_h + (height - 1) / 2, names, fontsize=8)
+    ax.set_yticks(np.arange(len(groups)) * cell_h + (height - 1) / 2, names, fontsize=9)
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
+    if truth is not None:
+        ax.set_ylabel("cluster → matched class (size)")
     if title:
         ax.set_title(title)
+    return ax
+
+
+def plot_cluster_means(X, labels, truth=None, image_shape=(8, 8), centres=None, ax=None, title=None):
+    """The centre of every cluster drawn as an image, in one row.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, height * width)
+        Flattened grey images (for example ``data.digits().X``).
+    labels : array-like of int, shape (n_samples,)
+        Cluster of each image; noise (``-1``) gets no image.
+    truth : array-like of int, shape (n_samples,), optional
+        True classes. When given, images are titled by the class their
+        cluster is matched to (``→ 3``; Hungarian, as for accuracy) and
+        ordered by it; unmatched clusters come last.
+    image_shape : tuple of int, default=(8, 8)
+    centres : array-like of shape (n_clusters, height * width), optional
+        Draw these instead of the members' mean images: row ``i`` is
+        cluster ``i`` (for example ``KMeans(...).cluster_centers_`` of a
+        KMeans fitted on the pixels).
+    ax : matplotlib.axes.Axes, optional
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        ``ax.images[0]`` is the row of images; each is labelled below by its
+        cluster (or matched class) and its size.
+    """
+    from helpers._validation import check_int
+
+    X = check_features(X, min_samples=1)
+    labels = check_labels(labels, n_samples=len(X))
+    height, width = (check_int(v, name="image_shape", minimum=1) for v in image_shape)
+    if height * width != X.shape[1]:
+        raise ValueError(f"image_shape {tuple(image_shape)} holds {height * width} pixels but X has "
+                         f"{X.shape[1]} columns; they must be equal")
+    groups = _cluster_groups(labels, truth)
+    if not groups:
+        raise ValueError("labels are all noise (-1): there is no cluster to draw")
+    ids = [int(labels[mask][0]) for mask, _, _ in groups]
+    if centres is None:
+        means = np.stack([X[mask].mean(axis=0) for mask, _, _ in groups])
+    else:
+        centres = check_features(centres, name="centres", min_samples=1)
+        if centres.shape[1] != X.shape[1]:
+            raise ValueError(f"centres have {centres.shape[1]} columns but X has {X.shape[1]}; "
+                             f"both must hold image_shape {tuple(image_shape)} = {height * width} pixels")
+        if max(ids) >= len(centres) or min(ids) < 0:
+            raise ValueError(f"centres has {len(centres)} rows but labels go up to cluster {max(ids)}; "
+                             "row i must be the centre of cluster i")
+        means = centres[ids]
+    cell_w = width + 1
+    mosaic = np.full((height, len(groups) * cell_w - 1), np.nan)
+    for i, mean in enumerate(means):
+        mosaic[:, i * cell_w : i * cell_w + width] = mean.reshape(height, width)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(0.6 * len(groups) + 0.6, 1.7))
+    ax.imshow(mosaic, cmap="gray_r", interpolation="nearest")
+    ax.grid(False)
+    ax.set_yticks([])
+    names = [f"{name}\n({int(mask.sum())})" for mask, name, _ in groups]
+    ax.set_xticks(np.arange(len(groups)) * cell_w + (width - 1) / 2, names, fontsize=9)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title or ("Mean image of each cluster" if centres is None else "Cluster centres"))
     return ax
 
 
@@ -407,14 +571,16 @@ def plot_dec_history(history, axes=None, title="DEC training"):
         raise ValueError("history must be a DECResult or its non-empty list of dicts")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9.0, 3.2))
-    steps = [h["iteration"] for h in history]
+    unit = "epoch" if "epoch" in history[0] else "iteration"  # fit_dec logs epochs; older logs, steps
+    steps = [h[unit] for h in history]
+    xlabel = "epoch" if unit == "epoch" else "gradient step"
     changed = np.array([h["label_change_fraction"] for h in history])
     axes[0].plot(steps, 100 * np.maximum(changed, 1e-3), marker=".")
     axes[0].set_yscale("log")
-    axes[0].set(xlabel="gradient step", ylabel="labels changed (%)", title=f"{title}: label changes")
+    axes[0].set(xlabel=xlabel, ylabel="labels changed (%)", title=f"{title}: label changes")
     for key in ("kl_loss", "reconstruction_loss"):
         if key in history[0]:
             axes[1].plot(steps, [h[key] for h in history], label=key.replace("_", " "))
-    axes[1].set(xlabel="gradient step", ylabel="loss (mean over interval)", title=f"{title}: loss")
+    axes[1].set(xlabel=xlabel, ylabel="loss (mean over interval)", title=f"{title}: loss")
     axes[1].legend()
     return np.asarray(axes)
