@@ -239,7 +239,7 @@ def plot_k_distance(choice, ax=None, title=None):
         ylabel=f"distance to neighbour {choice.min_samples}",
         title=title or f"k-distance curve (min_samples={choice.min_samples})",
     )
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)  # to the right, off the data
     return ax
 
 
@@ -272,7 +272,7 @@ def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
     noise_ax.grid(False)
     handles = ax.get_legend_handles_labels()
     extra = noise_ax.get_legend_handles_labels()
-    ax.legend(handles[0] + extra[0], handles[1] + extra[1], fontsize=8)
+    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)
     return ax
 
 
@@ -339,7 +339,7 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
                                                          hatch="//", alpha=0.4, linewidths=0))
     if eps is not None:
         ax.axhline(eps, color="black", linestyle="--", linewidth=1, label=f"eps = {eps:.3f}")
-        ax.legend(fontsize=8, loc="upper right")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)
     ax.set_xlim(-0.5, len(order) - 0.5)
     ax.set_ylim(0, top)
     ax.set(xlabel="points in OPTICS order", ylabel="reachability distance", title=title)
@@ -380,7 +380,7 @@ def plot_k_scores(choice, ax=None, title=None):
     name = "Silhouette" if choice.method == "silhouette" else "BIC"
     title = title or f"{name} picks k = {choice.k}"
     ax.set(xlabel="number of clusters k", ylabel=K_SCORE_LABELS[choice.method], title=title)
-    ax.legend(fontsize=8)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)  # to the right, off the data
     return ax
 
 
