@@ -1,0 +1,213 @@
+"""Notebook 01's prose, checked against the outputs committed with it.
+
+The notebook prints its results and never says whether they meet any bar;
+these tests read the committed outputs (no kernel, no training) and assert
+each claim the prose makes about them. Bounds are two-sided where the prose
+says two things match, so a claim fails when the effect disappears *or*
+inverts. Re-execute the notebook, and these tests say whether its text
+still holds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_autoencoder_dbscan.ipynb"
+COLUMNS = ("ari", "nmi", "accuracy", "noise", "clusters")
+BOOKKEEPING = re.compile(r"\b(targets?|bars?|pass(es|ed)?|fail(s|ed|ure)?|stretch|met)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def cells():
+    return nbformat.read(NOTEBOOK, as_version=4).cells
+
+
+def _text(cell):
+    """All stream and plain-text output of a code cell, joined."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type in ("execute_result", "display_data"):
+            parts.append(output.get("data", {}).get("text/plain", ""))
+        elif output.output_type == "error":
+            parts.append(f"{output.ename}: {output.evalue}")
+    return "".join(parts)
+
+
+def _output_with(cells, marker):
+    """The output of the one code cell whose output contains ``marker``."""
+    hits = [_text(c) for c in cells if c.cell_type == "code" and marker in _text(c)]
+    assert len(hits) == 1, f"expected one cell printing {marker!r}, found {len(hits)}"
+    return hits[0]
+
+
+def _table(text):
+    """Rows of an ``evaluation.results_table`` printout: name -> {ari, nmi, accuracy, noise, clusters}."""
+    rows, in_table = {}, False
+    for line in text.splitlines():
+        if re.match(r"^pipeline\s+ARI\s+NMI\s+accuracy\s+noise\s+clusters\s*$", line):
+            in_table = True
+            continue
+        match = re.match(r"^(.*?)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(\d+)\s*$", line)
+        if in_table and match:
+            values = [float(v) for v in match.groups()[1:]]
+            rows[match.group(1).strip()] = dict(zip(COLUMNS, values))
+        elif in_table and line.strip():
+            in_table = False
+    assert rows, "no results table found"
+    return rows
+
+
+@pytest.fixture(scope="module")
+def main_table(cells):
+    return _table(_output_with(cells, "autoencoder + DBSCAN (chosen eps)"))
+
+
+@pytest.fixture(scope="module")
+def one_change(cells):
+    return _table(_output_with(cells, "article, as published"))
+
+
+@pytest.fixture(scope="module")
+def reverse(cells):
+    return _table(_output_with(cells, "our pipeline: latent code"))
+
+
+def test_notebook_is_executed_without_errors(cells):
+    code = [c for c in cells if c.cell_type == "code"]
+    assert all(c.get("execution_count") for c in code), "every code cell must be executed"
+    assert not [c for c in code if any(o.output_type == "error" for o in c.get("outputs", []))]
+    stderr = [o for c in code for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    assert not stderr, f"stderr in committed outputs: {stderr[0].text[:200]!r}"
+
+
+def test_no_bookkeeping_in_any_output(cells):
+    for cell in cells:
+        if cell.cell_type == "code":
+            found = BOOKKEEPING.search(_text(cell))
+            assert found is None, f"bookkeeping word {found.group(0)!r} in output of:\n{cell.source[:200]}"
+
+
+def test_bookkeeping_regex_catches_what_it_should():
+    assert BOOKKEEPING.search("ARI >= 0.90: passed")
+    assert BOOKKEEPING.search("target met")
+    assert not BOOKKEEPING.search("metric parameters barrier passage")
+
+
+def test_training_is_keras_compile_and_fit_on_screen(cells):
+    source = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "autoencoder.compile(" in source and "autoencoder.fit(X, X" in source
+    assert "encoder.predict(X, verbose=0)" in source
+    assert "DBSCAN(**choice.params).fit_predict(Z)" in source
+    assert "training.train(" not in source and "clustering.cluster(" not in source
+    assert "check_bars" not in source
+
+
+def test_pipeline_recovers_three_blobs_with_little_noise(main_table):
+    row = main_table["autoencoder + DBSCAN (chosen eps)"]
+    assert row["ari"] >= 0.95 and row["clusters"] == 3 and row["noise"] <= 0.02
+
+
+def test_baselines_do_just_as_well(main_table):
+    # "the no-network baselines do just as well": two-sided, a network that pulled ahead would fail too
+    network = main_table["autoencoder + DBSCAN (chosen eps)"]["ari"]
+    for name in ("DBSCAN on scaled data", "KMeans on scaled data (k=3)", "autoencoder + KMeans (k=3)"):
+        assert abs(main_table[name]["ari"] - network) <= 0.05, name
+        assert main_table[name]["clusters"] == 3, name
+
+
+def test_knee_alone_leaves_noise_and_a_small_extra_cluster(main_table):
+    knee, chosen = main_table["autoencoder + DBSCAN (knee eps)"], main_table["autoencoder + DBSCAN (chosen eps)"]
+    assert knee["noise"] > chosen["noise"]
+    assert knee["clusters"] > 3
+    assert knee["ari"] < chosen["ari"]
+
+
+def test_chosen_eps_sits_inside_its_range_above_the_knee(cells):
+    text = _output_with(cells, "range giving the chosen clustering")
+    knee = float(re.search(r"knee of the k-distance curve: eps = ([\d.]+)", text).group(1))
+    low, high = map(float, re.search(r"chosen clustering: ([\d.]+) to ([\d.]+)", text).groups())
+    eps = float(re.search(r"chosen eps = ([\d.]+)", text).group(1))
+    assert low < eps < high
+    assert high / low >= 3  # "a wide band of radii"
+    assert eps > knee
+
+
+def test_published_article_code_merges_two_blobs(one_change):
+    published = one_change["article, as published"]
+    assert published["clusters"] == 2 and published["ari"] <= 0.7
+
+
+def test_clustering_the_code_instead_of_reconstructions_changes_nothing_here(one_change):
+    published, code = one_change["article, as published"], one_change["+ cluster the latent code"]
+    assert abs(code["ari"] - published["ari"]) <= 0.01
+    assert code["clusters"] == published["clusters"] == 2
+
+
+def test_choosing_eps_on_the_broken_run_makes_it_worse_with_more_clusters(one_change):
+    published, chosen = one_change["article, as published"], one_change["+ eps chosen from the data"]
+    assert chosen["ari"] < published["ari"] - 0.05
+    assert chosen["clusters"] > published["clusters"]
+
+
+def test_only_the_linear_bottleneck_clearly_helps_but_eps_then_misfits(one_change):
+    published = one_change["article, as published"]["ari"]
+    linear = one_change["+ linear bottleneck"]
+    assert linear["ari"] >= published + 0.1
+    assert linear["ari"] < 0.95  # not rescued: the hand-set eps is now the problem
+    assert linear["noise"] >= 0.05 and linear["clusters"] > 3
+    for name in ("+ cluster the latent code", "+ eps chosen from the data", "+ scaled inputs"):
+        assert one_change[name]["ari"] < published + 0.05, name
+
+
+def test_scaling_alone_leaves_two_blobs_merged(one_change):
+    published, scaled = one_change["article, as published"], one_change["+ scaled inputs"]
+    assert abs(scaled["ari"] - published["ari"]) <= 0.02 and scaled["clusters"] == 2
+
+
+def test_relu_bottleneck_puts_two_whole_blobs_at_the_origin(cells):
+    text = _output_with(cells, "points whose latent code is exactly (0, 0)")
+    total = int(re.search(r"exactly \(0, 0\): (\d+)%", text).group(1))
+    per_blob = [int(v) for v in re.findall(r"blob \d: (\d+)% of its points at the origin", text)]
+    assert total >= 60
+    assert sorted(per_blob) == [0, 100, 100]  # "two blobs, every one of their points"
+
+
+def test_clustering_reconstructions_costs_nothing_from_the_working_pipeline(reverse, main_table):
+    code, recon = reverse["our pipeline: latent code"], reverse["+ cluster reconstructions instead"]
+    assert code == main_table["autoencoder + DBSCAN (chosen eps)"]  # the same labels as section 5
+    assert abs(recon["ari"] - code["ari"]) <= 0.02 and recon["clusters"] == code["clusters"] == 3
+
+
+def test_exercise_1_clusters_do_not_change_with_min_samples(cells):
+    text = _output_with(cells, "min_samples=16")
+    rows = re.findall(r"min_samples=\s*(\d+)\s+eps=([\d.]+)\s+ARI=([\d.]+)\s+noise=[\d.]+%\s+clusters=(\d+)", text)
+    assert [int(r[0]) for r in rows] == [3, 4, 8, 16]
+    eps = [float(r[1]) for r in rows]
+    assert eps == sorted(eps) and eps[0] < eps[-1]  # "the radius grows with min_samples"
+    assert all(float(r[2]) >= 0.95 and int(r[3]) == 3 for r in rows)
+
+
+def test_exercise_2_dbscan_merges_overlapping_blobs_kmeans_does_not(cells):
+    table = _table(_output_with(cells, "DBSCAN, overlapping blobs"))
+    dbscan, kmeans = table["DBSCAN, overlapping blobs"], table["KMeans (k=3), overlapping blobs"]
+    assert dbscan["clusters"] < 3 and kmeans["clusters"] == 3
+    assert kmeans["ari"] >= dbscan["ari"] + 0.2
+
+
+def test_exercise_3_relu_silences_units_on_a_blob(cells):
+    text = _output_with(cells, "hidden units output 0 for all its points")
+    silent = [int(v) for v in re.findall(r"blob \d: (\d) of 5 hidden units", text)]
+    assert len(silent) == 3 and max(silent) >= 2 and min(silent) < max(silent)
+
+
+def test_exercise_4_collapsed_code_is_refused_and_caps_kmeans(cells):
+    text = _output_with(cells, "choose_eps refuses")
+    assert "coincide" in text
+    row = _table(text)["article's relu code + KMeans (k=3)"]
+    assert row["ari"] < 0.7
