@@ -1,0 +1,281 @@
+"""Notebook 03's claims, checked against its committed outputs.
+
+The notebook prints results, never verdicts; these tests read the outputs of
+its last committed run (results tables, printed lines) and check every claim
+its prose makes about them, two-sided where both sides matter. Re-execute
+the notebook after changing it; if a claim fails here, fix the prose or the
+lesson, not the bound.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_deep_autoencoder_optics.ipynb"
+TITLE = "03 · Deep autoencoder + OPTICS: reading the reachability plot, and when a network does not help"
+HEADER = re.compile(r"^pipeline\s+ARI\s+NMI\s+accuracy\s+noise\s+clusters\s*$")
+ROW = re.compile(
+    r"^(?P<name>\S.*?)\s+(?P<ari>-?\d+\.\d+)\s+(?P<nmi>-?\d+\.\d+)\s+(?P<accuracy>-?\d+\.\d+)"
+    r"\s+(?P<noise>-?\d+\.\d+)\s+(?P<clusters>\d+)\s*$"
+)
+BOOKKEEPING = re.compile(r"\b(targets?|bars?|pass(?:ed|es)?|fail(?:ed|s|ure)?|stretch|met|NOT met)\b", re.IGNORECASE)
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
+
+
+def _output_text(cell):
+    parts = []
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            parts.append(output["text"])
+        elif "text/plain" in output.get("data", {}):
+            parts.append(output["data"]["text/plain"])
+    return "".join(parts)
+
+
+@pytest.fixture(scope="module")
+def outputs(notebook):
+    return [_output_text(cell) for cell in notebook.cells if cell.cell_type == "code"]
+
+
+@pytest.fixture(scope="module")
+def text(outputs):
+    return "\n".join(outputs)
+
+
+@pytest.fixture(scope="module")
+def tables(outputs):
+    """Every results table printed, as {row name: scores}, in order."""
+    found = []
+    for output in outputs:
+        lines = output.splitlines()
+        for i, line in enumerate(lines):
+            if not HEADER.match(line):
+                continue
+            rows = {}
+            for row in lines[i + 1 :]:
+                match = ROW.match(row)
+                if not match:
+                    break
+                scores = {key: float(match[key]) for key in ("ari", "nmi", "accuracy", "noise")}
+                scores["clusters"] = int(match["clusters"])
+                rows[match["name"].strip()] = scores
+            found.append(rows)
+    return found
+
+
+def _table(tables, first_row):
+    """The table whose rows include ``first_row`` (a stable marker)."""
+    matches = [table for table in tables if first_row in table]
+    assert matches, f"no results table with a row {first_row!r}; was the notebook executed?"
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def moons(tables):
+    return _table(tables, "autoencoder + OPTICS (eps read off the plot)")
+
+
+@pytest.fixture(scope="module")
+def hidden(tables):
+    return _table(tables, "OPTICS on raw 50-D")
+
+
+@pytest.fixture(scope="module")
+def isolation(tables):
+    return _table(tables, "latent code + our cut")
+
+
+def _number(text, pattern):
+    match = re.search(pattern, text)
+    assert match, f"the notebook's output has no line matching {pattern!r}"
+    return float(match.group(1))
+
+
+# --------------------------------------------------------------------------- the lesson as a whole
+
+
+def test_title_matches_the_story(notebook):
+    assert notebook.cells[1].source.splitlines()[0] == f"# {TITLE}"
+    sources = "\n".join(cell.source for cell in notebook.cells)
+    assert "earns its keep" not in sources
+
+
+def test_no_output_contains_project_bookkeeping(outputs):
+    for output in outputs:
+        assert not BOOKKEEPING.search(output), BOOKKEEPING.search(output).group(0)
+
+
+def test_every_code_cell_ran_without_error(notebook):
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.execution_count is not None, cell.source[:60]
+            assert not [o for o in cell.outputs if o.output_type == "error"], cell.source[:60]
+
+
+def test_networks_are_keras_trained_with_a_linear_bottleneck(notebook):
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert code.count('.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")') == 2
+    assert code.count("callbacks=[training.CompactProgress()]") == 2
+    assert "encoder.predict(X, verbose=0)" in code and "encoder50.predict(Xe, verbose=0)" in code
+    assert code.count("latent_activation=None") == 2 and "tanh" not in code
+    for gone in ("training.train(", "clustering.cluster(", "check_bars", "training.encode("):
+        assert gone not in code
+
+
+# --------------------------------------------------------------------------- sections 4-6: two moons
+
+
+def test_the_cut_finds_both_moons_with_little_noise(moons, text):
+    row = moons["autoencoder + OPTICS (eps read off the plot)"]
+    assert row["ari"] >= 0.95 and row["noise"] <= 0.03 and row["clusters"] == 2
+    assert "large clusters at that eps: 2" in text
+
+
+def test_dbscan_at_the_same_eps_agrees_with_the_optics_cut(moons):
+    optics, dbscan = moons["autoencoder + OPTICS (eps read off the plot)"], moons["autoencoder + DBSCAN (same eps)"]
+    assert abs(optics["ari"] - dbscan["ari"]) <= 0.01 and optics["clusters"] == dbscan["clusters"]
+    assert abs(optics["noise"] - dbscan["noise"]) <= 0.01
+
+
+def test_on_2d_moons_the_network_adds_nothing(moons):
+    # "OPTICS and DBSCAN on the scaled data do as well without any network": equal within 0.05 both ways
+    network = moons["autoencoder + OPTICS (eps read off the plot)"]["ari"]
+    for name in ("OPTICS on scaled data (eps read off the plot)", "DBSCAN on scaled data (same rule)"):
+        assert moons[name]["ari"] >= 0.95 and moons[name]["noise"] <= 0.03
+        assert abs(moons[name]["ari"] - network) <= 0.05
+
+
+def test_kmeans_cuts_the_moons_with_a_straight_line(moons):
+    row = moons["KMeans on scaled data (k=2)"]
+    assert row["clusters"] == 2 and row["ari"] <= 0.6 and row["noise"] == 0.0
+
+
+def test_the_gap_is_no_more_pronounced_in_the_code(text):
+    raw = _number(text, r"Scaled moons: the splitting peak is (\d+\.\d+) times")
+    code = _number(text, r"Latent code: the splitting peak is (\d+\.\d+) times")
+    assert code <= raw * 1.15 and raw >= 1.3  # a real peak in the data, not a bigger one in the code
+
+
+def test_xi_005_breaks_the_moons_into_pieces_and_noise(text):
+    cut = re.search(r"one cut: (\d+) clusters, noise (\d+\.\d)%", text)
+    xi = re.search(r"xi=0\.05: (\d+) clusters, noise (\d+\.\d)%", text)
+    assert cut and xi
+    assert int(cut[1]) == 2 and float(cut[2]) <= 3.0
+    assert int(xi[1]) > 2 and float(xi[2]) >= 20.0
+
+
+# --------------------------------------------------------------------------- section 7: moons in 50-D
+
+
+def test_the_noise_features_dominate_distances(text):
+    assert 75 <= _number(text, r"come?s? from the 40 noise features: (\d+)%") <= 85
+
+
+def test_raw_optics_and_pca_do_not_find_the_moons(hidden, text):
+    assert hidden["OPTICS on raw 50-D"]["ari"] <= 0.10 and hidden["OPTICS on raw 50-D"]["clusters"] == 1
+    assert "raw 50-D, the rule warns: no reachability peak splits" in text
+    assert hidden["PCA-2 + OPTICS"]["ari"] <= 0.20
+
+
+def test_the_autoencoder_helps_on_this_seed_but_stops_far_short_of_the_control(hidden):
+    network = hidden["autoencoder + OPTICS"]
+    best_baseline = max(hidden["OPTICS on raw 50-D"]["ari"], hidden["PCA-2 + OPTICS"]["ari"])
+    control = hidden["control: OPTICS on the 10 informative features"]
+    assert network["ari"] - best_baseline >= 0.1  # "does better on this seed"
+    assert control["ari"] >= 0.9 and control["ari"] - network["ari"] >= 0.3  # "far from the control row"
+    assert network["clusters"] == 3 and network["accuracy"] <= 0.9  # "a small third cluster", "many in the wrong moon"
+
+
+def test_kmeans_on_the_50d_code_is_no_better_than_chance(hidden):
+    assert abs(hidden["autoencoder + KMeans (k=2)"]["ari"]) <= 0.1
+
+
+def test_the_50d_training_loss_stays_near_the_noise_share(text):
+    losses = [float(x) for x in re.findall(r"trained 40 epochs in [\d.]+ s\s+loss (\d+\.\d+)", text)]
+    assert len(losses) == 2
+    assert losses[0] <= 0.05  # the 2-D moons are rebuilt almost exactly
+    assert 0.7 <= losses[1] <= 0.9  # "stays near 0.8": 40 of 50 targets are unpredictable noise
+
+
+def test_neighbourhoods_are_no_purer_in_pca_or_the_code(text):
+    purity = {name: _number(text, rf"{re.escape(name)}\s+neighbours from the same moon: (\d+)%")
+              for name in ("10 informative features", "raw 50-D", "PCA-2", "autoencoder latent (2-D)")}
+    assert purity["10 informative features"] >= 98
+    assert 78 <= purity["raw 50-D"] <= 88  # "about one neighbour in six from the other moon"
+    for name in ("PCA-2", "autoencoder latent (2-D)"):
+        assert abs(purity[name] - purity["raw 50-D"]) <= 3  # "no noticeably purer", and no worse
+
+
+# --------------------------------------------------------------------------- section 8: one change at a time
+
+
+def test_isolation_reuses_the_section_6_clustering(isolation, moons):
+    assert isolation["latent code + our cut"] == moons["autoencoder + OPTICS (eps read off the plot)"]
+
+
+def test_reconstructions_are_a_near_copy_of_the_input(text):
+    assert _number(text, r"largest difference (\d+\.\d+)") <= 0.3
+
+
+def test_clustering_reconstructions_alone_costs_nothing_here(isolation):
+    latent, reconstructions = isolation["latent code + our cut"], isolation["reconstructions + our cut"]
+    assert abs(latent["ari"] - reconstructions["ari"]) <= 0.05  # fails if a cost appears or inverts
+    assert reconstructions["noise"] <= 0.03 and reconstructions["clusters"] == 2
+
+
+def test_the_hand_set_xi_is_the_costly_change(isolation):
+    cut, xi = isolation["latent code + our cut"], isolation["latent code + xi=0.05"]
+    assert cut["ari"] - xi["ari"] >= 0.3 and xi["noise"] >= 0.2
+    cost_of_xi = cut["ari"] - xi["ari"]
+    cost_of_reconstructions = cut["ari"] - isolation["reconstructions + our cut"]["ari"]
+    assert cost_of_xi - cost_of_reconstructions >= 0.3  # "the damage comes from xi, not reconstructions"
+
+
+def test_the_articles_combination_scores_low_with_much_noise(isolation):
+    article = isolation["reconstructions + xi=0.05 (the article)"]
+    assert article["ari"] <= 0.5 and article["noise"] >= 0.3 and article["clusters"] > 2
+
+
+# --------------------------------------------------------------------------- worked solutions
+
+
+def test_solution_1_moving_the_line(text):
+    rows = {float(m[1]): (int(m[2]), float(m[3]), float(m[4])) for m in re.finditer(
+        r"eps = (\d\.\d) x chosen: clusters=(\d+)\s+noise=(\d+\.\d)%\s+ARI=(-?\d\.\d+)", text)}
+    assert sorted(rows) == [0.5, 0.8, 1.0, 1.5]
+    assert rows[1.0][0] == 2 and rows[1.5][0] == 1  # above the splitting peak the moons merge
+    assert rows[0.8][0] > 2 and rows[0.5][0] > rows[0.8][0]  # lower lines break the moons apart
+    assert 35 <= rows[0.5][1] <= 60  # "nearly half of the points as noise"
+
+
+def test_solution_2_no_xi_setting_finds_both_moons_with_little_noise(text):
+    rows = [(float(m[1]), float(m[2]), int(m[3])) for m in re.finditer(
+        r"min_cluster_size=0\.[12]: ARI=(-?\d\.\d+)\s+noise=(\d+)%\s+clusters=(\d+)", text)]
+    assert len(rows) == 10
+    assert min(noise for _, noise, _ in rows) >= 25  # "every one leaves at least 31 %"
+    assert sum(clusters != 2 for _, _, clusters in rows) > len(rows) / 2  # "most find one cluster or more than two"
+    perfect = [row for row in rows if row[0] >= 0.99]
+    assert perfect and all(clusters == 1 and 45 <= noise <= 55 for _, noise, clusters in perfect)
+
+
+def test_solution_3_min_samples(text):
+    rows = {int(m[1]): (float(m[2]), int(m[3]), float(m[4]), float(m[5])) for m in re.finditer(
+        r"min_samples=(\d+)\s+eps=(\d\.\d+)\s+clusters=(\d+)\s+noise=(\d+\.\d)%\s+ARI=(-?\d\.\d+)", text)}
+    assert sorted(rows) == [5, 10, 20]
+    assert rows[5][0] < rows[10][0] < rows[20][0]  # the whole plot rises
+    assert rows[5][3] >= 0.95 and rows[10][3] >= 0.95
+    assert rows[20][1] == 2 and rows[20][2] <= 2.0 and rows[20][3] <= 0.8
+
+
+def test_solution_4_correlation_finds_the_informative_features(tables, text, hidden):
+    assert "exactly the informative features (0-9)? True" in text
+    picked = _table(tables, "OPTICS on 10 features picked by correlation")
+    assert picked["OPTICS on 10 features picked by correlation"]["ari"] - hidden["autoencoder + OPTICS"]["ari"] >= 0.3
