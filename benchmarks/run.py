@@ -15,8 +15,9 @@ Pipelines that involve randomness (network training, KMeans/GMM restarts,
 t-SNE) run once per seed (42, 43, ...; the notebooks use 42) and report the
 mean, with the spread (standard deviation) beside it. ``seconds`` is the mean
 wall time of one run of the pipeline, data preparation included and
-TensorFlow's one-off import excluded; ``peak_mb`` is the peak resident memory
-of this process while the pipeline ran (Linux), TensorFlow's runtime included.
+TensorFlow's one-off import excluded. Every row runs in a fresh Python process,
+so rows share nothing (each trains its own networks) and ``peak_mb`` is that
+row's own peak resident memory (Linux), TensorFlow's runtime included.
 """
 
 from __future__ import annotations
@@ -53,45 +54,72 @@ class DoesNotRun(Exception):
 
 
 # --------------------------------------------------------------------------
-# The pipelines, notebook by notebook. Each mirrors its notebook's final cells.
+# The pipelines, notebook by notebook. Each mirrors its notebook's final cells:
+# Keras compile/fit for the networks, scikit-learn's estimators called directly.
+
+
+def _fit(model, X, *, epochs, batch_size, learning_rate=1e-3, reconstruct=True):
+    """``compile`` with Adam and ``fit`` quietly, as the notebooks do (without the progress line)."""
+    import keras
+
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse" if reconstruct else None)
+    model.fit(X, X if reconstruct else None, epochs=epochs, batch_size=batch_size, verbose=0)
+    return model
+
+
+def _kmeans(X, n_clusters, seed, n_init=10):
+    from sklearn.cluster import KMeans
+
+    return KMeans(n_clusters=n_clusters, n_init=n_init, random_state=seed).fit_predict(X)
+
+
+def _gmm(X, n_clusters, seed, n_init=3):
+    from sklearn.mixture import GaussianMixture
+
+    return GaussianMixture(n_components=n_clusters, n_init=n_init, random_state=seed).fit_predict(X)
+
+
+def _dbscan_chosen(X):
+    from sklearn.cluster import DBSCAN
+
+    from helpers import clustering
+
+    return DBSCAN(**clustering.choose_eps(X).params).fit_predict(X)
 
 
 def nb01_autoencoder_dbscan(seed):
     import helpers
-    from helpers import clustering, data, models, training
+    from helpers import data, models, training
 
     helpers.set_seed(seed)
     blobs = data.blobs(random_state=FIRST_SEED)  # the article's data, fixed; the seed drives the network
-    autoencoder, encoder = models.build_autoencoder(10, (5,), 2)
-    training.train(autoencoder, blobs.X, epochs=40, batch_size=16, learning_rate=3e-3, progress=False)
-    Z = training.encode(encoder, blobs.X)
-    choice = clustering.choose_eps(Z)
-    return blobs.y, clustering.cluster(Z, "dbscan", eps=choice.eps, min_samples=choice.min_samples)
+    autoencoder, encoder = models.build_autoencoder(10, (5,), 2, activation="elu")  # as notebook 01
+    _fit(autoencoder, blobs.X, epochs=40, batch_size=16, learning_rate=3e-3)
+    return blobs.y, _dbscan_chosen(training.encode(encoder, blobs.X))
 
 
 def blobs_dbscan(seed):
-    from helpers import clustering, data
+    from helpers import data
 
     blobs = data.blobs(random_state=FIRST_SEED)
-    choice = clustering.choose_eps(blobs.X)
-    return blobs.y, clustering.cluster(blobs.X, "dbscan", eps=choice.eps, min_samples=choice.min_samples)
+    return blobs.y, _dbscan_chosen(blobs.X)
 
 
 def blobs_kmeans(seed):
-    from helpers import clustering, data
+    from helpers import data
 
     blobs = data.blobs(random_state=FIRST_SEED)
-    return blobs.y, clustering.cluster(blobs.X, "kmeans", n_clusters=3, random_state=seed)
+    return blobs.y, _kmeans(blobs.X, 3, seed)
 
 
 def _vae_latents(seed):
     import helpers
-    from helpers import data, models, training
+    from helpers import data, models
 
     helpers.set_seed(seed)
     blobs = data.blobs(random_state=FIRST_SEED)
     vae, encoder, _ = models.build_vae(input_dim=10, hidden_units=(64,), latent_dim=2, beta=1.0, seed=seed)
-    training.train(vae, blobs.X, target=None, epochs=40, batch_size=16, progress=False)
+    _fit(vae, blobs.X, epochs=40, batch_size=16, reconstruct=False)
     z_mean, z_log_var = encoder.predict(blobs.X, verbose=0)
     return blobs.y, vae, z_mean, z_log_var
 
@@ -101,17 +129,15 @@ def nb02_vae_kmeans(seed):
 
     y, _, z_mean, _ = _vae_latents(seed)
     k = clustering.choose_k(z_mean, k_range=range(2, 9), method="silhouette", random_state=seed).k
-    return y, clustering.cluster(z_mean, "kmeans", n_clusters=k, random_state=seed)
+    return y, _kmeans(z_mean, k, seed)
 
 
 def nb02_vae_sampled_z_kmeans(seed):
     import keras
 
-    from helpers import clustering
-
     y, vae, z_mean, z_log_var = _vae_latents(seed)
     z = keras.ops.convert_to_numpy(vae.sampler([z_mean, z_log_var]))  # the pitfall: a random draw
-    return y, clustering.cluster(z, "kmeans", n_clusters=3, random_state=seed)
+    return y, _kmeans(z, 3, seed)
 
 
 def nb02_autoencoder_kmeans(seed):
@@ -121,31 +147,15 @@ def nb02_autoencoder_kmeans(seed):
     helpers.set_seed(seed)
     blobs = data.blobs(random_state=FIRST_SEED)
     autoencoder, encoder = models.build_autoencoder(input_dim=10, hidden_units=(64,), latent_dim=2)
-    training.train(autoencoder, blobs.X, epochs=40, batch_size=16, progress=False)
+    _fit(autoencoder, blobs.X, epochs=40, batch_size=16)
     code = training.encode(encoder, blobs.X)
     k = clustering.choose_k(code, range(2, 9), random_state=seed).k
-    return blobs.y, clustering.cluster(code, "kmeans", n_clusters=k, random_state=seed)
+    return blobs.y, _kmeans(code, k, seed)
 
 
 # Notebook 04 runs with one BLAS/OpenMP thread (its setup cell); the rows below
-# do the same. Stages shared by several rows (autoencoder pretraining, the
-# contrastive embedding) are computed once per seed; each row's time includes
-# the stages it uses.
-_STAGES = {}
-
-
-def _stage(name, seed, compute):
-    if (name, seed) in _STAGES:
-        result, seconds = _STAGES[name, seed]
-        _REUSED_SECONDS.append(seconds)  # not in this row's own timing, so it is added to it
-        return result
-    start = time.perf_counter()
-    result = compute(seed)
-    _STAGES[name, seed] = (result, time.perf_counter() - start)
-    return result
-
-
-_REUSED_SECONDS = []  # filled by _stage, read and emptied by measure()
+# do the same. Every row trains its own networks: nothing is shared between rows
+# (each row runs in a process of its own), so no row depends on another's order.
 
 
 def _digits_autoencoder(seed):
@@ -155,13 +165,11 @@ def _digits_autoencoder(seed):
     helpers.set_seed(seed)
     digits = data.digits()
     autoencoder, encoder = models.build_autoencoder(input_dim=64, hidden_units=(256, 128), latent_dim=10)
-    training.train(autoencoder, digits.X, epochs=100, batch_size=256, learning_rate=1e-3, progress=False)
+    _fit(autoencoder, digits.X, epochs=100, batch_size=256)
     return encoder, training.encode(encoder, digits.X)
 
 
 def _digits_contrastive(seed):
-    from sklearn.cluster import KMeans
-
     import helpers
     from helpers import contrastive, data, training
 
@@ -173,6 +181,8 @@ def _digits_contrastive(seed):
         encoder, X, neighbours, epochs=100, batch_size=256, learning_rate=1e-3, temperature=0.5, random_state=seed
     )
     embedding = training.encode(encoder, X)
+    from sklearn.cluster import KMeans
+
     kmeans = KMeans(n_clusters=10, n_init=20, random_state=seed).fit(embedding)
     return encoder, neighbours, kmeans
 
@@ -190,10 +200,10 @@ def _one_thread(function):
 
 @_one_thread
 def digits_kmeans(seed):
-    from helpers import clustering, data
+    from helpers import data
 
     digits = data.digits()
-    return digits.y, clustering.cluster(digits.X, "kmeans", n_clusters=10, random_state=seed)
+    return digits.y, _kmeans(digits.X, 10, seed)
 
 
 def _digits_pca(seed):
@@ -206,55 +216,52 @@ def _digits_pca(seed):
 
 @_one_thread
 def digits_pca_kmeans(seed):
-    from helpers import clustering, data
+    from helpers import data
 
-    return data.digits().y, clustering.cluster(_digits_pca(seed), "kmeans", n_clusters=10, random_state=seed)
+    return data.digits().y, _kmeans(_digits_pca(seed), 10, seed)
 
 
 @_one_thread
 def digits_pca_gmm(seed):
-    from helpers import clustering, data
+    from helpers import data
 
-    return data.digits().y, clustering.cluster(_digits_pca(seed), "gmm", n_clusters=10, n_init=3, random_state=seed)
+    return data.digits().y, _gmm(_digits_pca(seed), 10, seed)
 
 
 @_one_thread
 def digits_tsne_gmm(seed):
     from sklearn.manifold import TSNE
 
-    from helpers import clustering, data
+    from helpers import data
 
     digits = data.digits()
     embedding = TSNE(n_components=2, init="pca", random_state=seed).fit_transform(digits.X)
-    return digits.y, clustering.cluster(embedding, "gmm", n_clusters=10, n_init=3, random_state=seed)
+    return digits.y, _gmm(embedding, 10, seed)
 
 
 @_one_thread
 def nb04_autoencoder_kmeans(seed):
-    from helpers import clustering, data
+    from helpers import data
 
-    _, code = _stage("digits-autoencoder", seed, _digits_autoencoder)
-    return data.digits().y, clustering.cluster(code, "kmeans", n_clusters=10, n_init=20, random_state=seed)
+    _, code = _digits_autoencoder(seed)
+    return data.digits().y, _kmeans(code, 10, seed, n_init=20)
 
 
 @_one_thread
 def nb04_autoencoder_gmm(seed):
-    from helpers import clustering, data
+    from helpers import data
 
-    _, code = _stage("digits-autoencoder", seed, _digits_autoencoder)
-    return data.digits().y, clustering.cluster(code, "gmm", n_clusters=10, n_init=3, random_state=seed)
+    _, code = _digits_autoencoder(seed)
+    return data.digits().y, _gmm(code, 10, seed)
 
 
 @_one_thread
 def nb04_dec(seed):
     from helpers import data, dec
 
-    encoder, _ = _stage("digits-autoencoder", seed, _digits_autoencoder)  # DEC fine-tunes it in place: run last
+    encoder, _ = _digits_autoencoder(seed)
     digits = data.digits()
-    result = dec.fit_dec(
-        encoder, digits.X, n_clusters=10, random_state=seed, update_interval=8, tol=0.001,
-        max_iterations=800, batch_size=256, learning_rate=1e-3,
-    )
+    result = dec.fit_dec(encoder, digits.X, n_clusters=10, random_state=seed)
     return digits.y, result.labels
 
 
@@ -262,7 +269,7 @@ def nb04_dec(seed):
 def nb04_contrastive_kmeans(seed):
     from helpers import data
 
-    _, _, kmeans = _stage("digits-contrastive", seed, _digits_contrastive)
+    _, _, kmeans = _digits_contrastive(seed)
     return data.digits().y, kmeans.labels_
 
 
@@ -270,9 +277,9 @@ def nb04_contrastive_kmeans(seed):
 def nb04_contrastive_scan(seed):
     from helpers import contrastive, data
 
-    encoder, neighbours, kmeans = _stage("digits-contrastive", seed, _digits_contrastive)
+    encoder, neighbours, kmeans = _digits_contrastive(seed)
     digits = data.digits()
-    result = contrastive.fit_scan_head(  # fine-tunes the encoder in place: run after the KMeans row
+    result = contrastive.fit_scan_head(
         encoder, digits.X, neighbours, kmeans.cluster_centers_, epochs=40, batch_size=128,
         learning_rate=1e-4, entropy_weight=5.0, random_state=seed,
     )
@@ -321,10 +328,8 @@ def _moons_autoencoder(seed, X, input_noise):
     from helpers import models, training
 
     helpers.set_seed(seed)
-    autoencoder, encoder = models.build_autoencoder(
-        X.shape[1], (64, 32, 16), 2, activation="relu", latent_activation="tanh", input_noise=input_noise
-    )
-    training.train(autoencoder, X, epochs=60, batch_size=32, learning_rate=1e-3, progress=False)
+    autoencoder, encoder = models.build_autoencoder(X.shape[1], (64, 32, 16), 2, input_noise=input_noise)
+    _fit(autoencoder, X, epochs=40, batch_size=64)  # linear bottleneck, as in notebook 03
     return training.encode(encoder, X)
 
 
@@ -357,10 +362,10 @@ def moons_optics(seed):
 
 
 def moons_kmeans(seed):
-    from helpers import clustering, data
+    from helpers import data
 
     moons = data.moons(random_state=FIRST_SEED)
-    return moons.y, clustering.cluster(moons.X, "kmeans", n_clusters=2, random_state=seed)
+    return moons.y, _kmeans(moons.X, 2, seed)
 
 
 def embedded_optics(seed):
@@ -380,10 +385,10 @@ def embedded_pca_optics(seed):
 
 
 def embedded_kmeans(seed):
-    from helpers import clustering, data
+    from helpers import data
 
     embedded = data.embedded_moons(random_state=FIRST_SEED)
-    return embedded.y, clustering.cluster(embedded.X, "kmeans", n_clusters=2, random_state=seed)
+    return embedded.y, _kmeans(embedded.X, 2, seed)
 
 
 PIPELINES = [
@@ -420,14 +425,8 @@ PIPELINES = [
 # Measuring
 
 
-def _reset_peak_memory():
-    try:  # Linux: writing 5 resets the process's peak resident set size
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
-
-
 def _peak_memory_mb():
+    """Peak resident memory of this process so far, in MB (Linux: VmHWM)."""
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -447,22 +446,19 @@ def _summary(values):
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
 
 
-def measure(pipeline, seeds):
-    """Run ``pipeline`` once per seed (once if deterministic) and summarise."""
+def measure_here(pipeline, seeds):
+    """Run ``pipeline`` once per seed (once if deterministic) in this process and summarise."""
     from helpers import evaluation
 
     seeds = seeds if pipeline.stochastic else seeds[:1]
-    scores, seconds, peaks = [], [], []
+    scores, seconds = [], []
     for seed in seeds:
-        _reset_peak_memory()
-        _REUSED_SECONDS.clear()
         start = time.perf_counter()
         try:
             y, labels = pipeline.run(seed)
         except DoesNotRun as reason:
             return {"pipeline": pipeline.name, "dataset": pipeline.dataset, "status": str(reason), "seeds": seeds}
-        seconds.append(time.perf_counter() - start + sum(_REUSED_SECONDS))
-        peaks.append(_peak_memory_mb())
+        seconds.append(time.perf_counter() - start)
         scores.append(evaluation.evaluate(y, labels))
         print(f"  {pipeline.name:18s} {pipeline.dataset:10s} seed {seed}: ARI {scores[-1]['ari']:.3f} "
               f"({seconds[-1]:.1f} s)", file=sys.stderr, flush=True)
@@ -471,8 +467,37 @@ def measure(pipeline, seeds):
         row[key], row[f"{key}_std"] = _summary([s[key] for s in scores])
         row[f"{key}_per_seed"] = [s[key] for s in scores]
     row["seconds"], row["seconds_std"] = _summary(seconds)
-    row["peak_mb"] = max(peaks)
+    row["peak_mb"] = _peak_memory_mb()  # a fresh process per row: this row's own peak
     return row
+
+
+def measure(index, seeds):
+    """Run pipeline number ``index`` in a fresh Python process and return its row.
+
+    A process per row keeps rows independent (no model trained by one row is
+    reused, or changed in place, by another) and makes ``peak_mb`` the row's
+    own peak, TensorFlow's runtime included, not the benchmark's running maximum.
+    """
+    import subprocess
+
+    command = [sys.executable, str(Path(__file__).resolve()), "--row", str(index), "--seeds", str(len(seeds))]
+    result = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def scale_rows():
+    """``choose_eps`` at 2,000 / 10,000 / 70,000 2-D points and 20,000 10-D points: time and memory."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import scale_choose_eps
+
+    rows = []
+    for result in scale_choose_eps.scale_rows():
+        print(f"  choose_eps {result['dataset']}: {result['seconds']:.1f} s, {result['peak_mb']:.0f} MB",
+              file=sys.stderr, flush=True)
+        rows.append({"pipeline": "scale:choose_eps", "dataset": result["dataset"], "status": "ok", "seeds": [],
+                     "ari": result["ari"], "seconds": result["seconds"], "seconds_std": 0.0,
+                     "peak_mb": result["peak_mb"]})
+    return rows
 
 
 def time_notebook(path, timeout=600):
@@ -528,6 +553,8 @@ def main(argv=None):
     parser.add_argument("--json", type=Path, help="also write the rows to this JSON file")
     parser.add_argument("--only", help="run only pipelines whose name starts with this (e.g. nb04)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip timing the notebooks")
+    parser.add_argument("--no-scale", action="store_true", help="skip the choose_eps cost-with-size rows")
+    parser.add_argument("--row", type=int, help=argparse.SUPPRESS)  # internal: run one row, print it as JSON
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error("--seeds must be at least 1")
@@ -536,14 +563,19 @@ def main(argv=None):
     import helpers  # noqa: F401  (fails early, with a clear message, if not installed)
     from helpers._tensorflow import load_keras
 
-    load_keras()  # import TensorFlow once, outside every pipeline's timing
     seeds = [FIRST_SEED + i for i in range(args.seeds)]
+    if args.row is not None:
+        load_keras()  # import TensorFlow once, outside the pipeline's timing
+        print(json.dumps(measure_here(PIPELINES[args.row], seeds)))
+        return 0
     started = time.perf_counter()
     rows = []
-    for pipeline in PIPELINES:
+    for index, pipeline in enumerate(PIPELINES):
         if args.only and not pipeline.name.startswith(args.only):
             continue
-        rows.append(measure(pipeline, seeds))
+        rows.append(measure(index, seeds))
+    if not args.no_scale and (not args.only or "choose_eps".startswith(args.only)):
+        rows.extend(scale_rows())
     if not args.no_notebooks and not args.only:
         for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
             print(f"  executing {path.name}", file=sys.stderr, flush=True)

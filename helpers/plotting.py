@@ -67,6 +67,13 @@ def cluster_colours(n):
     return [colours[i % len(colours)] for i in range(n)]
 
 
+def _plain_log_axis(axis):
+    """Label a log axis at 1, 2 and 5 times powers of ten, in plain numbers (0.5, 1, 2), not 10^x."""
+    axis.set_major_locator(mpl.ticker.LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(mpl.ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(mpl.ticker.NullFormatter())
+
+
 def _axes(ax):
     if ax is None:
         _, ax = plt.subplots()
@@ -234,6 +241,7 @@ def plot_k_distance(choice, ax=None, title=None):
     if choice.stable_range is not None:
         ax.axhspan(*choice.stable_range, color=PALETTE[2], alpha=0.12, label="stable range")
     ax.set_yscale("log")
+    _plain_log_axis(ax.yaxis)
     ax.set(
         xlabel="points, sorted by k-distance",
         ylabel=f"distance to neighbour {choice.min_samples}",
@@ -260,6 +268,7 @@ def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
     ax = _axes(ax)
     ax.step(choice.candidates, choice.n_clusters, where="mid", color=PALETTE[0], label="clusters")
     ax.set_xscale("log")
+    _plain_log_axis(ax.xaxis)
     ax.set(xlabel="eps (log scale)", ylabel=f"clusters (≥ {choice.min_cluster_fraction:.0%} of points)", title=title)
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.axvline(choice.eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({choice.eps:.2f})")
@@ -272,7 +281,9 @@ def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
     noise_ax.grid(False)
     handles = ax.get_legend_handles_labels()
     extra = noise_ax.get_legend_handles_labels()
-    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)
+    # Below the axes: the twin axis' labels take the right-hand side.
+    ax.legend(handles[0] + extra[0], handles[1] + extra[1], loc="upper center", bbox_to_anchor=(0.5, -0.2),
+              ncol=2, fontsize=9)
     return ax
 
 
