@@ -12,37 +12,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from notebook_outputs import BOOKKEEPING, output_text, read, results_tables
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_deep_autoencoder_optics.ipynb"
 TITLE = "03 · Deep autoencoder + OPTICS: reading the reachability plot, and when a network does not help"
-HEADER = re.compile(r"^pipeline\s+ARI\s+NMI\s+accuracy\s+noise\s+clusters\s*$")
-ROW = re.compile(
-    r"^(?P<name>\S.*?)\s+(?P<ari>-?\d+\.\d+)\s+(?P<nmi>-?\d+\.\d+)\s+(?P<accuracy>-?\d+\.\d+)"
-    r"\s+(?P<noise>-?\d+\.\d+)\s+(?P<clusters>\d+)\s*$"
-)
-BOOKKEEPING = re.compile(r"\b(targets?|bars?|pass(?:ed|es)?|fail(?:ed|s|ure)?|stretch|met|NOT met)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
 def notebook():
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def _output_text(cell):
-    parts = []
-    for output in cell.get("outputs", []):
-        if "text" in output:
-            parts.append(output["text"])
-        elif "text/plain" in output.get("data", {}):
-            parts.append(output["data"]["text/plain"])
-    return "".join(parts)
+    return read(NOTEBOOK.name)
 
 
 @pytest.fixture(scope="module")
 def outputs(notebook):
-    return [_output_text(cell) for cell in notebook.cells if cell.cell_type == "code"]
+    return [output_text(cell) for cell in notebook.cells if cell.cell_type == "code"]
 
 
 @pytest.fixture(scope="module")
@@ -53,22 +37,7 @@ def text(outputs):
 @pytest.fixture(scope="module")
 def tables(outputs):
     """Every results table printed, as {row name: scores}, in order."""
-    found = []
-    for output in outputs:
-        lines = output.splitlines()
-        for i, line in enumerate(lines):
-            if not HEADER.match(line):
-                continue
-            rows = {}
-            for row in lines[i + 1 :]:
-                match = ROW.match(row)
-                if not match:
-                    break
-                scores = {key: float(match[key]) for key in ("ari", "nmi", "accuracy", "noise")}
-                scores["clusters"] = int(match["clusters"])
-                rows[match["name"].strip()] = scores
-            found.append(rows)
-    return found
+    return [found for output in outputs for found in results_tables(output)]
 
 
 def _table(tables, first_row):
