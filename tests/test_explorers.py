@@ -1,0 +1,476 @@
+"""Tests for helpers.explorers: the plain update functions, and each explorer driven through ipywidgets.
+
+The explorers are driven exactly as a slider drives them: by setting
+``explorer.controls[name].value``. Only APIs that ipywidgets 7.7.1 (Colab) and
+8.x share are used here too, so the Colab twin runs the same tests.
+"""
+
+from __future__ import annotations
+
+import base64
+import warnings
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_hex
+from sklearn.cluster import DBSCAN, OPTICS, KMeans, cluster_optics_dbscan
+from sklearn.datasets import make_moons
+from sklearn.metrics import adjusted_rand_score
+
+from helpers import clustering, explorers
+from helpers.plotting import NOISE_COLOUR, PALETTE, point_colours
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _hex(rgba):
+    return [to_hex(c, keep_alpha=False).upper() for c in rgba]
+
+
+def _scatter_colours(ax, points):
+    """Hex colour of every point drawn on ``ax`` (clusters and noise), keyed by the point's coordinates."""
+    colours = {}
+    for collection in ax.collections:
+        offsets = collection.get_offsets()
+        faces = collection.get_facecolors()
+        if len(faces) == 0 or len(offsets) == 0:
+            continue
+        faces = _hex(faces)
+        for i, xy in enumerate(offsets):
+            colours[tuple(np.round(xy, 9))] = faces[i if len(faces) > 1 else 0]
+    return [colours[tuple(np.round(p, 9))] for p in points]
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    """Three separated 2-D blobs; classes renamed so that no cluster id equals its class by chance."""
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n_samples=150, centers=[[0, 0], [10, 0], [0, 10]], cluster_std=0.5, random_state=0)
+    y = (y + 1) % 3  # DBSCAN numbers clusters by first appearance; y starts with a different class
+    return X, y
+
+
+@pytest.fixture(scope="module")
+def choice(blobs):
+    return clustering.choose_eps(blobs[0])
+
+
+@pytest.fixture(scope="module")
+def moons():
+    X, y = make_moons(n_samples=300, noise=0.06, random_state=0)
+    return X, y, OPTICS(min_samples=10).fit(X)
+
+
+@pytest.fixture(scope="module")
+def dbscan_ex(blobs, choice):
+    return explorers.dbscan_explorer(*blobs, choice)
+
+
+@pytest.fixture(scope="module")
+def reach_ex(moons):
+    X, y, optics = moons
+    return explorers.reachability_explorer(optics, X, y)
+
+
+@pytest.fixture(scope="module")
+def k_choices(blobs):
+    return [clustering.choose_k(blobs[0], range(2, 6), method=m, random_state=0) for m in ("silhouette", "bic")]
+
+
+@pytest.fixture(scope="module")
+def kmeans_ex(blobs, k_choices):
+    return explorers.kmeans_explorer(*blobs, k_scores=k_choices, random_state=0)
+
+
+# --------------------------------------------------------------------------- dbscan_state
+
+
+@pytest.mark.parametrize("eps, min_samples", [(0.3, 4), (0.6, 4), (0.6, 12), (6.0, 4)])
+def test_dbscan_state_is_dbscan_itself(blobs, eps, min_samples):
+    X, y = blobs
+    state = explorers.dbscan_state(X, y, eps, min_samples)
+    model = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    expected = model.labels_
+    np.testing.assert_array_equal(state["labels"], expected)
+    assert state["n_clusters"] == len(set(expected) - {-1})
+    assert state["n_noise"] == np.sum(expected == -1)
+    assert state["noise_fraction"] == pytest.approx(np.mean(expected == -1))
+    assert state["ari"] == pytest.approx(adjusted_rand_score(y, expected))
+    assert state["core_fraction"] == pytest.approx(len(model.core_sample_indices_) / len(X))
+    assert sum(state["cluster_sizes"]) + state["n_noise"] == len(X)
+    assert state["cluster_sizes"] == sorted(state["cluster_sizes"], reverse=True)
+    assert (state["eps"], state["min_samples"]) == (eps, min_samples)
+
+
+def test_dbscan_state_from_all_noise_to_one_cluster(blobs, choice):
+    X, y = blobs
+    tiny = explorers.dbscan_state(X, y, 1e-3, 4)
+    assert tiny["n_clusters"] == 0 and tiny["noise_fraction"] == 1.0 and tiny["cluster_sizes"] == []
+    chosen = explorers.dbscan_state(X, y, choice.eps, choice.min_samples)
+    assert chosen["n_clusters"] == 3 and chosen["ari"] == pytest.approx(1.0) and chosen["accuracy"] == 1.0
+    huge = explorers.dbscan_state(X, y, 50.0, 4)
+    assert huge["n_clusters"] == 1 and huge["noise_fraction"] == 0.0 and huge["ari"] == pytest.approx(0.0)
+
+
+def test_dbscan_state_without_truth_has_counts_but_no_scores(blobs, choice):
+    state = explorers.dbscan_state(blobs[0], None, choice.eps, choice.min_samples)
+    assert state["n_clusters"] == 3
+    assert state["ari"] is None and state["nmi"] is None and state["accuracy"] is None
+
+
+@pytest.mark.parametrize(
+    "change, error, match",
+    [
+        (dict(y=np.zeros(149, dtype=int)), ValueError, "149 entries but there are 150"),
+        (dict(y=-np.ones(150, dtype=int)), ValueError, "classes >= 0"),
+        (dict(Z="nan"), ValueError, "NaN"),
+        (dict(Z="strings"), TypeError, "real numbers"),
+        (dict(eps=0.0), ValueError, "eps must be > 0"),
+        (dict(eps=float("nan")), ValueError, "eps must be finite"),
+        (dict(min_samples=1), ValueError, "min_samples must be >= 2"),
+        (dict(min_samples=151), ValueError, "min_samples must be <= 150"),
+        (dict(min_samples=4.5), TypeError, "min_samples must be an integer"),
+    ],
+)
+def test_dbscan_state_rejects_bad_input(blobs, change, error, match):
+    X, y = blobs
+    args = dict(Z=X, y=y, eps=0.5, min_samples=4)
+    args.update(change)
+    if isinstance(args["Z"], str) and args["Z"] == "nan":
+        args["Z"] = X.copy()
+        args["Z"][3, 1] = np.nan
+    elif isinstance(args["Z"], str):
+        args["Z"] = np.array([["a", "b"]] * 150)
+    with pytest.raises(error, match=match):
+        explorers.dbscan_state(**args)
+
+
+# --------------------------------------------------------------------------- kmeans, reachability, latent, labels
+
+
+def test_kmeans_state_is_kmeans_itself(blobs):
+    X, y = blobs
+    for k in (2, 3, 5):
+        state = explorers.kmeans_state(X, y, k, random_state=7)
+        expected = KMeans(n_clusters=k, n_init=10, random_state=7).fit(X)
+        np.testing.assert_array_equal(state["labels"], expected.labels_)
+        assert state["k"] == k and state["n_clusters"] == k and state["noise_fraction"] == 0.0
+        assert state["inertia"] == pytest.approx(expected.inertia_)
+        assert state["ari"] == pytest.approx(adjusted_rand_score(y, expected.labels_))
+    assert explorers.kmeans_state(X, y, 3)["ari"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("k, error", [(0, ValueError), (151, ValueError), (2.0, TypeError)])
+def test_kmeans_state_rejects_impossible_k(blobs, k, error):
+    with pytest.raises(error, match="k must"):
+        explorers.kmeans_state(*blobs, k)
+
+
+def test_reachability_state_is_cluster_optics_dbscan_and_a_higher_cut_merges(moons):
+    _, y, optics = moons
+    counts = []
+    for eps in (0.05, 0.12, 0.2, 0.4):
+        state = explorers.reachability_state(optics, y, eps)
+        expected = cluster_optics_dbscan(reachability=optics.reachability_, core_distances=optics.core_distances_,
+                                         ordering=optics.ordering_, eps=eps)
+        np.testing.assert_array_equal(state["labels"], expected)
+        assert state["noise_fraction"] == pytest.approx(np.mean(expected == -1))
+        counts.append((state["n_clusters"], state["n_noise"]))
+    noise = [n for _, n in counts]
+    assert noise == sorted(noise, reverse=True) and noise[0] > noise[-1]  # a higher cut leaves less noise
+    assert counts[-1][0] == 1  # above the peak between the moons: one cluster
+
+
+def test_reachability_state_rejects_unfitted_or_wrong_estimators(moons):
+    _, y, optics = moons
+    with pytest.raises(ValueError, match="not fitted"):
+        explorers.reachability_state(OPTICS(), y, 0.1)
+    with pytest.raises(TypeError, match="fitted sklearn.cluster.OPTICS"):
+        explorers.reachability_state(KMeans(2), y, 0.1)
+    with pytest.raises(ValueError, match="eps must be > 0"):
+        explorers.reachability_state(optics, y, -0.1)
+    with pytest.raises(ValueError, match="299 entries but there are 300"):
+        explorers.reachability_state(optics, y[:-1], 0.1)
+
+
+def test_latent_state_measures_separation_and_kmeans_ari(blobs):
+    X, y = blobs
+    apart = explorers.latent_state(X, y)
+    rng = np.random.default_rng(0)
+    crowded = explorers.latent_state(X * 0.05 + rng.normal(scale=0.5, size=X.shape), y)
+    assert apart["ari"] == pytest.approx(1.0) and apart["separation"] > 10
+    assert crowded["separation"] < 2 and crowded["ari"] < 0.5
+    assert apart["rms"] == pytest.approx(np.sqrt(np.mean(np.sum(X**2, axis=1))))
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        explorers.latent_state(X, np.zeros(len(X), dtype=int))
+
+
+def test_labels_state_counts_noise_and_scores(blobs):
+    _, y = blobs
+    labels = y.copy()
+    labels[:15] = -1
+    state = explorers.labels_state(labels, y)
+    assert state["n_noise"] == 15 and state["n_clusters"] == 3 and state["noise_fraction"] == 0.1
+    assert state["accuracy"] == pytest.approx(0.9)
+
+
+# --------------------------------------------------------------------------- the DBSCAN explorer
+
+
+def test_dbscan_explorer_starts_at_the_chosen_eps(dbscan_ex, choice, blobs):
+    dbscan_ex.controls["eps"].value = choice.eps
+    dbscan_ex.controls["min_samples"].value = choice.min_samples
+    assert dbscan_ex.controls["eps"].value == pytest.approx(choice.eps)
+    state = dbscan_ex.state
+    assert state["n_clusters"] == 3 and state["ari"] == pytest.approx(1.0)
+    expected = explorers.dbscan_state(*blobs, choice.eps, choice.min_samples)
+    np.testing.assert_array_equal(state["labels"], expected["labels"])
+
+
+def test_dbscan_explorer_tiny_eps_turns_everything_to_noise_and_redraws(dbscan_ex, choice, blobs):
+    X, _ = blobs
+    dbscan_ex.controls["min_samples"].value = choice.min_samples
+    dbscan_ex.controls["eps"].value = choice.eps
+    before_png = dbscan_ex.png()
+    scatter_ax = dbscan_ex.figure.axes[1]
+    assert set(_scatter_colours(scatter_ax, X)) == {PALETTE[0], PALETTE[1], PALETTE[2]}
+
+    small = 10 ** dbscan_ex.controls["eps"].min  # a log slider's min is an exponent
+    dbscan_ex.controls["eps"].value = small
+    assert dbscan_ex.state["n_clusters"] == 0 and dbscan_ex.state["noise_fraction"] == 1.0
+    assert set(_scatter_colours(scatter_ax, X)) == {NOISE_COLOUR.upper()}
+    eps_line = dbscan_ex.figure.axes[0].lines[-1]
+    assert eps_line.get_ydata()[0] == pytest.approx(small)
+    assert dbscan_ex.png() != before_png and dbscan_ex.png().startswith(PNG_MAGIC)
+    assert "0 clusters" in dbscan_ex.status.value
+
+
+def test_dbscan_explorer_colours_clusters_by_their_matched_class(dbscan_ex, choice, blobs):
+    X, y = blobs
+    dbscan_ex.controls["min_samples"].value = choice.min_samples
+    dbscan_ex.controls["eps"].value = choice.eps
+    drawn = _scatter_colours(dbscan_ex.figure.axes[1], X)
+    # class c is drawn in PALETTE[c] when the truth is drawn; a matched cluster takes its colour
+    assert drawn == [PALETTE[c] for c in y]
+    assert list(drawn) == [c.upper() for c in point_colours(dbscan_ex.state["labels"], truth=y)]
+
+
+def test_dbscan_explorer_min_samples_slider_reclusters_and_redraws_the_k_distance_curve(dbscan_ex, choice, blobs):
+    X, _ = blobs
+    dbscan_ex.controls["eps"].value = 0.3
+    dbscan_ex.controls["min_samples"].value = 4
+    at_4 = dict(dbscan_ex.state)
+    dbscan_ex.controls["min_samples"].value = 9
+    at_9 = dbscan_ex.state
+    assert at_9["min_samples"] == 9 and at_9["noise_fraction"] > at_4["noise_fraction"]
+    model = DBSCAN(eps=0.3, min_samples=9).fit(X)
+    np.testing.assert_array_equal(at_9["labels"], model.labels_)
+    assert at_9["core_fraction"] == pytest.approx(len(model.core_sample_indices_) / len(X))
+    curve = dbscan_ex.figure.axes[0].lines[0]
+    np.testing.assert_allclose(curve.get_ydata(), clustering.k_distances(X, 9))
+
+
+def test_dbscan_explorer_shows_the_live_figure_and_a_static_image(dbscan_ex):
+    outputs = dbscan_ex.output.outputs
+    assert len(outputs) == 1 and outputs[0]["output_type"] == "display_data"
+    assert base64.b64decode(outputs[0]["data"]["image/png"]) == dbscan_ex.png()
+    bundle = dbscan_ex.mimebundle()
+    assert base64.b64decode(bundle["image/png"]).startswith(PNG_MAGIC)  # what GitHub and nbconvert show
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == dbscan_ex.widget.model_id and view["version_major"] == 2
+    assert dbscan_ex.controls["eps"] in dbscan_ex.widget.children[0].children
+    assert dbscan_ex.output in dbscan_ex.widget.children
+
+
+def test_displaying_an_explorer_sends_one_display_data_with_widget_and_image(dbscan_ex, monkeypatch):
+    import IPython.display
+
+    sent = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kwargs: sent.append((objs, kwargs)))
+    dbscan_ex._ipython_display_()
+    assert len(sent) == 1
+    (bundle,), kwargs = sent[0]
+    assert kwargs == {"raw": True}
+    assert set(bundle) == {"application/vnd.jupyter.widget-view+json", "image/png", "text/plain"}
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == dbscan_ex.widget.model_id
+    assert "clusters" in bundle["text/plain"]
+
+
+def test_dbscan_explorer_figure_is_not_left_for_pyplot_to_show_again(blobs, choice):
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    explorers.dbscan_explorer(*blobs, choice)
+    assert plt.get_fignums() == before  # the inline backend would otherwise print a second, stale copy
+
+
+def test_dbscan_explorer_rejects_bad_input(blobs, choice):
+    X, y = blobs
+    with pytest.raises(ValueError, match="computed on 150 points but Z has 100"):
+        explorers.dbscan_explorer(X[:100], y[:100], choice)
+    with pytest.raises(ValueError, match="3 columns: pass points="):
+        explorers.dbscan_explorer(np.column_stack([X, X[:, 0]]), y, choice)
+    with pytest.raises(ValueError, match="must contain the chosen eps"):
+        explorers.dbscan_explorer(X, y, choice, eps_range=(choice.eps * 2, choice.eps * 4))
+    with pytest.raises(ValueError, match="pair"):
+        explorers.dbscan_explorer(X, y, choice, eps_range=0.5)
+    with pytest.raises(ValueError, match="149 entries"):
+        explorers.dbscan_explorer(X, y[:-1], choice)
+    with pytest.raises(TypeError, match="EpsChoice"):
+        explorers.dbscan_explorer(X, y, choice=0.5)
+
+
+def test_a_failed_update_is_shown_and_raised(blobs, choice):
+    explorer = explorers.dbscan_explorer(*blobs, choice)
+
+    def broken(**values):
+        raise RuntimeError("boom")
+
+    explorer._compute = broken
+    with pytest.raises(RuntimeError, match="boom"):
+        explorer.controls["min_samples"].value = 5
+    assert "update failed" in explorer.status.value and "boom" in explorer.status.value
+
+
+# --------------------------------------------------------------------------- the KMeans and beta explorers
+
+
+def test_kmeans_explorer_k_slider_reclusters_and_moves_the_marker(kmeans_ex, k_choices, blobs):
+    X, _ = blobs
+    slider = kmeans_ex.controls["k"]
+    assert (slider.min, slider.max) == (2, 5)
+    slider.value = k_choices[0].k
+    assert kmeans_ex.state["n_clusters"] == 3 and kmeans_ex.state["ari"] == pytest.approx(1.0)
+    png_at_3 = kmeans_ex.png()
+    slider.value = 5
+    state = kmeans_ex.state
+    assert state["k"] == 5 and state["n_clusters"] == 5 and state["ari"] < 0.9
+    np.testing.assert_array_equal(state["labels"], KMeans(5, n_init=10, random_state=0).fit_predict(X))
+    assert state["scores"]["silhouette"] == pytest.approx(k_choices[0].scores[list(k_choices[0].ks).index(5)])
+    assert state["scores"]["bic"] == pytest.approx(k_choices[1].scores[list(k_choices[1].ks).index(5)])
+    for ax in kmeans_ex.figure.axes[:2]:
+        assert ax.lines[-1].get_xdata()[0] == 5  # the current-k marker moved
+    assert len(set(_scatter_colours(kmeans_ex.figure.axes[2], X))) == 5
+    assert kmeans_ex.png() != png_at_3
+
+
+def test_kmeans_explorer_without_scores_uses_k_range(blobs):
+    explorer = explorers.kmeans_explorer(*blobs, k_range=range(2, 5))
+    assert (explorer.controls["k"].min, explorer.controls["k"].max, explorer.controls["k"].value) == (2, 4, 2)
+    explorer.controls["k"].value = 4
+    assert explorer.state["n_clusters"] == 4 and len(explorer.figure.axes) == 1
+    with pytest.raises(TypeError, match="KChoice"):
+        explorers.kmeans_explorer(*blobs, k_scores=[3])
+    with pytest.raises(ValueError, match="at least 2 values"):
+        explorers.kmeans_explorer(*blobs, k_range=[3])
+
+
+def test_beta_explorer_switches_latent_spaces_on_shared_axes(blobs):
+    X, y = blobs
+    rng = np.random.default_rng(1)
+    latents = {10.0: X * 0.05 + rng.normal(scale=0.5, size=X.shape), 1.0: X, 0.1: X * 3}
+    explorer = explorers.beta_explorer(latents, y)
+    slider = explorer.controls["beta"]
+    assert [value for _, value in slider.options] == [0.1, 1.0, 10.0] and slider.value == 1.0
+    ax = explorer.figure.axes[0]
+    limits = (ax.get_xlim(), ax.get_ylim())
+    assert explorer.state["ari"] == pytest.approx(1.0)
+    slider.value = 10.0
+    assert explorer.state["beta"] == 10.0 and explorer.state["ari"] < 0.5
+    drawn = np.concatenate([c.get_offsets() for c in ax.collections])
+    np.testing.assert_allclose(np.sort(drawn, axis=0), np.sort(latents[10.0], axis=0))
+    assert (ax.get_xlim(), ax.get_ylim()) == limits  # shared axes: the shrinking is visible
+    assert limits[0][1] >= (X * 3)[:, 0].max() and limits[0][0] <= latents[10.0][:, 0].min()
+
+
+@pytest.mark.parametrize(
+    "latents, match",
+    [
+        ({}, "non-empty dict"),
+        ({1.0: np.zeros((149, 2))}, "149 rows but y has 150"),
+        ({1.0: np.zeros((150, 3))}, "exactly 2 columns"),
+        ({-1.0: np.zeros((150, 2))}, "beta >= 0"),
+        ({"one": np.zeros((150, 2))}, "beta >= 0"),
+    ],
+)
+def test_beta_explorer_rejects_bad_latents(blobs, latents, match):
+    with pytest.raises(ValueError, match=match):
+        explorers.beta_explorer(latents, blobs[1])
+
+
+# --------------------------------------------------------------------------- the reachability explorer
+
+
+def test_reachability_explorer_raising_the_cut_merges_the_moons(reach_ex, moons):
+    _, _, optics = moons
+    slider = reach_ex.controls["eps"]
+    chosen = clustering.choose_reachability_eps(optics).eps
+    slider.value = chosen
+    assert reach_ex.state["n_clusters"] == 2 and reach_ex.state["ari"] > 0.9
+    split_png = reach_ex.png()
+    slider.value = slider.max
+    assert reach_ex.state["n_clusters"] == 1
+    assert reach_ex.figure.axes[0].lines[-1].get_ydata()[0] == pytest.approx(slider.max)
+    assert reach_ex.png() != split_png
+
+
+def test_reachability_explorer_recolours_bars_like_the_points(reach_ex, moons):
+    X, y, optics = moons
+    reach_ex.controls["eps"].value = 0.08  # low: many points turn to noise
+    state = reach_ex.state
+    np.testing.assert_array_equal(state["labels"], explorers.reachability_state(optics, y, 0.08)["labels"])
+    assert state["n_noise"] > 0
+    expected = [c.upper() for c in point_colours(state["labels"], truth=y)]
+    bars = reach_ex.figure.axes[0].collections
+    finite = np.isfinite(optics.reachability_[optics.ordering_])
+    bar_colours = np.empty(len(y), dtype=object)
+    bar_colours[finite] = _hex(bars[0].get_facecolors())
+    bar_colours[~finite] = _hex(bars[1].get_facecolors())
+    in_sample_order = np.empty(len(y), dtype=object)
+    in_sample_order[optics.ordering_] = bar_colours
+    assert list(in_sample_order) == expected
+    assert sum(c == NOISE_COLOUR.upper() for c in in_sample_order) == state["n_noise"]
+    assert _scatter_colours(reach_ex.figure.axes[1], X) == expected
+
+
+def test_reachability_explorer_rejects_bad_input(moons):
+    X, y, optics = moons
+    with pytest.raises(ValueError, match="299 rows but there are 300"):
+        explorers.reachability_explorer(optics, X[:-1], y)
+    with pytest.raises(ValueError, match="slider's range"):
+        explorers.reachability_explorer(optics, X, y, eps=100.0)
+    with pytest.raises(ValueError, match="not fitted"):
+        explorers.reachability_explorer(OPTICS(), X, y)
+
+
+# --------------------------------------------------------------------------- the snapshot explorer
+
+
+def test_snapshot_explorer_steps_through_stored_labels(blobs):
+    X, y = blobs
+    start = np.where(X[:, 0] > 5, 1, 0)  # two clusters: the right blob against the rest
+    explorer = explorers.snapshot_explorer({"start": start, "end": y}, X, y)
+    slider = explorer.controls["snapshot"]
+    assert list(slider.options) == ["start", "end"] and explorer.state["n_clusters"] == 2
+    before = _scatter_colours(explorer.figure.axes[0], X)
+    slider.value = "end"
+    assert explorer.state["n_clusters"] == 3 and explorer.state["ari"] == 1.0
+    assert explorer.state["changed_fraction"] == pytest.approx(np.mean(start != y))
+    assert _scatter_colours(explorer.figure.axes[0], X) != before
+    with pytest.raises(ValueError, match="149 entries"):
+        explorers.snapshot_explorer({"start": start[:-1]}, X, y)
+    with pytest.raises(ValueError, match="non-empty dict"):
+        explorers.snapshot_explorer([start], X, y)
+
+
+def test_every_update_function_leaves_the_inputs_alone(blobs, choice):
+    X, y = blobs
+    X_copy, y_copy = X.copy(), y.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)  # e.g. log of zero on the k-distance axis
+        warnings.simplefilter("error", UserWarning)
+        explorer = explorers.dbscan_explorer(X, y, choice)
+        explorer.controls["eps"].value = choice.eps * 2
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
