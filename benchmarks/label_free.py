@@ -21,7 +21,6 @@ and 500 uniform random points in 10-D (standardised; no structure at all).
 from __future__ import annotations
 
 import argparse
-import math
 import statistics
 import sys
 import time

@@ -130,8 +130,11 @@ def random_neighbour(neighbour_sets, seed):
     -------
     tensor of shape (batch, n_features)
     """
-    column = keras.random.randint(ops.shape(neighbour_sets)[:1], 0, ops.shape(neighbour_sets)[1], seed=seed)
-    return ops.take_along_axis(neighbour_sets, column[:, None, None], axis=1)[:, 0]
+    k = ops.shape(neighbour_sets)[1]
+    column = keras.random.randint(ops.shape(neighbour_sets)[:1], 0, k, seed=seed)
+    # A one-hot mask picks the drawn neighbour (an integer gather would print a oneDNN warning on some CPUs).
+    chosen = ops.one_hot(column, k, dtype=neighbour_sets.dtype)[:, :, None]
+    return ops.sum(neighbour_sets * chosen, axis=1)
 
 
 def info_nce_loss(anchors, positives, temperature=0.5):
