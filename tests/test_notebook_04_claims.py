@@ -14,39 +14,21 @@ import math
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from notebook_outputs import BOOKKEEPING, output_text, output_with, read
+from notebook_outputs import table as table_rows
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_deep_embedded_clustering_digits.ipynb"
-COLUMNS = ("ari", "nmi", "accuracy", "noise", "clusters")
-BOOKKEEPING = re.compile(r"\b(targets?|bars?|pass(es|ed)?|fail(s|ed|ure)?|stretch|met)\b", re.IGNORECASE)
 NO_NETWORK = ("KMeans, raw pixels", "PCA-20 + KMeans", "PCA-20 + GMM")
 NETWORKS = ("AE + KMeans", "AE + GMM", "DEC (on the AE)", "NCE + KMeans", "NCE + KMeans + SCAN head")
 
 
 @pytest.fixture(scope="module")
 def cells():
-    return nbformat.read(NOTEBOOK, as_version=4).cells
+    return read(NOTEBOOK.name).cells
 
 
-def _text(cell):
-    """All stream and plain-text output of a code cell, joined."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("execute_result", "display_data"):
-            parts.append(output.get("data", {}).get("text/plain", ""))
-        elif output.output_type == "error":
-            parts.append(f"{output.ename}: {output.evalue}")
-    return "".join(parts)
-
-
-def _output_with(cells, marker):
-    """The output of the one code cell whose output contains ``marker``."""
-    hits = [_text(c) for c in cells if c.cell_type == "code" and marker in _text(c)]
-    assert len(hits) == 1, f"expected one cell printing {marker!r}, found {len(hits)}"
-    return hits[0]
+_text, _output_with = output_text, output_with
 
 
 def _number(text, pattern):
@@ -55,21 +37,7 @@ def _number(text, pattern):
     return float(match.group(1))
 
 
-def _table(text):
-    """Rows of an ``evaluation.results_table`` printout: name -> {ari, nmi, accuracy, noise, clusters}."""
-    rows, in_table = {}, False
-    for line in text.splitlines():
-        if re.match(r"^pipeline\s+ARI\s+NMI\s+accuracy\s+noise\s+clusters\s*$", line):
-            in_table = True
-            continue
-        match = re.match(r"^(.*?)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(\d+)\s*$", line)
-        if in_table and match:
-            values = [float(v) for v in match.groups()[1:]]
-            rows[match.group(1).strip()] = dict(zip(COLUMNS, values))
-        elif in_table and line.strip():
-            in_table = False
-    assert rows, "no results table found"
-    return rows
+_table = table_rows
 
 
 @pytest.fixture(scope="module")

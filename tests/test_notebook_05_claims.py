@@ -12,37 +12,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pytest
+from notebook_outputs import BOOKKEEPING, COLUMNS, output_text, output_with, read
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb"
-COLUMNS = ("ari", "nmi", "accuracy", "noise", "clusters")
-BOOKKEEPING = re.compile(r"\b(targets?|bars?|pass(es|ed)?|fail(s|ed|ure)?|stretch|met)\b", re.IGNORECASE)
 
 
 @pytest.fixture(scope="module")
 def cells():
-    return nbformat.read(NOTEBOOK, as_version=4).cells
+    return read(NOTEBOOK.name).cells
 
 
-def _text(cell):
-    """All stream and plain-text output of a code cell, joined."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type in ("execute_result", "display_data"):
-            parts.append(output.get("data", {}).get("text/plain", ""))
-        elif output.output_type == "error":
-            parts.append(f"{output.ename}: {output.evalue}")
-    return "".join(parts)
-
-
-def _output_with(cells, marker):
-    """The output of the one code cell whose output contains ``marker``."""
-    hits = [_text(c) for c in cells if c.cell_type == "code" and marker in _text(c)]
-    assert len(hits) == 1, f"expected one cell printing {marker!r}, found {len(hits)}"
-    return hits[0]
+_text, _output_with = output_text, output_with
 
 
 def _results(text):
