@@ -35,6 +35,7 @@ from helpers import DEFAULT_SEED
 from helpers._tensorflow import load_keras
 from helpers._validation import check_features, check_float, check_int, check_seed
 from helpers.dec import _check_encoder, _first_output
+from helpers.training import CheckedInputs
 
 keras = load_keras()
 ops = keras.ops
@@ -159,7 +160,7 @@ def info_nce_loss(anchors, positives, temperature=0.5):
     return 0.5 * (ops.mean(forward) + ops.mean(backward))
 
 
-class NeighbourContrastive(keras.Model):
+class NeighbourContrastive(CheckedInputs, keras.Model):
     """Train an encoder so that every sample picks out its neighbour (InfoNCE).
 
     Fit it on ``(X, X[neighbours])``: the target of each sample is the set
@@ -247,7 +248,7 @@ def train_neighbour_contrastive(
 _STEPS_PER_EXECUTION = 8
 
 
-class SCAN(keras.Model):
+class SCAN(CheckedInputs, keras.Model):
     """An encoder with a softmax cluster head, trained with the SCAN loss.
 
     The head starts as KMeans' nearest-centre rule: with kernel ``2 c_j``

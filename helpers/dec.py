@@ -30,6 +30,7 @@ from sklearn.cluster import KMeans
 from helpers import DEFAULT_SEED
 from helpers._tensorflow import load_keras
 from helpers._validation import check_features, check_float, check_int, check_seed
+from helpers.training import CheckedInputs
 
 keras = load_keras()
 ops = keras.ops
@@ -175,7 +176,7 @@ def _initial_centres(Z, n_clusters, init, random_state):
     return centres
 
 
-class DEC(keras.Model):
+class DEC(CheckedInputs, keras.Model):
     """DEC's network: an encoder followed by a :class:`ClusteringLayer`.
 
     ``model(x)`` (or ``model.predict(x)``) gives the soft assignments ``q``.

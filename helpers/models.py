@@ -7,11 +7,10 @@ its layers. The encoder's output is the latent space we cluster;
 
 from __future__ import annotations
 
-import numpy as np
-
 from helpers import DEFAULT_SEED
 from helpers._tensorflow import load_keras
-from helpers._validation import check_features, check_float, check_int, check_seed
+from helpers._validation import check_float, check_int, check_seed
+from helpers.training import CheckedInputs
 
 keras = load_keras()
 ops = keras.ops
@@ -167,7 +166,7 @@ class Sampling(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="helpers")
-class VAE(keras.Model):
+class VAE(CheckedInputs, keras.Model):
     """A variational autoencoder that computes its own loss.
 
     ``call`` encodes the inputs to ``z_mean`` and ``z_log_var``, samples
@@ -231,15 +230,6 @@ class VAE(keras.Model):
     def metrics(self):
         # Listed here so that Keras logs them in the history and resets them every epoch.
         return [self.loss_tracker, self.reconstruction_loss_tracker, self.kl_loss_tracker]
-
-    def fit(self, x=None, y=None, **kwargs):
-        # Refuse bad arrays here, in one line, before Keras traces anything.
-        if isinstance(x, (np.ndarray, list)):
-            x = check_features(x, name="x", min_samples=1)
-            expected = self.encoder.inputs[0].shape[-1]
-            if x.shape[1] != expected:
-                raise ValueError(f"x has {x.shape[1]} features but this VAE expects {expected}")
-        return super().fit(x, y, **kwargs)
 
     def build(self, input_shape):
         # The encoder and decoder arrive built; nothing else has weights.

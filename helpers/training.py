@@ -110,6 +110,36 @@ def input_width(model):
     return None
 
 
+class CheckedInputs:
+    """Mixin for a model class: ``fit`` and ``predict`` refuse a bad array in one line.
+
+    Without it, data of the wrong width reaches Keras inside a traced
+    function and fails with a message several lines long. Put it before
+    ``keras.Model`` in the bases: ``class DEC(CheckedInputs, keras.Model)``.
+    """
+
+    def fit(self, x=None, y=None, **kwargs):
+        return super().fit(check_model_input(self, x), y, **kwargs)
+
+    def predict(self, x, **kwargs):
+        return super().predict(check_model_input(self, x), **kwargs)
+
+
+def check_model_input(model, x):
+    """Return ``x`` unchanged, or raise a one-line error if it is an array ``model`` cannot take.
+
+    Arrays (and lists) are checked for NaN/inf, rank and width; anything else
+    (a ``tf.data.Dataset``, a ``PyDataset``) is passed through for Keras to handle.
+    """
+    if not isinstance(x, (np.ndarray, list)):
+        return x
+    checked = check_features(x, name="x", min_samples=1)
+    expected = input_width(model)
+    if expected is not None and checked.shape[1] != expected:
+        raise ValueError(f"x has {checked.shape[1]} features but {model.name} expects {expected}")
+    return x
+
+
 def encode(encoder, X, batch_size=1024):
     """Return the encoder's output for ``X`` as a NumPy array.
 

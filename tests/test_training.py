@@ -190,3 +190,35 @@ def test_encode_works_on_a_subclassed_encoder(tiny_features):
 
     Z = training.encode(Halve(), tiny_features)
     np.testing.assert_allclose(Z, tiny_features[:, :2] * 0.5, rtol=1e-6)
+
+
+def test_models_of_the_series_refuse_the_wrong_width_in_one_line_naming_both():
+    from helpers import contrastive, dec
+
+    helpers.set_seed(0)
+    _, encoder = models.build_autoencoder(6, (4,), 3)
+    vae, _, _ = models.build_vae(6, hidden_units=(4,), latent_dim=2)
+    built = {
+        "vae": vae,
+        "dec": dec.DEC(encoder, np.eye(3, dtype="float32")),
+        "neighbour_contrastive": contrastive.NeighbourContrastive(contrastive.build_contrastive_encoder(6, (4,), 3)),
+        "scan": contrastive.SCAN(contrastive.build_contrastive_encoder(6, (4,), 3), np.eye(3, dtype="float32")),
+    }
+    wrong = np.zeros((8, 5), dtype="float32")
+    for name, model in built.items():
+        model.compile(optimizer="adam", loss="kld" if name == "dec" else None)
+        for call in (lambda: model.fit(wrong, wrong, epochs=1, verbose=0), lambda: model.predict(wrong, verbose=0)):
+            with pytest.raises(ValueError, match=rf"^x has 5 features but {model.name} expects 6$"):
+                call()
+
+
+def test_checked_inputs_refuse_nan_and_pass_datasets_through(autoencoder_pair):
+    vae, _, _ = models.build_vae(4, hidden_units=(3,), latent_dim=2)
+    bad = np.ones((4, 4), dtype="float32")
+    bad[1, 2] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        vae.predict(bad, verbose=0)
+    import tensorflow as tf
+
+    dataset = tf.data.Dataset.from_tensor_slices(np.ones((4, 4), dtype="float32")).batch(2)
+    assert training.check_model_input(vae, dataset) is dataset

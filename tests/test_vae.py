@@ -171,7 +171,7 @@ def test_training_a_vae_rejects_bad_data(X):
     vae.compile(optimizer="adam")
     with pytest.raises(ValueError, match="NaN"):
         vae.fit(bad, epochs=1, verbose=0)
-    with pytest.raises(ValueError, match=r"^x has 5 features but this VAE expects 4$"):
+    with pytest.raises(ValueError, match=r"^x has 5 features but vae expects 4$"):
         vae.fit(np.zeros((8, 5)), epochs=1, verbose=0)
     with pytest.raises(ValueError, match="encoder expects 4"):
         training.encode(vae.encoder, np.zeros((3, 5)))
