@@ -485,6 +485,26 @@ def measure(index, seeds):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def label_free_rows(seeds):
+    """Notebook 05's label-free choice, and the best candidate (labels used only to score it)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import label_free
+
+    rows = []
+    for result in label_free.label_free_rows(seeds=tuple(seeds)):
+        picks = ", ".join(str(k) for k in result["k"])
+        if result["ari"] is None:  # uniform noise: no labels to score, only the verdict
+            status = f"no labels; structure found: {result['structure']} (k = {picks})"
+            rows.append({"pipeline": "nb05:label-free", "dataset": result["dataset"], "status": status, "seeds": seeds})
+            continue
+        common = {"dataset": result["dataset"], "status": "ok", "seeds": seeds}
+        rows.append({**common, "pipeline": "nb05:label-free", "ari": result["ari"], "ari_std": result["ari_std"],
+                     "n_clusters": statistics.fmean(result["k"]), "n_clusters_std": statistics.pstdev(result["k"]),
+                     "seconds": result["seconds"], "seconds_std": 0.0})
+        rows.append({**common, "pipeline": "nb05:best-candidate", "ari": result["best_ari"]})
+    return rows
+
+
 def scale_rows():
     """``choose_eps`` at 2,000 / 10,000 / 70,000 2-D points and 20,000 10-D points: time and memory."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -554,6 +574,7 @@ def main(argv=None):
     parser.add_argument("--only", help="run only pipelines whose name starts with this (e.g. nb04)")
     parser.add_argument("--no-notebooks", action="store_true", help="skip timing the notebooks")
     parser.add_argument("--no-scale", action="store_true", help="skip the choose_eps cost-with-size rows")
+    parser.add_argument("--no-label-free", action="store_true", help="skip notebook 05's label-free rows")
     parser.add_argument("--row", type=int, help=argparse.SUPPRESS)  # internal: run one row, print it as JSON
     args = parser.parse_args(argv)
     if args.seeds < 1:
@@ -574,7 +595,9 @@ def main(argv=None):
         if args.only and not pipeline.name.startswith(args.only):
             continue
         rows.append(measure(index, seeds))
-    if not args.no_scale and (not args.only or "choose_eps".startswith(args.only)):
+    if not args.no_label_free and (not args.only or "nb05".startswith(args.only)):
+        rows.extend(label_free_rows(seeds))
+    if not args.no_scale and (not args.only or "scale:choose_eps".startswith(args.only)):
         rows.extend(scale_rows())
     if not args.no_notebooks and not args.only:
         for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
