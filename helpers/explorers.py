@@ -579,8 +579,11 @@ def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_
             raise ValueError(f"eps_range ({low:g}, {high:g}) must contain the chosen eps {chosen_eps:g} "
                              "with low < eps < high")
     lo_exp, hi_exp = math.log10(low), math.log10(high)
+    step = (hi_exp - lo_exp) / 200
+    # A browser's slider snaps its value to min + n * step and sends it back: put the chosen eps on that grid.
+    lo_exp = math.log10(chosen_eps) - math.floor((math.log10(chosen_eps) - lo_exp) / step) * step
     eps_slider = widgets.FloatLogSlider(
-        value=chosen_eps, base=10, min=lo_exp, max=hi_exp, step=(hi_exp - lo_exp) / 200,
+        value=chosen_eps, base=10, min=lo_exp, max=hi_exp, step=step,
         description="eps (log scale)", readout_format=".3g", **_slider_layout(),
     )
     min_slider = widgets.IntSlider(value=chosen_min, min=2, max=max_min_samples, step=1,
@@ -840,7 +843,9 @@ def reachability_explorer(optics, points, y=None, *, eps=None, xlabel="x1 (scale
     if not low <= eps <= top:
         raise ValueError(f"eps must lie within the slider's range [{low:.3g}, {top:.3g}] (up to just above the "
                          f"highest finite reachability); got {eps:.3g}")
-    slider = widgets.FloatSlider(value=eps, min=low, max=top, step=(top - low) / 250, description="cut height (eps)",
+    step = (top - low) / 250
+    low = eps - math.floor((eps - low) / step) * step  # on the slider's grid, so a browser does not move it
+    slider = widgets.FloatSlider(value=eps, min=low, max=top, step=step, description="cut height (eps)",
                                  readout_format=".3f", **_slider_layout())
 
     figure = _new_figure(10.5, 3.8)

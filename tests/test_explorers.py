@@ -474,3 +474,13 @@ def test_every_update_function_leaves_the_inputs_alone(blobs, choice):
         explorer.controls["eps"].value = choice.eps * 2
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(y, y_copy)
+
+
+def test_starting_values_sit_on_the_slider_grid_so_a_browser_does_not_move_them(dbscan_ex, choice, moons):
+    # A browser snaps a slider to min + n * step and sends that value back to the kernel.
+    X, y, optics = moons
+    cut = clustering.choose_reachability_eps(optics)
+    reach = explorers.reachability_explorer(optics, X, y, eps=cut.eps)
+    for slider, value in ((dbscan_ex.controls["eps"], np.log10(choice.eps)), (reach.controls["eps"], cut.eps)):
+        steps = (value - slider.min) / slider.step
+        assert steps == pytest.approx(round(steps), abs=1e-6)
