@@ -137,6 +137,11 @@ def _dense_model(n_in, n_out, n_outputs=1):
     return keras.Model(inputs, outputs if n_outputs > 1 else outputs[0])
 
 
+class _Subclassed(keras.Model):
+    def call(self, x):
+        return x, x
+
+
 @pytest.mark.parametrize(
     ("parts", "error", "match"),
     [
@@ -145,6 +150,8 @@ def _dense_model(n_in, n_out, n_outputs=1):
         (lambda: (_dense_model(4, 2), _dense_model(2, 4)), ValueError, r"\[z_mean, z_log_var\]"),
         (lambda: (_dense_model(4, 2, 2), _dense_model(3, 4)), ValueError, "decoder expects 3 latent inputs"),
         (lambda: (_dense_model(4, 2, 2), _dense_model(2, 5)), ValueError, "decoder outputs 5 features"),
+        # A subclassed part has no .inputs: a clear error, not an AttributeError.
+        (lambda: (_Subclassed(), _dense_model(2, 4)), ValueError, "encoder must be a functional keras.Model"),
     ],
 )
 def test_vae_rejects_parts_that_do_not_fit(parts, error, match):
