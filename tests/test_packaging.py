@@ -1,5 +1,7 @@
 """The project's own files agree with each other: one source of truth."""
 
+import ast
+import json
 import re
 import subprocess
 import tomllib
@@ -128,3 +130,45 @@ def test_readme_maps_every_notebook():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for notebook in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
         assert f"notebooks/{notebook.name}" in readme, f"README.md does not link {notebook.name}"
+
+
+# --- publishing: one version, one release tag, everywhere -------------------------------------
+
+
+def _release_tag(pyproject):
+    return "v" + pyproject["project"]["version"]
+
+
+def test_series_ref_is_the_release_tag_of_the_package_version(pyproject):
+    """Colab installs the helpers at [tool.series] ref: it must be the tag of this version."""
+    ref, tag = pyproject["tool"]["series"]["ref"], _release_tag(pyproject)
+    assert ref == tag, (
+        f'[tool.series] ref is {ref!r} but the version is {pyproject["project"]["version"]}: set ref = "{tag}" '
+        "and run python tools/stamp_notebooks.py (README: Publishing the series)"
+    )
+
+
+def test_helpers_version_is_the_package_version(pyproject):
+    tree = ast.parse((ROOT / "helpers" / "__init__.py").read_text(encoding="utf-8"))
+    versions = [
+        node.value.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__version__" for t in node.targets)
+    ]
+    assert versions == [pyproject["project"]["version"]], "helpers.__version__ must equal project.version"
+
+
+def test_every_notebook_installs_and_opens_the_release_of_this_version(pyproject):
+    """A version bump cannot leave Colab learners on old helpers: setup cells and badges pin its tag."""
+    tag, repository = _release_tag(pyproject), pyproject["tool"]["series"]["repository"].rstrip("/")
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        setup = "".join(next(c for c in cells if "colab-setup" in c["metadata"].get("tags", []))["source"])
+        assert f'PACKAGE = "git+{repository}@{tag}"' in setup, f"{path.name}: run python tools/stamp_notebooks.py"
+        assert f"/blob/{tag}/notebooks/{path.name}" in "".join(cells[0]["source"]), path.name
+
+
+def test_series_repository_is_the_project_repository(pyproject):
+    series = pyproject["tool"]["series"]["repository"].rstrip("/")
+    assert series.startswith("https://github.com/"), "the Colab badge needs a GitHub repository"
+    assert pyproject["project"]["urls"]["Repository"].rstrip("/") == series

@@ -2,6 +2,7 @@
 
 import copy
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -31,18 +32,121 @@ def test_stamp_detects_a_drifted_setup_cell(tmp_path):
     assert stamp_notebooks.drifted(tmp_path / "notebooks", tmp_path) == [source.name]
 
 
-def test_setup_cell_installs_only_on_colab_and_pins_the_ref():
+def test_setup_cell_is_the_stamped_one_and_pins_the_ref():
     repository, ref = stamp_notebooks.series_config()
+    expected = stamp_notebooks.setup_cell(repository, ref)["source"]
     for path in stamp_notebooks.notebook_paths():
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         setup = [c for c in cells if "colab-setup" in c["metadata"].get("tags", [])]
         assert len(setup) == 1, path.name
         source = "".join(setup[0]["source"])
-        assert 'if "google.colab" in sys.modules:' in source
-        assert f"git+{repository}@{ref}" in source
+        assert source == expected, f"{path.name}: run python tools/stamp_notebooks.py"
+        assert f'PACKAGE = "git+{repository}@{ref}"' in source
         badge = "".join(cells[0]["source"])
         assert "colab-badge.svg" in badge and f"/blob/{ref}/notebooks/{path.name}" in badge
         assert "series-navigation" in cells[-1]["metadata"].get("tags", [])
+
+
+# --- what the setup cell does, run by IPython as a notebook runs it ---------------------------
+
+REPOSITORY, REF = "https://github.com/example/series", "v9.8.7"
+PACKAGE = f"git+{REPOSITORY}@{REF}"
+
+
+# Runs the setup cell in a fresh IPython shell, in a child process (no shell is left behind in
+# this one), once per scenario: %pip only records its arguments after IPython has expanded them;
+# "installed" decides whether helpers can be found; "colab" puts a google.colab in sys.modules;
+# "kaggle" sets Kaggle's variable. Prints one JSON line per scenario.
+RUNNER = r"""
+import importlib.util, json, os, sys, types
+from IPython.core.interactiveshell import InteractiveShell
+from IPython.utils.capture import capture_output
+from traitlets.config import Config
+
+config = Config()
+config.HistoryManager.enabled = False
+shell = InteractiveShell.instance(config=config)
+calls = []
+shell.register_magic_function(calls.append, "line", "pip")
+real = importlib.util.find_spec
+source, scenarios = json.loads(sys.stdin.read())
+for scenario in scenarios:
+    calls.clear()
+    sys.modules.pop("google.colab", None)
+    os.environ.pop("KAGGLE_KERNEL_RUN_TYPE", None)
+    if scenario["colab"]:
+        sys.modules["google.colab"] = types.ModuleType("google.colab")
+    if scenario["kaggle"]:
+        os.environ["KAGGLE_KERNEL_RUN_TYPE"] = "Interactive"
+    installed = scenario["installed"]
+    importlib.util.find_spec = lambda name, *a: real(name, *a) if installed or name != "helpers" else None
+    with capture_output() as captured:
+        result = shell.run_cell(source, store_history=False)
+    error = result.error_in_exec
+    print(json.dumps({
+        "calls": list(calls),
+        "error": None if error is None else [type(error).__name__, str(error)],
+        "printed": captured.stdout + captured.stderr,
+    }))
+"""
+
+SCENARIOS = {
+    f"{where}-{'installed' if installed else 'missing'}": {
+        "colab": where == "colab",
+        "kaggle": where == "kaggle",
+        "installed": installed,
+    }
+    for where in ("colab", "kaggle", "elsewhere")
+    for installed in (False, True)
+}
+
+
+@pytest.fixture(scope="module")
+def setup_runs():
+    """``{scenario: {"calls": [...], "error": [name, message] or None, "printed": str}}``."""
+    source = stamp_notebooks.setup_cell(REPOSITORY, REF)["source"]
+    env = {k: v for k, v in os.environ.items() if k != "KAGGLE_KERNEL_RUN_TYPE"}
+    result = subprocess.run(
+        [sys.executable, "-c", RUNNER],
+        input=json.dumps([source, list(SCENARIOS.values())]),
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert len(lines) == len(SCENARIOS), result.stdout + result.stderr
+    return dict(zip(SCENARIOS, lines))
+
+
+@pytest.mark.parametrize("service", ["colab", "kaggle"])
+def test_setup_cell_installs_the_pinned_release_without_dependencies_on_colab_and_kaggle(setup_runs, service):
+    run = setup_runs[f"{service}-missing"]
+    assert run["error"] is None, run
+    assert run["calls"] == [f"install -q --no-deps {PACKAGE}"]
+
+
+@pytest.mark.parametrize("service", ["colab", "kaggle", "elsewhere"])
+def test_setup_cell_does_nothing_when_the_helpers_are_installed(setup_runs, service):
+    run = setup_runs[f"{service}-installed"]
+    assert (run["calls"], run["error"], run["printed"].strip()) == ([], None, "")
+
+
+def test_setup_cell_elsewhere_stops_with_the_exact_install_command(setup_runs):
+    run = setup_runs["elsewhere-missing"]
+    assert run["calls"] == []
+    assert run["error"] is not None and run["error"][0] == "ModuleNotFoundError"
+    message = run["error"][1]
+    assert f'%pip install "{PACKAGE}"' in [line.strip() for line in message.splitlines()]  # a line to copy
+    assert "pip install -e ." in message  # the README's command for a clone
+    assert len(message) < 300  # short enough to be read
+
+
+def test_setup_cell_message_matches_the_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    source = stamp_notebooks.setup_cell(REPOSITORY, REF)["source"]
+    assert "pip install -e ." in readme and "pip install -e ." in source
+    assert "No module named 'helpers'" in readme  # the troubleshooting entry for the missing package
 
 
 def _setup_source(path):

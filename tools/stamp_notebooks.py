@@ -4,8 +4,9 @@ Each notebook in ``notebooks/`` gets, from one definition here and the
 repository URL and ref in ``pyproject.toml`` (``[tool.series]``):
 
 - a first cell with the "Open in Colab" badge (tag ``series-badge``);
-- a setup cell that installs the helpers only on Google Colab
-  (tag ``colab-setup``), placed right after the title cell;
+- a setup cell (tag ``colab-setup``), placed right after the title cell:
+  it installs the helpers on Google Colab or Kaggle, does nothing where they
+  are already installed, and anywhere else stops with the command to run;
 - a last cell with links to the previous and next notebook
   (tag ``series-navigation``).
 
@@ -64,13 +65,29 @@ def badge_cell(name, repository, ref):
 
 
 def setup_cell(repository, ref):
+    """The setup cell: helpers already installed, do nothing; Colab or Kaggle, install; else say how.
+
+    ``--no-deps``: Colab and Kaggle already have every package the helpers import
+    (TensorFlow, Keras, scikit-learn, NumPy, SciPy, Matplotlib, threadpoolctl,
+    packaging), so pip must not touch them. Anywhere else the cell raises
+    ``ModuleNotFoundError`` with the one command to run, instead of letting the
+    next cell fail on a bare ``No module named 'helpers'``.
+    """
     source = (
-        "# On Google Colab only: install this series' helpers, pinned to one release.\n"
-        "# --no-deps keeps Colab's own TensorFlow, Keras and scikit-learn as they are.\n"
-        "import sys\n"
+        "# Setup: this series' `helpers` package, pinned to one release. Only on Colab or Kaggle\n"
+        "# does this cell install it; --no-deps keeps their TensorFlow, Keras and scikit-learn.\n"
+        "import importlib.util, os, sys\n"
         "\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    %pip install -q --no-deps "git+{repository}@{ref}"'
+        f'PACKAGE = "git+{repository}@{ref}"\n'
+        'if importlib.util.find_spec("helpers") is None:  # not installed yet\n'
+        '    if "google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ:\n'
+        "        %pip install -q --no-deps {PACKAGE}\n"
+        "    else:\n"
+        "        raise ModuleNotFoundError(\n"
+        "            \"This notebook needs the series' helpers package. Run this in a cell, then run this one again:\\n\"\n"
+        "            f'    %pip install \"{PACKAGE}\"\\n'\n"
+        "            \"(in a clone of the repository: pip install -e . in its folder, as its README says).\"\n"
+        "        )"
     )
     return {
         "cell_type": "code",
