@@ -169,24 +169,6 @@ def _digits_autoencoder(seed):
     return encoder, training.encode(encoder, digits.X)
 
 
-def _digits_contrastive(seed):
-    import helpers
-    from helpers import contrastive, data, training
-
-    helpers.set_seed(seed)
-    X = data.digits().X
-    neighbours = contrastive.nearest_neighbours(X, k=5)
-    encoder = contrastive.build_contrastive_encoder(64, hidden_units=(256, 128), embedding_dim=16)
-    contrastive.train_neighbour_contrastive(
-        encoder, X, neighbours, epochs=100, batch_size=256, learning_rate=1e-3, temperature=0.5, random_state=seed
-    )
-    embedding = training.encode(encoder, X)
-    from sklearn.cluster import KMeans
-
-    kmeans = KMeans(n_clusters=10, n_init=20, random_state=seed).fit(embedding)
-    return encoder, neighbours, kmeans
-
-
 def _one_thread(function):
     def run(seed):
         from threadpoolctl import threadpool_limits
@@ -266,24 +248,31 @@ def nb04_dec(seed):
 
 
 @_one_thread
-def nb04_contrastive_kmeans(seed):
-    from helpers import data
+def nb04_final(seed):
+    """Notebook 04's network: two rounds of contrastive training on views + neighbours, then a SCAN head."""
+    import keras
+    from sklearn.cluster import KMeans
 
-    _, _, kmeans = _digits_contrastive(seed)
-    return data.digits().y, kmeans.labels_
+    import helpers
+    from helpers import augment, contrastive, data, selflabel, training
 
-
-@_one_thread
-def nb04_contrastive_scan(seed):
-    from helpers import contrastive, data
-
-    encoder, neighbours, kmeans = _digits_contrastive(seed)
+    helpers.set_seed(seed)
     digits = data.digits()
-    result = contrastive.fit_scan_head(
-        encoder, digits.X, neighbours, kmeans.cluster_centers_, epochs=40, batch_size=128,
-        learning_rate=1e-4, entropy_weight=5.0, random_state=seed,
-    )
-    return digits.y, result.labels
+    X = digits.X
+    views = augment.augment_images(X, n_views=5, random_state=seed)
+    encoder = contrastive.build_contrastive_encoder(64, hidden_units=(256, 128), embedding_dim=16)
+    for round_ in (1, 2):  # round 1: neighbours in pixel space; round 2: in the learned embedding
+        neighbours = contrastive.nearest_neighbours(X if round_ == 1 else training.encode(encoder, X), k=5 * round_)
+        model = contrastive.NeighbourContrastive(encoder, temperature=0.5, seed=seed)
+        model.compile(optimizer=keras.optimizers.Adam(1e-3), steps_per_execution=8)
+        model.fit(X, selflabel.positive_sets(X, neighbours, views), epochs=100, batch_size=256, verbose=0)
+    Z = training.encode(encoder, X)
+    kmeans = KMeans(n_clusters=10, n_init=20, random_state=seed).fit(Z)
+    scan = contrastive.SCAN(encoder, kmeans.cluster_centers_, entropy_weight=5.0, seed=seed)
+    scan.compile(optimizer=keras.optimizers.Adam(1e-4), steps_per_execution=8)
+    positives = selflabel.positive_sets(X, contrastive.nearest_neighbours(Z, k=20), views)
+    scan.fit(X, positives, epochs=30, batch_size=256, verbose=0)
+    return digits.y, scan.predict(X, batch_size=len(X), verbose=0).argmax(axis=1)
 
 
 def article_example_1(seed):
@@ -413,8 +402,7 @@ PIPELINES = [
     Pipeline("nb04:autoencoder-kmeans", "digits", nb04_autoencoder_kmeans),
     Pipeline("nb04:autoencoder-gmm", "digits", nb04_autoencoder_gmm),
     Pipeline("nb04:dec", "digits", nb04_dec),
-    Pipeline("nb04:contrastive-kmeans", "digits", nb04_contrastive_kmeans),
-    Pipeline("nb04", "digits", nb04_contrastive_scan),
+    Pipeline("nb04", "digits", nb04_final),
     Pipeline("seed:1", "blobs", article_example_1),
     Pipeline("seed:2", "blobs", article_example_2, stochastic=False),
     Pipeline("seed:3", "moons", article_example_3),
