@@ -95,17 +95,22 @@ def build_contrastive_encoder(input_dim, hidden_units=(256, 128), embedding_dim=
     return keras.Model(inputs, outputs, name=name)
 
 
+def _check_neighbours(neighbours, n_samples):
+    """A neighbour table of shape (n_samples, k) holding row indices, or a clear error."""
+    neighbours = np.asarray(neighbours)
+    if neighbours.ndim != 2 or neighbours.shape[0] != n_samples or neighbours.shape[1] < 1:
+        raise ValueError(f"neighbours must have shape (n_samples, k) = ({n_samples}, k); got {neighbours.shape}")
+    if not np.issubdtype(neighbours.dtype, np.integer):
+        raise TypeError(f"neighbours must be integer indices; got dtype {neighbours.dtype}")
+    if neighbours.min() < 0 or neighbours.max() >= n_samples:
+        raise ValueError(f"neighbours must be indices in [0, {n_samples - 1}]")
+    return neighbours.astype(np.int32)
+
+
 def _check_inputs(encoder, X, neighbours):
     X = check_features(X, min_samples=2).astype(np.float32)
     _check_encoder(encoder, X)
-    neighbours = np.asarray(neighbours)
-    if neighbours.ndim != 2 or neighbours.shape[0] != len(X) or neighbours.shape[1] < 1:
-        raise ValueError(f"neighbours must have shape (n_samples, k) = ({len(X)}, k); got {neighbours.shape}")
-    if not np.issubdtype(neighbours.dtype, np.integer):
-        raise TypeError(f"neighbours must be integer indices; got dtype {neighbours.dtype}")
-    if neighbours.min() < 0 or neighbours.max() >= len(X):
-        raise ValueError(f"neighbours must be indices in [0, {len(X) - 1}]")
-    return X, neighbours.astype(np.int32)
+    return X, _check_neighbours(neighbours, len(X))
 
 
 def _check_training(epochs, batch_size, learning_rate, random_state, n_samples):

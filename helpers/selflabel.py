@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers._validation import check_features
+from helpers.contrastive import _check_neighbours
 
 
 def positive_sets(X, neighbours=None, views=None):
@@ -47,12 +48,5 @@ def positive_sets(X, neighbours=None, views=None):
         views = check_features(views.reshape(-1, X.shape[1]), name="views").reshape(views.shape)
         parts.append(views.astype(np.float32))
     if neighbours is not None:
-        neighbours = np.asarray(neighbours)
-        if neighbours.ndim != 2 or neighbours.shape[0] != len(X) or neighbours.shape[1] < 1:
-            raise ValueError(f"neighbours must have shape (n_samples, k) = ({len(X)}, k); got {neighbours.shape}")
-        if not np.issubdtype(neighbours.dtype, np.integer):
-            raise TypeError(f"neighbours must be integer indices; got dtype {neighbours.dtype}")
-        if neighbours.min() < 0 or neighbours.max() >= len(X):
-            raise ValueError(f"neighbours must be indices in [0, {len(X) - 1}]")
-        parts.append(X[neighbours])
+        parts.append(X[_check_neighbours(neighbours, len(X))])
     return np.concatenate(parts, axis=1)
