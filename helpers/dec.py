@@ -30,7 +30,7 @@ from sklearn.cluster import KMeans
 from helpers import DEFAULT_SEED
 from helpers._tensorflow import load_keras
 from helpers._validation import check_features, check_float, check_int, check_seed
-from helpers.training import CheckedInputs
+from helpers.training import CheckedInputs, input_width
 
 keras = load_keras()
 ops = keras.ops
@@ -142,20 +142,11 @@ def _first_output(outputs):
     return outputs[0] if isinstance(outputs, (list, tuple)) else outputs
 
 
-def _input_width(model):
-    """Number of input features a functional model expects, or None if it cannot tell (subclassed, unbuilt)."""
-    try:
-        inputs = model.inputs
-    except (AttributeError, ValueError):
-        return None
-    return int(inputs[0].shape[-1]) if inputs and inputs[0].shape[-1] is not None else None
-
-
 def _check_encoder(encoder, X, name="encoder"):
     """Raise a clear error unless ``encoder`` is a Keras model that accepts ``X``'s width."""
     if not isinstance(encoder, keras.Model):
         raise TypeError(f"{name} must be a keras.Model; got {type(encoder).__name__}")
-    expected = _input_width(encoder)
+    expected = input_width(encoder)
     if expected is not None and X.shape[1] != expected:
         raise ValueError(f"X has {X.shape[1]} features but the {name} expects {expected}")
     if expected is None:  # subclassed model: try it on two rows

@@ -97,8 +97,8 @@ def input_width(model):
     int or None
     """
     try:
-        inputs = model.inputs  # functional models; subclassed ones raise AttributeError
-    except AttributeError:
+        inputs = model.inputs  # functional models; subclassed ones raise AttributeError (some versions ValueError)
+    except (AttributeError, ValueError):
         inputs = None
     if inputs:
         return inputs[0].shape[-1]

@@ -8,15 +8,9 @@ import pytest
 import helpers
 from helpers import contrastive, selflabel
 from helpers._tensorflow import load_keras
+from test_contrastive import _blobs  # the same three separated 6-D blobs
 
 keras = load_keras()
-
-
-def _blobs(n_per=40, seed=0):
-    rng = np.random.default_rng(seed)
-    centres = 3.0 * np.eye(3, 6)
-    X = np.vstack([c + 0.3 * rng.normal(size=(n_per, 6)) for c in centres]).astype(np.float32)
-    return X, np.repeat(np.arange(3), n_per)
 
 
 def test_positive_sets_puts_views_first_then_neighbours():
