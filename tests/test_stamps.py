@@ -55,10 +55,11 @@ PACKAGE = f"git+{REPOSITORY}@{REF}"
 
 # Runs the setup cell in a fresh IPython shell, in a child process (no shell is left behind in
 # this one), once per scenario: %pip only records its arguments after IPython has expanded them;
-# "installed" decides whether helpers can be found; "colab" puts a google.colab in sys.modules;
-# "kaggle" sets Kaggle's variable. Prints one JSON line per scenario.
+# "installed" decides whether the distribution is installed (importlib.metadata); "colab" puts a
+# google.colab in sys.modules; "kaggle" sets Kaggle's variable; "shadow" puts a learner's own
+# helpers.py in the working folder. Prints one JSON line per scenario.
 RUNNER = r"""
-import importlib.util, json, os, sys, types
+import importlib.metadata, json, os, sys, tempfile, types
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from traitlets.config import Config
@@ -68,8 +69,9 @@ config.HistoryManager.enabled = False
 shell = InteractiveShell.instance(config=config)
 calls = []
 shell.register_magic_function(calls.append, "line", "pip")
-real = importlib.util.find_spec
-source, scenarios = json.loads(sys.stdin.read())
+real = importlib.metadata.distribution
+source, distribution, scenarios = json.loads(sys.stdin.read())
+home = os.getcwd()
 for scenario in scenarios:
     calls.clear()
     sys.modules.pop("google.colab", None)
@@ -79,25 +81,45 @@ for scenario in scenarios:
     if scenario["kaggle"]:
         os.environ["KAGGLE_KERNEL_RUN_TYPE"] = "Interactive"
     installed = scenario["installed"]
-    importlib.util.find_spec = lambda name, *a: real(name, *a) if installed or name != "helpers" else None
+
+    def fake(name, installed=installed):
+        if name != distribution:
+            return real(name)
+        if installed:
+            return object()
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    importlib.metadata.distribution = fake
+    folder = tempfile.mkdtemp()
+    os.chdir(folder)
+    if scenario["shadow"]:
+        with open("helpers.py", "w") as handle:
+            handle.write("def my_function():\n    return 1\n")
+    sys.path.insert(0, folder)
+    importlib.invalidate_caches()
     with capture_output() as captured:
         result = shell.run_cell(source, store_history=False)
+    sys.path.remove(folder)
+    os.chdir(home)
     error = result.error_in_exec
     print(json.dumps({
         "calls": list(calls),
         "error": None if error is None else [type(error).__name__, str(error)],
         "printed": captured.stdout + captured.stderr,
+        "folder": folder,
     }))
 """
 
 SCENARIOS = {
-    f"{where}-{'installed' if installed else 'missing'}": {
+    f"{where}-{'installed' if installed else 'missing'}{'-shadowed' if shadow else ''}": {
         "colab": where == "colab",
         "kaggle": where == "kaggle",
         "installed": installed,
+        "shadow": shadow,
     }
     for where in ("colab", "kaggle", "elsewhere")
     for installed in (False, True)
+    for shadow in (False, True)
 }
 
 
@@ -106,13 +128,9 @@ def setup_runs():
     """``{scenario: {"calls": [...], "error": [name, message] or None, "printed": str}}``."""
     source = stamp_notebooks.setup_cell(REPOSITORY, REF)["source"]
     env = {k: v for k, v in os.environ.items() if k != "KAGGLE_KERNEL_RUN_TYPE"}
+    payload = [source, stamp_notebooks.project_name(), list(SCENARIOS.values())]
     result = subprocess.run(
-        [sys.executable, "-c", RUNNER],
-        input=json.dumps([source, list(SCENARIOS.values())]),
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
+        [sys.executable, "-c", RUNNER], input=json.dumps(payload), capture_output=True, text=True, check=True, env=env
     )
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert len(lines) == len(SCENARIOS), result.stdout + result.stderr
@@ -140,6 +158,27 @@ def test_setup_cell_elsewhere_stops_with_the_exact_install_command(setup_runs):
     assert f'%pip install "{PACKAGE}"' in [line.strip() for line in message.splitlines()]  # a line to copy
     assert "pip install -e ." in message  # the README's command for a clone
     assert len(message) < 300  # short enough to be read
+
+
+@pytest.mark.parametrize("service", ["colab", "kaggle"])
+def test_setup_cell_installs_even_when_a_learners_helpers_file_is_importable(setup_runs, service):
+    """The old check (``find_spec("helpers")``) took a learner's helpers.py for the package and skipped this."""
+    run = setup_runs[f"{service}-missing-shadowed"]
+    assert run["calls"] == [f"install -q --no-deps {PACKAGE}"]
+
+
+@pytest.mark.parametrize("scenario", ["colab-missing-shadowed", "elsewhere-installed-shadowed", "kaggle-installed-shadowed"])
+def test_setup_cell_names_a_learners_helpers_file_that_hides_the_package(setup_runs, scenario):
+    run = setup_runs[scenario]
+    assert run["error"] is not None and run["error"][0] == "ImportError", run
+    assert os.path.join(run["folder"], "helpers.py") in run["error"][1]  # the file to rename, by its path
+    assert "rename it" in run["error"][1]
+
+
+def test_setup_cell_elsewhere_without_the_package_asks_for_the_install_first(setup_runs):
+    """Missing package and a shadowing file: the install command comes first (one fix at a time)."""
+    run = setup_runs["elsewhere-missing-shadowed"]
+    assert run["calls"] == [] and run["error"][0] == "ModuleNotFoundError"
 
 
 def test_setup_cell_message_matches_the_readme():

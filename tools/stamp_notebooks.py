@@ -37,6 +37,11 @@ def series_config(root=ROOT):
     return config["repository"].rstrip("/"), config["ref"]
 
 
+def project_name(root=ROOT):
+    """The distribution's name, ``[project] name`` in ``pyproject.toml``."""
+    return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+
+
 def notebook_paths(folder=NOTEBOOKS):
     """The lessons, in order: ``NN_name.ipynb``."""
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
@@ -64,8 +69,13 @@ def badge_cell(name, repository, ref):
     )
 
 
-def setup_cell(repository, ref):
-    """The setup cell: helpers already installed, do nothing; Colab or Kaggle, install; else say how.
+def setup_cell(repository, ref, distribution=None):
+    """The setup cell: helpers installed, do nothing; Colab or Kaggle, install; else say how.
+
+    Whether the helpers are installed is asked of the installed *distribution*
+    (``importlib.metadata``), not of ``import helpers``: a learner's own
+    ``helpers.py`` in the working folder would otherwise pass for the package.
+    Such a file is then named, since it would hide the real package on import.
 
     ``--no-deps``: Colab and Kaggle already have every package the helpers import
     (TensorFlow, Keras, scikit-learn, NumPy, SciPy, Matplotlib, threadpoolctl,
@@ -73,13 +83,16 @@ def setup_cell(repository, ref):
     ``ModuleNotFoundError`` with the one command to run, instead of letting the
     next cell fail on a bare ``No module named 'helpers'``.
     """
+    distribution = distribution or project_name()
     source = (
         "# Setup: this series' `helpers` package, pinned to one release. Only on Colab or Kaggle\n"
         "# does this cell install it; --no-deps keeps their TensorFlow, Keras and scikit-learn.\n"
-        "import importlib.util, os, sys\n"
+        "import importlib.metadata, importlib.util, os, sys\n"
         "\n"
         f'PACKAGE = "git+{repository}@{ref}"\n'
-        'if importlib.util.find_spec("helpers") is None:  # not installed yet\n'
+        "try:\n"
+        f'    importlib.metadata.distribution("{distribution}")\n'
+        "except importlib.metadata.PackageNotFoundError:  # not installed yet\n"
         '    if "google.colab" in sys.modules or "KAGGLE_KERNEL_RUN_TYPE" in os.environ:\n'
         "        %pip install -q --no-deps {PACKAGE}\n"
         "    else:\n"
@@ -87,7 +100,11 @@ def setup_cell(repository, ref):
         "            \"This notebook needs the series' helpers package. Run this in a cell, then run this one again:\\n\"\n"
         "            f'    %pip install \"{PACKAGE}\"\\n'\n"
         "            \"(in a clone of the repository: pip install -e . in its folder, as its README says).\"\n"
-        "        )"
+        "        )\n"
+        "found = importlib.util.find_spec(\"helpers\")  # your own helpers file or folder would hide the package\n"
+        "if found is not None and not str(found.origin).endswith(os.path.join(\"helpers\", \"__init__.py\")):\n"
+        "    where = found.origin or \"a folder named helpers\"\n"
+        "    raise ImportError(f\"{where} hides the series' helpers package: rename it, then restart the kernel.\")"
     )
     return {
         "cell_type": "code",
@@ -168,6 +185,9 @@ def restamp(folder=NOTEBOOKS, root=ROOT):
     names = []
     for path, notebook, cells in _plan(folder, root):
         if _differs(notebook["cells"], cells):
+            for cell in cells:  # as Jupyter saves it: a list of lines, so diffs stay line by line
+                if isinstance(cell["source"], str):
+                    cell["source"] = cell["source"].splitlines(keepends=True)
             notebook["cells"] = cells
             path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
             names.append(path.name)
