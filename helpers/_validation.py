@@ -156,6 +156,31 @@ def check_float(value, *, name, low=None, high=None, low_inclusive=True, high_in
     return value
 
 
+def check_k_range(k_range, *, minimum=1, maximum=None, name="k_range"):
+    """Return the distinct numbers of clusters in ``k_range``, sorted, as a list of ``int``.
+
+    The one convention for k ranges across the package: any iterable of integers
+    (``range(2, 9)``, a list, a NumPy array), duplicates dropped, at least two
+    different values (one value leaves nothing to compare).
+
+    Raises
+    ------
+    TypeError
+        If ``k_range`` is not an iterable of integers.
+    ValueError
+        If a value lies outside ``[minimum, maximum]`` or fewer than two remain.
+    """
+    example = f"range({max(minimum, 1)}, 11)"
+    try:
+        values = list(k_range)
+    except TypeError:
+        raise TypeError(f"{name} must be a sequence of integers, e.g. {example}; got {k_range!r}") from None
+    ks = sorted({check_int(k, name=f"{name} value", minimum=minimum, maximum=maximum) for k in values})
+    if len(ks) < 2:
+        raise ValueError(f"{name} must hold at least 2 different values to compare, e.g. {example}; got {ks}")
+    return ks
+
+
 def check_seed(seed, *, name="random_state"):
     """Return ``seed`` as a non-negative ``int`` (``None`` is not accepted).
 

@@ -34,7 +34,7 @@ from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from helpers import DEFAULT_SEED
-from helpers._validation import check_features, check_float, check_int, check_seed
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_seed
 
 
 def default_min_samples(n_features):
@@ -538,18 +538,6 @@ class KChoice(NamedTuple):
 _K_METHODS = ("silhouette", "bic")
 
 
-def _check_k_range(k_range, n_samples):
-    try:
-        ks = list(k_range)
-    except TypeError:
-        raise TypeError(f"k_range must be a sequence of integers, e.g. range(2, 9); got {k_range!r}") from None
-    ks = [check_int(k, name=f"k_range[{i}]", minimum=2, maximum=n_samples - 1) for i, k in enumerate(ks)]
-    ks = sorted(set(ks))
-    if len(ks) < 2:
-        raise ValueError(f"k_range must hold at least 2 different values to compare; got {ks}")
-    return np.asarray(ks, dtype=np.int64)
-
-
 def choose_k(X, k_range=range(2, 9), method="silhouette", *, random_state=DEFAULT_SEED):
     """Choose the number of clusters from the data.
 
@@ -588,7 +576,7 @@ def choose_k(X, k_range=range(2, 9), method="silhouette", *, random_state=DEFAUL
         is unknown.
     """
     X = check_features(X, min_samples=3)
-    ks = _check_k_range(k_range, len(X))
+    ks = np.asarray(check_k_range(k_range, minimum=2, maximum=len(X) - 1), dtype=np.int64)
     if method not in _K_METHODS:
         raise ValueError(f"method must be one of {_K_METHODS}; got {method!r}")
     random_state = check_seed(random_state)

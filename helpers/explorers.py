@@ -43,7 +43,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers import DEFAULT_SEED
-from helpers._validation import check_features, check_float, check_int, check_labels, check_seed
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_seed
 from helpers.plotting import PALETTE, plot_clusters, plot_k_scores, point_colours
 
 __all__ = [
@@ -683,7 +683,7 @@ def kmeans_explorer(z_mean, y=None, k_scores=None, *, points=None, k_range=None,
         ks = sorted({int(k) for choice in choices for k in np.asarray(choice.ks)})
         start = int(choices[0].k)
     else:
-        ks = sorted({check_int(k, name="k_range value", minimum=1) for k in (k_range or range(2, 11))})
+        ks = check_k_range(range(2, 11) if k_range is None else k_range, minimum=1, maximum=len(z_mean))
         start = ks[0]
     if ks[-1] > len(z_mean) or ks[0] < 1 or len(ks) < 2:
         raise ValueError(f"k must run over at least 2 values in [1, {len(z_mean)}]; got {ks}")

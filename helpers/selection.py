@@ -41,7 +41,7 @@ from sklearn.mixture import GaussianMixture
 from threadpoolctl import threadpool_limits
 
 from helpers import DEFAULT_SEED
-from helpers._validation import check_features, check_float, check_int, check_labels, check_seed
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_seed
 
 #: The clustering methods a candidate can use.
 METHODS = ("kmeans", "gmm")
@@ -232,13 +232,8 @@ def _represent(transform, X, name):
 
 
 def _check_ks(k_range, n_samples):
-    try:
-        ks = sorted({check_int(k, name="k_range value", minimum=1, maximum=n_samples - 1) for k in k_range})
-    except TypeError as exc:
-        if "k_range" in str(exc):
-            raise
-        raise TypeError(f"k_range must be a sequence of integers, e.g. range(1, 11); got {k_range!r}") from None
-    if len(ks) < 2 or ks[0] != 1 or ks != list(range(1, ks[-1] + 1)):
+    ks = check_k_range(k_range, minimum=1, maximum=n_samples - 1)
+    if ks[0] != 1 or ks != list(range(1, ks[-1] + 1)):
         raise ValueError(f"k_range must be 1, 2, ..., k_max with k_max >= 2 (k = 1 is the no-structure "
                          f"candidate); got {ks}")
     return ks

@@ -362,7 +362,7 @@ def test_kmeans_explorer_without_scores_uses_k_range(blobs):
     assert explorer.state["n_clusters"] == 4 and len(explorer.figure.axes) == 1
     with pytest.raises(TypeError, match="KChoice"):
         explorers.kmeans_explorer(*blobs, k_scores=[3])
-    with pytest.raises(ValueError, match="at least 2 values"):
+    with pytest.raises(ValueError, match="at least 2 different values"):
         explorers.kmeans_explorer(*blobs, k_range=[3])
 
 

@@ -215,7 +215,7 @@ def test_candidates_table_lists_every_candidate(blob_candidates):
         ({"representations": {}}, TypeError, "non-empty dict"),
         ({"representations": {"bad": 3}}, TypeError, "must be a function"),
         ({"k_range": range(2, 6)}, ValueError, "k = 1 is the no-structure"),
-        ({"k_range": [1]}, ValueError, "k_max >= 2"),
+        ({"k_range": [1]}, ValueError, "at least 2 different values"),
         ({"methods": ("dbscan",)}, ValueError, "methods must be taken from"),
         ({"n_references": 1}, ValueError, "n_references must be >= 2"),
         ({"representations": {"short": lambda rows: rows[:5]}}, ValueError, "at least"),

@@ -196,3 +196,20 @@ def test_check_seed_accepts_zero_and_numpy_integers():
 def test_check_seed_rejects_none_negative_and_non_integer(seed, error, match):
     with pytest.raises(error, match=match):
         check_seed(seed)
+
+
+def test_check_k_range_is_the_one_convention_for_k_ranges():
+    from helpers._validation import check_k_range
+
+    assert check_k_range(np.array([5, 2, 3, 3])) == [2, 3, 5]  # any iterable, sorted, duplicates dropped
+    assert check_k_range(range(1, 4)) == [1, 2, 3]
+    with pytest.raises(ValueError, match="k_range value must be >= 2"):
+        check_k_range([1, 2], minimum=2)
+    with pytest.raises(ValueError, match="k_range value must be <= 9"):
+        check_k_range([2, 10], maximum=9)
+    with pytest.raises(ValueError, match="at least 2 different values"):
+        check_k_range([4, 4])
+    with pytest.raises(TypeError, match="k_range must be a sequence of integers"):
+        check_k_range(7)
+    with pytest.raises(TypeError, match="k_range value must be an integer"):
+        check_k_range([2, 2.5])
