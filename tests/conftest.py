@@ -53,3 +53,37 @@ def tiny_features():
     X = np.random.default_rng(0).normal(size=(32, 4)).astype(np.float32)
     X.setflags(write=False)
     return X
+
+
+# --- fresh notebook outputs for the claims tests --------------------------------------------------
+
+
+def _record_outputs(item, runtest):
+    """Wrap one nbval cell's ``runtest`` so the outputs it produced are kept for the claims tests."""
+    import notebook_outputs
+
+    def run_and_record():
+        try:
+            runtest()
+        finally:
+            if item.test_outputs is not None:
+                notebook_outputs.FRESH_OUTPUTS.setdefault(item.path.name, {})[item.cell_num] = list(item.test_outputs)
+
+    return run_and_record
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the notebooks (nbval) before every other test and record each cell's fresh outputs.
+
+    The claims tests then check each notebook's prose against an execution made in this run, not
+    only against the outputs committed with it: a change in ``helpers`` or in a notebook's code that
+    breaks a claim fails here, before anyone re-executes and commits the notebook.
+    """
+    import notebook_outputs
+
+    cells = [item for item in items if type(item).__name__ == "IPyNbCell"]
+    for item in cells:
+        notebook_outputs.COLLECTED[item.path.name] = notebook_outputs.COLLECTED.get(item.path.name, 0) + 1
+        item.runtest = _record_outputs(item, item.runtest)
+    others = [item for item in items if type(item).__name__ != "IPyNbCell"]
+    items[:] = cells + others

@@ -1,0 +1,55 @@
+"""The claims tests see a fresh execution, not only the committed outputs."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+HERE = Path(__file__).resolve().parent
+
+CLAIMS = '''
+import pytest
+from notebook_outputs import SOURCES, output_text, read
+
+
+@pytest.fixture(scope="module", params=SOURCES)
+def cells(request):
+    return read("01_demo.ipynb", request.param).cells
+
+
+def test_the_prose_claims_a_perfect_score(cells):
+    assert "ARI 1.00" in output_text(cells[0])
+'''
+
+
+def _project(tmp_path, code):
+    """A copy of the series' test plumbing around one notebook whose committed output says ARI 1.00."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "notebooks").mkdir()
+    for name in ("conftest.py", "notebook_outputs.py"):
+        shutil.copy(HERE / name, tmp_path / "tests" / name)
+    (tmp_path / "tests" / "test_demo_claims.py").write_text(CLAIMS, encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        (HERE.parent / "pyproject.toml").read_text(encoding="utf-8").split("[tool.pytest.ini_options]")[1].join(
+            ["[tool.pytest.ini_options]", ""]), encoding="utf-8")
+    cell = nbformat.v4.new_code_cell(code, execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ARI 1.00\n")]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "notebooks" / "01_demo.ipynb")
+    stray = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("raise RuntimeError('scratch')")])
+    nbformat.write(stray, tmp_path / "notebooks" / "Untitled.ipynb")
+    return tmp_path
+
+
+def _run(folder):
+    result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA"], cwd=folder, capture_output=True, text=True)
+    return result.stdout + result.stderr
+
+
+def test_a_notebook_whose_code_no_longer_gives_its_committed_result_fails_its_claims(tmp_path):
+    report = _run(_project(tmp_path, 'print("ARI 0.00")  # a broken lesson, outputs not re-committed'))
+    assert "PASSED tests/test_demo_claims.py::test_the_prose_claims_a_perfect_score[committed]" in report
+    assert "FAILED tests/test_demo_claims.py::test_the_prose_claims_a_perfect_score[fresh]" in report
+    assert "PASSED notebooks/01_demo.ipynb::Cell 0" in report  # nbval ran the cell (lax: no comparison)
+    assert "Untitled" not in report  # a scratch notebook in the folder is not part of the series
