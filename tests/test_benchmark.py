@@ -1,31 +1,56 @@
-"""Tests for benchmarks/run.py's measuring: each row runs alone, in a process of its own."""
+"""Tests for benchmarks/run.py: it runs the notebooks themselves and reads what they printed."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-import numpy as np
+import nbformat
+import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import run  # noqa: E402
 
-
-def _index(name, dataset):
-    return next(i for i, p in enumerate(run.PIPELINES) if (p.name, p.dataset) == (name, dataset))
-
-
-def test_a_row_reports_its_own_peak_memory_not_the_benchmarks_running_maximum():
-    # Hold 1.2 GB here first: a row measured in this process would report at least that much.
-    ballast = np.ones(150_000_000)
-    row = run.measure(_index("baseline:kmeans", "blobs"), seeds=[42])
-    assert row["status"] == "ok" and row["ari"] == 1.0
-    assert row["peak_mb"] < run._peak_memory_mb() - 500
-    assert ballast.sum() == 150_000_000
+TABLE = """pipeline      ARI   NMI   accuracy  noise  clusters
+network      {a:.2f}  0.90      0.95   0.00         3
+baseline     0.50  0.40      0.70   0.00         3
+"""
 
 
-def test_no_row_shares_trained_models_through_module_state():
-    # Rows that fine-tune a network in place (DEC, the SCAN head) once shared a cached
-    # encoder with other rows, so results depended on row order. Nothing may be cached.
-    cached = [name for name, value in vars(run).items() if isinstance(value, dict) and not name.startswith("__")]
-    assert cached == []
+def _run(notebook, seed, ari, seconds=10.0, peak_mb=700.0):
+    return {"notebook": notebook, "name": f"{notebook}_demo", "seed": seed, "seconds": seconds, "peak_mb": peak_mb,
+            "tables": [{"network": dict(zip(run.METRICS, (ari, 0.9, 0.95, 0.0, 3))),
+                        "baseline": dict(zip(run.METRICS, (0.5, 0.4, 0.7, 0.0, 3)))}]}
+
+
+def test_rows_average_each_printed_row_over_seeds_and_time_each_notebook():
+    rows = run.collect([_run("01", 42, 0.80, seconds=10), _run("01", 43, 1.00, seconds=14), _run("02", 42, 0.3)])
+    network = next(r for r in rows if (r["pipeline"], r["dataset"]) == ("network", "nb01"))
+    assert network["ari"] == pytest.approx(0.90) and network["ari_std"] == pytest.approx(0.1414, abs=1e-3)
+    assert network["seeds"] == [42, 43]
+    assert next(r for r in rows if (r["pipeline"], r["dataset"]) == ("network", "nb02"))["ari"] == pytest.approx(0.3)
+    timing = next(r for r in rows if r["pipeline"] == "notebook:01")
+    assert timing["seconds"] == pytest.approx(12.0) and timing["seeds"] == [42, 43]
+    assert [r["pipeline"] for r in rows][-2:] == ["notebook:01", "notebook:02"]
+
+
+def test_a_row_printed_by_only_some_seeds_says_how_many():
+    first, second = _run("02", 42, 0.9), _run("02", 43, 0.9)
+    second["tables"][0]["network (k=4)"] = second["tables"][0].pop("network")
+    rows = run.collect([first, second])
+    assert next(r for r in rows if r["pipeline"] == "network (k=4)")["seeds"] == [43]
+    assert "| network (k=4) | nb02 | 0.90 |" in run.markdown_table(rows)  # one seed: no spread shown
+
+
+def test_a_notebook_runs_with_the_seed_the_benchmark_gives_and_its_table_is_read(tmp_path):
+    pytest.importorskip("papermill")
+    parameters = nbformat.v4.new_code_cell("SEED = 42")
+    parameters.metadata["tags"] = ["parameters"]
+    report = nbformat.v4.new_code_cell(f"print('''{TABLE}'''.format(a=SEED / 100))")
+    notebook = tmp_path / "09_demo.ipynb"
+    kernel = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[parameters, report], metadata=kernel), notebook)
+    measured = run.execute_alone(notebook, 43, tmp_path / "out.ipynb")
+    tables = run.printed_tables(nbformat.read(tmp_path / "out.ipynb", as_version=4))
+    assert tables[0]["network"]["ari"] == pytest.approx(0.43)  # SEED = 43 reached the notebook
+    assert measured["seconds"] > 0 and measured["peak_mb"] > 10  # the kernel's memory, not zero
