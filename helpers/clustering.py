@@ -11,13 +11,10 @@ DBSCAN leaves little noise (one HDBSCAN fit holds them all) and keeps the
 clustering with the most clusters among those that last while the radius
 grows.
 
-KMeans and Gaussian mixtures need the number of clusters ``k`` instead.
-:func:`choose_k` scores a range of ``k`` with the silhouette coefficient
-or the Bayesian information criterion (BIC) and returns the best.
-
 The helpers only choose and explain: every choice has ``params`` to hand to
-scikit-learn, e.g. ``DBSCAN(**choice.params).fit_predict(Z)`` or
-``KMeans(**kchoice.params, random_state=SEED)``.
+scikit-learn, e.g. ``DBSCAN(**choice.params).fit_predict(Z)``. (Notebook 02
+chooses KMeans' number of clusters with the silhouette and the BIC in its
+own cells.)
 """
 
 from __future__ import annotations
@@ -27,14 +24,10 @@ import warnings
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.cluster import HDBSCAN, OPTICS, KMeans, cluster_optics_dbscan
-from sklearn.metrics import silhouette_score
-from sklearn.mixture import GaussianMixture
+from sklearn.cluster import HDBSCAN, OPTICS, cluster_optics_dbscan
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_limits
 
-from helpers import DEFAULT_SEED
-from helpers._validation import check_features, check_float, check_int, check_k_range, check_seed
+from helpers._validation import check_features, check_float, check_int
 
 
 def default_min_samples(n_features):
@@ -506,95 +499,3 @@ def choose_reachability_eps(optics, min_cluster_fraction=0.1):
     eps = float(finite.max())
     labels = _dbscan_from_optics(optics, eps)
     return ReachabilityEps(eps, None, labels, _substantial_clusters(labels, min_size), min_cluster_fraction, False)
-
-
-class KChoice(NamedTuple):
-    """How :func:`choose_k` picked the number of clusters, for plotting and reporting.
-
-    Attributes
-    ----------
-    k : int
-        The chosen number of clusters.
-    ks : numpy.ndarray of int
-        The numbers of clusters tried, ascending.
-    scores : numpy.ndarray of float
-        The score of each: mean silhouette (higher is better) or BIC
-        (lower is better).
-    method : str
-        ``"silhouette"`` or ``"bic"``.
-    """
-
-    k: int
-    ks: np.ndarray
-    scores: np.ndarray
-    method: str
-
-    @property
-    def params(self):
-        """``{"n_clusters": k}``, ready for ``sklearn.cluster.KMeans(**params, random_state=...)``."""
-        return {"n_clusters": int(self.k)}
-
-
-_K_METHODS = ("silhouette", "bic")
-
-
-def choose_k(X, k_range=range(2, 9), method="silhouette", *, random_state=DEFAULT_SEED):
-    """Choose the number of clusters from the data.
-
-    Two classic criteria, each computed for every ``k`` in ``k_range``:
-
-    - ``"silhouette"``: cluster with KMeans and take the mean silhouette
-      coefficient (how much closer each point is to its own cluster than to
-      the next one, from -1 to 1). The highest wins.
-    - ``"bic"``: fit a Gaussian mixture (full covariances) and take its
-      Bayesian information criterion, which rewards fit and charges for
-      every parameter. The lowest wins.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-        The (scaled or latent) data to cluster.
-    k_range : sequence of int, default=range(2, 9)
-        Numbers of clusters to try; each in ``[2, n_samples - 1]``, at least
-        two different values.
-    method : {"silhouette", "bic"}, default="silhouette"
-        The criterion.
-    random_state : int, default=42
-        Seed for KMeans and the Gaussian mixture.
-
-    Returns
-    -------
-    KChoice
-        ``choice.k`` is the number of clusters; the other fields explain it
-        (plot them with :func:`helpers.plotting.plot_k_scores`).
-
-    Raises
-    ------
-    TypeError, ValueError
-        If ``X`` is not a finite 2-D array, ``k_range`` holds an impossible
-        value or more clusters than ``X`` has distinct points, or ``method``
-        is unknown.
-    """
-    X = check_features(X, min_samples=3)
-    ks = np.asarray(check_k_range(k_range, minimum=2, maximum=len(X) - 1), dtype=np.int64)
-    if method not in _K_METHODS:
-        raise ValueError(f"method must be one of {_K_METHODS}; got {method!r}")
-    random_state = check_seed(random_state)
-    n_distinct = len(np.unique(X, axis=0))
-    if ks[-1] > n_distinct:
-        raise ValueError(f"k_range goes up to {ks[-1]} but X has only {n_distinct} distinct points")
-
-    scores = []
-    # Dozens of small fits: one thread each is fastest, and on a busy machine extra
-    # OpenMP/BLAS threads mostly spin while they wait. The scores do not change.
-    with threadpool_limits(limits=1):
-        for k in ks:
-            if method == "silhouette":
-                labels = KMeans(n_clusters=int(k), n_init=10, random_state=random_state).fit_predict(X)
-                scores.append(silhouette_score(X, labels))
-            else:
-                mixture = GaussianMixture(n_components=int(k), n_init=2, random_state=random_state).fit(X)
-                scores.append(mixture.bic(X))
-    scores = np.asarray(scores, dtype=np.float64)
-    best = np.argmax(scores) if method == "silhouette" else np.argmin(scores)
-    return KChoice(int(ks[best]), ks, scores, method)

@@ -6,9 +6,7 @@ retrained. The arithmetic of every update is a plain function, usable and
 testable without widgets:
 
 - :func:`dbscan_state`: DBSCAN at one ``eps`` and ``min_samples``;
-- :func:`kmeans_state`: KMeans with ``k`` clusters;
 - :func:`reachability_state`: a horizontal cut through OPTICS' reachability plot;
-- :func:`latent_state`: one latent space of several (e.g. one per KL weight beta);
 - :func:`labels_state`: one stored labelling of several (e.g. snapshots during training).
 
 The explorers (:func:`dbscan_explorer`, :func:`kmeans_explorer`,
@@ -44,7 +42,7 @@ from matplotlib.figure import Figure
 
 from helpers import DEFAULT_SEED
 from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_seed
-from helpers.plotting import PALETTE, plot_clusters, plot_k_scores, point_colours
+from helpers.plotting import PALETTE, best_k, plot_clusters, plot_k_scores, point_colours
 
 __all__ = [
     "Explorer",
@@ -52,9 +50,7 @@ __all__ = [
     "dbscan_explorer",
     "dbscan_state",
     "kmeans_explorer",
-    "kmeans_state",
     "labels_state",
-    "latent_state",
     "reachability_explorer",
     "reachability_state",
     "snapshot_explorer",
@@ -151,34 +147,6 @@ def _dbscan_state(Z, y, eps, min_samples, k_distance=None):
     return state
 
 
-def kmeans_state(z_mean, y, k, random_state=DEFAULT_SEED, n_init=10):
-    """KMeans with ``k`` clusters on ``z_mean``, with the numbers an explorer shows.
-
-    Parameters
-    ----------
-    z_mean : array-like of shape (n_samples, n_features)
-    y : array-like of int, shape (n_samples,), or None
-        True classes, only for scoring.
-    k : int
-        Number of clusters, in ``[1, n_samples]``.
-    random_state : int, default=42
-    n_init : int, default=10
-
-    Returns
-    -------
-    dict
-        ``labels`` (exactly ``KMeans(k, n_init=n_init, random_state=random_state).fit_predict(z_mean)``),
-        ``k``, ``inertia``, ``n_clusters``, ``cluster_sizes``, ``n_noise`` (0),
-        ``noise_fraction`` (0) and ``ari``, ``nmi``, ``accuracy`` (``None`` without ``y``).
-    """
-    z_mean = check_features(z_mean, name="z_mean", min_samples=2)
-    y = _check_truth(y, len(z_mean))
-    k = check_int(k, name="k", minimum=1, maximum=len(z_mean))
-    random_state = check_seed(random_state)
-    n_init = check_int(n_init, name="n_init", minimum=1)
-    return _kmeans_state(z_mean, y, k, random_state, n_init)
-
-
 def _kmeans_state(z_mean, y, k, random_state, n_init):
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
@@ -245,51 +213,12 @@ def _check_latents(latents, name, n_samples=None, two_columns=True):
     return checked
 
 
-def _separation(Z, y):
-    """Closest distance between class centres over the mean within-class RMS distance."""
-    classes = np.unique(y)
-    centres = np.stack([Z[y == c].mean(axis=0) for c in classes])
-    spread = np.mean([np.sqrt(np.mean(np.sum((Z[y == c] - centres[i]) ** 2, axis=1))) for i, c in enumerate(classes)])
-    if classes.size < 2 or spread == 0:
-        return float("nan")
-    gaps = np.linalg.norm(centres[:, None] - centres[None], axis=-1)[np.triu_indices(classes.size, 1)]
-    return float(gaps.min() / spread)
-
-
-def latent_state(Z, y, random_state=DEFAULT_SEED):
-    """How well the classes separate in one latent space, for :func:`beta_explorer`.
-
-    Parameters
-    ----------
-    Z : array-like of shape (n_samples, n_features)
-        A latent code, e.g. a VAE's ``z_mean``.
-    y : array-like of int, shape (n_samples,)
-        True classes (at least 2).
-    random_state : int, default=42
-        Seed of the KMeans run.
-
-    Returns
-    -------
-    dict
-        ``labels`` of ``KMeans(n_classes, n_init=10, random_state=random_state)``,
-        its ``ari``, ``nmi``, ``accuracy``, ``n_clusters``, ``cluster_sizes``;
-        ``rms`` (root mean square distance of the points from the origin:
-        the prior's scale is 1 per dimension) and ``separation`` (closest
-        distance between two class centres divided by the mean within-class
-        RMS distance: below about 2 the classes overlap).
-    """
-    Z = check_features(Z, name="Z", min_samples=2)
-    y = check_labels(y, name="y", n_samples=len(Z))
-    if np.unique(y).size < 2:
-        raise ValueError("y must hold at least 2 classes to measure how far apart they are")
-    random_state = check_seed(random_state)
-    return _latent_state(Z, y, random_state)
-
-
-def _latent_state(Z, y, random_state):
-    state = _kmeans_state(Z, y, int(np.unique(y).size), random_state, 10)
-    state.update(rms=float(np.sqrt(np.mean(np.sum(Z**2, axis=1)))), separation=_separation(Z, y))
-    return state
+def _noise_widths(z_mean, z_log_var, y):
+    """Closest distance between class centres of ``z_mean``, the typical noise spread, and their ratio."""
+    centres = np.stack([z_mean[y == c].mean(axis=0) for c in np.unique(y)])
+    gap = float(np.linalg.norm(centres[:, None] - centres[None], axis=-1)[np.triu_indices(len(centres), 1)].min())
+    spread = float(np.exp(0.5 * z_log_var).mean())  # standard deviation of a sampled z around z_mean
+    return {"gap": gap, "spread": spread, "noise_widths": gap / spread}
 
 
 def labels_state(labels, y):
@@ -626,28 +555,26 @@ def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_
 # --------------------------------------------------------------------------- notebook 02: KMeans and beta
 
 
-def _check_k_scores(k_scores):
-    if k_scores is None:
-        return []
-    if all(hasattr(k_scores, field) for field in ("k", "ks", "scores", "method")):
-        k_scores = [k_scores]
-    try:
-        choices = list(k_scores)
-    except TypeError:
-        raise TypeError("k_scores must be a KChoice from clustering.choose_k() or a list of them") from None
-    for choice in choices:
-        if not all(hasattr(choice, field) for field in ("k", "ks", "scores", "method")):
-            raise TypeError(f"k_scores must hold KChoice results of clustering.choose_k(); got {type(choice).__name__}")
-    if not choices:
-        raise ValueError("k_scores is empty: pass a KChoice (or several), or None")
-    return choices
+def _check_scores(scores, ks):
+    if scores is None:
+        return {}
+    if not isinstance(scores, Mapping):
+        raise TypeError(f"scores must be a dict {{method: one score per k}}; got {type(scores).__name__}")
+    checked = {}
+    for method, values in scores.items():
+        values = check_features(values, name=f"scores[{method!r}]", min_samples=1, ndim=1)
+        if len(values) != len(ks):
+            raise ValueError(f"scores[{method!r}] has {len(values)} values but k_range has {len(ks)}")
+        best_k(ks, values, method)  # a clear error for an unknown method
+        checked[method] = values
+    return checked
 
 
-def kmeans_explorer(z_mean, y=None, k_scores=None, *, points=None, k_range=None, random_state=DEFAULT_SEED):
+def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points=None, random_state=DEFAULT_SEED):
     """A slider for KMeans' ``k``, with the score curves and the clusters.
 
-    Left: one panel per criterion in ``k_scores`` (silhouette, BIC) with the
-    chosen ``k`` (dashed) and the current ``k`` (solid). Right: KMeans'
+    Left: one panel per criterion in ``scores`` (silhouette, BIC) with the
+    ``k`` it picks (dashed) and the current ``k`` (solid). Right: KMeans'
     clusters in the colour of the class each is matched to. Every ``k`` of the
     slider is fitted once, when the explorer is built
     (``KMeans(k, n_init=10, random_state=random_state)``, as the notebook does).
@@ -658,39 +585,37 @@ def kmeans_explorer(z_mean, y=None, k_scores=None, *, points=None, k_range=None,
         The points to cluster (a VAE's ``z_mean``).
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
-    k_scores : KChoice or list of KChoice, optional
-        What ``clustering.choose_k`` returned (e.g. ``[by_silhouette, by_bic]``).
-        The slider covers their ``ks`` and starts at the first one's ``k``.
+    k_range : sequence of int, default=range(2, 11)
+        The values of the slider (at least two, each in ``[1, n_samples]``).
+    scores : dict of str to sequence of float, optional
+        ``{"silhouette": [...], "bic": [...]}``: one score per value of
+        ``k_range``. The slider starts at the ``k`` the first one picks.
     points : array-like of shape (n_samples, 2), optional
         Where to draw each point; defaults to ``z_mean`` (which then needs 2 columns).
-    k_range : sequence of int, optional
-        Values of the slider when there are no ``k_scores``; default 2 to 10.
     random_state : int, default=42
 
     Returns
     -------
     Explorer
-        ``controls["k"]``; ``state`` as :func:`kmeans_state` returns it,
-        plus ``scores`` (``{method: score at k}`` for each criterion that tried ``k``).
+        ``controls["k"]``; ``state`` holds ``labels`` (exactly KMeans'),
+        ``k``, ``inertia``, ``n_clusters``, ``cluster_sizes``, ``ari``,
+        ``nmi``, ``accuracy`` (``None`` without ``y``) and ``scores``
+        (``{method: score at k}``).
     """
     widgets = _widgets()
     z_mean = check_features(z_mean, name="z_mean", min_samples=3)
     y = _check_truth(y, len(z_mean))
     points = _default_points(z_mean, points, name="z_mean")
     random_state = check_seed(random_state)
-    choices = _check_k_scores(k_scores)
-    if choices:
-        ks = sorted({int(k) for choice in choices for k in np.asarray(choice.ks)})
-        start = int(choices[0].k)
-    else:
-        ks = check_k_range(range(2, 11) if k_range is None else k_range, minimum=1, maximum=len(z_mean))
-        start = ks[0]
-    if ks[-1] > len(z_mean) or ks[0] < 1 or len(ks) < 2:
-        raise ValueError(f"k must run over at least 2 values in [1, {len(z_mean)}]; got {ks}")
+    ks = check_k_range(k_range, minimum=1, maximum=len(z_mean))
+    if list(k_range) != list(range(ks[0], ks[-1] + 1)):  # the scores follow k_range's order
+        raise ValueError(f"k_range must be consecutive integers in ascending order, e.g. range(2, 9); got {list(k_range)}")
+    scores = _check_scores(scores, ks)
+    start = best_k(ks, next(iter(scores.values())), next(iter(scores))) if scores else ks[0]
     k_slider = widgets.IntSlider(value=start, min=ks[0], max=ks[-1], step=1, description="k (clusters)",
                                  **_slider_layout())
 
-    n_panels = len(choices)
+    n_panels = len(scores)
     # Score curves stacked on the left (sharing k), the clusters on the right: as wide as the other explorers.
     figure = _new_figure(10.5, 3.8 if n_panels < 2 else 2.2 * n_panels + 0.8)
     if n_panels:
@@ -702,20 +627,18 @@ def kmeans_explorer(z_mean, y=None, k_scores=None, *, points=None, k_range=None,
     else:
         score_axes, scatter_ax = [], figure.add_axes((0.3, 0.14, 0.45, 0.72))
     k_lines = []
-    for ax, choice in zip(score_axes, choices):
-        plot_k_scores(choice, ax=ax)
+    for ax, (method, values) in zip(score_axes, scores.items()):
+        plot_k_scores(ks, values, method, ax=ax)
         k_lines.append(ax.axvline(start, color="black", linewidth=1.2, label="k (slider)"))
         ax.set_xlim(ks[0] - 0.3, ks[-1] + 0.3)
         ax.legend(loc="best", fontsize=8, framealpha=0.9)
     limits = _limits(points)
     # Every k the slider offers is fitted now, so moving it only draws.
-    fits = {k: _kmeans_state(z_mean, y, k, random_state, 10) for k in range(ks[0], ks[-1] + 1)}
+    fits = {k: _kmeans_state(z_mean, y, k, random_state, 10) for k in ks}
 
     def compute(k):
-        k = int(k)
-        state = dict(fits[k])
-        state["scores"] = {c.method: float(np.asarray(c.scores)[list(np.asarray(c.ks)).index(k)])
-                           for c in choices if k in list(np.asarray(c.ks))}
+        state = dict(fits[int(k)])
+        state["scores"] = {method: float(values[ks.index(int(k))]) for method, values in scores.items()}
         return state
 
     def draw(state):
@@ -723,30 +646,30 @@ def kmeans_explorer(z_mean, y=None, k_scores=None, *, points=None, k_range=None,
             line.set_xdata([state["k"], state["k"]])
         ari = f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
         _draw_scatter(scatter_ax, points, state["labels"], y, limits, f"KMeans, k = {state['k']}{ari}")
-        scores = "; ".join(f"{method} {value:.3g}" for method, value in state["scores"].items())
-        return f"k = {state['k']}: " + _summary(state) + (f"; {scores}" if scores else "")
+        shown = "; ".join(f"{method} {value:.3g}" for method, value in state["scores"].items())
+        return f"k = {state['k']}: " + _summary(state) + (f"; {shown}" if shown else "")
 
     return Explorer({"k": k_slider}, compute, draw, figure)
 
 
-def _sort_key(value):
-    return (0, float(value)) if isinstance(value, numbers.Real) else (1, str(value))
-
-
 def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
-    """A slider over latent spaces trained with different KL weights beta, on shared axes.
+    """A slider over VAE latent spaces trained with different KL weights beta, on shared axes.
 
     Each position shows one ``z_mean`` coloured by the true class, all on
     the same axes, so the shrinking (or spreading) of the code with beta is
-    seen as it is. The title gives KMeans' ARI (``k`` = number of classes)
-    and how many within-class spreads apart the closest classes are.
+    seen as it is. The title gives KMeans' ARI on ``z_mean`` (``k`` = number
+    of classes); the status line says how many *noise widths* apart the two
+    closest classes are: the distance between their centres in ``z_mean``
+    divided by the typical standard deviation of a sampled ``z`` around
+    ``z_mean`` (the mean of ``exp(z_log_var / 2)``).
 
     Parameters
     ----------
-    latents_by_beta : dict of float to array-like of shape (n_samples, 2)
-        ``{beta: z_mean}`` of several trainings (precomputed: nothing is retrained).
+    latents_by_beta : dict of float to (z_mean, z_log_var)
+        For each beta, the encoder's two outputs, arrays of shape
+        (n_samples, 2) (precomputed: nothing is retrained).
     y : array-like of int, shape (n_samples,)
-        True classes.
+        True classes (at least 2).
     random_state : int, default=42
         Seed of the KMeans runs.
 
@@ -754,40 +677,53 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
     -------
     Explorer
         ``controls["beta"]`` (a SelectionSlider over the betas, ascending);
-        ``state`` as :func:`latent_state` returns it, plus ``beta``.
+        ``state`` holds ``beta``, KMeans' ``labels``, ``ari``, ``nmi``,
+        ``accuracy``, ``n_clusters``, ``cluster_sizes``, ``rms`` (root mean
+        square distance of ``z_mean`` from 0; the prior's is 1 per
+        dimension), ``gap``, ``spread`` and ``noise_widths`` (``gap / spread``).
     """
     widgets = _widgets()
     y = check_labels(y, name="y")
-    latents = _check_latents(latents_by_beta, "latents_by_beta", n_samples=len(y))
     if np.unique(y).size < 2:
         raise ValueError("y must hold at least 2 classes")
-    random_state = check_seed(random_state)
-    for beta in latents:
+    if not isinstance(latents_by_beta, Mapping) or not latents_by_beta:
+        raise ValueError("latents_by_beta must be a non-empty dict {beta: (z_mean, z_log_var)}; "
+                         f"got {type(latents_by_beta).__name__}")
+    means, log_vars = {}, {}
+    for beta, pair in latents_by_beta.items():
         if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not math.isfinite(beta) or beta < 0:
             raise ValueError(f"every key of latents_by_beta must be a beta >= 0; got {beta!r}")
-    betas = sorted(latents, key=float)
-    start = 1.0 if 1.0 in latents else betas[0]
-    start = next(b for b in betas if b == start)
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"latents_by_beta[{beta!r}] must be a pair (z_mean, z_log_var)")
+        means[beta], log_vars[beta] = pair
+    means = _check_latents(means, "z_mean", n_samples=len(y))
+    log_vars = _check_latents(log_vars, "z_log_var", n_samples=len(y))
+    random_state = check_seed(random_state)
+    betas = sorted(means, key=float)
+    start = next((b for b in betas if b == 1.0), betas[0])
     slider = widgets.SelectionSlider(options=[(f"{b:g}", b) for b in betas], value=start, description="β (KL weight)",
                                      **_slider_layout())
-    everything = np.concatenate([latents[b] for b in betas])
-    limits = _limits(everything)
+    limits = _limits(np.concatenate([means[b] for b in betas]))
     figure = _new_figure(6.2, 4.4)
     ax = figure.add_axes((0.13, 0.12, 0.6, 0.76))
+    n_classes = int(np.unique(y).size)
     cache = {}
 
     def compute(beta):
         if beta not in cache:
-            cache[beta] = {"beta": beta, **_latent_state(latents[beta], y, random_state)}
+            Z = means[beta]
+            cache[beta] = {"beta": beta, **_kmeans_state(Z, y, n_classes, random_state, 10),
+                           "rms": float(np.sqrt(np.mean(np.sum(Z**2, axis=1)))), **_noise_widths(Z, log_vars[beta], y)}
         return cache[beta]
 
     def draw(state):
         title = f"β = {state['beta']:g}: z_mean by true class (KMeans ARI {state['ari']:.2f})"
-        _draw_scatter(ax, latents[state["beta"]], y, None, limits, title, xlabel="z_mean 1", ylabel="z_mean 2")
+        _draw_scatter(ax, means[state["beta"]], y, None, limits, title, xlabel="z_mean 1", ylabel="z_mean 2")
         ax.legend(markerscale=1.5, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
                   title="true class", title_fontsize=9)
         return (f"β = {state['beta']:g}: RMS distance from 0 {state['rms']:.2f}; closest classes "
-                f"{state['separation']:.1f} within-class spreads apart; KMeans (k = {len(np.unique(y))}) ARI {state['ari']:.2f}")
+                f"{state['noise_widths']:.1f} noise widths apart (gap {state['gap']:.2f} / spread "
+                f"{state['spread']:.2f}); KMeans (k = {n_classes}) ARI {state['ari']:.2f}")
 
     return Explorer({"beta": slider}, compute, draw, figure)
 

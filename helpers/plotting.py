@@ -357,40 +357,66 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     return ax
 
 
-#: Axis label of each criterion :func:`helpers.clustering.choose_k` knows.
+#: Axis label of each criterion :func:`plot_k_scores` knows, and whether the best score is the highest.
 K_SCORE_LABELS = {"silhouette": "mean silhouette (higher is better)", "bic": "BIC (lower is better)"}
 
 
-def plot_k_scores(choice, ax=None, title=None):
-    """The score of every number of clusters tried, with the chosen ``k`` marked.
+def best_k(ks, scores, method):
+    """The ``k`` with the best score: the highest mean silhouette, or the lowest BIC.
 
     Parameters
     ----------
-    choice : helpers.clustering.KChoice
-        What :func:`helpers.clustering.choose_k` returns.
+    ks : sequence of int
+        The numbers of clusters tried.
+    scores : sequence of float
+        The score of each, in the same order.
+    method : {"silhouette", "bic"}
+
+    Returns
+    -------
+    int
+    """
+    ks, scores = _check_k_scores(ks, scores, method)
+    return int(ks[np.argmax(scores) if method == "silhouette" else np.argmin(scores)])
+
+
+def _check_k_scores(ks, scores, method):
+    if method not in K_SCORE_LABELS:
+        raise ValueError(f"method must be one of {sorted(K_SCORE_LABELS)}; got {method!r}")
+    ks = check_features(ks, name="ks", min_samples=1, ndim=1)
+    scores = check_features(scores, name="scores", min_samples=1, ndim=1)
+    if len(scores) != len(ks):
+        raise ValueError(f"ks and scores must have the same length; got {len(ks)} and {len(scores)}")
+    return ks.astype(np.int64), scores
+
+
+def plot_k_scores(ks, scores, method, ax=None, title=None):
+    """The score of every number of clusters tried, with the best ``k`` marked.
+
+    Parameters
+    ----------
+    ks : sequence of int
+        The numbers of clusters tried.
+    scores : sequence of float
+        The score of each: mean silhouette (higher is better) or BIC (lower is better).
+    method : {"silhouette", "bic"}
     ax : matplotlib.axes.Axes, optional
     title : str, optional
-        Defaults to the criterion and the chosen ``k``.
+        Defaults to the criterion and the ``k`` it picks.
 
     Returns
     -------
     matplotlib.axes.Axes
     """
-    if not all(hasattr(choice, field) for field in ("k", "ks", "scores", "method")):
-        raise TypeError(f"choice must be a KChoice from choose_k(); got {type(choice).__name__}")
-    if choice.method not in K_SCORE_LABELS:
-        raise ValueError(f"choice.method must be one of {sorted(K_SCORE_LABELS)}; got {choice.method!r}")
-    ks = check_features(choice.ks, name="choice.ks", min_samples=1, ndim=1)
-    scores = check_features(choice.scores, name="choice.scores", min_samples=len(ks), ndim=1)
-    if len(scores) != len(ks) or choice.k not in ks:
-        raise ValueError("choice.ks and choice.scores must have the same length and include choice.k")
+    k = best_k(ks, scores, method)
+    ks, scores = _check_k_scores(ks, scores, method)
     ax = _axes(ax)
-    ax.plot(ks, scores, "o-", color=PALETTE[0], label=choice.method)
-    ax.axvline(choice.k, color=PALETTE[5], linestyle="--", label=f"chosen k = {choice.k}")
+    ax.plot(ks, scores, "o-", color=PALETTE[0], label=method)
+    ax.axvline(k, color=PALETTE[5], linestyle="--", label=f"chosen k = {k}")
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-    name = "Silhouette" if choice.method == "silhouette" else "BIC"
-    title = title or f"{name} picks k = {choice.k}"
-    ax.set(xlabel="number of clusters k", ylabel=K_SCORE_LABELS[choice.method], title=title)
+    name = "Silhouette" if method == "silhouette" else "BIC"
+    title = title or f"{name} picks k = {k}"
+    ax.set(xlabel="number of clusters k", ylabel=K_SCORE_LABELS[method], title=title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)  # to the right, off the data
     return ax
 

@@ -74,13 +74,21 @@ def reach_ex(moons):
 
 
 @pytest.fixture(scope="module")
-def k_choices(blobs):
-    return [clustering.choose_k(blobs[0], range(2, 6), method=m, random_state=0) for m in ("silhouette", "bic")]
+def k_scores(blobs):
+    """Silhouette and BIC for k = 2..5, as notebook 02 computes them."""
+    from sklearn.metrics import silhouette_score
+    from sklearn.mixture import GaussianMixture
+
+    X = blobs[0]
+    return {
+        "silhouette": [silhouette_score(X, KMeans(k, n_init=10, random_state=0).fit_predict(X)) for k in range(2, 6)],
+        "bic": [GaussianMixture(k, n_init=2, random_state=0).fit(X).bic(X) for k in range(2, 6)],
+    }
 
 
 @pytest.fixture(scope="module")
-def kmeans_ex(blobs, k_choices):
-    return explorers.kmeans_explorer(*blobs, k_scores=k_choices, random_state=0)
+def kmeans_ex(blobs, k_scores):
+    return explorers.kmeans_explorer(*blobs, k_range=range(2, 6), scores=k_scores, random_state=0)
 
 
 # --------------------------------------------------------------------------- dbscan_state
@@ -149,22 +157,37 @@ def test_dbscan_state_rejects_bad_input(blobs, change, error, match):
 # --------------------------------------------------------------------------- kmeans, reachability, latent, labels
 
 
-def test_kmeans_state_is_kmeans_itself(blobs):
+def test_kmeans_explorer_state_is_kmeans_itself(blobs):
     X, y = blobs
+    explorer = explorers.kmeans_explorer(X, y, k_range=range(2, 6), random_state=7)
     for k in (2, 3, 5):
-        state = explorers.kmeans_state(X, y, k, random_state=7)
+        explorer.controls["k"].value = k
+        state = explorer.state
         expected = KMeans(n_clusters=k, n_init=10, random_state=7).fit(X)
         np.testing.assert_array_equal(state["labels"], expected.labels_)
         assert state["k"] == k and state["n_clusters"] == k and state["noise_fraction"] == 0.0
         assert state["inertia"] == pytest.approx(expected.inertia_)
         assert state["ari"] == pytest.approx(adjusted_rand_score(y, expected.labels_))
-    assert explorers.kmeans_state(X, y, 3)["ari"] == pytest.approx(1.0)
+    explorer.controls["k"].value = 3
+    assert explorer.state["ari"] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize("k, error", [(0, ValueError), (151, ValueError), (2.0, TypeError)])
-def test_kmeans_state_rejects_impossible_k(blobs, k, error):
-    with pytest.raises(error, match="k must"):
-        explorers.kmeans_state(*blobs, k)
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"k_range": [0, 1, 2]}, ValueError, "k_range value must be >= 1"),
+        ({"k_range": [149, 150, 151]}, ValueError, "k_range value must be <= 150"),
+        ({"k_range": [2.0, 3.0]}, TypeError, "k_range value must be an integer"),
+        ({"k_range": [2, 4, 5]}, ValueError, "consecutive integers in ascending order"),
+        ({"k_range": [4, 3, 2]}, ValueError, "consecutive integers in ascending order"),
+        ({"k_range": range(2, 5), "scores": {"silhouette": [0.1, 0.2]}}, ValueError, "has 2 values but k_range has 3"),
+        ({"k_range": range(2, 5), "scores": {"elbow": [1.0, 2.0, 3.0]}}, ValueError, "method must be one of"),
+        ({"k_range": range(2, 5), "scores": [0.1, 0.2, 0.3]}, TypeError, "scores must be a dict"),
+    ],
+)
+def test_kmeans_explorer_rejects_impossible_k_and_scores(blobs, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        explorers.kmeans_explorer(*blobs, **kwargs)
 
 
 def test_reachability_state_is_cluster_optics_dbscan_and_a_higher_cut_merges(moons):
@@ -192,18 +215,6 @@ def test_reachability_state_rejects_unfitted_or_wrong_estimators(moons):
         explorers.reachability_state(optics, y, -0.1)
     with pytest.raises(ValueError, match="299 entries but there are 300"):
         explorers.reachability_state(optics, y[:-1], 0.1)
-
-
-def test_latent_state_measures_separation_and_kmeans_ari(blobs):
-    X, y = blobs
-    apart = explorers.latent_state(X, y)
-    rng = np.random.default_rng(0)
-    crowded = explorers.latent_state(X * 0.05 + rng.normal(scale=0.5, size=X.shape), y)
-    assert apart["ari"] == pytest.approx(1.0) and apart["separation"] > 10
-    assert crowded["separation"] < 2 and crowded["ari"] < 0.5
-    assert apart["rms"] == pytest.approx(np.sqrt(np.mean(np.sum(X**2, axis=1))))
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        explorers.latent_state(X, np.zeros(len(X), dtype=int))
 
 
 def test_labels_state_counts_noise_and_scores(blobs):
@@ -336,21 +347,22 @@ def test_a_failed_update_is_shown_and_raised(blobs, choice):
 # --------------------------------------------------------------------------- the KMeans and beta explorers
 
 
-def test_kmeans_explorer_k_slider_reclusters_and_moves_the_marker(kmeans_ex, k_choices, blobs):
+def test_kmeans_explorer_k_slider_reclusters_and_moves_the_marker(kmeans_ex, k_scores, blobs):
     X, _ = blobs
     slider = kmeans_ex.controls["k"]
     assert (slider.min, slider.max) == (2, 5)
-    slider.value = k_choices[0].k
+    assert slider.value == 2 + int(np.argmax(k_scores["silhouette"])) == 3  # starts at the silhouette's pick
     assert kmeans_ex.state["n_clusters"] == 3 and kmeans_ex.state["ari"] == pytest.approx(1.0)
     png_at_3 = kmeans_ex.png()
     slider.value = 5
     state = kmeans_ex.state
     assert state["k"] == 5 and state["n_clusters"] == 5 and state["ari"] < 0.9
     np.testing.assert_array_equal(state["labels"], KMeans(5, n_init=10, random_state=0).fit_predict(X))
-    assert state["scores"]["silhouette"] == pytest.approx(k_choices[0].scores[list(k_choices[0].ks).index(5)])
-    assert state["scores"]["bic"] == pytest.approx(k_choices[1].scores[list(k_choices[1].ks).index(5)])
+    assert state["scores"]["silhouette"] == pytest.approx(k_scores["silhouette"][3])
+    assert state["scores"]["bic"] == pytest.approx(k_scores["bic"][3])
     for ax in kmeans_ex.figure.axes[:2]:
         assert ax.lines[-1].get_xdata()[0] == 5  # the current-k marker moved
+    assert [ax.get_title() for ax in kmeans_ex.figure.axes[:2]] == ["Silhouette picks k = 3", "BIC picks k = 3"]
     assert len(set(_scatter_colours(kmeans_ex.figure.axes[2], X))) == 5
     assert kmeans_ex.png() != png_at_3
 
@@ -360,16 +372,20 @@ def test_kmeans_explorer_without_scores_uses_k_range(blobs):
     assert (explorer.controls["k"].min, explorer.controls["k"].max, explorer.controls["k"].value) == (2, 4, 2)
     explorer.controls["k"].value = 4
     assert explorer.state["n_clusters"] == 4 and len(explorer.figure.axes) == 1
-    with pytest.raises(TypeError, match="KChoice"):
-        explorers.kmeans_explorer(*blobs, k_scores=[3])
     with pytest.raises(ValueError, match="at least 2 different values"):
         explorers.kmeans_explorer(*blobs, k_range=[3])
+
+
+def _vae_like(X, scale, log_var):
+    """A (z_mean, z_log_var) pair: the blobs scaled, and one log-variance for every sample."""
+    return X * scale, np.full(X.shape, log_var)
 
 
 def test_beta_explorer_switches_latent_spaces_on_shared_axes(blobs):
     X, y = blobs
     rng = np.random.default_rng(1)
-    latents = {10.0: X * 0.05 + rng.normal(scale=0.5, size=X.shape), 1.0: X, 0.1: X * 3}
+    latents = {10.0: (X * 0.05 + rng.normal(scale=0.5, size=X.shape), np.zeros(X.shape)),
+               1.0: _vae_like(X, 1.0, np.log(0.25)), 0.1: _vae_like(X, 3.0, np.log(0.01))}
     explorer = explorers.beta_explorer(latents, y)
     slider = explorer.controls["beta"]
     assert [value for _, value in slider.options] == [0.1, 1.0, 10.0] and slider.value == 1.0
@@ -379,19 +395,34 @@ def test_beta_explorer_switches_latent_spaces_on_shared_axes(blobs):
     slider.value = 10.0
     assert explorer.state["beta"] == 10.0 and explorer.state["ari"] < 0.5
     drawn = np.concatenate([c.get_offsets() for c in ax.collections])
-    np.testing.assert_allclose(np.sort(drawn, axis=0), np.sort(latents[10.0], axis=0))
+    np.testing.assert_allclose(np.sort(drawn, axis=0), np.sort(latents[10.0][0], axis=0))
     assert (ax.get_xlim(), ax.get_ylim()) == limits  # shared axes: the shrinking is visible
-    assert limits[0][1] >= (X * 3)[:, 0].max() and limits[0][0] <= latents[10.0][:, 0].min()
+    assert limits[0][1] >= (X * 3)[:, 0].max() and limits[0][0] <= latents[10.0][0][:, 0].min()
+
+
+def test_beta_explorer_counts_noise_widths_as_notebook_02_defines_them(blobs):
+    X, y = blobs
+    # Closest class centres: (0, 0) and (10, 0) (or (0, 10)), 10 apart, scaled by 2 -> gap about 20.
+    explorer = explorers.beta_explorer({1.0: _vae_like(X, 2.0, np.log(4.0))}, y)  # noise standard deviation 2
+    state = explorer.state
+    centres = np.stack([2 * X[y == c].mean(axis=0) for c in np.unique(y)])
+    gap = min(np.linalg.norm(a - b) for i, a in enumerate(centres) for b in centres[i + 1:])
+    assert state["gap"] == pytest.approx(gap) and 19 < gap < 21
+    assert state["spread"] == pytest.approx(2.0)  # the mean of exp(z_log_var / 2), not of the variance
+    assert state["noise_widths"] == pytest.approx(gap / 2.0)
+    assert f"{gap / 2.0:.1f} noise widths apart" in explorer.status.value
+    assert state["rms"] == pytest.approx(np.sqrt(np.mean(np.sum((2 * X) ** 2, axis=1))))
 
 
 @pytest.mark.parametrize(
     "latents, match",
     [
         ({}, "non-empty dict"),
-        ({1.0: np.zeros((149, 2))}, "149 rows but y has 150"),
-        ({1.0: np.zeros((150, 3))}, "exactly 2 columns"),
-        ({-1.0: np.zeros((150, 2))}, "beta >= 0"),
-        ({"one": np.zeros((150, 2))}, "beta >= 0"),
+        ({1.0: (np.zeros((149, 2)), np.zeros((149, 2)))}, "149 rows but y has 150"),
+        ({1.0: (np.zeros((150, 3)), np.zeros((150, 3)))}, "exactly 2 columns"),
+        ({1.0: np.zeros((150, 2))}, r"must be a pair \(z_mean, z_log_var\)"),
+        ({-1.0: (np.zeros((150, 2)), np.zeros((150, 2)))}, "beta >= 0"),
+        ({"one": (np.zeros((150, 2)), np.zeros((150, 2)))}, "beta >= 0"),
     ],
 )
 def test_beta_explorer_rejects_bad_latents(blobs, latents, match):

@@ -107,12 +107,58 @@ def test_every_network_trains_with_compile_and_fit_on_screen(cells):
     assert "KMeans(n_clusters=k, n_init=10, random_state=SEED).fit_predict(z_mean)" in sources
 
 
-def test_the_loss_inside_the_model_is_shown(cells):
-    shown = _output_with(cells, "def compute_loss")
-    for piece in ("class Sampling", "def kl_divergence", "def call(self, inputs, training=None)",
-                  "self.add_loss(kl_divergence(z_mean, z_log_var))", "def metrics(self)"):
-        assert piece in shown
-    assert "check_" not in shown.replace("check_seed(seed", "").replace("check_float(beta", "")
+def _lesson_code(cells):
+    return "\n".join(c.source for c in cells if c.cell_type == "code" and "lesson-code" in c.metadata.get("tags", []))
+
+
+def test_the_vae_and_its_loss_are_written_in_the_notebooks_cells(cells):
+    lesson = _lesson_code(cells)
+    for piece in ("class Sampling(keras.layers.Layer)", "keras.random.SeedGenerator(seed)", "def kl_divergence",
+                  "def reconstruction_error", "class VAE(training.CheckedInputs, keras.Model)",
+                  "self.add_loss(kl_divergence(z_mean, z_log_var))", "def compute_loss(",
+                  "loss = reconstruction + self.beta * kl", "def metrics(self)", "def build_vae("):
+        assert piece in lesson, piece
+    sources = "\n".join(c.source for c in cells if c.cell_type == "code")
+    # nothing of it comes from the package or is printed instead of written
+    assert "show_source" not in sources and "models.build_vae" not in sources and "models.VAE" not in sources
+    assert "build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=SEED)" in sources
+
+
+def test_the_choice_of_k_is_written_with_scikit_learn_in_the_cells(cells):
+    lesson = _lesson_code(cells)
+    assert "silhouette_score(Z, KMeans(n_clusters=k" in lesson and "GaussianMixture(n_components=k" in lesson
+    assert ".bic(Z)" in lesson
+    sources = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "k = ks[np.argmax(silhouettes)]" in sources and "k_bic = ks[np.argmin(bics)]" in sources
+    assert "choose_k" not in sources and "KChoice" not in sources
+
+
+def test_the_backend_statement_is_true(cells):
+    prose = _prose(cells)
+    assert "not tied to one Keras backend" not in prose
+    assert "nothing in them is a TensorFlow function" in prose and "on TensorFlow only" in prose
+    assert "Keras backend: tensorflow" in _output_with(cells, "Keras backend:")  # what the prose says it printed
+    lesson = _lesson_code(cells)
+    assert "tensorflow" not in lesson and "tf." not in lesson  # keras.ops and keras.random only
+    assert "keras.ops" in prose or "from keras import ops" in lesson
+
+
+def test_no_engineering_comments_for_the_learner(cells):
+    for cell in cells:
+        if cell.cell_type == "code":
+            comments = "\n".join(line for line in cell.source.splitlines() if "#" in line)
+            assert "steps_per_execution" not in comments and "oneDNN" not in cell.source
+    assert "oneDNN" not in _prose(cells)
+    # steps_per_execution is explained once, in the prose, where it first appears
+    assert sum("steps_per_execution" in c.source for c in cells if c.cell_type == "markdown") == 1
+
+
+def test_the_article_error_follows_the_sentence_that_announces_it(cells):
+    index = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
+                 and c.source.rstrip().endswith("returns the error it raises:"))
+    following = cells[index + 1]
+    assert following.cell_type == "code" and "article.example_2_error()" in following.source
+    assert "KerasTensor" in _text(following)
 
 
 def test_clusters_beside_the_truth_use_matched_colours(cells):
@@ -139,6 +185,17 @@ def test_time_estimate_is_within_the_budget(cells):
 def test_silhouette_and_bic_both_choose_the_three_blobs(cells):
     text = _output_with(cells, "silhouette picks k =")
     assert re.search(r"silhouette picks k = 3; BIC picks k = 3; the data has 3 blobs", text)
+    rows = {line.split()[0]: line.split()[1:] for line in text.splitlines()[:3]}  # the k, silhouette and BIC rows
+    ks = [int(k) for k in rows["k"]]
+    silhouette = dict(zip(ks, map(float, rows["silhouette"])))
+    bic = dict(zip(ks, map(float, rows["BIC"])))
+    # the printed scores are what the pick says: highest silhouette, lowest BIC
+    assert max(silhouette, key=silhouette.get) == 3 and min(bic, key=bic.get) == 3
+    # "the silhouette peaks clearly at the chosen k"
+    assert silhouette[3] - max(v for k, v in silhouette.items() if k != 3) >= 0.1
+    # "the BIC drops sharply up to it and then rises slowly"
+    assert bic[2] - bic[3] >= 5 * (bic[4] - bic[3]) > 0
+    assert all(bic[k] < bic[k + 1] for k in ks[1:-1])
 
 
 def test_every_pipeline_recovers_the_blobs_and_they_score_the_same(results):
@@ -244,6 +301,21 @@ def test_the_gap_over_spread_ratio_is_the_same_in_both_tables(betas, sampling):
         assert betas[beta]["ratio"] == sampling[beta]["ratio"]
 
 
+def test_the_beta_explorer_reports_the_tables_noise_widths(cells, betas):
+    text = _output_with(cells, "noise widths apart")
+    shown = re.search(r"β = (\S+): .*closest classes " + NUMBER + r" noise widths apart \(gap " + NUMBER
+                      + r" / spread " + NUMBER, text)
+    beta = float(shown.group(1))
+    ratio, gap, spread = (float(shown.group(i)) for i in (2, 3, 4))
+    assert beta == 1.0
+    # one definition under one name: the same three numbers as the table, both ways
+    assert ratio == betas[beta]["ratio"] and gap == betas[beta]["gap"] and spread == betas[beta]["spread"]
+    prose = _prose(cells)
+    assert "within-class spread" not in prose and "within-class spread" not in text
+    assert "how many *noise widths* separate the closest blobs" in prose
+    assert "exp(z_log_var / 2)` averaged over all samples and both dimensions" in prose
+
+
 # --------------------------------------------------------------------------
 # Worked solutions
 
@@ -279,5 +351,38 @@ def test_criteria_disagree_where_the_prose_says(cells):
     assert chosen["z_mean, β = 10"] == (2, 3)  # the silhouette merges the two closest blobs, the BIC keeps 3
     silhouette, bic = chosen["sampled z, β = 10"]
     assert bic == 2  # the fewest components allowed
-    prose = _source_with(cells, "The BIC fits Gaussians", "markdown")
-    assert "here it answers k = 2" in prose and f"(2), and the silhouette's \"best\" k ({silhouette} here)" in prose
+    prose = " ".join(_source_with(cells, "The BIC fits Gaussians", "markdown").split())
+    assert "here it answers k = 2" in prose and f"the silhouette's \"best\" k ({silhouette} here)" in prose
+    # "allowed a single component, it prefers one Gaussian cloud"
+    one, two = (float(v) for v in re.search(r"BIC of one component " + NUMBER + r", of two " + NUMBER, text).groups())
+    assert one < two and "it prefers one Gaussian cloud" in prose
+
+
+def test_a_python_float_beta_is_frozen_and_a_variable_follows_the_schedule(cells):
+    text = _output_with(cells, "β as a Python number")
+    frozen = re.search(r"the attribute reads " + NUMBER + r" at epoch 3; β used in epochs 1-3: (.*)$", text, re.MULTILINE)
+    assert float(frozen.group(1)) == 0.2  # the callback did change the attribute ...
+    assert [float(v) for v in frozen.group(2).split(", ")] == [0.0, 0.0, 0.0]  # ... and training never saw it
+    used = dict((int(e), float(b)) for e, b in re.findall(r"(\d+): " + NUMBER, text.split("keras.Variable")[1]))
+    assert used == {1: 0.0, 2: 0.1, 6: 0.5, 11: 1.0, 40: 1.0}
+    prose = _source_with(cells, "With β in a variable", "markdown")
+    assert "(0, 0.1, ..., 1 from epoch 11 on)" in prose
+    first = _source_with(cells, "A first try sets", "markdown")
+    assert "keeps using β = 0" in first and "its logged loss is the reconstruction error alone" in first
+
+
+def test_the_warm_up_ends_where_the_plain_run_ends(cells):
+    text = _output_with(cells, "warm-up over 10 epochs")
+    rows = {}
+    for name, rec, kl, top, ari in re.findall(r"^(.*?)\s+reconstruction " + NUMBER + r"\s+KL " + NUMBER
+                                              + r"\s+highest KL " + NUMBER + r"\s+KMeans ARI on z_mean " + NUMBER,
+                                              text, re.MULTILINE):
+        rows[name.strip()] = [float(v) for v in (rec, kl, top, ari)]
+    plain, warm = rows["no warm-up (section 3)"], rows["warm-up over 10 epochs"]
+    # "the KL term climbs high" while beta is small: higher than the plain run ever gets
+    assert warm[2] > 1.5 * plain[2]
+    # "both runs end at about the same losses and cluster the blobs equally well"
+    assert abs(warm[0] - plain[0]) <= 0.1 * plain[0] and abs(warm[1] - plain[1]) <= 0.1 * plain[1]
+    assert warm[3] == plain[3]
+    # "with β = 1 this VAE never collapses: its KL settles well above 0"
+    assert plain[1] >= 1.0

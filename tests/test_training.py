@@ -11,6 +11,13 @@ import pytest
 import helpers
 from helpers import models, training
 
+
+def _lesson_02():
+    """Notebook 02's own VAE builder (the VAE lives in the notebook's lesson-code cells)."""
+    import lesson_code
+
+    return lesson_code.load("02_vae_kmeans.ipynb")
+
 keras = training.keras
 
 
@@ -123,7 +130,7 @@ def test_fit_with_data_of_the_wrong_width_raises_one_line_naming_both_widths(aut
 def test_input_width_of_functional_subclassed_and_unbuilt_models(autoencoder_pair):
     _, encoder = autoencoder_pair
     assert training.input_width(encoder) == 4
-    vae, _, _ = models.build_vae(6, hidden_units=(4,), latent_dim=2)
+    vae, _, _ = _lesson_02().build_vae(6, hidden_units=4, latent_dim=2)
     assert training.input_width(vae) == 6  # subclassed: no .inputs, found through its encoder
 
     class Plain(keras.Model):
@@ -197,7 +204,7 @@ def test_models_of_the_series_refuse_the_wrong_width_in_one_line_naming_both():
 
     helpers.set_seed(0)
     _, encoder = models.build_autoencoder(6, (4,), 3)
-    vae, _, _ = models.build_vae(6, hidden_units=(4,), latent_dim=2)
+    vae, _, _ = _lesson_02().build_vae(6, hidden_units=4, latent_dim=2)
     built = {
         "vae": vae,
         "dec": dec.DEC(encoder, np.eye(3, dtype="float32")),
@@ -213,7 +220,7 @@ def test_models_of_the_series_refuse_the_wrong_width_in_one_line_naming_both():
 
 
 def test_checked_inputs_refuse_nan_and_pass_datasets_through(autoencoder_pair):
-    vae, _, _ = models.build_vae(4, hidden_units=(3,), latent_dim=2)
+    vae, _, _ = _lesson_02().build_vae(4, hidden_units=3, latent_dim=2)
     bad = np.ones((4, 4), dtype="float32")
     bad[1, 2] = np.nan
     with pytest.raises(ValueError, match="NaN"):
