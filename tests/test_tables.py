@@ -179,6 +179,29 @@ def test_from_array_names_rows_by_index_and_accepts_none_as_missing():
         tables.from_array(np.ones((3, 2)), ["a"])
 
 
+class NAType:
+    """Stands in for pandas' ``NA`` (recognised by its type's name), where pandas is not installed."""
+
+
+class FrameLike:
+    """The parts of a pandas DataFrame that tables uses: ``columns``, ``index``, ``to_numpy``."""
+
+    def __init__(self, columns, rows, index):
+        self.columns, self.index, self._rows = columns, index, rows
+
+    def to_numpy(self, dtype=None):
+        return np.array(self._rows, dtype=dtype)
+
+
+def test_a_frame_keeps_its_column_names_and_index_and_na_is_missing_without_pandas():
+    frame = FrameLike(["alcohol", "region"], [[12.5, "n"], [NAType(), "s"], [11.0, "n"]], ["w1", "w2", "w3"])
+    with pytest.raises(ValueError, match=r"column 'alcohol' has 1 missing value\(s\) \(row w2\)"):
+        tables.from_array(frame, categorical="drop")
+    table = tables.from_array(frame, categorical="drop", missing="median")
+    assert table.columns == ("alcohol",) and table.ids.tolist() == ["w1", "w2", "w3"]
+    np.testing.assert_array_equal(table.X[:, 0], [12.5, 11.75, 11.0])
+
+
 def test_a_dataframe_keeps_its_column_names_and_index_and_pandas_na_is_missing():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"alcohol": pd.array([12.5, pd.NA, 11.0, 14.0], dtype="Float64"),

@@ -223,11 +223,31 @@ def checked_models():
     return {"functional": functional, "subclassed": subclassed}
 
 
+class FrameLike:
+    """What the checks know of a pandas DataFrame (``to_numpy``, ``shape``, ``__array__``), so the
+    DataFrame path is tested where pandas is not installed; object cells as pandas' nullable types give."""
+
+    def __init__(self, array):
+        self._array = np.asarray(array, dtype=object)
+        self.shape = self._array.shape
+
+    def to_numpy(self, dtype=None):
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.to_numpy(dtype)
+
+    def __len__(self):
+        return len(self._array)
+
+
 def _container(kind, array):
     if kind == "array":
         return array
     if kind == "list":
         return array.tolist()
+    if kind == "frame-like":
+        return FrameLike(array)
     pd = pytest.importorskip("pandas")
     return pd.DataFrame(array) if array.ndim == 2 else pd.Series(array)
 
@@ -251,7 +271,7 @@ def _nan_x():
     return x
 
 
-@pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
 @pytest.mark.parametrize("which", ["functional", "subclassed"])
 @pytest.mark.parametrize(
     ("x", "match"),
@@ -286,7 +306,7 @@ def test_checked_inputs_refuse_pandas_na_and_text_in_a_dataframe(checked_models)
         checked_models["functional"].predict(frame, verbose=0)
 
 
-@pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
 def test_checked_inputs_refuse_bad_y_in_fit_and_evaluate(checked_models, kind):
     model = checked_models["functional"]
     bad = GOOD_Y.copy()
@@ -298,7 +318,7 @@ def test_checked_inputs_refuse_bad_y_in_fit_and_evaluate(checked_models, kind):
             call(_container(kind, GOOD_X), _container(kind, GOOD_Y[:3]), verbose=0)
 
 
-@pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
 def test_validation_data_is_checked_in_every_form(checked_models, kind):
     functional, subclassed = checked_models["functional"], checked_models["subclassed"]
     wide = np.zeros((4, 6), dtype="float32")
