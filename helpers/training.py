@@ -1,4 +1,4 @@
-"""A compact progress line for ``model.fit``, and the encoder's output as a NumPy array.
+"""A compact progress line for ``model.fit``, input checks for the series' Keras models, and the encoder's output.
 
 The notebooks train every network with Keras itself (``model.compile`` and
 ``model.fit``). Keras' own progress display prints one line per epoch; in a
@@ -6,6 +6,11 @@ notebook that is hundreds of lines of committed output. Pass
 ``callbacks=[CompactProgress()]`` and ``verbose=0`` to ``fit`` instead: a
 single line updates in place while the cell runs and leaves only the last
 state behind.
+
+A model class that a notebook defines lists :class:`CheckedInputs` first in
+its bases, so that NaN, a wrong width or a wrong rank in a learner's data
+(an array, a list or a pandas DataFrame) stops ``fit``, ``evaluate`` and
+``predict`` with one sentence instead of a traceback or a loss of NaN.
 """
 
 from __future__ import annotations
