@@ -112,6 +112,100 @@ def check_labels(labels, *, name="labels", n_samples=None):
     return array
 
 
+def is_missing_value(value):
+    """True for ``None``, a float NaN, and pandas' ``NA``/``NaT`` (recognised without importing pandas)."""
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return True
+    return isinstance(value, (float, np.floating)) and bool(np.isnan(value))
+
+
+def as_numeric_array(values, *, name="x"):
+    """``values`` (an array, a list, a pandas DataFrame or Series) as a NumPy array of numbers.
+
+    Converted with :func:`numpy.asarray`; an object array (what a DataFrame
+    with pandas' nullable types or mixed columns gives) is converted element
+    by element, with ``None`` and pandas' ``NA`` becoming ``NaN`` so that
+    :func:`check_features` reports them as missing values, the same as for
+    an array.
+
+    Raises
+    ------
+    TypeError
+        If an element is not a number (text, a date, ...).
+    """
+    try:
+        array = np.asarray(values)
+    except Exception as exc:  # ragged lists and the like
+        raise TypeError(f"{name} must be a numeric array; got {type(values).__name__}") from exc
+    if array.dtype != object:
+        return array
+    flat = array.ravel()
+    converted = np.empty(flat.shape, dtype=np.float64)
+    for i, value in enumerate(flat):
+        if is_missing_value(value):
+            converted[i] = np.nan
+        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+            raise TypeError(f"{name} must contain numbers only; found {value!r} ({type(value).__name__})")
+        else:
+            converted[i] = float(value)
+    return converted.reshape(array.shape)
+
+
+def check_classes(y, *, name="y_true", n_samples=None):
+    """Return ground-truth classes as integer codes, and the class of each code.
+
+    Any hashable class labels are accepted, as scikit-learn's metrics accept
+    them: integers, strings, booleans, floats. Only a missing label (``None``,
+    ``NaN``, pandas' ``NA``) is refused: every sample needs a class.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64, shape (n_samples,)
+        ``classes[codes]`` gives the labels back.
+    classes : numpy.ndarray
+        The distinct labels, sorted (by their text when they cannot be compared).
+
+    Raises
+    ------
+    TypeError
+        If a label is not hashable.
+    ValueError
+        If ``y`` is not 1-D, is empty, has the wrong length or a missing label.
+    """
+    try:
+        array = np.asarray(y)
+    except Exception as exc:
+        raise TypeError(f"{name} must be a 1-D sequence of class labels; got {type(y).__name__}") from exc
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array; got shape {array.shape}")
+    if array.size == 0:
+        raise ValueError(f"{name} is empty")
+    if n_samples is not None and array.shape[0] != n_samples:
+        raise ValueError(f"{name} has {array.shape[0]} entries but there are {n_samples} samples")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"{name} must hold class labels; got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.integer) or array.dtype == bool or array.dtype.kind in "US":
+        classes, codes = np.unique(array, return_inverse=True)
+        return codes.ravel().astype(np.int64), classes
+    missing = [i for i, value in enumerate(array.tolist()) if is_missing_value(value)]
+    if missing:
+        raise ValueError(f"{name} has {len(missing)} missing label(s) (NaN or None, first at position "
+                         f"{missing[0]}); every sample needs a class")
+    values = array.tolist()
+    try:
+        distinct = sorted(set(values))
+    except TypeError as exc:
+        if "unhashable" in str(exc):
+            raise TypeError(f"{name} must hold hashable class labels (numbers or text); {exc}") from None
+        distinct = sorted(set(values), key=lambda v: (type(v).__name__, str(v)))
+    index = {value: code for code, value in enumerate(distinct)}
+    classes = np.empty(len(distinct), dtype=object)
+    classes[:] = distinct
+    if all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in distinct):
+        classes = classes.astype(np.float64 if array.dtype.kind == "f" else array.dtype)
+    return np.array([index[value] for value in values], dtype=np.int64), classes
+
+
 def check_int(value, *, name, minimum=None, maximum=None):
     """Return ``value`` as an ``int`` within ``[minimum, maximum]``.
 
@@ -182,10 +276,17 @@ def check_k_range(k_range, *, minimum=1, maximum=None, name="k_range"):
 
 
 def check_seed(seed, *, name="random_state"):
-    """Return ``seed`` as a non-negative ``int`` (``None`` is not accepted).
+    """Return ``seed`` as an ``int`` in ``[0, 2**32 - 1]`` (``None`` is not accepted).
 
-    The series insists on explicit seeds so every result can be reproduced.
+    The one seed check of the package. The series insists on explicit seeds
+    so every result can be reproduced. The upper bound is NumPy's and
+    Keras' (``keras.utils.set_random_seed``): a larger seed would fail deep
+    inside them.
+
+    Convention: a function whose randomness is NumPy's or scikit-learn's
+    names it ``random_state``, as scikit-learn does; a Keras layer or model
+    (and :func:`helpers.set_seed`) names it ``seed``, as Keras does.
     """
     if seed is None:
         raise TypeError(f"{name} must be an integer seed; None would make the result unrepeatable")
-    return check_int(seed, name=name, minimum=0)
+    return check_int(seed, name=name, minimum=0, maximum=2**32 - 1)

@@ -7,6 +7,9 @@ to classes one-to-one with the Hungarian algorithm.
 Noise (label ``-1``, from DBSCAN or OPTICS) is scored as it is: a group of
 its own for ARI and NMI, and always wrong for accuracy. A method cannot look
 better by calling the hard points noise.
+
+The true classes may be any labels, numbers or text (``"barolo"``), as for
+scikit-learn's metrics; cluster labels are integers.
 """
 
 from __future__ import annotations
@@ -15,16 +18,17 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from helpers._validation import check_int, check_labels
+from helpers._validation import check_classes, check_int, check_labels
 
 #: Columns of :func:`evaluate`'s result, in table order.
 METRICS = ("ari", "nmi", "accuracy", "noise_fraction", "n_clusters")
 
 
 def _check_pair(y_true, labels):
-    y_true = check_labels(y_true, name="y_true")
-    labels = check_labels(labels, name="labels", n_samples=len(y_true))
-    return y_true, labels
+    """``(class codes 0..n_classes-1, the class of each code, cluster labels)``."""
+    codes, classes = check_classes(y_true, name="y_true")
+    labels = check_labels(labels, name="labels", n_samples=len(codes))
+    return codes, classes, labels
 
 
 def matched_confusion(y_true, labels):
@@ -32,8 +36,8 @@ def matched_confusion(y_true, labels):
 
     Parameters
     ----------
-    y_true : array-like of int, shape (n_samples,)
-        True classes.
+    y_true : array-like, shape (n_samples,)
+        True classes (integers or text).
     labels : array-like of int, shape (n_samples,)
         Cluster labels; ``-1`` (noise) is left out of the matrix.
 
@@ -44,18 +48,21 @@ def matched_confusion(y_true, labels):
         column ``j``. The first ``n_classes`` columns are the matched
         clusters (in class order); unmatched clusters follow.
     classes : numpy.ndarray
-        The class of each row.
+        The class of each row, sorted.
     clusters : numpy.ndarray
         The cluster label of each column (``-1`` where a class got no cluster).
     """
-    y_true, labels = _check_pair(y_true, labels)
-    classes = np.unique(y_true)
+    codes, classes, labels = _check_pair(y_true, labels)
+    return _matched_confusion(codes, classes, labels)
+
+
+def _matched_confusion(codes, classes, labels):
     found = np.unique(labels[labels != -1])
     if found.size == 0:
         return np.zeros((classes.size, classes.size), dtype=np.int64), classes, np.full(classes.size, -1)
     kept = labels != -1
     counts = np.zeros((classes.size, found.size), dtype=np.int64)
-    np.add.at(counts, (np.searchsorted(classes, y_true[kept]), np.searchsorted(found, labels[kept])), 1)
+    np.add.at(counts, (codes[kept], np.searchsorted(found, labels[kept])), 1)
     rows, cols = linear_sum_assignment(counts, maximize=True)
     match = np.full(classes.size, -1)  # cluster column matched to each class
     match[rows] = cols
@@ -71,7 +78,10 @@ def cluster_accuracy(y_true, labels):
 
     Parameters
     ----------
-    y_true, labels : array-like of int, shape (n_samples,)
+    y_true : array-like, shape (n_samples,)
+        True classes (integers or text).
+    labels : array-like of int, shape (n_samples,)
+        Cluster labels; ``-1`` marks noise.
 
     Returns
     -------
@@ -79,8 +89,12 @@ def cluster_accuracy(y_true, labels):
         Share of samples whose cluster is matched to their class; noise and
         surplus clusters count as errors.
     """
-    matrix, classes, _ = matched_confusion(y_true, labels)
-    return float(np.trace(matrix[:, : classes.size]) / len(np.asarray(y_true)))
+    return _accuracy(*_check_pair(y_true, labels))
+
+
+def _accuracy(codes, classes, labels):
+    matrix, _, _ = _matched_confusion(codes, classes, labels)
+    return float(np.trace(matrix[:, : classes.size]) / len(codes))
 
 
 def match_labels(y_true, labels):
@@ -110,10 +124,12 @@ def match_labels(y_true, labels):
     >>> match_labels([0, 0, 1, 1, 2], [7, 7, 3, 3, -1]).tolist()
     [0, 0, 1, 1, -1]
     """
-    y_true, labels = _check_pair(y_true, labels)
+    y_true = check_labels(y_true, name="y_true")  # integers: surplus clusters are numbered after them
+    labels = check_labels(labels, name="labels", n_samples=len(y_true))
     if np.any(y_true < 0):
         raise ValueError("y_true must hold classes >= 0; -1 is reserved for noise in cluster labels")
-    _, classes, clusters = matched_confusion(y_true, labels)
+    codes, classes = check_classes(y_true)
+    _, classes, clusters = _matched_confusion(codes, classes, labels)
     mapping = {int(cluster): int(cls) for cls, cluster in zip(classes, clusters[: classes.size]) if cluster != -1}
     extra = [int(c) for c in clusters[classes.size :]]
     sizes = {c: int(np.count_nonzero(labels == c)) for c in extra}
@@ -130,8 +146,9 @@ def evaluate(y_true, labels, name=None):
 
     Parameters
     ----------
-    y_true : array-like of int, shape (n_samples,)
-        Ground truth, used only for scoring.
+    y_true : array-like, shape (n_samples,)
+        Ground truth, used only for scoring: integers or text (any hashable
+        class labels, as for scikit-learn's metrics).
     labels : array-like of int, shape (n_samples,)
         Cluster labels; ``-1`` marks noise.
     name : str, optional
@@ -143,12 +160,12 @@ def evaluate(y_true, labels, name=None):
         ``name``, ``ari``, ``nmi``, ``accuracy``, ``noise_fraction`` and
         ``n_clusters`` (clusters found, noise excluded).
     """
-    y_true, labels = _check_pair(y_true, labels)
+    codes, classes, labels = _check_pair(y_true, labels)
     return {
         "name": name,
-        "ari": float(adjusted_rand_score(y_true, labels)),
-        "nmi": float(normalized_mutual_info_score(y_true, labels)),
-        "accuracy": cluster_accuracy(y_true, labels),
+        "ari": float(adjusted_rand_score(codes, labels)),
+        "nmi": float(normalized_mutual_info_score(codes, labels)),
+        "accuracy": _accuracy(codes, classes, labels),
         "noise_fraction": float(np.mean(labels == -1)),
         "n_clusters": int(np.unique(labels[labels != -1]).size),
     }
@@ -191,9 +208,36 @@ def results_table(results, digits=2):
         )
         for row in results
     ]
-    widths = [max(len(cells[i]) for cells in (headers, *rows)) for i in range(len(headers))]
-    lines = [
-        "  ".join(cell.ljust(w) if i == 0 else cell.rjust(w) for i, (cell, w) in enumerate(zip(cells, widths)))
-        for cells in (headers, *rows)
-    ]
-    return "\n".join(lines)
+    return aligned_table(headers, rows, left=(0,))
+
+
+def aligned_table(headers, rows, *, left=(0,)):
+    """Lay out text cells as a table: columns two spaces apart, each as wide as its widest cell.
+
+    The one layout of every printed table of the series (:func:`results_table`,
+    ``selection.candidates_table``).
+
+    Parameters
+    ----------
+    headers : sequence of str
+        The first line.
+    rows : sequence of sequences of str
+        One line each, as many cells as ``headers``.
+    left : collection of int, default=(0,)
+        Columns aligned to the left (text); the others are aligned to the
+        right (numbers).
+
+    Returns
+    -------
+    str
+        The lines joined by newlines, without trailing spaces.
+    """
+    table = [tuple(str(cell) for cell in headers)] + [tuple(str(cell) for cell in row) for row in rows]
+    for i, row in enumerate(table[1:]):
+        if len(row) != len(table[0]):
+            raise ValueError(f"row {i} has {len(row)} cells but there are {len(table[0])} headers")
+    widths = [max(len(row[j]) for row in table) for j in range(len(table[0]))]
+    return "\n".join(
+        "  ".join(cell.ljust(w) if j in left else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths))).rstrip()
+        for row in table
+    )

@@ -20,9 +20,17 @@ changes
 any column                kept                  ``drop=["name", ...]``
 ========================  ====================  ==============================
 
-A column with no values at all, a text value among numbers (``"12,5"``,
-``"n/a"``), an empty file and a table with no numeric column are always
+Numbers written with a decimal comma (``1,5``, as Excel writes them in
+much of Europe) are read with ``decimal=","``; without it, such a column is
+an error that says so, never a text column. A file in another encoding
+than UTF-8 (Excel's Latin-1 or cp1252) is read with ``encoding=``.
+
+A column with no values at all, a text value among numbers (``"n/a"``,
+``"12.5kg"``), an empty file and a table with no numeric column are always
 errors: there is no safe automatic fix.
+
+Data already in memory (a NumPy array, or a pandas DataFrame, which keeps
+its column names) go through :func:`from_array`, with the same checks.
 """
 
 from __future__ import annotations
@@ -31,9 +39,12 @@ import csv
 import math
 import numbers
 import os
+import re
 from typing import NamedTuple
 
 import numpy as np
+
+from helpers._validation import is_missing_value
 
 #: Cell texts read as "missing" (compared after stripping spaces, case-insensitive).
 MISSING = ("", "na", "n/a", "nan", "null", "none", "?", "-")
@@ -72,22 +83,67 @@ def _check_choice(value, name, allowed):
     return value
 
 
-def _parse(value):
-    """``(number, is_missing)`` for one cell; ``number`` is None for text."""
-    if value is None:
+#: A number written with a comma: ``1,5``, ``-0,25``, ``1,5e3`` (no decimal point anywhere).
+_COMMA_NUMBER = re.compile(r"[+-]?\d*,\d+(?:[eE][+-]?\d+)?")
+#: A number written with a decimal point: ``1.5``, ``.5``, ``2.``.
+_POINT_NUMBER = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_DECIMALS = (".", ",")
+
+
+def _parse(value, decimal="."):
+    """``(number, is_missing)`` for one cell; ``number`` is None for text.
+
+    With ``decimal=","`` a comma is the decimal mark and a decimal point
+    makes the cell text (it may be a thousands separator: ``1.234,5``).
+    """
+    if is_missing_value(value):
         return math.nan, True
     if isinstance(value, (bool, np.bool_)):
         return None, False  # True/False is a category, not a measurement
-    if isinstance(value, numbers.Real):
+    if isinstance(value, (numbers.Real, np.number)):
         number = float(value)
         return number, math.isnan(number)
     text = str(value).strip()
     if text.lower() in MISSING:
         return math.nan, True
+    if decimal == ",":
+        if "." in text:
+            return None, False
+        text = text.replace(",", ".", 1) if _COMMA_NUMBER.fullmatch(text) else text
+    if "_" in text:  # float() reads "1_000" as 1000; a table never means that
+        return None, False
     try:
-        return float(text), False
+        number = float(text)
     except ValueError:
         return None, False
+    return number, math.isnan(number)
+
+
+def _check_decimal_marks(name, values, is_text, row_names, where, decimal):
+    """Stop with a sentence when a column's numbers use the other decimal mark than ``decimal``."""
+    cells = [(i, v.strip(), bool(t)) for i, (v, t) in enumerate(zip(values, is_text)) if isinstance(v, str)]
+    if decimal == ".":
+        commas = [(i, c) for i, c, t in cells if t and _COMMA_NUMBER.fullmatch(c)]
+        if not commas:
+            return
+        first, shown = commas[0][0], _show([c for _, c in commas])
+        points = [(i, c) for i, c, _ in cells if _POINT_NUMBER.fullmatch(c)]
+        if points:
+            raise ValueError(
+                f"column {name!r} mixes numbers with a decimal comma ({shown}, first at {where} "
+                f"{row_names[first]}) and with a decimal point ({_show([t for _, t in points])}, first at {where} "
+                f"{row_names[points[0][0]]}): write every number the same way in the file")
+        raise ValueError(
+            f"column {name!r} holds numbers written with a comma ({shown}, first at {where} {row_names[first]}): "
+            f"if the comma is the decimal mark, read the file with decimal=','; if it separates thousands, "
+            f"remove it in the file")
+    points = [(i, c) for i, c, t in cells
+              if t and (_POINT_NUMBER.fullmatch(c) or re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+(,\d+)?", c))]
+    if points:
+        raise ValueError(
+            f"column {name!r} holds numbers with a decimal point ({_show([t for _, t in points])}, first at "
+            f"{where} {row_names[points[0][0]]}) but decimal=',' was asked for: if the point is the decimal mark, "
+            f"leave decimal out; if it separates thousands, remove it in the file")
 
 
 def _show(values, limit=3):
@@ -96,17 +152,19 @@ def _show(values, limit=3):
 
 
 def _locations(rows, where):
-    rows = [int(r) for r in rows]
+    rows = [str(r) for r in rows]
     text = ", ".join(f"{where} {r}" for r in rows[:5])
     return text + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
 
 
-def _build(header, cells, row_names, where, *, id_column, drop, missing, categorical, constant):
+def _build(header, cells, row_names, where, *, id_column, drop, missing, categorical, constant, decimal=".",
+           notes=()):
     """The checks shared by :func:`read_csv` and :func:`from_array`.
 
     ``cells`` is a list of columns, each a list of raw values; ``row_names``
     gives each row's line number (CSV) or index (array) for messages.
     """
+    decimal = _check_choice(decimal, "decimal", _DECIMALS)
     missing = _check_choice(missing, "missing", _MISSING_POLICIES)
     categorical = _check_choice(categorical, "categorical", _CATEGORICAL_POLICIES)
     constant = _check_choice(constant, "constant", _CONSTANT_POLICIES)
@@ -125,7 +183,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     if n_rows < 2:
         raise ValueError(f"the table has {n_rows} data row(s); clustering needs at least 2")
 
-    notes = []
+    notes = list(notes)
     if id_column is not None:
         ids = np.array([str(v).strip() for v in cells[header.index(id_column)]])
     else:
@@ -135,7 +193,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     for name, values in zip(header, cells):
         if name == id_column or name in drop:
             continue
-        parsed = [_parse(v) for v in values]
+        parsed = [_parse(v, decimal) for v in values]
         is_missing = np.array([m for _, m in parsed])
         is_text = np.array([n is None for n, _ in parsed])
         present = int(np.count_nonzero(~is_missing))
@@ -143,6 +201,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             raise ValueError(f"column {name!r} has no values: all {n_rows} cells are missing; "
                              f"leave it out with drop=[{name!r}]")
         if is_text.any():
+            _check_decimal_marks(name, values, is_text, row_names, where, decimal)
             words = [str(v).strip() for v, t in zip(values, is_text) if t]
             if np.count_nonzero(is_text) < present - np.count_nonzero(is_text):
                 # Mostly numbers: the text is a typo or an unmarked gap, not a category.
@@ -209,7 +268,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
         raise ValueError(f"column {names[j]!r} has {np.count_nonzero(infinite[:, j])} infinite value(s); "
                          f"correct them or mark them missing")
 
-    flat = np.ptp(X, axis=0) == 0
+    flat = X.max(axis=0) == X.min(axis=0)  # (np.ptp overflows, with a warning, on huge values)
     if flat.any():
         flat_names = [names[j] for j in np.flatnonzero(flat)]
         if constant == "error":
@@ -226,7 +285,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
 
 
 def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="error", constant="error",
-             delimiter=None):
+             delimiter=None, decimal=".", encoding="utf-8"):
     """Read a CSV file with a header row into a numeric :class:`Table`.
 
     Parameters
@@ -246,6 +305,13 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     delimiter : str, optional
         The separator; by default guessed from the first lines (``,``, ``;``
         or a tab).
+    decimal : {".", ","}, default="."
+        The decimal mark of the numbers. ``","`` reads ``1,5`` as 1.5 (then
+        a number with a decimal point is an error, as it may be a
+        thousands separator).
+    encoding : str, default="utf-8"
+        The file's text encoding; a byte order mark is skipped. Excel on
+        Windows often saves ``"cp1252"``, older files ``"latin-1"``.
 
     Returns
     -------
@@ -256,67 +322,143 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     FileNotFoundError
         If there is no such file.
     ValueError
-        If the file is empty, rows are ragged, or a column has a problem
-        the options do not settle; the message names the column and, where
-        it helps, the line.
+        If the file is empty, is not text in ``encoding``, rows are ragged,
+        or a column has a problem the options do not settle; the message
+        names the column and, where it helps, the line.
     """
     path = os.fspath(path)
-    with open(path, newline="", encoding="utf-8-sig") as handle:
-        text = handle.read()
+    _check_choice(decimal, "decimal", _DECIMALS)
+    text = _read_text(path, encoding)
     if not text.strip():
         raise ValueError(f"{path} is empty: expected a header row with the column names, then one row per sample")
     if delimiter is None:
         try:
-            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+            # With decimal commas, a comma inside a number must not be taken for the separator.
+            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=";\t" if decimal == "," else ",;\t").delimiter
         except csv.Error:
-            delimiter = ","
-    lines = [(number, row) for number, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)
-             if any(cell.strip() for cell in row)]
-    (_, header), body = lines[0], lines[1:]
+            delimiter = ";" if decimal == "," else ","
+    if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\r\n\"":
+        raise ValueError(f"delimiter must be one character such as ',', ';' or '\\t'; got {delimiter!r}")
+    if delimiter == decimal:
+        raise ValueError(f"delimiter and decimal are both {delimiter!r}; a file with decimal commas separates "
+                         f"its values with ';' (delimiter=';')")
+    try:
+        rows = list(enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1))
+    except csv.Error as exc:
+        raise ValueError(f"{path} cannot be read as a table: {exc}") from None
+    lines = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    if not lines:
+        raise ValueError(f"{path} holds no values: every line is empty or only delimiters ({delimiter!r})")
+    (header_line, header), body = lines[0], lines[1:]
     if not body:
         raise ValueError(f"{path} has a header row but no data rows")
+    hollow = sum(1 for number, row in rows if number > header_line and len(row) > 1
+                 and not any(cell.strip() for cell in row))
+    notes = [f"skipped {hollow} line(s) holding only delimiters"] if hollow else []
     for number, row in body:
         if len(row) != len(header):
+            hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
+                    if delimiter == "," and decimal == "." else "")
             raise ValueError(f"line {number} of {path} has {len(row)} values but the header names "
-                             f"{len(header)} columns (is a value missing its delimiter {delimiter!r}?)")
+                             f"{len(header)} columns (is a value missing its delimiter {delimiter!r}?).{hint}")
     cells = [[row[j] for _, row in body] for j in range(len(header))]
     return _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
-                  missing=missing, categorical=categorical, constant=constant)
+                  missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
+
+
+def _read_text(path, encoding):
+    """The file's text, or one sentence saying why it is not text in ``encoding``."""
+    if not isinstance(encoding, str):
+        raise TypeError(f"encoding must be a name such as 'utf-8' or 'latin-1'; got {encoding!r}")
+    try:
+        with open(path, newline="", encoding=encoding) as handle:
+            text = handle.read()
+    except LookupError:
+        raise ValueError(f"encoding {encoding!r} is not a text encoding Python knows; "
+                         f"try 'utf-8', 'cp1252' or 'latin-1'") from None
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as handle:
+            start = handle.read(4)
+        if start.startswith(b"PK") or start.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: "
+                             f"save it as CSV first (File > Save As > CSV)") from None
+        raise ValueError(
+            f"{path} is not {encoding} text (byte {exc.object[exc.start:exc.start + 1]!r} at position {exc.start}): "
+            f"pass the file's encoding, e.g. encoding='cp1252' (Excel on Windows) or encoding='latin-1'") from None
+    if "\x00" in text:
+        raise ValueError(f"{path} contains NUL bytes: it is not a text table (a UTF-16 file needs "
+                         f"encoding='utf-16'; a workbook must be saved as CSV first)")
+    return text.removeprefix("\ufeff")
 
 
 def from_array(values, columns=None, *, id_column=None, drop=(), missing="error", categorical="error",
-               constant="error"):
-    """Check an array (numbers, or text read some other way) into a numeric :class:`Table`.
+               constant="error", decimal="."):
+    """Check data already in memory (an array or a pandas DataFrame) into a numeric :class:`Table`.
 
-    The same checks and options as :func:`read_csv`, for data already in
-    memory, e.g. ``sklearn.datasets.load_wine().data``. ``NaN`` and ``None``
-    count as missing.
+    The same checks and options as :func:`read_csv`, for data you already
+    hold: ``sklearn.datasets.load_wine().data``, or a DataFrame from
+    ``pandas.read_excel``. A DataFrame keeps its column names, and its
+    index names the rows. ``NaN``, ``None`` and pandas' ``NA`` count as
+    missing. (pandas is not needed: a DataFrame is recognised by its
+    ``columns`` and ``to_numpy``.)
 
     Parameters
     ----------
-    values : array-like of shape (n_rows, n_columns)
+    values : array-like or pandas.DataFrame of shape (n_rows, n_columns)
     columns : sequence of str, optional
-        Column names; default ``"x0", "x1", ...``.
-    id_column, drop, missing, categorical, constant
-        As for :func:`read_csv`.
+        Column names for an array; default ``"x0", "x1", ...``. A DataFrame
+        brings its own.
+    id_column, drop, missing, categorical, constant, decimal
+        As for :func:`read_csv` (``decimal`` matters only for numbers held
+        as text).
 
     Returns
     -------
     Table
+
+    Examples
+    --------
+    >>> table = from_array([[1.0, 2.0], [2.0, None], [4.0, 3.0]], ["a", "b"], missing="median")
+    >>> table.X.tolist(), table.notes
+    ([[1.0, 2.0], [2.0, 2.5], [4.0, 3.0]], ("filled 1 missing value(s) in 'b' with its median 2.5",))
     """
-    array = np.asarray(values, dtype=object)
+    if _is_dataframe(values):
+        if columns is not None:
+            raise TypeError("columns is for arrays: a DataFrame brings its own column names "
+                            "(rename them with DataFrame.rename)")
+        columns = [str(c) for c in values.columns]
+        row_names = [str(r) for r in values.index]
+        array = values.to_numpy(dtype=object)
+    else:
+        if isinstance(values, (str, bytes, os.PathLike)):
+            raise TypeError("values is a file name: read a file with read_csv(path)")
+        try:
+            array = np.asarray(values, dtype=object)
+        except ValueError as exc:  # ragged rows
+            raise ValueError(f"values must be a table whose rows all have the same length: {exc}") from None
+        row_names = None
     if array.ndim != 2:
         raise ValueError(f"values must be a 2-D table (rows x columns); got shape {array.shape}")
     if array.shape[1] == 0:
         raise ValueError("values has no columns")
     if columns is None:
         columns = [f"x{j}" for j in range(array.shape[1])]
+    if isinstance(columns, str):
+        raise TypeError(f"columns must be a sequence of names, one per column; got the string {columns!r}")
     columns = [str(c) for c in columns]
     if len(columns) != array.shape[1]:
         raise ValueError(f"columns names {len(columns)} columns but values has {array.shape[1]}")
+    if row_names is None:
+        row_names = [str(r) for r in range(array.shape[0])]
     cells = [list(array[:, j]) for j in range(array.shape[1])]
-    return _build(columns, cells, list(range(array.shape[0])), "row", id_column=id_column, drop=drop,
-                  missing=missing, categorical=categorical, constant=constant)
+    return _build(columns, cells, row_names, "row", id_column=id_column, drop=drop, missing=missing,
+                  categorical=categorical, constant=constant, decimal=decimal)
+
+
+def _is_dataframe(values):
+    """A pandas (or pandas-like) DataFrame, recognised without importing pandas."""
+    return (not isinstance(values, np.ndarray) and hasattr(values, "columns") and hasattr(values, "to_numpy")
+            and hasattr(values, "index"))
 
 
 def write_csv(path, columns):
@@ -326,8 +468,9 @@ def write_csv(path, columns):
     ----------
     path : str or path-like
     columns : dict of str -> sequence
-        Column name -> values. Floats are written with up to 6 significant
-        digits.
+        Column name -> values. Floats are written in full (the shortest text
+        that reads back as the same number; ``127`` for 127.0), so
+        :func:`read_csv` gets back exactly what was written.
 
     Returns
     -------
@@ -342,7 +485,8 @@ def write_csv(path, columns):
 
     def cell(value):
         if isinstance(value, (float, np.floating)):
-            return f"{float(value):.6g}"
+            text = str(value) if isinstance(value, np.floating) else repr(float(value))
+            return text[:-2] if text.endswith(".0") else text
         return str(value.item() if isinstance(value, np.generic) else value)
 
     path = os.fspath(path)

@@ -1,4 +1,4 @@
-"""A compact progress line for ``model.fit``, and the encoder's output as a NumPy array.
+"""A compact progress line for ``model.fit``, input checks for the series' Keras models, and the encoder's output.
 
 The notebooks train every network with Keras itself (``model.compile`` and
 ``model.fit``). Keras' own progress display prints one line per epoch; in a
@@ -6,6 +6,11 @@ notebook that is hundreds of lines of committed output. Pass
 ``callbacks=[CompactProgress()]`` and ``verbose=0`` to ``fit`` instead: a
 single line updates in place while the cell runs and leaves only the last
 state behind.
+
+A model class that a notebook defines lists :class:`CheckedInputs` first in
+its bases, so that NaN, a wrong width or a wrong rank in a learner's data
+(an array, a list or a pandas DataFrame) stops ``fit``, ``evaluate`` and
+``predict`` with one sentence instead of a traceback or a loss of NaN.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import time
 import numpy as np
 
 from helpers._tensorflow import load_keras
-from helpers._validation import check_features, check_int
+from helpers._validation import as_numeric_array, check_features, check_int
 
 keras = load_keras()
 
@@ -96,48 +101,142 @@ def input_width(model):
     -------
     int or None
     """
+    shape = _expected_shape(model)
+    return None if shape is None else shape[-1]
+
+
+class CheckedInputs:
+    """Mixin for a model class: ``fit``, ``predict`` and ``evaluate`` refuse bad data in one line.
+
+    Without it, data of the wrong width reaches Keras inside a traced
+    function and fails with a message several lines long, and NaN in a
+    pandas DataFrame trains silently to a loss of NaN. Put it before
+    ``keras.Model`` in the bases: ``class DEC(CheckedInputs, keras.Model)``.
+
+    ``x``, ``y`` and ``validation_data`` (``(x_val, y_val)``,
+    ``(x_val, y_val, sample_weight)`` or ``x_val`` alone) are checked the
+    same way whether they are NumPy arrays, lists or pandas DataFrames
+    (converted with :func:`numpy.asarray`): numbers only, no NaN or
+    infinity, the rank and width the model expects, at least one sample,
+    and as many rows in ``y`` as in ``x``. A ``tf.data.Dataset``, a
+    ``PyDataset``, a generator or a dict is passed to Keras unchecked. A
+    ``batch_size`` larger than the data is left to Keras, which uses the
+    whole data as one batch.
+    """
+
+    def fit(self, x=None, y=None, *args, **kwargs):
+        arguments = _bind(super().fit, x, y, *args, **kwargs)
+        arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        if arguments.get("validation_data") is not None:
+            arguments["validation_data"] = _check_validation_data(self, arguments["validation_data"],
+                                                                  arguments["y"])
+        return super().fit(**arguments)
+
+    def evaluate(self, x=None, y=None, *args, **kwargs):
+        arguments = _bind(super().evaluate, x, y, *args, **kwargs)
+        arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        return super().evaluate(**arguments)
+
+    def predict(self, x, *args, **kwargs):
+        arguments = _bind(super().predict, x, *args, **kwargs)
+        arguments["x"] = _check_model_input(self, arguments["x"], "x")
+        return super().predict(**arguments)
+
+
+def _bind(method, *args, **kwargs):
+    """The arguments of a call to a Keras method, by name (positional ones too)."""
+    import inspect
+
+    bound = inspect.signature(method).bind(*args, **kwargs)
+    arguments = dict(bound.arguments)
+    arguments.update(arguments.pop("kwargs", {}))
+    return arguments
+
+
+def _is_array_like(x):
+    """An array, a list or a DataFrame/Series: data this module checks (a Dataset or generator it does not)."""
+    if isinstance(x, (np.ndarray, list)):
+        return True
+    return hasattr(x, "to_numpy") and hasattr(x, "shape")  # pandas, recognised without importing it
+
+
+def _expected_shape(model):
+    """The shape of ``model``'s (first) input, e.g. ``(None, 4)``, or ``None`` when it cannot tell yet."""
     try:
         inputs = model.inputs  # functional models; subclassed ones raise AttributeError (some versions ValueError)
     except (AttributeError, ValueError):
         inputs = None
     if inputs:
-        return inputs[0].shape[-1]
+        return tuple(inputs[0].shape)
     for layer in getattr(model, "layers", []):  # a subclassed model's first functional part
         if isinstance(layer, keras.Model):
-            width = input_width(layer)
-            if width is not None:
-                return width
+            shape = _expected_shape(layer)
+            if shape is not None:
+                return shape
     return None
 
 
-class CheckedInputs:
-    """Mixin for a model class: ``fit`` and ``predict`` refuse a bad array in one line.
-
-    Without it, data of the wrong width reaches Keras inside a traced
-    function and fails with a message several lines long. Put it before
-    ``keras.Model`` in the bases: ``class DEC(CheckedInputs, keras.Model)``.
-    """
-
-    def fit(self, x=None, y=None, **kwargs):
-        return super().fit(check_model_input(self, x), y, **kwargs)
-
-    def predict(self, x, **kwargs):
-        return super().predict(check_model_input(self, x), **kwargs)
-
-
-def check_model_input(model, x):
-    """Return ``x`` unchanged, or raise a one-line error if it is an array ``model`` cannot take.
-
-    Arrays (and lists) are checked for NaN/inf, rank and width; anything else
-    (a ``tf.data.Dataset``, a ``PyDataset``) is passed through for Keras to handle.
-    """
-    if not isinstance(x, (np.ndarray, list)):
+def _check_model_input(model, x, name):
+    """``x`` as an array ``model`` can take, or one ValueError/TypeError naming the problem."""
+    if not _is_array_like(x):
         return x
-    checked = check_features(x, name="x", min_samples=1)
-    expected = input_width(model)
-    if expected is not None and checked.shape[1] != expected:
-        raise ValueError(f"x has {checked.shape[1]} features but {model.name} expects {expected}")
-    return x
+    shape = _expected_shape(model)
+    try:
+        several_inputs = len(model.inputs) > 1
+    except (AttributeError, ValueError, TypeError):
+        several_inputs = False
+    if isinstance(x, list) and several_inputs:
+        return x  # one array per input: Keras' own form
+    array = as_numeric_array(x, name=name)
+    ndim = len(shape) if shape is not None else max(array.ndim, 1)
+    if array.ndim >= 1 and array.shape[0] == 0:
+        raise ValueError(f"{name} needs at least 1 samples; got 0")
+    if shape is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be a {ndim}-D array of shape {_shape_text(shape)} for {model.name}; "
+                         f"got {array.ndim}-D with shape {array.shape}")
+    check_features(array, name=name, min_samples=1, ndim=ndim)
+    if shape is not None and shape[-1] is not None and array.ndim > 1 and array.shape[-1] != shape[-1]:
+        raise ValueError(f"{name} has {array.shape[-1]} features but {model.name} expects {shape[-1]}")
+    return x if isinstance(x, np.ndarray) else array
+
+
+def _shape_text(shape):
+    return "(" + ", ".join("n" if d is None else str(d) for d in shape) + ")"
+
+
+def _check_target(y, name, n_samples, like=None, like_name="y"):
+    """``y`` (targets) as an array with ``n_samples`` rows, finite; ``None`` and datasets pass through."""
+    if y is None or not _is_array_like(y):
+        return y
+    array = as_numeric_array(y, name=name)
+    check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1))
+    if array.shape[0] != n_samples:
+        raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples")
+    if like is not None and _is_array_like(like) and np.shape(like)[1:] != array.shape[1:]:
+        raise ValueError(f"{name} has rows of shape {array.shape[1:]} but {like_name} has rows of shape "
+                         f"{np.shape(like)[1:]}")
+    return y if isinstance(y, np.ndarray) else array
+
+
+def _check_pair(model, x, y, x_name, y_name, like=None):
+    x = _check_model_input(model, x, x_name)
+    if _is_array_like(x) and not isinstance(x, list):
+        y = _check_target(y, y_name, len(x), like=like)
+    return x, y
+
+
+def _check_validation_data(model, data, y):
+    """``validation_data`` in any of Keras' forms, each part checked like ``x`` and ``y``."""
+    if _is_array_like(data) and not isinstance(data, list):
+        return _check_model_input(model, data, "validation_data")
+    if not isinstance(data, (tuple, list)):
+        return data  # a Dataset, a PyDataset or a generator: Keras checks it
+    if not 1 <= len(data) <= 3:
+        raise ValueError(f"validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight); "
+                         f"got a {type(data).__name__} of {len(data)} items")
+    x_val, y_val = _check_pair(model, data[0], data[1] if len(data) > 1 else None,
+                               "validation_data[0]", "validation_data[1]", like=y)
+    return (x_val, y_val, *data[2:]) if len(data) > 1 else (x_val,)
 
 
 def encode(encoder, X, batch_size=1024):

@@ -91,9 +91,11 @@ def test_cluster_accuracy_with_a_single_cluster_gets_the_largest_class():
         ([[0, 1]], [0, 1], ValueError, r"y_true must be a 1-D array"),
         ([], [], ValueError, r"y_true is empty"),
         ([0, 1], [0.5, 1.0], TypeError, r"labels must be whole numbers"),
-        (["a", "b"], [0, 1], TypeError, r"y_true must be integers"),
+        ([0, 1], ["a", "b"], TypeError, r"labels must be integers"),  # cluster labels stay integers
         ([0, 1], [0.0, float("nan")], ValueError, r"labels"),
-        ([0.0, float("nan")], [0, 1], ValueError, r"y_true"),
+        ([0.0, float("nan")], [0, 1], ValueError, r"y_true has 1 missing label"),
+        (["a", None], [0, 1], ValueError, r"y_true has 1 missing label"),
+        ([[0], [1]], [0, 1], ValueError, r"y_true must be a 1-D array"),
     ],
 )
 def test_cluster_accuracy_rejects_mismatched_or_bad_labels(y_true, labels, error, match):
@@ -134,6 +136,36 @@ def test_evaluate_returns_plain_python_types():
     assert type(result["n_clusters"]) is int
 
 
+def test_evaluate_accepts_text_classes_as_scikit_learn_does():
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    names = np.array(["barolo", "grignolino", "barbera"])
+    codes = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
+    labels = np.array([1, 1, 0, 0, 0, 2, 2, -1, 2])
+    as_text = evaluation.evaluate(names[codes], labels)
+    assert as_text == evaluation.evaluate(codes, labels)  # same scores whatever the classes are called
+    assert as_text["ari"] == pytest.approx(adjusted_rand_score(names[codes], labels))
+    assert as_text["nmi"] == pytest.approx(normalized_mutual_info_score(names[codes], labels))
+    assert as_text["accuracy"] == pytest.approx(7 / 9) and as_text["noise_fraction"] == pytest.approx(1 / 9)
+    # Another order of the names gives other codes; the scores do not depend on it.
+    assert evaluation.evaluate(names[::-1][codes].tolist(), labels) == as_text
+    as_objects = np.array([("a", 1), ("a", 1), ("a", 1), "b", "b", 3, 3, 3, 3], dtype=object)
+    assert evaluation.evaluate(as_objects, labels) == as_text  # any hashable labels, even mixed types
+
+
+def test_matched_confusion_names_text_classes_in_sorted_order():
+    matrix, classes, clusters = evaluation.matched_confusion(["b", "b", "a", "c", "c"], [4, 4, 5, 6, -1])
+    assert classes.tolist() == ["a", "b", "c"]
+    np.testing.assert_array_equal(matrix, [[1, 0, 0], [0, 2, 0], [0, 0, 1]])  # rows: a, b, c
+    np.testing.assert_array_equal(clusters, [5, 4, 6])
+    assert evaluation.cluster_accuracy(["b", "b", "a", "c", "c"], [4, 4, 5, 6, -1]) == 0.8
+
+
+def test_match_labels_asks_for_integer_classes_it_can_number_surplus_clusters_after():
+    with pytest.raises(TypeError, match=r"y_true must be integers"):
+        evaluation.match_labels(["a", "b"], [0, 1])
+
+
 def test_evaluate_rejects_mismatched_label_lengths():
     with pytest.raises(ValueError, match=r"labels has 4 entries but there are 3 samples"):
         evaluation.evaluate([0, 1, 1], [0, 1, 1, 0])
@@ -172,6 +204,21 @@ def test_results_table_aligns_columns():
     for column in range(1, 6):  # numbers right-aligned under their headers
         assert len({cells[column][1] for cells in spans}) == 1, f"column {column} is ragged"
     assert lines[2].startswith("short ")
+
+
+def test_results_table_layout_is_exactly_the_one_the_benchmark_parses():
+    table = evaluation.results_table([_row("a long name", ari=-0.05, n_clusters=12), _row("b")])
+    assert table == ("pipeline       ARI   NMI  accuracy  noise  clusters\n"
+                     "a long name  -0.05  0.50      0.99   0.00        12\n"
+                     "b             0.12  0.50      0.99   0.00         3")
+
+
+def test_aligned_table_aligns_the_left_columns_left_and_the_others_right():
+    table = evaluation.aligned_table(("name", "kind", "k", "note"), [("x", "gmm", "10", "ok"), ("long", "km", "2", "")],
+                                     left=(0, 1, 3))
+    assert table.splitlines() == ["name  kind   k  note", "x     gmm   10  ok", "long  km     2"]
+    with pytest.raises(ValueError, match=r"row 1 has 1 cells but there are 2 headers"):
+        evaluation.aligned_table(("a", "b"), [("1", "2"), ("3",)])
 
 
 def test_results_table_accepts_evaluate_output_and_any_iterable():

@@ -76,12 +76,148 @@ def test_from_array_takes_numbers_with_nan_as_missing():
     assert table.ids.tolist() == ["0", "1", "2"]
 
 
-def test_write_csv_round_trips(tmp_path):
+def test_write_csv_writes_numbers_in_full_and_whole_floats_without_a_point(tmp_path):
     path = tables.write_csv(tmp_path / "out.csv", {"id": ["a", "b"], "cluster": np.array([2, 0]),
-                                                   "confidence": np.array([0.98765432, 0.5])})
+                                                   "confidence": np.array([0.98765432, 0.5]),
+                                                   "big": [1700000000.0, 127.0], "small": np.float32([0.1, 2.5e-7])})
     with open(path, newline="") as handle:
         rows = list(csv.reader(handle))
-    assert rows == [["id", "cluster", "confidence"], ["a", "2", "0.987654"], ["b", "0", "0.5"]]
+    assert rows == [["id", "cluster", "confidence", "big", "small"], ["a", "2", "0.98765432", "1700000000", "0.1"],
+                    ["b", "0", "0.5", "127", "2.5e-07"]]
+
+
+# -- decimal commas, encodings, delimiters ------------------------------------------------------
+
+
+def test_decimal_commas_are_read_with_decimal_comma(tmp_path):
+    path = write(tmp_path, "id;a;b\nr1;1,5;2\nr2;-3,25;4,5e2\nr3;,5;7\n")
+    table = tables.read_csv(path, id_column="id", decimal=",")
+    assert table.columns == ("a", "b")
+    np.testing.assert_array_equal(table.X, [[1.5, 2.0], [-3.25, 450.0], [0.5, 7.0]])
+    assert table.notes == ()
+
+
+@pytest.mark.parametrize("options", [{}, {"categorical": "one-hot"}, {"categorical": "drop"}, {"delimiter": ";"}])
+def test_decimal_commas_without_the_option_stop_with_the_fix_never_one_hot(tmp_path, options):
+    path = write(tmp_path, "a;b\n1,5;2,5\n3,5;4,5\n2;1\n")
+    with pytest.raises(ValueError) as caught:
+        tables.read_csv(path, **options)
+    message = str(caught.value)
+    assert message.startswith("column 'a' holds numbers written with a comma ('1,5', '3,5', first at line 2)")
+    assert "decimal=','" in message and "one-hot" not in message and "\n" not in message
+
+
+def test_decimal_comma_refuses_a_decimal_point_it_could_misread(tmp_path):
+    with pytest.raises(ValueError, match=r"column 'a' holds numbers with a decimal point \('1.234,5', first at line 3\)"):
+        tables.read_csv(write(tmp_path, "a;b\n1,5;2\n1.234,5;3\n2;4\n"), decimal=",")
+    with pytest.raises(ValueError, match=r"delimiter and decimal are both ','"):
+        tables.read_csv(write(tmp_path, GOOD), delimiter=",", decimal=",")
+    with pytest.raises(ValueError, match=r"decimal must be one of"):
+        tables.read_csv(write(tmp_path, GOOD), decimal=";")
+
+
+def test_a_latin_1_file_names_the_encoding_option_and_reads_with_it(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes("région;taux\nnord;1\nsud;2\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"latin\.csv is not utf-8 text \(byte b'\\xe9' at position 1\): pass the "
+                                         r"file's encoding, e.g. encoding='cp1252'"):
+        tables.read_csv(path)
+    table = tables.read_csv(path, encoding="latin-1", id_column="région")
+    assert table.columns == ("taux",) and table.ids.tolist() == ["nord", "sud"]
+    with pytest.raises(ValueError, match=r"encoding 'latin-9000' is not a text encoding"):
+        tables.read_csv(path, encoding="latin-9000")
+
+
+def test_a_workbook_or_utf16_file_is_named_as_such(tmp_path):
+    workbook = tmp_path / "data.xlsx"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\xff\xfe" + bytes(range(128, 256)))
+    with pytest.raises(ValueError, match=r"data\.xlsx is a spreadsheet workbook \(Excel\), not a CSV file"):
+        tables.read_csv(workbook)
+    wide = tmp_path / "wide.csv"
+    wide.write_bytes("x,y\n1,2\n3,4\n".encode("utf-16-le"))
+    with pytest.raises(ValueError, match=r"contains NUL bytes.*encoding='utf-16'"):
+        tables.read_csv(wide)
+
+
+def test_a_file_of_delimiters_only_is_a_clear_error_and_delimiter_rows_are_noted(tmp_path):
+    with pytest.raises(ValueError, match=r"table\.csv holds no values: every line is empty or only delimiters"):
+        tables.read_csv(write(tmp_path, ";;;\n;;;\n"))
+    with pytest.raises(ValueError, match=r"header row but no data rows"):
+        tables.read_csv(write(tmp_path, "x;y\n;\n;\n"))
+    table = tables.read_csv(write(tmp_path, "x,y\n1,2\n,\n\n3,4\n,\n"))
+    assert table.ids.tolist() == ["2", "5"]
+    assert table.notes == ("skipped 2 line(s) holding only delimiters",)
+
+
+def test_a_single_column_of_decimal_commas_is_ragged_with_a_hint_and_reads_with_the_option(tmp_path):
+    path = write(tmp_path, "x\n0,5\n1,5\n")
+    with pytest.raises(ValueError, match=r"line 2 of .* has 2 values but the header names 1 columns .*"
+                                         r"If its numbers are written with a decimal comma \(1,5\), read it with "
+                                         r"decimal=','\.$"):
+        tables.read_csv(path)
+    np.testing.assert_array_equal(tables.read_csv(path, decimal=",").X, [[0.5], [1.5]])
+    with pytest.raises(ValueError) as caught:
+        tables.read_csv(write(tmp_path, "x;y\n1;2\n3;4;5\n"))
+    assert "decimal" not in str(caught.value)  # the hint only where a comma is the delimiter
+
+
+def test_underscores_in_numbers_are_text_not_thousands(tmp_path):
+    with pytest.raises(ValueError, match=r"column 'x' holds numbers but line 3 has a value that is not a number: '1_000'"):
+        tables.read_csv(write(tmp_path, "x\n1\n1_000\n3\n4\n"))
+
+
+# -- data in memory: arrays and DataFrames ------------------------------------------------------
+
+
+def test_from_array_names_rows_by_index_and_accepts_none_as_missing():
+    table = tables.from_array([[1.0, 2.0], [2.0, None], [4.0, 3.0]], ["a", "b"], missing="drop-rows")
+    assert table.ids.tolist() == ["0", "2"]
+    np.testing.assert_array_equal(table.X, [[1, 2], [4, 3]])
+    with pytest.raises(TypeError, match="values is a file name: read a file with read_csv"):
+        tables.from_array("table.csv")
+    with pytest.raises(ValueError, match=r"columns names 1 columns but values has 2"):
+        tables.from_array(np.ones((3, 2)), ["a"])
+
+
+class NAType:
+    """Stands in for pandas' ``NA`` (recognised by its type's name), where pandas is not installed."""
+
+
+class FrameLike:
+    """The parts of a pandas DataFrame that tables uses: ``columns``, ``index``, ``to_numpy``."""
+
+    def __init__(self, columns, rows, index):
+        self.columns, self.index, self._rows = columns, index, rows
+
+    def to_numpy(self, dtype=None):
+        return np.array(self._rows, dtype=dtype)
+
+
+def test_a_frame_keeps_its_column_names_and_index_and_na_is_missing_without_pandas():
+    frame = FrameLike(["alcohol", "region"], [[12.5, "n"], [NAType(), "s"], [11.0, "n"]], ["w1", "w2", "w3"])
+    with pytest.raises(ValueError, match=r"column 'alcohol' has 1 missing value\(s\) \(row w2\)"):
+        tables.from_array(frame, categorical="drop")
+    table = tables.from_array(frame, categorical="drop", missing="median")
+    assert table.columns == ("alcohol",) and table.ids.tolist() == ["w1", "w2", "w3"]
+    np.testing.assert_array_equal(table.X[:, 0], [12.5, 11.75, 11.0])
+
+
+def test_a_dataframe_keeps_its_column_names_and_index_and_pandas_na_is_missing():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"alcohol": pd.array([12.5, pd.NA, 11.0, 14.0], dtype="Float64"),
+                          "magnesium": pd.array([100, 95, pd.NA, 120], dtype="Int64"),
+                          "region": ["n", "s", "n", "s"]},
+                         index=["w1", "w2", "w3", "w4"])
+    with pytest.raises(ValueError, match=r"column 'alcohol' has 1 missing value\(s\) \(row w2\)"):
+        tables.from_array(frame, categorical="drop")
+    table = tables.from_array(frame, categorical="drop", missing="median")
+    assert table.columns == ("alcohol", "magnesium")
+    assert table.ids.tolist() == ["w1", "w2", "w3", "w4"]
+    np.testing.assert_array_equal(table.X, [[12.5, 100], [12.5, 95], [11.0, 100], [14.0, 120]])
+    assert table.notes[0] == "left out the categorical column 'region' (2 different values)"
+    with pytest.raises(TypeError, match="a DataFrame brings its own column names"):
+        tables.from_array(frame, ["a", "b", "c"])
+    np.testing.assert_array_equal(tables.from_array(frame.dropna(), id_column="region").X, [[12.5, 100], [14.0, 120]])
 
 
 # -- bad tables: each error names the column (or line) and the problem -------------------------
@@ -114,8 +250,9 @@ def test_a_text_value_in_a_numeric_column_names_column_line_and_value(tmp_path):
         tables.read_csv(write(tmp_path, text), delimiter=",")
 
 
-def test_a_decimal_comma_is_caught_not_read_as_a_category(tmp_path):
-    with pytest.raises(ValueError, match=r"column 'x' holds numbers.*'1,5'"):
+def test_a_decimal_comma_among_decimal_points_is_caught_not_read_as_a_category(tmp_path):
+    with pytest.raises(ValueError, match=r"column 'x' mixes numbers with a decimal comma \('1,5', first at line 3\) "
+                                         r"and with a decimal point \('1.0', '2.5', '3.5', first at line 2\)"):
         tables.read_csv(write(tmp_path, "x;y\n1.0;2\n\"1,5\";3\n2.5;4\n3.5;1\n"), delimiter=";")
 
 

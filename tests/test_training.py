@@ -11,13 +11,6 @@ import pytest
 import helpers
 from helpers import models, training
 
-
-def _lesson_02():
-    """Notebook 02's own VAE builder (the VAE lives in the notebook's lesson-code cells)."""
-    import lesson_code
-
-    return lesson_code.load("02_vae_kmeans.ipynb")
-
 keras = training.keras
 
 
@@ -130,8 +123,7 @@ def test_fit_with_data_of_the_wrong_width_raises_one_line_naming_both_widths(aut
 def test_input_width_of_functional_subclassed_and_unbuilt_models(autoencoder_pair):
     _, encoder = autoencoder_pair
     assert training.input_width(encoder) == 4
-    vae, _, _ = _lesson_02().build_vae(6, hidden_units=4, latent_dim=2)
-    assert training.input_width(vae) == 6  # subclassed: no .inputs, found through its encoder
+    assert training.input_width(Reconstruct()) == 4  # subclassed: no .inputs, found through its functional part
 
     class Plain(keras.Model):
         def __init__(self):
@@ -199,33 +191,176 @@ def test_encode_works_on_a_subclassed_encoder(tiny_features):
     np.testing.assert_allclose(Z, tiny_features[:, :2] * 0.5, rtol=1e-6)
 
 
-def test_models_of_the_series_refuse_the_wrong_width_in_one_line_naming_both():
-    from helpers import contrastive, dec
+# --------------------------------------------------------------------------- CheckedInputs
 
+
+class Functional(training.CheckedInputs, keras.Model):
+    """A plain functional model with the mixin: 4 features in, 2 out."""
+
+
+class Reconstruct(training.CheckedInputs, keras.Model):
+    """A small subclassed model with its own ``compute_loss`` (trains on ``x`` alone, as a VAE does)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.net = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(3), keras.layers.Dense(4)])
+
+    def call(self, x, training=False):
+        return self.net(x, training=training)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        return keras.ops.mean(keras.ops.square((x if y is None else y) - y_pred))
+
+
+@pytest.fixture(scope="module")
+def checked_models():
     helpers.set_seed(0)
-    _, encoder = models.build_autoencoder(6, (4,), 3)
-    vae, _, _ = _lesson_02().build_vae(6, hidden_units=4, latent_dim=2)
-    built = {
-        "vae": vae,
-        "dec": dec.DEC(encoder, np.eye(3, dtype="float32")),
-        "neighbour_contrastive": contrastive.NeighbourContrastive(contrastive.build_contrastive_encoder(6, (4,), 3)),
-        "scan": contrastive.SCAN(contrastive.build_contrastive_encoder(6, (4,), 3), np.eye(3, dtype="float32")),
+    inputs = keras.Input(shape=(4,))
+    functional = Functional(inputs, keras.layers.Dense(2)(inputs), name="functional")
+    functional.compile(optimizer="adam", loss="mse")
+    subclassed = Reconstruct(name="reconstruct")
+    subclassed.compile(optimizer="adam")
+    return {"functional": functional, "subclassed": subclassed}
+
+
+class FrameLike:
+    """What the checks know of a pandas DataFrame (``to_numpy``, ``shape``, ``__array__``), so the
+    DataFrame path is tested where pandas is not installed; object cells as pandas' nullable types give."""
+
+    def __init__(self, array):
+        self._array = np.asarray(array, dtype=object)
+        self.shape = self._array.shape
+
+    def to_numpy(self, dtype=None):
+        return self._array if dtype is None else self._array.astype(dtype)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.to_numpy(dtype)
+
+    def __len__(self):
+        return len(self._array)
+
+
+def _container(kind, array):
+    if kind == "array":
+        return array
+    if kind == "list":
+        return array.tolist()
+    if kind == "frame-like":
+        return FrameLike(array)
+    pd = pytest.importorskip("pandas")
+    return pd.DataFrame(array) if array.ndim == 2 else pd.Series(array)
+
+
+GOOD_X = np.arange(32, dtype="float32").reshape(8, 4) / 32
+GOOD_Y = np.ones((8, 2), dtype="float32")
+
+
+def _calls(model, x, y=None, **fit_kwargs):
+    """Every checked entry point, each called with the same data."""
+    return {
+        "fit": lambda: model.fit(x, y, epochs=1, verbose=0, **fit_kwargs),
+        "evaluate": lambda: model.evaluate(x, y, verbose=0),
+        "predict": lambda: model.predict(x, verbose=0),
     }
-    wrong = np.zeros((8, 5), dtype="float32")
-    for name, model in built.items():
-        model.compile(optimizer="adam", loss="kld" if name == "dec" else None)
-        for call in (lambda: model.fit(wrong, wrong, epochs=1, verbose=0), lambda: model.predict(wrong, verbose=0)):
-            with pytest.raises(ValueError, match=rf"^x has 5 features but {model.name} expects 6$"):
-                call()
 
 
-def test_checked_inputs_refuse_nan_and_pass_datasets_through(autoencoder_pair):
-    vae, _, _ = _lesson_02().build_vae(4, hidden_units=3, latent_dim=2)
-    bad = np.ones((4, 4), dtype="float32")
-    bad[1, 2] = np.nan
-    with pytest.raises(ValueError, match="NaN"):
-        vae.predict(bad, verbose=0)
+def _nan_x():
+    x = GOOD_X.copy()
+    x[2, 1] = np.nan
+    return x
+
+
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
+@pytest.mark.parametrize("which", ["functional", "subclassed"])
+@pytest.mark.parametrize(
+    ("x", "match"),
+    [
+        (_nan_x(), r"^x contains 1 NaN or infinite value\(s\)"),
+        (np.where(GOOD_X > 0.9, np.inf, GOOD_X), r"^x contains 3 NaN or infinite value\(s\)"),
+        (np.zeros((8, 5), dtype="float32"), r"^x has 5 features but (functional|reconstruct) expects 4$"),
+        (np.zeros(8, dtype="float32"), r"^x must be a 2-D array of shape \(n, 4\) for (functional|reconstruct); "
+                                        r"got 1-D with shape \(8,\)$"),
+        (np.zeros((0, 4), dtype="float32"), r"^x needs at least 1 samples; got 0$"),
+    ],
+    ids=["nan", "inf", "width", "rank", "empty"],
+)
+def test_checked_inputs_refuse_bad_x_the_same_way_in_every_container_and_call(checked_models, which, kind, x, match):
+    model = checked_models[which]
+    data = _container(kind, x)
+    y = GOOD_Y[: len(x)] if which == "functional" else None
+    for name, call in _calls(model, data, y).items():
+        with pytest.raises(ValueError, match=match):
+            call()
+
+
+def test_checked_inputs_refuse_pandas_na_and_text_in_a_dataframe(checked_models):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(GOOD_X).astype("Float64")
+    frame.iloc[3, 2] = pd.NA
+    with pytest.raises(ValueError, match=r"^x contains 1 NaN or infinite value"):
+        checked_models["subclassed"].fit(frame, epochs=1, verbose=0)
+    frame = pd.DataFrame(GOOD_X).astype(object)
+    frame.iloc[0, 0] = "1,5"
+    with pytest.raises(TypeError, match=r"^x must contain numbers only; found '1,5'"):
+        checked_models["functional"].predict(frame, verbose=0)
+
+
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
+def test_checked_inputs_refuse_bad_y_in_fit_and_evaluate(checked_models, kind):
+    model = checked_models["functional"]
+    bad = GOOD_Y.copy()
+    bad[5, 0] = np.nan
+    for call in (model.fit, model.evaluate):
+        with pytest.raises(ValueError, match=r"^y contains 1 NaN or infinite value"):
+            call(GOOD_X, _container(kind, bad), verbose=0)
+        with pytest.raises(ValueError, match=r"^y has 3 rows but there are 8 samples$"):
+            call(_container(kind, GOOD_X), _container(kind, GOOD_Y[:3]), verbose=0)
+
+
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
+def test_validation_data_is_checked_in_every_form(checked_models, kind):
+    functional, subclassed = checked_models["functional"], checked_models["subclassed"]
+    wide = np.zeros((4, 6), dtype="float32")
+    nan_x, nan_y = _nan_x()[:4], GOOD_Y[:4].copy()
+    nan_y[1, 1] = np.inf
+    cases = [
+        (functional, (_container(kind, nan_x), GOOD_Y[:4]), r"^validation_data\[0\] contains 1 NaN"),
+        (functional, (GOOD_X[:4], _container(kind, nan_y)), r"^validation_data\[1\] contains 1 NaN"),
+        (functional, (_container(kind, wide), GOOD_Y[:4]), r"^validation_data\[0\] has 6 features but functional "
+                                                           r"expects 4$"),
+        (functional, (GOOD_X[:4], GOOD_Y[:3]), r"^validation_data\[1\] has 3 rows but there are 4 samples$"),
+        (functional, (GOOD_X[:4], np.ones((4, 3))), r"^validation_data\[1\] has rows of shape \(3,\) but y has "
+                                                   r"rows of shape \(2,\)$"),
+        (functional, [GOOD_X[:4], GOOD_Y[:4], np.ones(4), np.ones(4)], r"^validation_data must be \(x_val, y_val\)"),
+        # x_val alone (a list there is Keras' tuple form, so an array stands in for it)
+        (subclassed, _container("array" if kind == "list" else kind, nan_x), r"^validation_data contains 1 NaN"),
+        (subclassed, (_container(kind, wide),), r"^validation_data\[0\] has 6 features but reconstruct expects 4$"),
+        (subclassed, (nan_x, None, np.ones(4)), r"^validation_data\[0\] contains 1 NaN"),
+    ]
+    for model, validation_data, match in cases:
+        y = GOOD_Y if model is functional else None
+        with pytest.raises(ValueError, match=match):
+            model.fit(GOOD_X, y, epochs=1, verbose=0, validation_data=validation_data)
+        with pytest.raises(ValueError, match=match):  # passed by position, as Keras allows
+            model.fit(GOOD_X, y, 8, 1, 0, None, 0.0, validation_data)
+
+
+def test_checked_inputs_train_on_good_dataframes_and_clamp_a_large_batch_as_keras_does(checked_models):
+    pd = pytest.importorskip("pandas")
+    model = checked_models["functional"]
+    history = model.fit(pd.DataFrame(GOOD_X), pd.DataFrame(GOOD_Y), batch_size=1000, epochs=2, verbose=0,
+                        validation_data=(pd.DataFrame(GOOD_X[:4]), GOOD_Y[:4].tolist()))
+    assert len(history.history["loss"]) == 2 and np.isfinite(history.history["val_loss"]).all()
+    assert model.predict(pd.DataFrame(GOOD_X), verbose=0).shape == (8, 2)
+
+
+def test_checked_inputs_accept_lists_positional_arguments_and_pass_datasets_through(checked_models):
     import tensorflow as tf
 
-    dataset = tf.data.Dataset.from_tensor_slices(np.ones((4, 4), dtype="float32")).batch(2)
-    assert training.check_model_input(vae, dataset) is dataset
+    model = checked_models["subclassed"]
+    history = model.fit(GOOD_X.tolist(), None, 1000, 1, 0, validation_data=GOOD_X[:4])  # batch clamped to 8
+    assert np.isfinite(history.history["loss"][0]) and np.isfinite(history.history["val_loss"][0])
+    dataset = tf.data.Dataset.from_tensor_slices(GOOD_X).batch(4)
+    assert model.predict(dataset, verbose=0).shape == (8, 4)  # not an array: Keras' own checks apply
+    assert np.isfinite(model.evaluate(dataset, verbose=0))

@@ -183,6 +183,8 @@ def test_check_float_accepts_inclusive_bounds_exactly():
 def test_check_seed_accepts_zero_and_numpy_integers():
     assert check_seed(0) == 0
     assert check_seed(np.int32(12)) == 12
+    assert check_seed(2**32 - 1) == 2**32 - 1
+    np.random.default_rng(check_seed(2**32 - 1))  # every accepted seed is one NumPy takes
 
 
 @pytest.mark.parametrize(
@@ -191,6 +193,7 @@ def test_check_seed_accepts_zero_and_numpy_integers():
         (None, TypeError, r"random_state must be an integer seed; None would make the result unrepeatable"),
         (-1, ValueError, r"random_state must be >= 0; got -1"),
         (1.5, TypeError, r"random_state must be an integer"),
+        (2**32, ValueError, r"random_state must be <= 4294967295; got 4294967296"),  # NumPy's and Keras' limit
     ],
 )
 def test_check_seed_rejects_none_negative_and_non_integer(seed, error, match):
@@ -213,3 +216,41 @@ def test_check_k_range_is_the_one_convention_for_k_ranges():
         check_k_range(7)
     with pytest.raises(TypeError, match="k_range value must be an integer"):
         check_k_range([2, 2.5])
+
+
+# --------------------------------------------------------------------------- containers and classes
+
+
+def test_as_numeric_array_turns_none_and_pandas_na_into_nan_and_refuses_text():
+    from helpers._validation import as_numeric_array
+
+    class NAType:  # stands in for pandas' NA, recognised by its type's name
+        pass
+
+    converted = as_numeric_array(np.array([[1, None], [NAType(), 2.5]], dtype=object))
+    assert converted.dtype == np.float64
+    np.testing.assert_array_equal(np.isnan(converted), [[False, True], [True, False]])
+    assert as_numeric_array([[1, 2]]).dtype.kind == "i"  # numbers keep their dtype
+    with pytest.raises(TypeError, match=r"x must contain numbers only; found 'a' \(str\)"):
+        as_numeric_array(np.array([1.0, "a"], dtype=object))
+    with pytest.raises(TypeError, match=r"X must contain numbers only; found True"):
+        as_numeric_array(np.array([1.0, True], dtype=object), name="X")
+
+
+def test_check_classes_codes_any_hashable_labels_in_sorted_order():
+    from helpers._validation import check_classes
+
+    codes, classes = check_classes(["b", "a", "b", "c"])
+    assert codes.tolist() == [1, 0, 1, 2] and classes.tolist() == ["a", "b", "c"]
+    codes, classes = check_classes(np.array([2.5, 0.5, 2.5]))
+    assert codes.tolist() == [1, 0, 1] and classes.tolist() == [0.5, 2.5]
+    codes, classes = check_classes(np.array([3, "x", 3], dtype=object))  # mixed types: sorted by type, then text
+    assert codes.tolist() == [0, 1, 0] and classes.tolist() == [3, "x"]
+    with pytest.raises(ValueError, match=r"y_true has 1 missing label\(s\) \(NaN or None, first at position 1\)"):
+        check_classes([1.0, np.nan])
+    with pytest.raises(ValueError, match=r"labels has 2 entries but there are 3 samples"):
+        check_classes(["a", "b"], name="labels", n_samples=3)
+    unhashable = np.empty(3, dtype=object)
+    unhashable[:] = [1, 2, [3]]
+    with pytest.raises(TypeError, match=r"y_true must hold hashable class labels"):
+        check_classes(unhashable)
