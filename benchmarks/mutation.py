@@ -25,7 +25,10 @@ Usage (outside CI: a run takes minutes to an hour; run it niced on a shared mach
 Options: ``--timeout SECONDS`` per mutant (default: three times the unmutated test run plus 10 s;
 a mutant that runs longer counts as killed, reported apart as "timeout"), ``--tests FILE ...`` to
 replace the matching tests, ``--all-operators`` for cosmic-ray's full operator set,
-``--workdir DIR`` to keep the sessions and exported lessons somewhere known.
+``--workdir DIR`` to keep the sessions and exported lessons somewhere known, ``--report`` with
+the same ``--workdir`` to print the report of a run so far (even one still going: mutants not run
+yet count as "not run" and do not enter the kill rate). The exit status is 1 when a mutant
+survived that the equivalents file does not list.
 
 Nothing in the working tree is edited: each run copies ``helpers/``, ``tests/``, ``notebooks/``
 and ``pyproject.toml`` into the work directory and mutates the copy, so an interrupted run leaves
@@ -33,20 +36,23 @@ no mutant behind. Each mutant's tests run as
 ``python -m pytest -x -q -p no:cacheprovider -p no:nbval -o addopts= <files>`` (no notebook
 execution, first failure stops the run).
 
-Why cosmic-ray (``cosmic-ray==8.7.0``) and not mutmut (3.x): cosmic-ray mutates one file in
+Why cosmic-ray (``cosmic-ray==8.7.0``) and not mutmut (3.8): cosmic-ray mutates one file in
 place and runs an arbitrary test command per mutant in a fresh process, so the mutated file can
-be anything the tests read, here a lesson exported from a notebook and loaded by ``exec`` through
-an environment variable. mutmut 3 copies the project into ``mutants/`` and rewrites every function
-into a "trampoline" that picks the mutant at run time by the function's import name
-(``helpers.evaluation.x_ǁ...``) and records which tests reach it through that import; code that a
-test executes from a file with ``exec`` has no import name, so mutmut can neither switch its
-mutants nor see the tests that cover it. cosmic-ray keeps its sessions in a SQLite file
-(``cosmic-ray dump`` gives JSON) and has an operator filter (``cr-filter-operators``), used here
-to keep the *focused* set below; its timeouts are reported as killed with the output "timeout".
+be anything the tests read, here a lesson exported from a notebook and executed by
+``lesson_code.load`` through an environment variable. mutmut 3 copies the sources into
+``mutants/`` and rewrites each function into a "trampoline" that picks the active mutant at run
+time by the function's module-qualified name (``MUTANT_UNDER_TEST``); it learns which tests reach
+a function from those trampolines while pytest runs in its own process, then forks that process
+per mutant. A lesson executed from a file with ``exec`` has no importable module name for the
+trampolines to key on, and forking a process that has loaded TensorFlow is unsafe. cosmic-ray
+keeps each session in a SQLite file (``cosmic-ray dump`` gives JSON) and has an operator filter
+(``cr-filter-operators``), used here to keep the *focused* set below. It reports a mutant whose
+tests run past the timeout as killed with the output "timeout"; the report lists those apart.
 
 Focused operators (default): cosmic-ray replaces each binary operator by ten others and each
-comparison by seven, which makes most mutants crash at once (``+`` into ``<<`` on floats) and the
-runs five times longer. The focused set keeps the mistakes a person makes: a sibling operator
+comparison by seven, mostly mistakes nobody writes (``+`` into ``<<``), which more than doubles
+the mutants (``helpers/evaluation.py``: 209 instead of 84; ``helpers/tables.py``: 412 instead of
+204) at 10-30 s of test run each. The focused set keeps the mistakes a person makes: a sibling operator
 (``+``/``-``, ``*``/``/``, ``/``/``//``, ``**``/``*``), a bound moved (``<``/``<=``) or flipped
 (``<``/``>``), ``==``/``!=``, ``is``/``is not``, a dropped unary ``-`` or ``not``, plus all of
 cosmic-ray's other operators (changed numbers, ``not`` added, ``True``/``False``, ``and``/``or``,
@@ -470,8 +476,11 @@ def cell_locator(label, exported, cell_sources, cell_numbers):
     return locate
 
 
-def export_lesson(notebook, folder):
-    """Write ``notebook``'s lesson code to ``folder/lesson_<stem>.py``; return ``(path, locate)``."""
+def export_lesson(notebook, folder, label=None):
+    """Write ``notebook``'s lesson code to ``folder/lesson_<stem>.py``; return ``(path, locate)``.
+
+    ``label`` names the notebook in ``locate``'s answers (default ``notebooks/<name>``).
+    """
     import nbformat
 
     lesson_code = _lesson_code()
@@ -482,7 +491,7 @@ def export_lesson(notebook, folder):
     cells = nbformat.read(notebook, as_version=4).cells
     numbers = [i + 1 for i, c in enumerate(cells)
                if c.cell_type == "code" and lesson_code.TAG in c.metadata.get("tags", [])]
-    label = f"notebooks/{notebook.name}"
+    label = label or f"notebooks/{notebook.name}"
     return path, cell_locator(label, text, lesson_code.cells(notebook.name, notebook.parent), numbers)
 
 
@@ -565,7 +574,7 @@ def run_target(target, workdir, timeout=None, all_operators=False):
     else:
         lessons = folder / "lessons"
         lessons.mkdir(exist_ok=True)
-        mutated, _ = export_lesson(target.notebook, lessons)
+        mutated, _ = export_lesson(target.notebook, lessons, target.label)
         env["SERIES_LESSON_SOURCE"] = str(lessons)
     command = test_command(target.tests, tree)
 
@@ -602,7 +611,7 @@ def read_target(target, folder):
     locate = None
     if target.notebook is not None:
         with tempfile.TemporaryDirectory() as scratch:
-            _, locate = export_lesson(target.notebook, scratch)
+            _, locate = export_lesson(target.notebook, scratch, target.label)
     dump = _run([sys.executable, "-m", "cosmic_ray.cli", "dump", str(folder / "session.sqlite")],
                 env=None, cwd=folder).stdout
     mutants = [m for m in parse_dump(dump, target.label, locate) if m.outcome != "skipped"]
