@@ -247,7 +247,8 @@ class Mutant:
     before, after : str
         The changed line before and after the mutation, stripped.
     outcome : str
-        ``"killed"``, ``"survived"``, ``"timeout"``, ``"incompetent"`` or ``"skipped"``.
+        ``"killed"``, ``"survived"``, ``"timeout"``, ``"incompetent"``, ``"pending"`` (not run
+        yet) or ``"skipped"`` (filtered out, or not a mutant: see :func:`is_bare_star`).
     where : str
         Where a person finds the line (``helpers/x.py:12``, or a notebook cell).
     """
@@ -306,16 +307,30 @@ def read_equivalents(path=EQUIVALENT_FILE):
 
 
 def changed_lines(diff):
-    """The first removed and the first added line of a unified diff, stripped (``("", "")`` if none)."""
+    """The first removed and the first added line of a unified diff, as in the file (``("", "")`` if none)."""
     before = after = None
     for line in diff.splitlines():
         if line.startswith(("---", "+++")):
             continue
         if line.startswith("-") and before is None:
-            before = line[1:].strip()
+            before = line[1:]
         elif line.startswith("+") and after is None:
-            after = line[1:].strip()
+            after = line[1:]
     return before or "", after or ""
+
+
+def is_bare_star(line, column):
+    """Whether ``line[column]`` is the bare ``*`` of a signature (``def f(a, *, b)``), not a product.
+
+    cosmic-ray takes that marker for a multiplication and "replaces" it: ``/`` makes the
+    parameters before it positional-only (same behaviour for callers that pass the rest by
+    keyword, as they must), ``**`` is a syntax error. Neither is a mistake in a formula, so such
+    mutants are left out of the counts.
+    """
+    if column >= len(line) or line[column] != "*":
+        return False
+    rest = line[column + 1:].lstrip()
+    return rest[:1] in (",", ")")
 
 
 def outcome_of(result):
@@ -352,10 +367,11 @@ def parse_dump(text, label, locate=None):
             continue
         item, result = json.loads(raw)
         mutation = item["mutations"][0]
-        line = int(mutation["start_pos"][0])
+        line, column = (int(n) for n in mutation["start_pos"])
         before, after = changed_lines((result or {}).get("diff") or "")
+        outcome = "skipped" if is_bare_star(before, column) else outcome_of(result)
         where = locate(line) if locate else f"{label}:{line}"
-        mutants.append(Mutant(label, mutation["operator_name"], line, before, after, outcome_of(result), where))
+        mutants.append(Mutant(label, mutation["operator_name"], line, before.strip(), after.strip(), outcome, where))
     mutants.sort(key=lambda m: (m.line, m.operator))
     return mutants
 

@@ -202,6 +202,22 @@ def test_the_dump_gives_each_mutant_its_outcome_line_and_changed_lines():
     assert located[0].where == "cell 3"
 
 
+def test_the_bare_star_of_a_signature_is_not_a_mutant_but_a_product_is():
+    signature = "def _build(header, where, *, id_column, drop):"
+    star = signature.index("*")
+    assert mutation.is_bare_star(signature, star)
+    assert mutation.is_bare_star("def f(a, *)", 9)
+    assert not mutation.is_bare_star("    return a * b, c", 13)
+    assert not mutation.is_bare_star("    return a * b, c", 12)
+    diff = f"--- a\n+++ b\n-{signature}\n+{signature.replace('*', '/')}\n"
+    product = "--- a\n+++ b\n-    y = a * b\n+    y = a / b\n"
+    dump = "\n".join([json.dumps([{"mutations": [{"operator_name": "core/ReplaceBinaryOperator_Mul_Div",
+                                                  "start_pos": [4, star]}]}, _result("survived", diff=diff)]),
+                      json.dumps([{"mutations": [{"operator_name": "core/ReplaceBinaryOperator_Mul_Div",
+                                                  "start_pos": [9, 10]}]}, _result("survived", diff=product)])])
+    assert [m.outcome for m in mutation.parse_dump(dump, "helpers/x.py")] == ["skipped", "survived"]
+
+
 # --------------------------------------------------------------------------
 # The report
 
