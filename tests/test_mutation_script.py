@@ -180,7 +180,10 @@ def _dump_line(operator, line, result):
     return json.dumps([item, result])
 
 
-def _result(test_outcome, output="", worker="normal", diff="--- a\n+++ b\n@@ -3 +3 @@\n-    if n < 2:\n+    if n <= 2:\n"):
+A_DIFF = "--- a\n+++ b\n@@ -3 +3 @@\n-    if n < 2:\n+    if n <= 2:\n"
+
+
+def _result(test_outcome, output="", worker="normal", diff=A_DIFF):
     return {"worker_outcome": worker, "output": output, "test_outcome": test_outcome, "diff": diff}
 
 
