@@ -65,6 +65,7 @@ import argparse
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -539,18 +540,12 @@ def test_command(tests, tree):
 
 def config_text(module_path, command, timeout, excluded):
     """cosmic-ray's TOML configuration for one target."""
-    quoted = " ".join(_shell_quote(part) for part in command)
+    quoted = " ".join(shlex.quote(part) for part in command)
     exclude = ",\n    ".join(json.dumps(e) for e in excluded)
     return (f'[cosmic-ray]\nmodule-path = {json.dumps(str(module_path))}\ntimeout = {float(timeout)}\n'
             f'excluded-modules = []\ntest-command = {json.dumps(quoted)}\n\n'
             f'[cosmic-ray.distributor]\nname = "local"\n\n'
             f'[cosmic-ray.filters.operators-filter]\nexclude-operators = [\n    {exclude}\n]\n')
-
-
-def _shell_quote(part):
-    import shlex
-
-    return shlex.quote(part)
 
 
 def _run(args, env, cwd, check=True):
