@@ -81,7 +81,7 @@ EQUIVALENT_FILE = ROOT / "benchmarks" / "mutation_equivalent.txt"
 MODULE_TESTS = {
     "helpers/evaluation.py": ["tests/test_evaluation.py"],
     "helpers/tables.py": ["tests/test_tables.py"],
-    "helpers/selection.py": ["tests/test_selection.py", "tests/test_choose_k.py"],
+    "helpers/selection.py": ["tests/test_selection.py"],
     "helpers/clustering.py": ["tests/test_clustering.py", "tests/test_reachability.py", "tests/test_choose_k.py"],
     "helpers/augment.py": ["tests/test_augment.py"],
 }
