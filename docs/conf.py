@@ -59,7 +59,7 @@ author = "The series' authors"
 copyright = "the series' authors, MIT licence"
 release = version = REF
 
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx.ext.githubpages"]  # githubpages: writes .nojekyll
 root_doc = "README"
 include_patterns = ["README.md", "docs/*.md", "notebooks/[0-9][0-9]_*.ipynb"]
 exclude_patterns = ["docs/_build", ".venv", ".venv-*", "**/.ipynb_checkpoints"]
