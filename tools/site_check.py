@@ -51,6 +51,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 SEARCH_WORD = "DBSCAN"
+TIMEOUT_MS = 120_000  # per page and step; generous, for a loaded machine
 
 # What the page shows once loaded: every link (resolved), every image and whether it loaded,
 # the launch and download buttons.
@@ -149,6 +150,7 @@ def check_page(browser, site, base, page_path, shots):
     """Open one page as a first visit; return (problems, outside requests blocked, links, images)."""
     url = f"{base}/{page_path.relative_to(site).as_posix()}"
     context = browser.new_context(viewport={"width": 1400, "height": 900})  # no stored settings
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     problems, console, blocked = [], [], []
 
@@ -167,8 +169,11 @@ def check_page(browser, site, base, page_path, shots):
             if r.url.startswith(base) and r.status >= 400 else None)
     page.on("requestfailed", lambda r: problems.append(f"{r.url} failed: {r.failure}")
             if r.url.startswith(base) else None)
-    page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    page.goto(url, wait_until="load")  # the page's own images, styles and scripts are in
+    try:  # and what its scripts fetch afterwards (the search index), if it settles soon
+        page.wait_for_load_state("networkidle", timeout=15_000)
+    except Exception:  # playwright's TimeoutError: check what is there
+        pass
     state = page.evaluate(PAGE_STATE)
 
     for message in console:
@@ -206,12 +211,13 @@ def check_page(browser, site, base, page_path, shots):
 def check_search(browser, base):
     """The search page lists the lessons for SEARCH_WORD; returns (problems, hits)."""
     context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
     page.goto(f"{base}/search.html?q={SEARCH_WORD}", wait_until="load")
     try:
         page.wait_for_function("() => document.querySelectorAll('#search-results li').length > 0",
-                               timeout=30_000)
+                               timeout=TIMEOUT_MS)
     except Exception:  # playwright's TimeoutError
         context.close()
         return [f"search for {SEARCH_WORD!r} found nothing"], []
@@ -252,7 +258,10 @@ def main(argv=None):
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
                 for path in pages:
-                    problems, blocked, links, images = check_page(browser, site, base, path, args.screenshots)
+                    try:
+                        problems, blocked, links, images = check_page(browser, site, base, path, args.screenshots)
+                    except Exception as error:  # playwright's TimeoutError, a crashed page
+                        problems, blocked, links, images = [f"could not check the page: {error}"], [], 0, 0
                     failed |= bool(problems)
                     hosts = sorted({urllib.parse.urlsplit(u).netloc for u in blocked})
                     print(f"{'FAIL' if problems else 'ok  '}  {path.relative_to(site)}: {links} internal links, "
