@@ -119,7 +119,7 @@ def test_readme_test_command_is_the_one_ci_runs():
     block = re.search(r"<!-- test-command:start -->\n```bash\n(.+?)\n```\n<!-- test-command:end -->", readme, re.S)
     assert block, "README.md must hold the test command between the test-command markers"
     command = block.group(1)
-    assert "pip install -e \".[test]\"" in command and "python -m pytest" in command
+    assert "pip install -e \".[test,docs]\"" in command and "python -m pytest" in command  # the site is tested too
     ci = subprocess.run(
         ["bash", str(ROOT / ".ci" / "run"), "--print-test-command"], capture_output=True, text=True, check=True
     )
