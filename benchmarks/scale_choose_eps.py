@@ -1,5 +1,8 @@
-"""How choose_eps scales: time and peak memory on growing data sets.
+"""How notebook 01's rule for DBSCAN's eps (``choose_eps``) scales: time and peak memory on growing data sets.
 
+The rule is loaded from the notebook's own ``lesson-code`` cells (``tests/lesson_code.py``), so this
+measures the code a learner reads and edits. One HDBSCAN fit holds DBSCAN at every radius; the scan
+then cuts that tree once per radius (2 % apart), so the cost grows about linearly with the points.
 Each size runs in a fresh Python process, so its peak resident memory
 (``ru_maxrss`` of the finished child) is its own and not a leftover of an
 earlier, larger run. Run ``python benchmarks/scale_choose_eps.py``; the main
@@ -30,24 +33,27 @@ _BLOB_SHAPE = {2: "cluster_std=0.5, center_box=(-20.0, 20.0)", 10: "cluster_std=
 _CHILD = """
 import json, sys, time, warnings
 sys.path.insert(0, {root!r})
-from sklearn.cluster import DBSCAN
+sys.path.insert(0, {tests!r})
+import lesson_code
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
-from helpers import clustering
 
+lesson = lesson_code.load("01_autoencoder_dbscan.ipynb")
 X, y = make_blobs(n_samples={n}, centers={centers}, n_features={d}, {shape}, random_state=0)
 start = time.perf_counter()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    choice = clustering.choose_eps(X)
+    choice = lesson.choose_eps(X)
 seconds = time.perf_counter() - start
-ari = adjusted_rand_score(y, choice.labels)  # the labels choose_eps reports (DBSCAN's clusters at eps)
+labels_at, _ = lesson.dbscan_at_every_eps(X, choice.min_samples)  # DBSCAN's labels at the chosen eps, cheaply
+ari = adjusted_rand_score(y, labels_at(choice.eps))
 print(json.dumps({{"seconds": seconds, "ari": ari, "eps": choice.eps, "min_samples": choice.min_samples}}))
 """
 
 
 def _run_one(n_samples, n_features, centers):
-    code = _CHILD.format(root=str(ROOT), n=n_samples, d=n_features, centers=centers, shape=_BLOB_SHAPE[n_features])
+    code = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), n=n_samples, d=n_features, centers=centers,
+                         shape=_BLOB_SHAPE[n_features])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     # Linux reports ru_maxrss in kB. Called from a fresh wrapper process (see scale_rows),
     # the only finished child is this run, so the maximum is its own peak.

@@ -5,8 +5,8 @@ fitted OPTICS), so an update takes a fraction of a second and nothing is
 retrained. The arithmetic of every update is a plain function, usable and
 testable without widgets:
 
-- :func:`dbscan_state`: DBSCAN at one ``eps`` and ``min_samples``;
-- :func:`reachability_state`: a horizontal cut through OPTICS' reachability plot;
+- DBSCAN at one ``eps`` and ``min_samples`` (inside :func:`dbscan_explorer`);
+- a horizontal cut through OPTICS' reachability plot (inside :func:`reachability_explorer`);
 - :func:`labels_state`: one stored labelling of several (e.g. snapshots during training).
 
 The explorers (:func:`dbscan_explorer`, :func:`kmeans_explorer`,
@@ -34,7 +34,6 @@ import io
 import math
 import numbers
 import time
-import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -48,11 +47,9 @@ __all__ = [
     "Explorer",
     "beta_explorer",
     "dbscan_explorer",
-    "dbscan_state",
     "kmeans_explorer",
     "labels_state",
     "reachability_explorer",
-    "reachability_state",
     "snapshot_explorer",
 ]
 
@@ -106,44 +103,14 @@ def _dbscan(Z, eps, min_samples):
     return DBSCAN(eps=eps, min_samples=min_samples).fit_predict(Z).astype(np.int64)
 
 
-def dbscan_state(Z, y, eps, min_samples):
-    """DBSCAN on ``Z`` at one ``eps`` and ``min_samples``, with the numbers an explorer shows.
-
-    Parameters
-    ----------
-    Z : array-like of shape (n_samples, n_features)
-        The points to cluster (a latent code, scaled data).
-    y : array-like of int, shape (n_samples,), or None
-        True classes, only for scoring; ``None`` leaves the scores out.
-    eps : float
-        DBSCAN's radius, > 0.
-    min_samples : int
-        DBSCAN's ``min_samples`` (the point itself included), in ``[2, n_samples]``.
-
-    Returns
-    -------
-    dict
-        ``labels`` (exactly ``DBSCAN(eps=eps, min_samples=min_samples).fit_predict(Z)``),
-        ``eps``, ``min_samples``, ``n_clusters`` (noise excluded),
-        ``cluster_sizes`` (largest first), ``n_noise``, ``noise_fraction``,
-        ``core_fraction`` (share of core points) and ``ari``, ``nmi``,
-        ``accuracy`` (``None`` without ``y``).
-    """
-    Z = check_features(Z, name="Z", min_samples=3)
-    y = _check_truth(y, len(Z))
-    eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
-    min_samples = check_int(min_samples, name="min_samples", minimum=2, maximum=len(Z))
-    return _dbscan_state(Z, y, eps, min_samples)
-
-
-def _dbscan_state(Z, y, eps, min_samples, k_distance=None):
+def _dbscan_state(Z, y, eps, min_samples, k_distance):
+    """DBSCAN on ``Z``: ``labels`` (exactly ``DBSCAN(eps=eps, min_samples=min_samples).fit_predict(Z)``),
+    the counts and scores of :func:`_scores`, and ``n_core``/``core_fraction`` (points whose
+    ``k_distance``, the distance to their ``min_samples``-th neighbour, is at most ``eps``)."""
     labels = _dbscan(Z, eps, min_samples)
     state = {"eps": eps, "min_samples": min_samples, **_scores(y, labels)}
-    if k_distance is None:
-        from helpers.clustering import k_distances
-
-        k_distance = k_distances(Z, min_samples)
-    state["core_fraction"] = float(np.mean(k_distance <= eps))
+    state["n_core"] = int(np.count_nonzero(k_distance <= eps))
+    state["core_fraction"] = state["n_core"] / len(Z)
     return state
 
 
@@ -156,46 +123,13 @@ def _kmeans_state(z_mean, y, k, random_state, n_init):
     return {"k": k, "inertia": float(model.inertia_), **_scores(y, model.labels_.astype(np.int64))}
 
 
-def _check_optics(optics):
-    from helpers.clustering import _check_fitted_optics
-
-    optics = _check_fitted_optics(optics)
-    finite = optics.reachability_[np.isfinite(optics.reachability_)]
-    if finite.size == 0:
-        raise ValueError("every reachability is infinite: raise OPTICS' max_eps so clusters can form")
-    return optics
-
-
-def reachability_state(optics, y, eps):
-    """Cut a fitted OPTICS' reachability plot at height ``eps`` (DBSCAN-style labels).
-
-    Parameters
-    ----------
-    optics : sklearn.cluster.OPTICS
-        A fitted estimator.
-    y : array-like of int, shape (n_samples,), or None
-        True classes, only for scoring.
-    eps : float
-        Height of the cut, > 0.
-
-    Returns
-    -------
-    dict
-        ``labels`` (exactly :func:`sklearn.cluster.cluster_optics_dbscan` at
-        ``eps``), ``eps``, ``n_clusters``, ``cluster_sizes``, ``n_noise``,
-        ``noise_fraction`` and ``ari``, ``nmi``, ``accuracy`` (``None`` without ``y``).
-    """
-    optics = _check_optics(optics)
-    y = _check_truth(y, len(optics.reachability_))
-    eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
-    return _reachability_state(optics, y, eps)
-
-
 def _reachability_state(optics, y, eps):
-    from helpers.clustering import _dbscan_from_optics
+    """Labels of a cut at height ``eps`` (exactly :func:`sklearn.cluster.cluster_optics_dbscan`), with counts and scores."""
+    from sklearn.cluster import cluster_optics_dbscan
 
-    labels = _dbscan_from_optics(optics, eps).astype(np.int64)
-    return {"eps": eps, **_scores(y, labels)}
+    labels = cluster_optics_dbscan(reachability=optics.reachability_, core_distances=optics.core_distances_,
+                                   ordering=optics.ordering_, eps=eps)
+    return {"eps": eps, **_scores(y, labels.astype(np.int64))}
 
 
 def _check_latents(latents, name, n_samples=None, two_columns=True):
@@ -429,12 +363,12 @@ def _default_points(Z, points, name="Z"):
 # --------------------------------------------------------------------------- notebook 01: DBSCAN
 
 
-def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_min_samples=None):
+def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None, max_min_samples=None):
     """Sliders for DBSCAN's ``eps`` (log scale) and ``min_samples`` on a latent code.
 
     Left: the sorted k-distance curve for the current ``min_samples``, the
     current ``eps`` (solid line: points left of where the curve crosses it
-    are core points) and the chosen ``eps`` (dashed). Right: the clusters,
+    are core points, counted in the title) and the chosen ``eps`` (dashed). Right: the clusters,
     in the colour of the class each is matched to (noise grey), with the
     number of clusters, the noise share and the ARI.
 
@@ -444,27 +378,31 @@ def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_
         The points to cluster.
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
-    choice : helpers.clustering.EpsChoice, optional
-        What ``clustering.choose_eps(Z)`` returned; the sliders start at
-        its ``eps`` and ``min_samples``. Computed when not given.
+    eps : float
+        Where the ``eps`` slider starts: the radius the caller chose (drawn dashed).
+    min_samples : int
+        Where the ``min_samples`` slider starts, in ``[2, n_samples]``.
     points : array-like of shape (n_samples, 2), optional
         Where to draw each point; defaults to ``Z`` (which then needs 2 columns).
     eps_range : tuple of float, optional
         Slider range ``(low, high)``, containing the chosen ``eps``. Defaults
-        to just below the smallest k-distance (every point noise) up to 1.5
-        times the radius at which everything is one cluster.
+        to just below the smallest k-distance (every point noise) up to the
+        diagonal of the points' bounding box (every point in one cluster).
     max_min_samples : int, optional
-        Top of the ``min_samples`` slider; defaults to ``max(10, 2 * choice.min_samples)``.
+        Top of the ``min_samples`` slider; defaults to ``max(10, 2 * min_samples)``.
 
     Returns
     -------
     Explorer
-        ``controls["eps"]``, ``controls["min_samples"]``; ``state`` as
-        :func:`dbscan_state` returns it.
+        ``controls["eps"]``, ``controls["min_samples"]``; ``state`` holds the
+        ``labels`` (exactly ``DBSCAN(eps=..., min_samples=...).fit_predict(Z)``),
+        ``eps``, ``min_samples``, ``n_clusters``, ``cluster_sizes``, ``n_noise``,
+        ``noise_fraction``, ``n_core``, ``core_fraction`` and ``ari``, ``nmi``,
+        ``accuracy`` (``None`` without ``y``).
 
     Examples
     --------
-    >>> explorers.dbscan_explorer(Z, y, choice)  # doctest: +SKIP
+    >>> explorers.dbscan_explorer(Z, y, **choice.params)  # doctest: +SKIP
     """
     import matplotlib as mpl
     from sklearn.neighbors import NearestNeighbors
@@ -473,17 +411,8 @@ def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_
     Z = check_features(Z, name="Z", min_samples=3)
     y = _check_truth(y, len(Z))
     points = _default_points(Z, points)
-    if choice is None:
-        from helpers.clustering import choose_eps
-
-        choice = choose_eps(Z)
-    if not all(hasattr(choice, field) for field in ("eps", "min_samples", "k_distances", "candidates")):
-        raise TypeError(f"choice must be an EpsChoice from clustering.choose_eps(); got {type(choice).__name__}")
-    if len(choice.k_distances) != len(Z):
-        raise ValueError(f"choice was computed on {len(choice.k_distances)} points but Z has {len(Z)}: "
-                         "pass the choose_eps result for this Z")
-    chosen_eps = check_float(choice.eps, name="choice.eps", low=0.0, low_inclusive=False)
-    chosen_min = check_int(choice.min_samples, name="choice.min_samples", minimum=2, maximum=len(Z))
+    chosen_eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
+    chosen_min = check_int(min_samples, name="min_samples", minimum=2, maximum=len(Z))
     if max_min_samples is None:
         max_min_samples = min(len(Z), max(10, 2 * chosen_min))
     max_min_samples = check_int(max_min_samples, name="max_min_samples", minimum=chosen_min, maximum=len(Z))
@@ -495,7 +424,7 @@ def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_
     if eps_range is None:
         positive = curves[:, 1][curves[:, 1] > 0]
         low = 0.8 * float(positive.min()) if positive.size else chosen_eps / 100
-        high = 1.5 * max(float(np.max(choice.candidates)), chosen_eps)
+        high = 1.01 * max(float(np.linalg.norm(np.ptp(Z, axis=0))), chosen_eps)  # every point within reach
         low = min(low, chosen_eps / 4)
     else:
         try:
@@ -541,7 +470,7 @@ def dbscan_explorer(Z, y=None, choice=None, *, points=None, eps_range=None, max_
         curve.set_ydata(np.maximum(curves[:, state["min_samples"] - 1], low))  # log axis: no zeros
         eps_line.set_ydata([state["eps"], state["eps"]])
         curve_ax.set_ylabel(f"distance to neighbour {state['min_samples']}")
-        curve_ax.set_title(f"{state['core_fraction']:.0%} core points (curve below eps)")
+        curve_ax.set_title(f"{state['n_core']} of {len(Z)} points are core points (curve ≤ eps)")
         noise = f"{state['noise_fraction']:.0%} noise"
         ari = f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
         _draw_scatter(scatter_ax, points, state["labels"], y, limits,
@@ -731,7 +660,7 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
 # --------------------------------------------------------------------------- notebook 03: the reachability cut
 
 
-def reachability_explorer(optics, points, y=None, *, eps=None, xlabel="x1 (scaled)", ylabel="x2 (scaled)"):
+def reachability_explorer(optics, points, y=None, *, eps, xlabel="x1 (scaled)", ylabel="x2 (scaled)"):
     """A slider for the height of the cut through OPTICS' reachability plot.
 
     Left: the reachability plot, bars coloured by the clusters of the cut
@@ -748,32 +677,31 @@ def reachability_explorer(optics, points, y=None, *, eps=None, xlabel="x1 (scale
         Where to draw each sample (the data or the latent code).
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
-    eps : float, optional
-        Where the cut starts; defaults to ``clustering.choose_reachability_eps(optics).eps``.
+    eps : float
+        Where the cut starts: the height the caller chose, within the slider's
+        range (up to just above the highest finite reachability).
     xlabel, ylabel : str
         Axis labels of the scatter.
 
     Returns
     -------
     Explorer
-        ``controls["eps"]``; ``state`` as :func:`reachability_state` returns it.
+        ``controls["eps"]``; ``state`` holds the ``labels`` (exactly
+        :func:`sklearn.cluster.cluster_optics_dbscan` at the cut), ``eps``,
+        ``n_clusters``, ``cluster_sizes``, ``n_noise``, ``noise_fraction`` and
+        ``ari``, ``nmi``, ``accuracy`` (``None`` without ``y``).
     """
+    from helpers.clustering import check_fitted_optics
     from helpers.plotting import plot_reachability
 
     widgets = _widgets()
-    optics = _check_optics(optics)
+    optics = check_fitted_optics(optics)
     n = len(optics.reachability_)
     points = _check_points(points, n)
     y = _check_truth(y, n)
     heights = optics.reachability_[optics.ordering_]
     finite = heights[np.isfinite(heights)]
     top = float(finite.max()) * 1.05
-    if eps is None:
-        from helpers.clustering import choose_reachability_eps
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # one cluster is a fine place to start a slider
-            eps = choose_reachability_eps(optics).eps
     eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
     low = top / 200
     if not low <= eps <= top:

@@ -11,7 +11,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers._validation import check_features, check_float, check_labels
+from helpers._validation import check_features, check_float, check_int, check_labels
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -219,13 +219,21 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     return ax
 
 
-def plot_k_distance(choice, ax=None, title=None):
-    """The sorted k-distance curve with its knee and the chosen ``eps``.
+def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_samples=None, ax=None, title=None):
+    """The sorted k-distance curve, with its knee, a chosen ``eps`` and a band of radii.
 
     Parameters
     ----------
-    choice : helpers.clustering.EpsChoice
-        What :func:`helpers.clustering.choose_eps` returns.
+    k_distances : array-like of shape (n_samples,)
+        Each point's distance to its ``min_samples``-th neighbour, sorted ascending.
+    eps : float, optional
+        A chosen radius, drawn as a dashed line.
+    knee_index : int, optional
+        Position of the knee on the curve, drawn as a dot.
+    band : tuple of float, optional
+        ``(low, high)``: a range of radii to shade (e.g. the run that gave ``eps``).
+    min_samples : int, optional
+        Named in the axis label and the default title.
     ax : matplotlib.axes.Axes, optional
     title : str, optional
 
@@ -233,30 +241,50 @@ def plot_k_distance(choice, ax=None, title=None):
     -------
     matplotlib.axes.Axes
     """
+    distances = check_features(k_distances, name="k_distances", min_samples=2, ndim=1)
+    if np.any(np.diff(distances) < 0):
+        raise ValueError("k_distances must be sorted in ascending order")
     ax = _axes(ax)
-    distances = choice.k_distances
     ax.plot(np.arange(len(distances)), distances, color=PALETTE[0], label="k-distance")
-    ax.plot(choice.knee_index, choice.knee_eps, "o", color=PALETTE[1], label=f"knee ({choice.knee_eps:.2f})")
-    ax.axhline(choice.eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({choice.eps:.2f})")
-    if choice.stable_range is not None:
-        ax.axhspan(*choice.stable_range, color=PALETTE[2], alpha=0.12, label="stable range")
+    if knee_index is not None:
+        knee_index = check_int(knee_index, name="knee_index", minimum=0, maximum=len(distances) - 1)
+        knee = float(distances[knee_index])
+        ax.plot(knee_index, knee, "o", color=PALETTE[1], label=f"knee ({knee:.2f})")
+    if eps is not None:
+        eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
+        ax.axhline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.2f})")
+    if band is not None:
+        ax.axhspan(*band, color=PALETTE[2], alpha=0.12, label="stable range")
     ax.set_yscale("log")
     _plain_log_axis(ax.yaxis)
+    neighbour = f"neighbour {min_samples}" if min_samples is not None else "the k-th neighbour"
     ax.set(
         xlabel="points, sorted by k-distance",
-        ylabel=f"distance to neighbour {choice.min_samples}",
-        title=title or f"k-distance curve (min_samples={choice.min_samples})",
+        ylabel=f"distance to {neighbour}",
+        title=title or ("k-distance curve" + (f" (min_samples={min_samples})" if min_samples is not None else "")),
     )
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)  # to the right, off the data
     return ax
 
 
-def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
-    """Number of clusters and noise share at each candidate ``eps``.
+def plot_eps_scan(candidates, n_clusters, noise_fraction, eps=None, *, band=None, min_cluster_fraction=None, ax=None,
+                  title="Clusters found as eps grows"):
+    """Number of clusters and noise share at each radius a rule for ``eps`` tried.
 
     Parameters
     ----------
-    choice : helpers.clustering.EpsChoice
+    candidates : array-like of shape (n,)
+        The radii tried, ascending.
+    n_clusters : array-like of int, shape (n,)
+        Clusters counted at each radius.
+    noise_fraction : array-like of shape (n,)
+        Share of points called noise at each radius (drawn on a twin right axis).
+    eps : float, optional
+        The chosen radius, drawn as a dashed line.
+    band : tuple of float, optional
+        ``(low, high)``: the range of radii that gave the chosen clustering, shaded.
+    min_cluster_fraction : float, optional
+        Smallest share of points a counted cluster held (named in the axis label).
     ax : matplotlib.axes.Axes, optional
     title : str
 
@@ -265,19 +293,27 @@ def plot_eps_scan(choice, ax=None, title="Clusters found as eps grows"):
     matplotlib.axes.Axes
         The left axis (clusters); the noise share uses a twin right axis.
     """
+    candidates = check_features(candidates, name="candidates", min_samples=2, ndim=1)
+    counts = check_labels(n_clusters, name="n_clusters", n_samples=len(candidates))
+    noise = check_features(noise_fraction, name="noise_fraction", min_samples=len(candidates), ndim=1)
+    if len(noise) != len(candidates):
+        raise ValueError(f"noise_fraction has {len(noise)} entries but there are {len(candidates)} candidates")
     ax = _axes(ax)
-    ax.step(choice.candidates, choice.n_clusters, where="mid", color=PALETTE[0], label="clusters")
+    ax.step(candidates, counts, where="mid", color=PALETTE[0], label="clusters")
     ax.set_xscale("log")
     _plain_log_axis(ax.xaxis)
-    ax.set(xlabel="eps (log scale)", ylabel=f"clusters (≥ {choice.min_cluster_fraction:.0%} of points)", title=title)
+    share = f" (≥ {min_cluster_fraction:.0%} of points)" if min_cluster_fraction is not None else ""
+    ax.set(xlabel="eps (log scale)", ylabel="clusters" + share, title=title)
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-    ax.axvline(choice.eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({choice.eps:.2f})")
-    if choice.stable_range is not None:
-        ax.axvspan(*choice.stable_range, color=PALETTE[2], alpha=0.12, label="stable range")
+    if eps is not None:
+        eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
+        ax.axvline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.2f})")
+    if band is not None:
+        ax.axvspan(*band, color=PALETTE[2], alpha=0.12, label="stable range")
     noise_ax = ax.twinx()
-    noise_ax.plot(choice.candidates, choice.noise_fraction, color=NOISE_COLOUR, linestyle=":", label="noise share")
+    noise_ax.plot(candidates, noise, color=NOISE_COLOUR, linestyle=":", label="noise share")
     noise_ax.set_ylabel("noise share", color=NOISE_COLOUR)
-    noise_ax.set_ylim(0, max(0.05, float(choice.noise_fraction.max()) * 1.1))
+    noise_ax.set_ylim(0, max(0.05, float(noise.max()) * 1.1))
     noise_ax.grid(False)
     handles = ax.get_legend_handles_labels()
     extra = noise_ax.get_legend_handles_labels()
@@ -312,14 +348,12 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     -------
     matplotlib.axes.Axes
     """
-    from helpers.clustering import _check_fitted_optics  # clustering does not import plotting
+    from helpers.clustering import check_fitted_optics  # clustering does not import plotting
 
-    optics = _check_fitted_optics(optics)
+    optics = check_fitted_optics(optics)
     order = optics.ordering_
     heights = optics.reachability_[order]
     finite = heights[np.isfinite(heights)]
-    if finite.size == 0:
-        raise ValueError("every reachability is infinite: nothing to plot (raise OPTICS' max_eps)")
     top = float(finite.max()) * 1.08
     if eps is not None:
         eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)

@@ -17,6 +17,8 @@ from sklearn.cluster import DBSCAN, OPTICS, KMeans, cluster_optics_dbscan
 from sklearn.datasets import make_moons
 from sklearn.metrics import adjusted_rand_score
 
+import lesson_code
+
 from helpers import clustering, explorers
 from helpers.plotting import NOISE_COLOUR, PALETTE, point_colours
 
@@ -53,7 +55,14 @@ def blobs():
 
 @pytest.fixture(scope="module")
 def choice(blobs):
-    return clustering.choose_eps(blobs[0])
+    """Notebook 01's choice of eps on the blobs: where the DBSCAN explorer starts."""
+    return lesson_code.load("01_autoencoder_dbscan.ipynb").choose_eps(blobs[0])
+
+
+@pytest.fixture(scope="module")
+def cut(moons):
+    """Notebook 03's cut through the moons' reachability plot: where the reachability explorer starts."""
+    return lesson_code.load("03_deep_autoencoder_optics.ipynb").choose_reachability_eps(moons[2])
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +73,13 @@ def moons():
 
 @pytest.fixture(scope="module")
 def dbscan_ex(blobs, choice):
-    return explorers.dbscan_explorer(*blobs, choice)
+    return explorers.dbscan_explorer(*blobs, **choice.params)
 
 
 @pytest.fixture(scope="module")
-def reach_ex(moons):
+def reach_ex(moons, cut):
     X, y, optics = moons
-    return explorers.reachability_explorer(optics, X, y)
+    return explorers.reachability_explorer(optics, X, y, eps=cut.eps)
 
 
 @pytest.fixture(scope="module")
@@ -91,38 +100,52 @@ def kmeans_ex(blobs, k_scores):
     return explorers.kmeans_explorer(*blobs, k_range=range(2, 6), scores=k_scores, random_state=0)
 
 
-# --------------------------------------------------------------------------- dbscan_state
+# --------------------------------------------------------------------------- DBSCAN's update (through the explorer)
 
 
-@pytest.mark.parametrize("eps, min_samples", [(0.3, 4), (0.6, 4), (0.6, 12), (6.0, 4)])
-def test_dbscan_state_is_dbscan_itself(blobs, eps, min_samples):
+@pytest.mark.parametrize("eps, min_samples", [(0.3, 4), (0.6, 4), (0.6, 9), (6.0, 4)])
+def test_dbscan_explorer_state_is_dbscan_itself(dbscan_ex, blobs, eps, min_samples):
     X, y = blobs
-    state = explorers.dbscan_state(X, y, eps, min_samples)
-    model = DBSCAN(eps=eps, min_samples=min_samples).fit(X)
+    dbscan_ex.controls["min_samples"].value = min_samples
+    dbscan_ex.controls["eps"].value = eps
+    state = dbscan_ex.state
+    model = DBSCAN(eps=state["eps"], min_samples=min_samples).fit(X)
     expected = model.labels_
+    assert state["eps"] == pytest.approx(eps, rel=0.03)  # a log slider's grid
     np.testing.assert_array_equal(state["labels"], expected)
     assert state["n_clusters"] == len(set(expected) - {-1})
     assert state["n_noise"] == np.sum(expected == -1)
     assert state["noise_fraction"] == pytest.approx(np.mean(expected == -1))
     assert state["ari"] == pytest.approx(adjusted_rand_score(y, expected))
+    assert state["n_core"] == len(model.core_sample_indices_)
     assert state["core_fraction"] == pytest.approx(len(model.core_sample_indices_) / len(X))
     assert sum(state["cluster_sizes"]) + state["n_noise"] == len(X)
     assert state["cluster_sizes"] == sorted(state["cluster_sizes"], reverse=True)
-    assert (state["eps"], state["min_samples"]) == (eps, min_samples)
+    assert state["min_samples"] == min_samples
 
 
-def test_dbscan_state_from_all_noise_to_one_cluster(blobs, choice):
+def test_dbscan_explorer_title_counts_the_core_points_exactly(dbscan_ex, blobs):
+    X, _ = blobs
+    dbscan_ex.controls["min_samples"].value = 4
+    dbscan_ex.controls["eps"].value = 0.3
+    n_core = len(DBSCAN(eps=dbscan_ex.state["eps"], min_samples=4).fit(X).core_sample_indices_)
+    assert 0 < n_core < len(X)  # some points above the line: a rounded percentage could say 100 %
+    assert dbscan_ex.figure.axes[0].get_title() == f"{n_core} of {len(X)} points are core points (curve ≤ eps)"
+
+
+def test_dbscan_explorer_from_all_noise_to_one_cluster(blobs, choice):
     X, y = blobs
-    tiny = explorers.dbscan_state(X, y, 1e-3, 4)
-    assert tiny["n_clusters"] == 0 and tiny["noise_fraction"] == 1.0 and tiny["cluster_sizes"] == []
-    chosen = explorers.dbscan_state(X, y, choice.eps, choice.min_samples)
-    assert chosen["n_clusters"] == 3 and chosen["ari"] == pytest.approx(1.0) and chosen["accuracy"] == 1.0
-    huge = explorers.dbscan_state(X, y, 50.0, 4)
-    assert huge["n_clusters"] == 1 and huge["noise_fraction"] == 0.0 and huge["ari"] == pytest.approx(0.0)
+    explorer = explorers.dbscan_explorer(X, y, **choice.params)
+    assert explorer.state["n_clusters"] == 3 and explorer.state["ari"] == pytest.approx(1.0)
+    assert explorer.state["accuracy"] == 1.0
+    explorer.controls["eps"].value = 10 ** explorer.controls["eps"].max  # a log slider's max is an exponent
+    top = explorer.state
+    assert top["n_clusters"] == 1 and top["noise_fraction"] == 0.0 and top["ari"] == pytest.approx(0.0)
 
 
-def test_dbscan_state_without_truth_has_counts_but_no_scores(blobs, choice):
-    state = explorers.dbscan_state(blobs[0], None, choice.eps, choice.min_samples)
+def test_dbscan_explorer_without_truth_has_counts_but_no_scores(blobs, choice):
+    explorer = explorers.dbscan_explorer(blobs[0], None, **choice.params)
+    state = explorer.state
     assert state["n_clusters"] == 3
     assert state["ari"] is None and state["nmi"] is None and state["accuracy"] is None
 
@@ -136,25 +159,22 @@ def test_dbscan_state_without_truth_has_counts_but_no_scores(blobs, choice):
         (dict(Z="strings"), TypeError, "real numbers"),
         (dict(eps=0.0), ValueError, "eps must be > 0"),
         (dict(eps=float("nan")), ValueError, "eps must be finite"),
+        (dict(eps="big"), TypeError, "eps must be a number"),
         (dict(min_samples=1), ValueError, "min_samples must be >= 2"),
         (dict(min_samples=151), ValueError, "min_samples must be <= 150"),
         (dict(min_samples=4.5), TypeError, "min_samples must be an integer"),
     ],
 )
-def test_dbscan_state_rejects_bad_input(blobs, change, error, match):
+def test_dbscan_explorer_rejects_bad_arguments(blobs, change, error, match):
     X, y = blobs
-    args = dict(Z=X, y=y, eps=0.5, min_samples=4)
+    args = {"Z": X, "y": y, "eps": 0.5, "min_samples": 4}
+    if change.get("Z") == "nan":
+        change = {"Z": np.where(np.arange(150)[:, None] == 0, np.nan, X)}
+    elif change.get("Z") == "strings":
+        change = {"Z": np.full((150, 2), "a")}
     args.update(change)
-    if isinstance(args["Z"], str) and args["Z"] == "nan":
-        args["Z"] = X.copy()
-        args["Z"][3, 1] = np.nan
-    elif isinstance(args["Z"], str):
-        args["Z"] = np.array([["a", "b"]] * 150)
     with pytest.raises(error, match=match):
-        explorers.dbscan_state(**args)
-
-
-# --------------------------------------------------------------------------- kmeans, reachability, latent, labels
+        explorers.dbscan_explorer(args.pop("Z"), **args)
 
 
 def test_kmeans_explorer_state_is_kmeans_itself(blobs):
@@ -190,31 +210,41 @@ def test_kmeans_explorer_rejects_impossible_k_and_scores(blobs, kwargs, error, m
         explorers.kmeans_explorer(*blobs, **kwargs)
 
 
-def test_reachability_state_is_cluster_optics_dbscan_and_a_higher_cut_merges(moons):
+def test_reachability_explorer_state_is_cluster_optics_dbscan_and_a_higher_cut_merges(reach_ex, moons):
     _, y, optics = moons
     counts = []
-    for eps in (0.05, 0.12, 0.2, 0.4):
-        state = explorers.reachability_state(optics, y, eps)
+    for eps in (0.05, 0.12, 0.2, reach_ex.controls["eps"].max):  # the top: above every finite bar
+        reach_ex.controls["eps"].value = eps
+        state = reach_ex.state
         expected = cluster_optics_dbscan(reachability=optics.reachability_, core_distances=optics.core_distances_,
-                                         ordering=optics.ordering_, eps=eps)
+                                         ordering=optics.ordering_, eps=state["eps"])
+        assert state["eps"] == pytest.approx(eps, abs=reach_ex.controls["eps"].step)
         np.testing.assert_array_equal(state["labels"], expected)
         assert state["noise_fraction"] == pytest.approx(np.mean(expected == -1))
+        assert state["ari"] == pytest.approx(adjusted_rand_score(y, expected))
         counts.append((state["n_clusters"], state["n_noise"]))
     noise = [n for _, n in counts]
     assert noise == sorted(noise, reverse=True) and noise[0] > noise[-1]  # a higher cut leaves less noise
     assert counts[-1][0] == 1  # above the peak between the moons: one cluster
 
 
-def test_reachability_state_rejects_unfitted_or_wrong_estimators(moons):
-    _, y, optics = moons
+@pytest.mark.filterwarnings("ignore:All reachability values are inf")
+def test_reachability_explorer_rejects_unfitted_wrong_or_all_infinite_estimators(moons):
+    X, y, optics = moons
     with pytest.raises(ValueError, match="not fitted"):
-        explorers.reachability_state(OPTICS(), y, 0.1)
+        explorers.reachability_explorer(OPTICS(), X, y, eps=0.1)
     with pytest.raises(TypeError, match="fitted sklearn.cluster.OPTICS"):
-        explorers.reachability_state(KMeans(2), y, 0.1)
+        explorers.reachability_explorer(KMeans(2), X, y, eps=0.1)
+    with pytest.raises(ValueError, match="every reachability is infinite"):
+        explorers.reachability_explorer(OPTICS(min_samples=10, max_eps=1e-6).fit(X), X, y, eps=0.1)
     with pytest.raises(ValueError, match="eps must be > 0"):
-        explorers.reachability_state(optics, y, -0.1)
+        explorers.reachability_explorer(optics, X, y, eps=-0.1)
     with pytest.raises(ValueError, match="299 entries but there are 300"):
-        explorers.reachability_state(optics, y[:-1], 0.1)
+        explorers.reachability_explorer(optics, X, y[:-1], eps=0.1)
+
+
+def test_the_update_functions_only_tests_used_are_gone():
+    assert not hasattr(explorers, "dbscan_state") and not hasattr(explorers, "reachability_state")
 
 
 def test_labels_state_counts_noise_and_scores(blobs):
@@ -235,8 +265,7 @@ def test_dbscan_explorer_starts_at_the_chosen_eps(dbscan_ex, choice, blobs):
     assert dbscan_ex.controls["eps"].value == pytest.approx(choice.eps)
     state = dbscan_ex.state
     assert state["n_clusters"] == 3 and state["ari"] == pytest.approx(1.0)
-    expected = explorers.dbscan_state(*blobs, choice.eps, choice.min_samples)
-    np.testing.assert_array_equal(state["labels"], expected["labels"])
+    np.testing.assert_array_equal(state["labels"], DBSCAN(**choice.params).fit_predict(blobs[0]))
 
 
 def test_dbscan_explorer_tiny_eps_turns_everything_to_noise_and_redraws(dbscan_ex, choice, blobs):
@@ -279,7 +308,7 @@ def test_dbscan_explorer_min_samples_slider_reclusters_and_redraws_the_k_distanc
     np.testing.assert_array_equal(at_9["labels"], model.labels_)
     assert at_9["core_fraction"] == pytest.approx(len(model.core_sample_indices_) / len(X))
     curve = dbscan_ex.figure.axes[0].lines[0]
-    np.testing.assert_allclose(curve.get_ydata(), clustering.k_distances(X, 9))
+    np.testing.assert_allclose(curve.get_ydata(), lesson_code.load("01_autoencoder_dbscan.ipynb").k_distances(X, 9))
 
 
 def test_dbscan_explorer_shows_the_live_figure_and_a_static_image(dbscan_ex):
@@ -312,28 +341,26 @@ def test_dbscan_explorer_figure_is_not_left_for_pyplot_to_show_again(blobs, choi
     import matplotlib.pyplot as plt
 
     before = plt.get_fignums()
-    explorers.dbscan_explorer(*blobs, choice)
+    explorers.dbscan_explorer(*blobs, **choice.params)
     assert plt.get_fignums() == before  # the inline backend would otherwise print a second, stale copy
 
 
 def test_dbscan_explorer_rejects_bad_input(blobs, choice):
     X, y = blobs
-    with pytest.raises(ValueError, match="computed on 150 points but Z has 100"):
-        explorers.dbscan_explorer(X[:100], y[:100], choice)
     with pytest.raises(ValueError, match="3 columns: pass points="):
-        explorers.dbscan_explorer(np.column_stack([X, X[:, 0]]), y, choice)
+        explorers.dbscan_explorer(np.column_stack([X, X[:, 0]]), y, **choice.params)
     with pytest.raises(ValueError, match="must contain the chosen eps"):
-        explorers.dbscan_explorer(X, y, choice, eps_range=(choice.eps * 2, choice.eps * 4))
+        explorers.dbscan_explorer(X, y, **choice.params, eps_range=(choice.eps * 2, choice.eps * 4))
     with pytest.raises(ValueError, match="pair"):
-        explorers.dbscan_explorer(X, y, choice, eps_range=0.5)
+        explorers.dbscan_explorer(X, y, **choice.params, eps_range=0.5)
     with pytest.raises(ValueError, match="149 entries"):
-        explorers.dbscan_explorer(X, y[:-1], choice)
-    with pytest.raises(TypeError, match="EpsChoice"):
-        explorers.dbscan_explorer(X, y, choice=0.5)
+        explorers.dbscan_explorer(X, y[:-1], **choice.params)
+    with pytest.raises(TypeError, match="eps"):
+        explorers.dbscan_explorer(X, y)  # the caller chooses where the sliders start
 
 
 def test_a_failed_update_is_shown_and_raised(blobs, choice):
-    explorer = explorers.dbscan_explorer(*blobs, choice)
+    explorer = explorers.dbscan_explorer(*blobs, **choice.params)
 
     def broken(**values):
         raise RuntimeError("boom")
@@ -433,11 +460,10 @@ def test_beta_explorer_rejects_bad_latents(blobs, latents, match):
 # --------------------------------------------------------------------------- the reachability explorer
 
 
-def test_reachability_explorer_raising_the_cut_merges_the_moons(reach_ex, moons):
+def test_reachability_explorer_raising_the_cut_merges_the_moons(reach_ex, moons, cut):
     _, _, optics = moons
     slider = reach_ex.controls["eps"]
-    chosen = clustering.choose_reachability_eps(optics).eps
-    slider.value = chosen
+    slider.value = cut.eps
     assert reach_ex.state["n_clusters"] == 2 and reach_ex.state["ari"] > 0.9
     split_png = reach_ex.png()
     slider.value = slider.max
@@ -450,7 +476,9 @@ def test_reachability_explorer_recolours_bars_like_the_points(reach_ex, moons):
     X, y, optics = moons
     reach_ex.controls["eps"].value = 0.08  # low: many points turn to noise
     state = reach_ex.state
-    np.testing.assert_array_equal(state["labels"], explorers.reachability_state(optics, y, 0.08)["labels"])
+    expected = cluster_optics_dbscan(reachability=optics.reachability_, core_distances=optics.core_distances_,
+                                     ordering=optics.ordering_, eps=state["eps"])
+    np.testing.assert_array_equal(state["labels"], expected)
     assert state["n_noise"] > 0
     expected = [c.upper() for c in point_colours(state["labels"], truth=y)]
     bars = reach_ex.figure.axes[0].collections
@@ -468,11 +496,11 @@ def test_reachability_explorer_recolours_bars_like_the_points(reach_ex, moons):
 def test_reachability_explorer_rejects_bad_input(moons):
     X, y, optics = moons
     with pytest.raises(ValueError, match="299 rows but there are 300"):
-        explorers.reachability_explorer(optics, X[:-1], y)
+        explorers.reachability_explorer(optics, X[:-1], y, eps=0.1)
     with pytest.raises(ValueError, match="slider's range"):
         explorers.reachability_explorer(optics, X, y, eps=100.0)
-    with pytest.raises(ValueError, match="not fitted"):
-        explorers.reachability_explorer(OPTICS(), X, y)
+    with pytest.raises(TypeError, match="eps"):
+        explorers.reachability_explorer(optics, X, y)  # the caller chooses where the cut starts
 
 
 # --------------------------------------------------------------------------- the snapshot explorer
@@ -501,16 +529,15 @@ def test_every_update_function_leaves_the_inputs_alone(blobs, choice):
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)  # e.g. log of zero on the k-distance axis
         warnings.simplefilter("error", UserWarning)
-        explorer = explorers.dbscan_explorer(X, y, choice)
+        explorer = explorers.dbscan_explorer(X, y, **choice.params)
         explorer.controls["eps"].value = choice.eps * 2
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(y, y_copy)
 
 
-def test_starting_values_sit_on_the_slider_grid_so_a_browser_does_not_move_them(dbscan_ex, choice, moons):
+def test_starting_values_sit_on_the_slider_grid_so_a_browser_does_not_move_them(dbscan_ex, choice, moons, cut):
     # A browser snaps a slider to min + n * step and sends that value back to the kernel.
     X, y, optics = moons
-    cut = clustering.choose_reachability_eps(optics)
     reach = explorers.reachability_explorer(optics, X, y, eps=cut.eps)
     for slider, value in ((dbscan_ex.controls["eps"], np.log10(choice.eps)), (reach.controls["eps"], cut.eps)):
         steps = (value - slider.min) / slider.step

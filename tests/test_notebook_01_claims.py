@@ -17,6 +17,7 @@ import pytest
 from notebook_outputs import BOOKKEEPING, output_text, output_with, read, table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_autoencoder_dbscan.ipynb"
+REPOSITORY = "https://github.com/nn-clustering/clustering-with-neural-networks"
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +30,7 @@ _text, _output_with, _table = output_text, output_with, table
 
 @pytest.fixture(scope="module")
 def main_table(cells):
-    return _table(_output_with(cells, "autoencoder + DBSCAN (chosen eps)"))
+    return _table(_output_with(cells, "DBSCAN on scaled data"))
 
 
 @pytest.fixture(scope="module")
@@ -70,6 +71,37 @@ def test_training_is_keras_compile_and_fit_on_screen(cells):
     assert "DBSCAN(**choice.params).fit_predict(Z)" in source
     assert "training.train(" not in source and "clustering.cluster(" not in source
     assert "check_bars" not in source
+
+
+@pytest.fixture(scope="module")
+def prose(cells):
+    return "\n".join(c.source for c in cells if c.cell_type == "markdown")
+
+
+def test_the_eps_rule_and_hdbscan_are_written_in_editable_lesson_cells(cells):
+    lesson = "\n".join(c.source for c in cells if c.cell_type == "code" and "lesson-code" in c.metadata.get("tags", []))
+    for definition in ("def k_distances(", "def find_knee(", "def dbscan_at_every_eps(", "def choose_eps(",
+                       "HDBSCAN(", ".dbscan_clustering(", "NearestNeighbors("):
+        assert definition in lesson, definition
+    source = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "clustering.choose_eps" not in source and "show_source(clustering" not in source
+    assert "choice = choose_eps(Z)" in source
+    assert "explorers.dbscan_explorer(Z, y, **choice.params)" in source
+
+
+def test_the_article_is_cited_by_title_and_date(prose):
+    assert "How can neural networks be used to identify clusters?" in prose and "2025-01-30" in prose
+
+
+def test_benchmark_rows_are_linked_for_colab_readers_with_their_number(prose):
+    assert f"]({REPOSITORY}" in prose and "seed:1" in prose and "0.70 ± 0.23" in prose
+    assert "(measured)" not in prose and "less overhead" not in prose
+
+
+def test_corrected_statements_are_gone(prose):
+    for wrong in ("never used", "never uses", "through a detour", "no unit can fall silent", "so the blobs overlap",
+                  "blobs overlap"):
+        assert wrong not in prose, wrong
 
 
 def test_pipeline_recovers_three_blobs_with_little_noise(main_table):
@@ -143,35 +175,69 @@ def test_relu_bottleneck_puts_two_whole_blobs_at_the_origin(cells):
 
 
 def test_clustering_reconstructions_costs_nothing_from_the_working_pipeline(reverse, main_table):
+    # "scores exactly as well as clustering the code": two-sided
     code, recon = reverse["our pipeline: latent code"], reverse["+ cluster reconstructions instead"]
     assert code == main_table["autoencoder + DBSCAN (chosen eps)"]  # the same labels as section 5
     assert abs(recon["ari"] - code["ari"]) <= 0.02 and recon["clusters"] == code["clusters"] == 3
 
 
-def test_exercise_1_clusters_do_not_change_with_min_samples(cells):
+def test_reconstructions_need_their_own_eps_and_the_decoder_bends_distances(cells):
+    text = _output_with(cells, "reconstructions: 10-D")
+    code = re.search(r"latent code:\s+2-D, min_samples\s+(\d+), chosen eps ([\d.]+)", text)
+    recon = re.search(r"reconstructions: 10-D, min_samples\s+(\d+), chosen eps ([\d.]+)", text)
+    assert (int(code.group(1)), int(recon.group(1))) == (4, 20)  # "20 neighbours instead of 4"
+    ratio = float(recon.group(2)) / float(code.group(2))
+    assert ratio > 1.2 or ratio < 1 / 1.2  # "the chosen eps changes"
+    low, high = map(float, re.search(r"becomes ([\d.]+) to ([\d.]+) times as long", text).groups())
+    assert high / low >= 1.5  # "stretches some directions and regions more than others": not one scale factor
+
+
+def test_exercise_1_clusters_do_not_change_with_min_samples_from_4_up_and_3_fools_the_rule(cells):
     text = _output_with(cells, "min_samples=16")
-    rows = re.findall(r"min_samples=\s*(\d+)\s+eps=([\d.]+)\s+ARI=([\d.]+)\s+noise=[\d.]+%\s+clusters=(\d+)", text)
+    rows = re.findall(r"min_samples=\s*(\d+)\s+eps=([\d.]+)\s+ARI=([\d.]+)\s+noise=([\d.]+)%\s+clusters=(\d+)", text)
     assert [int(r[0]) for r in rows] == [3, 4, 8, 16]
-    eps = [float(r[1]) for r in rows]
+    eps = [float(r[1]) for r in rows[1:]]
     assert eps == sorted(eps) and eps[0] < eps[-1]  # "the radius grows with min_samples"
-    assert all(float(r[2]) >= 0.95 and int(r[3]) == 3 for r in rows)
+    assert all(float(r[2]) >= 0.95 and int(r[4]) == 3 for r in rows[1:])  # "the clusters do not change"
+    three = rows[0]
+    assert int(three[4]) >= 10 and float(three[3]) > 0 and float(three[2]) < 0.95  # "a dozen clusters ... some noise"
+    assert float(three[1]) < eps[0] / 2  # "at that small radius"
 
 
-def test_exercise_2_dbscan_merges_overlapping_blobs_kmeans_does_not(cells):
-    table = _table(_output_with(cells, "DBSCAN, overlapping blobs"))
-    dbscan, kmeans = table["DBSCAN, overlapping blobs"], table["KMeans (k=3), overlapping blobs"]
+def test_exercise_2_dbscan_merges_wider_blobs_that_kmeans_still_separates(cells):
+    text = _output_with(cells, "DBSCAN, wider blobs")
+    table = _table(text)
+    dbscan, kmeans = table["DBSCAN, wider blobs"], table["KMeans (k=3), wider blobs"]
     assert dbscan["clusters"] < 3 and kmeans["clusters"] == 3
+    assert kmeans["accuracy"] >= 0.99  # "KMeans still puts every point in its blob: ... do not overlap"
     assert kmeans["ari"] >= dbscan["ari"] + 0.2
+    closest, reach = map(float, re.search(r"blobs: ([\d.]+) apart; median distance to the 20th neighbour: ([\d.]+)",
+                                          text).groups())
+    assert closest < reach  # "the gap is smaller than the neighbourhood"
 
 
-def test_exercise_3_relu_silences_units_on_a_blob(cells):
-    text = _output_with(cells, "hidden units output 0 for all its points")
-    silent = [int(v) for v in re.findall(r"blob \d: (\d) of 5 hidden units", text)]
-    assert len(silent) == 3 and max(silent) >= 2 and min(silent) < max(silent)
+def test_exercise_3_relu_silences_units_elu_only_flattens_them(cells):
+    text = _output_with(cells, "units output 0 for all its points")
+    rows = re.findall(r"blob (\d): relu model, (\d) of 5 units output 0 for all its points; elu model, (\d) of 5 units "
+                      r"below 0 for all its points \(average slope ([\d.]+)\); thinnest spread in the code ([\d.]+)", text)
+    assert len(rows) == 3
+    silent = [int(r[1]) for r in rows]
+    assert max(silent) >= 2 and min(silent) < max(silent)
+    below, slope, spread = [int(r[2]) for r in rows], [float(r[3]) for r in rows], [float(r[4]) for r in rows]
+    # "several units sit below 0 for every point of blob 0 ... at a fraction of their full slope"
+    assert below[0] >= 2 and below[0] == max(below) and 0 < slope[0] < 0.6
+    assert spread[0] == min(spread) and spread[0] < 0.7 * sorted(spread)[1]  # "blob 0 is the thinnest"
 
 
-def test_exercise_4_collapsed_code_is_refused_and_caps_kmeans(cells):
-    text = _output_with(cells, "choose_eps refuses")
-    assert "coincide" in text
-    row = _table(text)["article's relu code + KMeans (k=3)"]
-    assert row["ari"] < 0.7
+def test_exercise_4_the_rule_finds_the_best_possible_clustering_of_a_collapsed_code(cells, one_change):
+    table = _table(_output_with(cells, "article's relu code + DBSCAN (chosen eps)"))
+    dbscan, kmeans = table["article's relu code + DBSCAN (chosen eps)"], table["article's relu code + KMeans (k=3)"]
+    assert dbscan["clusters"] == 2  # "the single point where blobs 0 and 1 sit, and blob 2"
+    assert abs(dbscan["ari"] - one_change["+ cluster the latent code"]["ari"]) <= 0.01  # "scores the same"
+    assert kmeans["ari"] < dbscan["ari"] - 0.05  # "and scores lower"
+
+
+def test_exercise_5_the_learners_own_deeper_denoising_network_finds_the_blobs_too(cells, main_table):
+    table = _table(_output_with(cells, "deeper denoising autoencoder + DBSCAN"))
+    mine = table["deeper denoising autoencoder + DBSCAN"]
+    assert mine["clusters"] == 3 and abs(mine["ari"] - main_table["autoencoder + DBSCAN (chosen eps)"]["ari"]) <= 0.05

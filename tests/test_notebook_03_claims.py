@@ -16,6 +16,7 @@ import pytest
 from notebook_outputs import BOOKKEEPING, output_text, read, results_tables
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_deep_autoencoder_optics.ipynb"
+REPOSITORY = "https://github.com/nn-clustering/clustering-with-neural-networks"
 TITLE = "03 · Deep autoencoder + OPTICS: reading the reachability plot, and when a network does not help"
 
 
@@ -91,12 +92,76 @@ def test_every_code_cell_ran_without_error(notebook):
 
 def test_networks_are_keras_trained_with_a_linear_bottleneck(notebook):
     code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
-    assert code.count('.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")') == 2
+    assert code.count('.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")') == 3  # + exercise 5
     assert code.count("callbacks=[training.CompactProgress()]") == 2
     assert "encoder.predict(X, verbose=0)" in code and "encoder50.predict(Xe, verbose=0)" in code
-    assert code.count("latent_activation=None") == 2 and "tanh" not in code
+    assert code.count("latent_activation=None") == 2
+    tanh_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and "tanh" in cell.source]
+    assert [cell.get("id") for cell in tanh_cells] == ["exercise-5"]  # only the learner's own variant
     for gone in ("training.train(", "clustering.cluster(", "check_bars", "training.encode("):
         assert gone not in code
+
+
+@pytest.fixture(scope="module")
+def prose(notebook):
+    return "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+
+
+def test_the_top_down_rule_is_written_in_an_editable_lesson_cell(notebook):
+    lesson = "\n".join(c.source for c in notebook.cells
+                       if c.cell_type == "code" and "lesson-code" in c.metadata.get("tags", []))
+    assert "def choose_reachability_eps(" in lesson and "cluster_optics_dbscan(" in lesson
+    assert "clustering.check_fitted_optics(optics)" in lesson
+    code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    assert "show_source(clustering" not in code and "clustering.choose_reachability_eps" not in code
+    assert "explorers.reachability_explorer(latent_optics, X, y, eps=latent_cut.eps)" in code
+
+
+def test_corrected_statements_are_gone(prose):
+    for wrong in ("slopes of every valley", "cannot add information", "The best a warp can do", "pitfalls (measured)",
+                  "several times slower"):
+        assert wrong not in prose, wrong
+
+
+def test_benchmark_rows_are_linked_for_colab_readers_with_their_numbers(prose):
+    assert prose.count(f"]({REPOSITORY}") >= 2
+    assert "nb03:embedded" in prose and "0.32 ± 0.15" in prose
+    assert "seed:3" in prose and "0.26 ± 0.05" in prose and "45 %" in prose
+
+
+def test_xi_labels_only_the_leaves_of_its_hierarchy(text):
+    lines = re.findall(r"positions\s+(\d+)-\s*(\d+) \(\s*(\d+) points\), inside (\d+) larger: (a leaf|holds (\d+))", text)
+    assert len(lines) >= 5
+    leaves = [line for line in lines if line[4] == "a leaf"]
+    parents = [line for line in lines if line[4] != "a leaf"]
+    assert parents and max(int(line[5]) for line in parents) >= 3  # a real hierarchy, not a flat list
+    assert int(re.search(r"xi=0\.05: (\d+) clusters", text)[1]) == len(leaves)  # one label per leaf, no more
+    # the whole plot is the root cluster
+    assert any(int(line[0]) == 0 and int(line[3]) == 0 and int(line[2]) == 500 for line in parents)
+
+
+def test_solution_2_noise_is_not_monotone_in_xi_while_the_hierarchy_shrinks(text):
+    rows = [(float(m[1]), int(m[2]), int(m[3]), int(m[4])) for m in re.finditer(
+        r"xi=(0\.\d+)\s+min_cluster_size=0\.1: (\d+) clusters in the hierarchy, (\d+) leaves labelled\s+noise=(\d+)%",
+        text)]
+    assert [row[0] for row in rows] == [0.02, 0.05, 0.1, 0.15, 0.2]
+    sizes, noise = [row[1] for row in rows], [row[3] for row in rows]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]  # "the hierarchy shrinks steadily"
+    assert noise == [55, 36, 68, 31, 50]  # the numbers the prose quotes: up and down, not monotone
+    assert (sizes[0], sizes[-1]) == (18, 2)
+
+
+def test_on_2d_moons_there_is_no_room_above_raw_optics(moons):
+    # "OPTICS on the scaled moons already scores ARI 1.00"
+    assert moons["OPTICS on scaled data (eps read off the plot)"]["ari"] >= 0.995
+
+
+def test_solution_5_the_articles_network_does_as_well_on_the_moons(tables, text, moons):
+    table = _table(tables, "no input noise, tanh bottleneck + OPTICS")
+    plain, ours = table["no input noise, tanh bottleneck + OPTICS"], moons["autoencoder + OPTICS (eps read off the plot)"]
+    assert plain["clusters"] == 2 and abs(plain["ari"] - ours["ari"]) <= 0.05  # "as well as in section 6"
+    low, high = map(float, re.search(r"tanh code: range (-?[\d.]+) to (-?[\d.]+)", text).groups())
+    assert -1 < low < high < 1  # squeezed by tanh
 
 
 # --------------------------------------------------------------------------- sections 4-6: two moons
@@ -226,8 +291,9 @@ def test_solution_1_moving_the_line(text):
 
 
 def test_solution_2_no_xi_setting_finds_both_moons_with_little_noise(text):
-    rows = [(float(m[1]), float(m[2]), int(m[3])) for m in re.finditer(
-        r"min_cluster_size=0\.[12]: ARI=(-?\d\.\d+)\s+noise=(\d+)%\s+clusters=(\d+)", text)]
+    rows = [(float(m[3]), float(m[2]), int(m[1])) for m in re.finditer(
+        r"min_cluster_size=0\.[12]: \d+ clusters in the hierarchy, (\d+) leaves labelled\s+noise=(\d+)%\s+ARI=(-?\d\.\d+)",
+        text)]
     assert len(rows) == 10
     assert min(noise for _, noise, _ in rows) >= 25  # "every one leaves at least 31 %"
     assert sum(clusters != 2 for _, _, clusters in rows) > len(rows) / 2  # "most find one cluster or more than two"

@@ -367,48 +367,80 @@ def test_plot_clusters_rejects_truth_of_the_wrong_length(labelled_points):
 # --------------------------------------------------------------------------- plot_k_distance / plot_eps_scan
 
 
-def test_plot_k_distance_draws_curve_knee_eps_and_stable_range(eps_choice):
-    ax = plotting.plot_k_distance(eps_choice)
+@pytest.fixture(scope="module")
+def lesson_scan(three_blobs):
+    """Notebook 01's rule on the three blobs: its choice, the k-distance curve and the knee."""
+    import lesson_code
+
+    lesson = lesson_code.load("01_autoencoder_dbscan.ipynb")
+    choice = lesson.choose_eps(three_blobs[0])
+    curve = lesson.k_distances(three_blobs[0], choice.min_samples)
+    return choice, curve, lesson.find_knee(curve)
+
+
+def test_plot_k_distance_draws_curve_knee_eps_and_stable_range(lesson_scan):
+    choice, curve, knee = lesson_scan
+    ax = plotting.plot_k_distance(curve, eps=choice.eps, knee_index=knee, band=choice.stable_range,
+                                  min_samples=choice.min_samples)
     assert isinstance(ax, mpl.axes.Axes)
     assert len(ax.lines) == 3
-    curve, knee, eps_line = ax.lines
-    np.testing.assert_allclose(curve.get_ydata(), eps_choice.k_distances)
-    assert knee.get_xdata()[0] == eps_choice.knee_index
-    assert knee.get_ydata()[0] == pytest.approx(eps_choice.knee_eps)
-    np.testing.assert_allclose(eps_line.get_ydata(), eps_choice.eps)
+    curve_line, knee_dot, eps_line = ax.lines
+    np.testing.assert_allclose(curve_line.get_ydata(), curve)
+    assert knee_dot.get_xdata()[0] == knee
+    assert knee_dot.get_ydata()[0] == pytest.approx(curve[knee])
+    np.testing.assert_allclose(eps_line.get_ydata(), choice.eps)
     assert len(ax.patches) == 1  # the stable range band
     assert ax.get_yscale() == "log"
-    assert "min_samples=4" in ax.get_title()
+    assert "min_samples=4" in ax.get_title() and ax.get_ylabel() == "distance to neighbour 4"
     assert len(ax.get_legend().get_texts()) == 4
 
 
-def test_plot_k_distance_without_stable_range_draws_no_band(single_blob):
-    from helpers.clustering import choose_eps
-
-    with pytest.warns(UserWarning):
-        choice = choose_eps(single_blob)
+def test_plot_k_distance_draws_only_what_it_is_given(lesson_scan):
+    _, curve, _ = lesson_scan
     _, ax = plt.subplots()
-    assert plotting.plot_k_distance(choice, ax=ax, title="custom") is ax
-    assert len(ax.patches) == 0
-    assert len(ax.lines) == 3
+    assert plotting.plot_k_distance(curve, ax=ax, title="custom") is ax
+    assert len(ax.patches) == 0 and len(ax.lines) == 1
     assert ax.get_title() == "custom"
 
 
-def test_plot_eps_scan_draws_counts_eps_and_noise_on_a_twin_axis(eps_choice):
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        (([3.0, 2.0, 1.0],), {}, ValueError, "sorted in ascending order"),
+        (([1.0, 2.0, 3.0],), {"knee_index": 3}, ValueError, "knee_index must be <= 2"),
+        (([1.0, 2.0, 3.0],), {"eps": -1.0}, ValueError, "eps must be > 0.0"),
+    ],
+)
+def test_plot_k_distance_rejects_bad_input(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        plotting.plot_k_distance(*args, **kwargs)
+
+
+def test_plot_eps_scan_draws_counts_eps_and_noise_on_a_twin_axis(lesson_scan):
+    choice, _, _ = lesson_scan
     _, ax = plt.subplots()
-    result = plotting.plot_eps_scan(eps_choice, ax=ax)
+    result = plotting.plot_eps_scan(choice.candidates, choice.n_clusters, choice.noise_fraction, eps=choice.eps,
+                                    band=choice.stable_range, min_cluster_fraction=0.05, ax=ax)
     assert result is ax
     assert len(ax.lines) == 2  # cluster-count step curve and the chosen eps
-    np.testing.assert_allclose(ax.lines[1].get_xdata(), eps_choice.eps)
-    assert ax.get_xscale() == "log"
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), choice.n_clusters)
+    np.testing.assert_allclose(ax.lines[1].get_xdata(), choice.eps)
+    assert ax.get_xscale() == "log" and "5%" in ax.get_ylabel()
     assert len(ax.patches) == 1
     twins = [other for other in ax.figure.axes if other is not ax]
     assert len(twins) == 1 and len(twins[0].lines) == 1
     noise_line = twins[0].lines[0]
     assert to_hex(noise_line.get_color()).upper() == NOISE_COLOUR.upper()
-    np.testing.assert_allclose(noise_line.get_ydata(), eps_choice.noise_fraction)
+    np.testing.assert_allclose(noise_line.get_ydata(), choice.noise_fraction)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0] == "clusters" and labels[-1] == "noise share" and len(labels) == 4
+
+
+def test_plot_eps_scan_rejects_arrays_of_different_lengths():
+    with pytest.raises(ValueError, match="n_clusters has 2 entries but there are 3"):
+        plotting.plot_eps_scan([0.1, 0.2, 0.3], [3, 2], [0.0, 0.0, 0.0])
+    with pytest.raises(ValueError, match="noise_fraction has 4 entries but there are 3"):
+        plotting.plot_eps_scan([0.1, 0.2, 0.3], [3, 2, 1], [0.0, 0.0, 0.0, 0.0])
 
 
 def test_plot_history_draws_a_diverged_run_with_nan():

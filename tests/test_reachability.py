@@ -1,15 +1,19 @@
-"""Tests for the reachability-plot helpers: choose_reachability_eps and plot_reachability."""
+"""Tests for notebook 03's top-down rule (run from the notebook's own ``lesson-code`` cells), the one
+OPTICS check in helpers.clustering, and plot_reachability."""
 
 from __future__ import annotations
 
+import lesson_code
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from sklearn.cluster import OPTICS
+from sklearn.cluster import OPTICS, KMeans, cluster_optics_dbscan
 from sklearn.metrics import adjusted_rand_score
 
 from helpers import clustering, plotting
+
+lesson = lesson_code.load("03_deep_autoencoder_optics.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +33,7 @@ def three_blobs_module():
 
 def test_choose_reachability_eps_splits_separated_blobs(blobs_optics, three_blobs_module):
     _, y = three_blobs_module
-    choice = clustering.choose_reachability_eps(blobs_optics)
-    assert choice.split_found
+    choice = lesson.choose_reachability_eps(blobs_optics)
     assert choice.peak is not None and choice.eps < choice.peak
     assert choice.n_large_clusters >= 2
     # eps lies below the biggest jump between blobs (about 10) and above the within-blob hops
@@ -39,51 +42,77 @@ def test_choose_reachability_eps_splits_separated_blobs(blobs_optics, three_blob
     assert adjusted_rand_score(y, choice.labels) > 0.5
 
 
-def test_reachability_params_round_trip_to_cluster_optics_dbscan(blobs_optics):
-    from sklearn.cluster import cluster_optics_dbscan
-
-    choice = clustering.choose_reachability_eps(blobs_optics)
-    assert choice.params == {"eps": choice.eps}
+def test_the_labels_are_cluster_optics_dbscan_at_eps(blobs_optics):
+    choice = lesson.choose_reachability_eps(blobs_optics)
     labels = cluster_optics_dbscan(reachability=blobs_optics.reachability_, core_distances=blobs_optics.core_distances_,
-                                   ordering=blobs_optics.ordering_, **choice.params)
+                                   ordering=blobs_optics.ordering_, eps=choice.eps)
     np.testing.assert_array_equal(labels, choice.labels)
+    np.testing.assert_array_equal(lesson.dbscan_cut(blobs_optics, choice.eps), labels)
 
 
-def test_choose_reachability_eps_takes_the_highest_splitting_peak():
-    # Two tight groups 0..1 and 100..101 of 20 points, plus one far-out pair of points:
-    # the far points make higher peaks, but they do not split off 10 % of the data.
-    line = np.concatenate([np.linspace(0, 1, 20), np.linspace(100, 101, 20), [300.0, 301.0]])
-    X = line[:, None]
-    optics = OPTICS(min_samples=3).fit(X)
-    choice = clustering.choose_reachability_eps(optics, min_cluster_fraction=0.1)
-    assert choice.split_found
+def _line_with_a_far_group():
+    # Two tight groups 0..1 and 100..101 of 20 points each, and a far group of 4 points at 300..300.3.
+    # With min_samples=3 the far group is a cluster of its own (not noise) below the peak of about 199
+    # that separates it, but it holds only 4 of 44 points: less than 10 %.
+    line = np.concatenate([np.linspace(0, 1, 20), np.linspace(100, 101, 20), np.linspace(300, 300.3, 4)])
+    return OPTICS(min_samples=3).fit(line[:, None])
+
+
+def test_choose_reachability_eps_takes_the_highest_peak_that_splits_off_large_clusters():
+    optics = _line_with_a_far_group()
     finite = optics.reachability_[np.isfinite(optics.reachability_)]
-    assert finite.max() > 150  # the far pair's peak is higher, but it splits off only 2 points
-    assert choice.peak == pytest.approx(99.0)  # the jump from 1 to 100
-    sizes = sorted(np.bincount(choice.labels[choice.labels >= 0]))
-    assert sizes[-2:] == [20, 20]
+    assert finite.max() == pytest.approx(199.0)  # the far group's peak is the highest
+    far_split = lesson.dbscan_cut(optics, 198.0)
+    assert sorted(np.bincount(far_split[far_split >= 0]).tolist()) == [4, 40]  # below it: the far group is a cluster
+    choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.1)
+    assert choice.peak == pytest.approx(99.0)  # the jump from 1 to 100, not the higher one to 300
+    sizes = sorted(np.bincount(choice.labels[choice.labels >= 0]).tolist())
+    assert sizes == [4, 20, 20] and choice.n_large_clusters == 2
+
+
+def test_choose_reachability_eps_counts_the_far_group_when_it_is_large_enough():
+    # The same data: with min_cluster_fraction=0.05 (3 points) the far group counts, so the highest peak splits.
+    choice = lesson.choose_reachability_eps(_line_with_a_far_group(), min_cluster_fraction=0.05)
+    assert choice.peak == pytest.approx(199.0)
+    assert sorted(np.bincount(choice.labels[choice.labels >= 0]).tolist()) == [4, 40]
 
 
 def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
     X = np.random.default_rng(1).normal(size=(100, 2))  # one Gaussian cloud, nothing to split
     optics = OPTICS(min_samples=10).fit(X)
     with pytest.warns(UserWarning, match="no reachability peak splits the data"):
-        choice = clustering.choose_reachability_eps(optics, min_cluster_fraction=0.4)
-    assert not choice.split_found and choice.peak is None
+        choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.4)
+    assert choice.peak is None
     assert choice.eps == pytest.approx(np.max(optics.reachability_[np.isfinite(optics.reachability_)]))
     assert np.unique(choice.labels[choice.labels >= 0]).size == 1
 
 
 @pytest.mark.parametrize(
-    ("optics", "kwargs", "error", "match"),
+    ("optics", "error", "match"),
     [
-        ("not an estimator", {}, TypeError, r"optics must be a fitted sklearn.cluster.OPTICS; got str"),
-        (OPTICS(min_samples=5), {}, ValueError, r"optics is not fitted: call optics.fit\(X\) first"),
+        ("not an estimator", TypeError, r"optics must be a fitted sklearn.cluster.OPTICS; got str"),
+        (KMeans(2), TypeError, r"got KMeans"),
+        (OPTICS(min_samples=5), ValueError, r"optics is not fitted: call optics.fit\(X\) first"),
     ],
 )
-def test_choose_reachability_eps_rejects_bad_or_unfitted_estimators(optics, kwargs, error, match):
+def test_choose_reachability_eps_rejects_bad_or_unfitted_estimators(optics, error, match):
     with pytest.raises(error, match=match):
-        clustering.choose_reachability_eps(optics, **kwargs)
+        lesson.choose_reachability_eps(optics)
+
+
+@pytest.mark.filterwarnings("ignore:All reachability values are inf")
+def test_one_check_refuses_an_all_infinite_reachability_everywhere(three_blobs_module):
+    X, y = three_blobs_module
+    optics = OPTICS(min_samples=5, max_eps=1e-6).fit(X)  # nothing within reach: every reachability infinite
+    assert not np.any(np.isfinite(optics.reachability_))
+    for call in (lambda: clustering.check_fitted_optics(optics), lambda: lesson.choose_reachability_eps(optics),
+                 lambda: plotting.plot_reachability(optics)):
+        with pytest.raises(ValueError, match="every reachability is infinite: raise OPTICS' max_eps"):
+            call()
+
+
+def test_check_fitted_optics_returns_a_good_estimator(blobs_optics):
+    assert clustering.check_fitted_optics(blobs_optics) is blobs_optics
 
 
 @pytest.mark.parametrize(
@@ -96,11 +125,11 @@ def test_choose_reachability_eps_rejects_bad_or_unfitted_estimators(optics, kwar
 )
 def test_choose_reachability_eps_rejects_bad_fractions(blobs_optics, fraction, error, match):
     with pytest.raises(error, match=match):
-        clustering.choose_reachability_eps(blobs_optics, min_cluster_fraction=fraction)
+        lesson.choose_reachability_eps(blobs_optics, min_cluster_fraction=fraction)
 
 
 def test_plot_reachability_draws_one_bar_per_point_and_the_eps_line(blobs_optics):
-    choice = clustering.choose_reachability_eps(blobs_optics)
+    choice = lesson.choose_reachability_eps(blobs_optics)
     ax = plotting.plot_reachability(blobs_optics, eps=choice.eps, labels=choice.labels, title="test")
     finite_bars, infinite_bars = ax.collections[:2]
     assert len(finite_bars.get_paths()) + len(infinite_bars.get_paths()) == 150  # one bar per point
