@@ -40,14 +40,6 @@ def single_blob():
 
 
 @pytest.fixture(scope="session")
-def eps_choice(three_blobs):
-    """``choose_eps`` on the three blobs (has a stable range)."""
-    from helpers.clustering import choose_eps
-
-    return choose_eps(three_blobs[0])
-
-
-@pytest.fixture(scope="session")
 def tiny_features():
     """A tiny float32 dataset for fast Keras tests: 32 samples x 4 features."""
     X = np.random.default_rng(0).normal(size=(32, 4)).astype(np.float32)

@@ -1,7 +1,8 @@
-"""Notebook 01's prose, checked against the outputs committed with it.
+"""Notebook 01's prose, checked against its outputs: those committed
+with it and those of a fresh execution made in this test run.
 
 The notebook prints its results and never says whether they meet any bar;
-these tests read the committed outputs (no kernel, no training) and assert
+these tests read the outputs back and assert
 each claim the prose makes about them. Bounds are two-sided where the prose
 says two things match, so a claim fails when the effect disappears *or*
 inverts. Re-execute the notebook, and these tests say whether its text
@@ -14,15 +15,16 @@ import re
 from pathlib import Path
 
 import pytest
-from notebook_outputs import BOOKKEEPING, output_text, output_with, read, table
+from notebook_outputs import BOOKKEEPING, SOURCES, output_text, output_with, read, table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_autoencoder_dbscan.ipynb"
 REPOSITORY = "https://github.com/nn-clustering/clustering-with-neural-networks"
 
 
-@pytest.fixture(scope="module")
-def cells():
-    return read(NOTEBOOK.name).cells
+@pytest.fixture(scope="module", params=SOURCES)
+def cells(request):
+    """The notebook as committed, then as executed in this test run: every claim is checked on both."""
+    return read(NOTEBOOK.name, request.param).cells
 
 
 _text, _output_with, _table = output_text, output_with, table

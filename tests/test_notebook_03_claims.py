@@ -13,16 +13,17 @@ import re
 from pathlib import Path
 
 import pytest
-from notebook_outputs import BOOKKEEPING, output_text, read, results_tables
+from notebook_outputs import BOOKKEEPING, SOURCES, output_text, read, results_tables
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "03_deep_autoencoder_optics.ipynb"
 REPOSITORY = "https://github.com/nn-clustering/clustering-with-neural-networks"
 TITLE = "03 · Deep autoencoder + OPTICS: reading the reachability plot, and when a network does not help"
 
 
-@pytest.fixture(scope="module")
-def notebook():
-    return read(NOTEBOOK.name)
+@pytest.fixture(scope="module", params=SOURCES)
+def notebook(request):
+    """The notebook as committed, then as executed in this test run: every claim is checked on both."""
+    return read(NOTEBOOK.name, request.param)
 
 
 @pytest.fixture(scope="module")
