@@ -263,8 +263,9 @@ def scale_rows(sizes=(5_000, 20_000, 50_000)):
     """Each size in a fresh Python process (so peak memory is that run's own)."""
     rows = []
     for n_rows in sizes:
-        out = subprocess.run([sys.executable, __file__, "--scale-one", str(n_rows)], capture_output=True, text=True,
-                             check=True)
+        out = subprocess.run([sys.executable, __file__, "--scale-one", str(n_rows)], capture_output=True, text=True)
+        if out.returncode:
+            raise RuntimeError(f"the {n_rows}-row run failed:\n{out.stderr[-3000:]}")
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"  {rows[-1]}", file=sys.stderr, flush=True)
     lines = ["| rows x columns | candidates | chosen | ARI | seconds (wall) | CPU seconds | peak memory (MB) |",
