@@ -1,196 +1,304 @@
-"""Label-free choice of a clustering (notebook 05), measured against the hidden labels.
+"""Notebook 05's label-free choice of a clustering, checked on a public suite and at scale.
 
-For each data set the procedure of notebook 05 runs without labels: candidate
-representations (the scaled features, PCA to 2-D, PCA keeping 80 % of the
-variance, and an autoencoder's code trained with Keras ``compile``/``fit``),
-KMeans and a Gaussian mixture, k = 1 to 10, scored and chosen by
-:func:`helpers.selection.select_clustering`. The labels are used only
-afterwards, to score the choice (ARI) and every candidate (the best of them
-is ``best_ari``).
+The procedure is notebook 05's own code: its cells tagged ``lesson-code`` (``fit_clustering``,
+``uniform_reference``, ``gaussian_fit``, ``stability``, ``score_candidates``, ``choose``), loaded
+with ``tests/lesson_code.py``. There is no second copy here; edit the notebook and this measures
+the edit. Labels are used only afterwards, to score the choice.
+
+Suite (``--suite``, the default): scikit-learn's clustering-comparison toy sets (noisy circles,
+noisy moons, blobs of varied variance, anisotropic blobs, plain blobs; their "no structure" set is
+the 2-D uniform null), iris, wine, breast cancer, digits, and null sets (uniform, one elongated
+Gaussian cloud, one heavy-tailed cloud (Student t, 3 degrees of freedom), in 2, 8 and 30
+dimensions). Each at two sample sizes and three seeds; the real tables at their full size and a
+random half. Every table is standardised; the candidate representations are the scaled features
+and PCA to 2 components (the autoencoder of the notebook is left out here to keep the suite under
+an hour; ``--scale`` runs it). For each structured run the *regret* is the ARI of the best
+candidate the procedure scored minus the ARI of the one it chose ("no structure" counts as one
+cluster, ARI 0).
+
+Scale (``--scale``): 5,000 / 20,000 / 50,000 rows x 20 columns (five Gaussian clusters of
+different shapes), each size in a fresh process: notebook 05's whole procedure (the four
+representations including the autoencoder's training, k 1-10, stability), wall time and peak
+memory (``ru_maxrss`` of the child process).
 
 Usage::
 
-    python benchmarks/label_free.py            # seeds 42, 43, 44; Markdown table on stdout
-    python benchmarks/label_free.py --seeds 1  # quick check
-
-Data sets: the wine recipes (``sklearn.datasets.load_wine``, standardised),
-the 10-D blobs (``helpers.data.blobs``), the digits (``helpers.data.digits``)
-and 500 uniform random points in 10-D (standardised; no structure at all).
+    python benchmarks/label_free.py                 # the suite, seeds 42-44: Markdown tables on stdout
+    python benchmarks/label_free.py --seeds 1       # one seed
+    python benchmarks/label_free.py --only iris     # one data set
+    python benchmarks/label_free.py --scale         # the scale rows
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import resource
 import statistics
+import subprocess
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for folder in (ROOT, ROOT / "tests"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 import numpy as np  # noqa: E402
 
-DATASETS = ("wine", "blobs", "digits", "uniform")
+NOTEBOOK = "05_your_own_data.ipynb"
+#: Structured sets a KMeans or a Gaussian mixture can represent (acceptance applies in full).
+REPRESENTABLE = ("varied blobs", "anisotropic blobs", "blobs", "iris", "wine", "breast cancer", "digits")
+#: Structured sets beyond both methods: clusters that are not convex blobs.
+BEYOND = ("noisy circles", "noisy moons")
+NULLS = tuple(f"{kind} {d}-D" for kind in ("uniform", "elongated Gaussian", "heavy-tailed") for d in (2, 8, 30))
+DATASETS = BEYOND + REPRESENTABLE + NULLS
+#: The order the suite runs in: structured and null sets interleaved, the slowest (digits) last.
+RUN_ORDER = ("blobs", "uniform 2-D", "anisotropic blobs", "elongated Gaussian 8-D", "varied blobs",
+             "heavy-tailed 8-D", "iris", "uniform 30-D", "wine", "heavy-tailed 30-D", "breast cancer",
+             "elongated Gaussian 2-D", "noisy moons", "heavy-tailed 2-D", "noisy circles", "elongated Gaussian 30-D",
+             "uniform 8-D", "digits")
+SIZES = (300, 1000)  # the synthetic sets; the real tables run at full size and a random half
 
 
-def load(name, seed):
-    """``(X, y)``: prepared features and the hidden labels (``None`` for uniform data, which has none)."""
-    from sklearn.datasets import load_wine
+def lesson():
+    """Notebook 05's lesson-code cells as a module (the one copy of the procedure)."""
+    import lesson_code
+
+    return lesson_code.load(NOTEBOOK)
+
+
+def load(name, size, seed):
+    """``(X, y)``: standardised features and the labels (``None`` for a null set).
+
+    ``size`` is the number of rows for the synthetic sets, ``"full"`` or ``"half"`` for the real ones.
+    The toy sets follow scikit-learn's clustering-comparison example, with ``seed`` as random_state.
+    """
+    from sklearn import datasets
     from sklearn.preprocessing import StandardScaler
 
-    from helpers import data
+    rng = np.random.default_rng(seed)
+    y = None
+    if name == "noisy circles":
+        X, y = datasets.make_circles(n_samples=size, factor=0.5, noise=0.05, random_state=seed)
+    elif name == "noisy moons":
+        X, y = datasets.make_moons(n_samples=size, noise=0.05, random_state=seed)
+    elif name == "varied blobs":
+        X, y = datasets.make_blobs(n_samples=size, cluster_std=[1.0, 2.5, 0.5], random_state=seed)
+    elif name == "anisotropic blobs":
+        X, y = datasets.make_blobs(n_samples=size, random_state=seed)
+        X = X @ np.array([[0.6, -0.6], [-0.4, 0.8]])
+    elif name == "blobs":
+        X, y = datasets.make_blobs(n_samples=size, random_state=seed)
+    elif name in ("iris", "wine", "breast cancer", "digits"):
+        loader = {"iris": datasets.load_iris, "wine": datasets.load_wine,
+                  "breast cancer": datasets.load_breast_cancer, "digits": datasets.load_digits}[name]
+        bunch = loader()
+        X, y = bunch.data, bunch.target
+        if size == "half":
+            rows = rng.permutation(len(X))[: len(X) // 2]
+            X, y = X[rows], y[rows]
+    else:
+        kind, dims = name.rsplit(" ", 1)
+        d = int(dims.removesuffix("-D"))
+        if kind == "uniform":
+            X = rng.uniform(size=(size, d))
+        elif kind == "elongated Gaussian":
+            X = rng.normal(size=(size, d)) * np.geomspace(5.0, 1.0, d)  # 5 times longer than wide
+        elif kind == "heavy-tailed":
+            X = rng.normal(size=(size, d)) / np.sqrt(rng.chisquare(3, size=(size, 1)) / 3)  # multivariate t
+        else:
+            raise ValueError(f"unknown data set {name!r}; choose from {DATASETS}")
+    X = StandardScaler().fit_transform(X)
+    # constant columns (digit pixels that are always blank) stay 0 after scaling; drop them as a learner would
+    return X[:, X.std(axis=0) > 0], y
 
-    if name == "wine":
-        wine = load_wine()
-        return StandardScaler().fit_transform(wine.data).astype(np.float32), wine.target
-    if name == "blobs":
-        blobs = data.blobs(random_state=seed)
-        return blobs.X, blobs.y
-    if name == "digits":
-        digits = data.digits()
-        return digits.X, digits.y
-    if name == "uniform":
-        points = np.random.default_rng(seed).uniform(size=(500, 10))
-        return StandardScaler().fit_transform(points).astype(np.float32), None
-    raise ValueError(f"unknown data set {name!r}; choose from {DATASETS}")
+
+def sizes_of(name):
+    return ("full", "half") if name in ("iris", "wine", "breast cancer", "digits") else SIZES
 
 
-def autoencoder_code(X, seed):
-    """Train a small autoencoder with Keras and return its encoder (notebook 05's recipe).
+def run_once(name, size, seed):
+    """One data set, one size, one seed: the label-free choice and every candidate, scored with the labels."""
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import adjusted_rand_score
 
-    ``d -> 32 -> 2 -> 32 -> d`` with ``elu`` hidden layers and a linear
-    bottleneck, mean squared error, Adam, 100 epochs of batches of 64 for
-    fewer than 300 samples (the wine), 30 epochs otherwise.
-    """
+    nb05 = lesson()
+    X, y = load(name, size, seed)
+    start = time.perf_counter()
+    representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=seed).fit(X).transform}
+    candidates = nb05.score_candidates(X, representations, seed=seed)
+    choice = nb05.choose(candidates)
+    seconds = time.perf_counter() - start
+    run = {"dataset": name, "size": size, "n": len(X), "seed": seed, "structure": choice.structure,
+           "chosen": (f"{choice.chosen.representation} + {choice.chosen.method}, k={choice.chosen.k}"
+                      if choice.structure else "no structure"), "seconds": seconds}
+    if y is not None:
+        scores = [adjusted_rand_score(y, c.labels) for c in candidates]
+        best = candidates[int(np.argmax(scores))]
+        chosen_ari = adjusted_rand_score(y, choice.chosen.labels) if choice.structure else 0.0
+        run.update(ari=float(chosen_ari), best_ari=float(max(scores)), regret=float(max(scores) - chosen_ari),
+                   best=f"{best.representation} + {best.method}, k={best.k}")
+    return run
+
+
+def summarise(runs):
+    """One row per data set: structure found in how many runs, mean ARI, best ARI and regret (mean and worst)."""
+    rows = []
+    for name in dict.fromkeys(run["dataset"] for run in runs):
+        mine = [run for run in runs if run["dataset"] == name]
+        row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
+               "kind": "null" if name in NULLS else "beyond KMeans/GMM" if name in BEYOND else "structured",
+               "seconds": statistics.fmean(run["seconds"] for run in mine),
+               "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
+                                           for run in mine}))}
+        if "regret" in mine[0]:
+            row.update(ari=statistics.fmean(run["ari"] for run in mine),
+                       best_ari=statistics.fmean(run["best_ari"] for run in mine),
+                       regret=statistics.fmean(run["regret"] for run in mine),
+                       worst=max(run["regret"] for run in mine))
+        rows.append(row)
+    return rows
+
+
+def markdown_table(rows):
+    """The summary rows as a Markdown table, then the acceptance figures over the suite."""
+    lines = ["| data set | kind | runs | structure found | k chosen | ARI chosen | ARI best candidate | regret mean | "
+             "regret worst | seconds |", "|---|---|---|---|---|---|---|---|---|---|"]
+    for row in rows:
+        numbers = [f"{row[key]:.2f}" if key in row else "-" for key in ("ari", "best_ari", "regret", "worst")]
+        lines.append(f"| {row['dataset']} | {row['kind']} | {row['runs']} | {row['structure']}/{row['runs']} | "
+                     f"{row['chosen']} | {' | '.join(numbers)} | {row['seconds']:.1f} |")
+    nulls = [row for row in rows if row["kind"] == "null"]
+    structured = [row for row in rows if row["kind"] == "structured"]
+    if nulls:
+        runs = sum(row["runs"] for row in nulls)
+        lines.append(f"\nnull sets: no stable cluster structure in {runs - sum(row['structure'] for row in nulls)} "
+                     f"of {runs} runs")
+    if structured:
+        missed = sum(row["runs"] - row["structure"] for row in structured)
+        lines.append(f"structured sets a candidate method can represent: 'no structure' in {missed} of "
+                     f"{sum(row['runs'] for row in structured)} runs; regret: mean over the sets "
+                     f"{statistics.fmean(row['regret'] for row in structured):.2f}, worst set mean "
+                     f"{max(row['regret'] for row in structured):.2f} ({max(structured, key=lambda r: r['regret'])['dataset']})")
+    return "\n".join(lines)
+
+
+def suite(seeds, datasets=DATASETS, log=None):
+    """Every run of the suite; each run printed to stderr (and appended to ``log`` as JSON) as it ends."""
+    from threadpoolctl import threadpool_limits
+
+    runs = []
+    order = [(name, sizes_of(name)[i], seed) for seed in seeds for i in (0, 1) for name in datasets]
+    with threadpool_limits(limits=1):
+        for name, size, seed in order:  # every set once before any set twice: a cut-short run still covers the suite
+            run = run_once(name, size, seed)
+            runs.append(run)
+            scores = f", ARI {run['ari']:.2f} (best {run['best_ari']:.2f}: {run['best']})" if "ari" in run else ""
+            print(f"  {name} n={run['n']} seed {seed}: {run['chosen']}{scores}, {run['seconds']:.1f} s",
+                  file=sys.stderr, flush=True)
+            if log:
+                with open(log, "a", encoding="utf-8") as file:
+                    file.write(json.dumps(run) + "\n")
+    return runs
+
+
+# -- scale ---------------------------------------------------------------------------------------
+
+
+def scale_data(n_rows, seed, n_columns=20):
+    """``n_rows`` x 20 standardised columns: five Gaussian clusters of different sizes and shapes."""
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=4.0, size=(5, n_columns))
+    y = rng.choice(5, size=n_rows, p=[0.35, 0.25, 0.2, 0.12, 0.08])
+    shapes = rng.normal(size=(5, n_columns, n_columns)) / np.sqrt(n_columns) + np.eye(n_columns)
+    X = centres[y] + np.einsum("nij,nj->ni", shapes[y], rng.normal(size=(n_rows, n_columns)))
+    return StandardScaler().fit_transform(X).astype(np.float32), y
+
+
+def _cpu_seconds():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def scale_once(n_rows, seed=42):
+    """Notebook 05's whole procedure on ``n_rows`` rows: four representations (autoencoder trained), k 1-10."""
+    from sklearn.decomposition import PCA
+    from sklearn.metrics import adjusted_rand_score
+
     import helpers
     from helpers import models
     from helpers._tensorflow import load_keras
 
     keras = load_keras()
+    nb05 = lesson()
+    X, y = scale_data(n_rows, seed)
+    start, cpu_start = time.perf_counter(), _cpu_seconds()
     helpers.set_seed(seed)
-    autoencoder, encoder = models.build_autoencoder(X.shape[1], hidden_units=(32,), latent_dim=2,
-                                                    activation="elu")
-    autoencoder.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
-    epochs = 100 if len(X) < 300 else 30  # 300 batches for the wine, about 850 for the digits
-    autoencoder.fit(X, X, epochs=epochs, batch_size=64, verbose=0)
-    return encoder
-
-
-def representations(X, seed):
-    """The candidate representations of notebook 05, as functions of feature rows."""
-    from sklearn.decomposition import PCA
-
     pca_2 = PCA(n_components=2, random_state=seed).fit(X)
     pca_80 = PCA(n_components=0.8, random_state=seed).fit(X)
-    encoder = autoencoder_code(X, seed)
-    return {
-        "scaled features": None,
-        "PCA-2": pca_2.transform,
-        f"PCA-{pca_80.n_components_} (80% variance)": pca_80.transform,
-        "autoencoder code": lambda A: encoder.predict(A, verbose=0, batch_size=1024),
-    }
-
-
-def run_once(name, seed):
-    """One data set, one seed: the label-free choice and the best candidate, scored with the labels."""
-    from sklearn.metrics import adjusted_rand_score
-
-    from helpers import selection
-
-    X, y = load(name, seed)
-    start = time.perf_counter()
-    candidates, choice = selection.select_clustering(X, representations(X, seed), random_state=seed)
+    autoencoder, encoder = models.build_autoencoder(input_dim=X.shape[1], hidden_units=(32,), latent_dim=2,
+                                                    activation="elu")
+    autoencoder.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
+    epochs = int(np.clip(20_000 // len(X), 2, 100))  # notebook 05's rule
+    autoencoder.fit(X, X, epochs=epochs, batch_size=64, verbose=0)
+    representations = {"scaled features": None, "PCA-2": pca_2.transform,
+                       f"PCA-{pca_80.n_components_}": pca_80.transform,
+                       "autoencoder code": lambda rows: encoder.predict(rows, verbose=0, batch_size=4096)}
+    candidates = nb05.score_candidates(X, representations, k_range=range(1, 11), seed=seed)
+    choice = nb05.choose(candidates)
     seconds = time.perf_counter() - start
-    if y is None:  # no labels: only "structure found or not" can be judged
-        ari = best_ari = None
-        best_name = "-"
-    else:
-        scores = [adjusted_rand_score(y, c.labels) for c in candidates]
-        best = candidates[int(np.argmax(scores))]
-        ari, best_ari = float(adjusted_rand_score(y, choice.labels)), float(max(scores))
-        best_name = f"{best.representation} + {best.method}, k={best.k}"
-    return {
-        "ari": ari,
-        "best_ari": best_ari,
-        "best": best_name,
-        "k": choice.chosen.k if choice.structure else 1,
-        "chosen": (f"{choice.chosen.representation} + {choice.chosen.method}" if choice.structure else "none"),
-        "structure": choice.structure,
-        "seconds": seconds,
-    }
+    chosen = choice.chosen
+    return {"rows": n_rows, "columns": X.shape[1], "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu_start,
+            "candidates": len(candidates),
+            "chosen": f"{chosen.representation} + {chosen.method}, k={chosen.k}" if chosen else "no structure",
+            "ari": float(adjusted_rand_score(y, choice.labels)),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
-def label_free_rows(seeds=(42, 43, 44), datasets=DATASETS):
-    """The label-free choice on every data set over ``seeds``, one row per data set.
-
-    Parameters
-    ----------
-    seeds : sequence of int, default=(42, 43, 44)
-    datasets : sequence of str, default=("wine", "blobs", "digits", "uniform")
-
-    Returns
-    -------
-    list of dict
-        ``pipeline`` ("nb05:label-free"), ``dataset``, ``ari`` (mean over
-        seeds of the chosen clustering's ARI; a "no structure" answer counts
-        as one cluster; ``None`` for the uniform data, which has no labels),
-        ``ari_std``, ``best_ari`` (mean over seeds of the best candidate's
-        ARI), ``k`` (chosen k per seed, 1 = no structure),
-        ``structure`` ("yes", "no" or "mixed"), ``seconds`` (mean time of
-        the whole procedure, autoencoder training included), and the
-        per-seed details in ``runs``.
-    """
-    from helpers._tensorflow import load_keras
-
-    load_keras()  # import TensorFlow once, outside the timings
+def scale_rows(sizes=(5_000, 20_000, 50_000)):
+    """Each size in a fresh Python process (so peak memory is that run's own)."""
     rows = []
-    for name in datasets:
-        runs = []
-        for seed in seeds:
-            runs.append(run_once(name, seed))
-            run = runs[-1]
-            scores = "no labels" if run["ari"] is None else f"ARI {run['ari']:.3f} (best {run['best_ari']:.3f}: {run['best']})"
-            print(f"  {name:8s} seed {seed}: chose {run['chosen']}, k={run['k']}, {scores}, {run['seconds']:.1f} s",
-                  file=sys.stderr, flush=True)
-        found = Counter(run["structure"] for run in runs)
-        aris = [run["ari"] for run in runs if run["ari"] is not None]
-        rows.append({
-            "pipeline": "nb05:label-free",
-            "dataset": name,
-            "ari": statistics.fmean(aris) if aris else None,
-            "ari_std": (statistics.stdev(aris) if len(aris) > 1 else 0.0) if aris else None,
-            "best_ari": statistics.fmean(run["best_ari"] for run in runs) if aris else None,
-            "k": [run["k"] for run in runs],
-            "structure": "yes" if found[True] == len(runs) else "no" if found[False] == len(runs) else "mixed",
-            "seconds": statistics.fmean(run["seconds"] for run in runs),
-            "runs": runs,
-        })
-    return rows
-
-
-def markdown_table(rows):
-    """The rows as a Markdown table."""
-    lines = ["| pipeline | dataset | ARI | best candidate ARI | k chosen | structure found | seconds |",
+    for n_rows in sizes:
+        out = subprocess.run([sys.executable, __file__, "--scale-one", str(n_rows)], capture_output=True, text=True)
+        if out.returncode:
+            raise RuntimeError(f"the {n_rows}-row run failed:\n{out.stderr[-3000:]}")
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(f"  {rows[-1]}", file=sys.stderr, flush=True)
+    lines = ["| rows x columns | candidates | chosen | ARI | seconds (wall) | CPU seconds | peak memory (MB) |",
              "|---|---|---|---|---|---|---|"]
-    for row in rows:
-        ari = "-" if row["ari"] is None else f"{row['ari']:.2f} ± {row['ari_std']:.2f}"
-        best = "-" if row["best_ari"] is None else f"{row['best_ari']:.2f}"
-        lines.append(f"| {row['pipeline']} | {row['dataset']} | {ari} | {best} | {', '.join(map(str, row['k']))} | "
-                     f"{row['structure']} | {row['seconds']:.1f} |")
+    lines += [f"| {r['rows']:,} x {r['columns']} | {r['candidates']} | {r['chosen']} | {r['ari']:.2f} | "
+              f"{r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:.0f} |" for r in rows]
     return "\n".join(lines)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description="Notebook 05's label-free choice, scored with the hidden labels.")
+    parser = argparse.ArgumentParser(description="Notebook 05's label-free choice: public suite and scale rows.")
     parser.add_argument("--seeds", type=int, default=3, help="number of seeds, from 42 (default 3)")
-    parser.add_argument("--only", choices=DATASETS, help="run one data set")
+    parser.add_argument("--first-seed", type=int, default=42, help="the first seed (default 42)")
+    parser.add_argument("--from-log", action="append", help="summarise runs saved with --log instead of running")
+    parser.add_argument("--only", choices=DATASETS, action="append", help="run these data sets only")
+    parser.add_argument("--log", help="append every run to this file as JSON lines")
+    parser.add_argument("--scale", action="store_true", help="the 5,000 / 20,000 / 50,000-row rows")
+    parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    seeds = tuple(42 + i for i in range(args.seeds))
-    rows = label_free_rows(seeds, datasets=(args.only,) if args.only else DATASETS)
-    print(markdown_table(rows))
+    if args.scale_one:
+        print(json.dumps(scale_once(args.scale_one)))
+        return 0
+    if args.scale:
+        print(scale_rows())
+        return 0
+    if args.from_log:
+        runs = [json.loads(line) for path in args.from_log for line in Path(path).read_text().splitlines() if line]
+        print(markdown_table(summarise(sorted(runs, key=lambda r: DATASETS.index(r["dataset"])))))
+        return 0
+    seeds = tuple(args.first_seed + i for i in range(args.seeds))
+    runs = suite(seeds, datasets=tuple(args.only) if args.only else RUN_ORDER, log=args.log)
+    runs.sort(key=lambda run: DATASETS.index(run["dataset"]))
+    print(markdown_table(summarise(runs)))
     return 0
 
 

@@ -1,11 +1,17 @@
-"""helpers.selection: label-free scoring and choice, on data whose answer is known."""
+"""Notebook 05's label-free procedure (its lesson-code cells) and helpers.selection's plumbing.
+
+The procedure is loaded from the notebook itself (tests/lesson_code.py), so these tests test the
+code a learner reads and edits. Data with a known answer: blobs (round and sheared), uniform noise,
+one heavy-tailed cloud.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_code import load
+from sklearn.covariance import ledoit_wolf
 from sklearn.datasets import make_blobs
-from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
 
@@ -13,165 +19,179 @@ from helpers import selection
 
 
 @pytest.fixture(scope="module")
+def nb05():
+    return load("05_your_own_data.ipynb")
+
+
+@pytest.fixture(scope="module")
 def four_blobs():
     """Four well-separated blobs in 5-D (not 2 or 3 clusters: a rule stuck on small k fails)."""
-    X, y = make_blobs(n_samples=200, centers=4, n_features=5, cluster_std=1.0, center_box=(-8, 8),
-                      random_state=3)
+    X, y = make_blobs(n_samples=200, centers=4, n_features=5, cluster_std=1.0, center_box=(-8, 8), random_state=3)
     return StandardScaler().fit_transform(X), y
 
 
 @pytest.fixture(scope="module")
+def sheared():
+    """scikit-learn's anisotropic blobs: three well-separated clusters, each long and tilted."""
+    X, y = make_blobs(n_samples=240, random_state=170)
+    return StandardScaler().fit_transform(X @ np.array([[0.6, -0.6], [-0.4, 0.8]])), y
+
+
+@pytest.fixture(scope="module")
 def uniform():
-    """Uniform random points in a 5-D cube: no cluster structure at all."""
     return StandardScaler().fit_transform(np.random.default_rng(0).uniform(size=(200, 5)))
 
 
-def score(X, **kwargs):
-    pca = PCA(n_components=2, random_state=0).fit(X)
-    return selection.score_candidates(X, {"scaled": None, "PCA-2": pca.transform}, k_range=range(1, 8),
-                                      n_references=4, n_resamples=3, random_state=0, **kwargs)
+def score(nb05, X, ks=range(1, 7), **kwargs):
+    return nb05.score_candidates(X, {"scaled": None, "first two": lambda rows: rows[:, :2]}, k_range=ks, seed=0,
+                                 n_references=3, n_resamples=3, **kwargs)
 
 
 @pytest.fixture(scope="module")
-def blob_candidates(four_blobs):
-    return score(four_blobs[0])
+def blob_candidates(nb05, four_blobs):
+    return score(nb05, four_blobs[0])
 
 
 @pytest.fixture(scope="module")
-def uniform_candidates(uniform):
-    return score(uniform)
+def uniform_candidates(nb05, uniform):
+    return score(nb05, uniform)
 
 
 # -- the building blocks ------------------------------------------------------------------------
 
 
-def test_within_dispersion_by_hand():
-    X = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 10.0], [10.0, 12.0]])
-    assert selection.within_dispersion(X, [0, 0, 1, 1]) == pytest.approx(1 + 1 + 1 + 1)
-    assert selection.within_dispersion(X, [0, 1, 2, 3]) == 0.0
-    # a worse split has a larger W
-    assert selection.within_dispersion(X, [0, 1, 0, 1]) > selection.within_dispersion(X, [0, 0, 1, 1])
+def test_shrunk_covariance_is_ledoit_wolf(nb05):
+    rng = np.random.default_rng(0)
+    for rows, columns in ((10, 30), (200, 5)):
+        A = rng.normal(size=(rows, columns)) * np.linspace(1, 3, columns)
+        centred = A - A.mean(axis=0)
+        expected = ledoit_wolf(A)[0] + 1e-6 * np.eye(columns)
+        np.testing.assert_allclose(nb05.shrunk_covariance(centred), expected, rtol=1e-8, atol=1e-10)
 
 
-def test_uniform_reference_fills_the_pca_box_of_the_data():
+def test_gaussian_fit_by_hand(nb05):
+    """One cluster: the mean log-density of one Gaussian; two clusters: shared vs own covariances."""
+    from scipy.stats import multivariate_normal
+
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.normal([0, 0], [1.0, 0.2], (300, 2)), rng.normal([6, 0], [0.2, 1.0], (300, 2))])
+    labels = np.repeat([0, 1], 300)
+    centred = X - X.mean(axis=0)
+    one = multivariate_normal(X.mean(axis=0), nb05.shrunk_covariance(centred)).logpdf(X).mean()
+    assert nb05.gaussian_fit(X, np.zeros(600, dtype=int)) == pytest.approx(one)
+    # two clusters, each its own covariance: half the rows each, log(1/2) for the choice of cluster
+    own = np.mean([multivariate_normal(X[labels == c].mean(axis=0),
+                                       nb05.shrunk_covariance(X[labels == c] - X[labels == c].mean(axis=0))
+                                       ).logpdf(X[labels == c]).mean() for c in (0, 1)]) + np.log(0.5)
+    assert nb05.gaussian_fit(X, labels, shared=False) == pytest.approx(own)
+    # shared: one pooled covariance; the clusters have crossed shapes, so their own fit better
+    assert nb05.gaussian_fit(X, labels, shared=True) < nb05.gaussian_fit(X, labels, shared=False)
+    # the true split fits far better than one cluster, a wrong split does not
+    wrong = rng.permutation(labels)
+    assert nb05.gaussian_fit(X, labels) > nb05.gaussian_fit(X, np.zeros(600, dtype=int)) + 0.5
+    assert nb05.gaussian_fit(X, wrong) < nb05.gaussian_fit(X, np.zeros(600, dtype=int))
+
+
+def test_shared_fit_does_not_reward_a_core_and_tail_split(nb05):
+    """A heavy-tailed cloud split into its core and its tails: own covariances gain, a shared one does not."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(2000, 5)) / np.sqrt(rng.chisquare(3, size=(2000, 1)) / 3)
+    core = (np.linalg.norm(X, axis=1) > np.median(np.linalg.norm(X, axis=1))).astype(int)
+    one = nb05.gaussian_fit(X, np.zeros(2000, dtype=int))
+    assert nb05.gaussian_fit(X, core, shared=False) > one + 0.5
+    assert nb05.gaussian_fit(X, core, shared=True) < one + 0.05
+
+
+def test_uniform_reference_fills_the_pca_box_of_the_data(nb05):
     rng = np.random.default_rng(1)
     angle = np.pi / 6
     rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     X = (rng.uniform([-5, -1], [5, 1], size=(400, 2)) @ rotation.T) + [3.0, -2.0]
-    reference = selection.uniform_reference(X, n_samples=4000, random_state=0)
+    reference = nb05.uniform_reference(X, 4000, np.random.default_rng(0))
     assert reference.shape == (4000, 2)
     np.testing.assert_allclose(reference.mean(axis=0), [3.0, -2.0], atol=0.15)
-    # along the data's long axis the reference spans about 10, across it about 2
     along = (reference - [3.0, -2.0]) @ rotation[:, 0]
     across = (reference - [3.0, -2.0]) @ rotation[:, 1]
     assert 9.0 < np.ptp(along) < 10.5 and 1.8 < np.ptp(across) < 2.1
-    # same seed, same points; another seed, other points
-    np.testing.assert_array_equal(selection.uniform_reference(X, random_state=5),
-                                  selection.uniform_reference(X, random_state=5))
-    assert not np.allclose(selection.uniform_reference(X, random_state=5),
-                           selection.uniform_reference(X, random_state=6))
+    # uniform, not bell-shaped: the middle half of the range holds half of the points
+    middle = np.mean(np.abs(along - np.median(along)) < np.ptp(along) / 4)
+    assert 0.45 < middle < 0.55
+    # the generator decides the points
+    np.testing.assert_array_equal(nb05.uniform_reference(X, 50, np.random.default_rng(5)),
+                                  nb05.uniform_reference(X, 50, np.random.default_rng(5)))
+    assert not np.allclose(nb05.uniform_reference(X, 50, np.random.default_rng(5)),
+                           nb05.uniform_reference(X, 50, np.random.default_rng(6)))
 
 
-def test_stability_is_high_for_real_clusters_and_low_for_a_shuffled_clustering(four_blobs):
+def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     X, y = four_blobs
-    labels = selection.fit_clustering(X, "kmeans", 4, random_state=0).predict(X)
-    assert selection.stability(X, "kmeans", 4, labels, random_state=0) > 0.95
-    shuffled = np.random.default_rng(0).permutation(labels)
-    assert selection.stability(X, "kmeans", 4, shuffled, random_state=0) < 0.1
-    assert selection.stability(X, "kmeans", 1, np.zeros(len(X), dtype=int)) == 1.0
-
-
-def test_fit_clustering_methods_and_errors(four_blobs):
-    X, y = four_blobs
-    for method in selection.METHODS:
-        labels = selection.fit_clustering(X, method, 4, random_state=0).predict(X)
-        assert adjusted_rand_score(y, labels) > 0.95
+    for method in nb05.METHODS:
+        assert adjusted_rand_score(y, nb05.fit_clustering(X, method, 4, 0).predict(X)) > 0.95
+    # at most max_fit rows are used for fitting, and the seed picks them
+    assert nb05.fit_clustering(X, "kmeans", 4, 0, max_fit=50).n_features_in_ == 5
+    assert nb05.fit_clustering(X, "kmeans", 2, 0, max_fit=20).labels_.shape == (20,)
     with pytest.raises(ValueError, match="method must be one of"):
-        selection.fit_clustering(X, "dbscan", 4)
-    with pytest.raises(ValueError, match="k must be >= 1"):
-        selection.fit_clustering(X, "kmeans", 0)
+        nb05.fit_clustering(X, "dbscan", 4, 0)
 
 
-def test_gap_choice_is_tibshiranis_one_standard_error_rule():
+def test_stability_resamples(nb05, four_blobs, uniform):
+    X, _ = four_blobs
+    labels = nb05.fit_clustering(X, "kmeans", 4, 0).predict(X)
+    assert nb05.stability(X, "kmeans", 4, labels, 0) > 0.95
+    assert nb05.stability(X, "kmeans", 4, np.random.default_rng(0).permutation(labels), 0) < 0.1
+    assert nb05.stability(X, "kmeans", 1, np.zeros(len(X), dtype=int), 0) == 1.0
+    # cutting noise into 6 pieces changes from subsample to subsample: without resampling it would be 1
+    pieces = nb05.fit_clustering(uniform, "gmm", 6, 0).predict(uniform)
+    assert nb05.stability(uniform, "gmm", 6, pieces, 0) < 0.9
+
+
+def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     def family(gaps, se=0.05):
-        return [selection.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, np.nan, np.nan)
+        return [nb05.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, g, np.nan, np.nan)
                 for k, g in enumerate(gaps, start=1)]
 
-    assert selection.gap_choice(family([0.1, 0.5, 0.9, 0.92, 0.95])).k == 3  # 0.9 >= 0.92 - 0.05
-    assert selection.gap_choice(family([0.1, 0.5, 0.9, 1.2, 1.21])).k == 4
-    assert selection.gap_choice(family([0.5, 0.52, 0.4])).k == 1  # no split beats one cluster
-    assert selection.gap_choice(family([0.1, 0.3, 0.5, 0.7])).k == 4  # still rising: the largest k
-    with pytest.raises(ValueError, match="k = 1, 2"):
-        selection.gap_choice(family([0.1, 0.5])[1:])
+    assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95])).k == 3  # 0.9 >= 0.92 - 0.05
+    assert nb05.gap_choice(family([0.0, 0.5, 0.9, 1.2, 1.21])).k == 4
+    assert nb05.gap_choice(family([0.0, 0.02, -0.1])).k == 1  # no split beats one cluster
+    assert nb05.gap_choice(family([0.0, 0.3, 0.5, 0.7])).k == 4  # still rising: the largest k
+    assert nb05.gap_choice(family([0.0, 0.01, 0.8, 0.82, 0.5])).k == 1  # the first k not clearly beaten by the next
+    assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95], se=0.01)).k == 5  # the standard error decides
 
 
 # -- scoring and choosing -----------------------------------------------------------------------
 
 
-def test_candidates_cover_every_representation_method_and_k(blob_candidates, four_blobs):
-    assert len(blob_candidates) == 2 * 2 * 7
+def test_candidates_cover_every_representation_method_and_k(blob_candidates):
+    assert len(blob_candidates) == 2 * 2 * 6
     assert {(c.representation, c.method) for c in blob_candidates} == {
-        (r, m) for r in ("scaled", "PCA-2") for m in ("kmeans", "gmm")}
-    assert [c.k for c in blob_candidates[:7]] == list(range(1, 8))
-    one = blob_candidates[0]
-    assert np.all(one.labels == 0) and np.isnan(one.silhouette)
-    # the scores rank the true k first: the silhouette peaks and the gap jumps at k = 4
-    family = blob_candidates[:7]
-    assert max(family[1:], key=lambda c: c.silhouette).k == 4
-    assert family[3].gap - family[2].gap > 0.3
-    # stability is measured at each family's gap pick only
+        (r, m) for r in ("scaled", "first two") for m in ("kmeans", "gmm")}
+    family = blob_candidates[:6]
+    assert [c.k for c in family] == list(range(1, 7))
+    assert np.all(family[0].labels == 0) and np.isnan(family[0].silhouette) and family[0].gap == 0.0
+    # the gap jumps up to the true k = 4 and flattens after it
+    assert family[3].gap - family[2].gap > 0.3 and abs(family[4].gap - family[3].gap) < 0.2
+    # stability is measured at each family's pick only
     measured = [c for c in blob_candidates if not np.isnan(c.stability)]
-    assert len(measured) == 4 and all(c.k == 4 for c in measured)
+    assert len(measured) == 4 and measured[0].k == 4  # scaled + kmeans picks the four blobs
 
 
-def test_choice_finds_all_four_blobs(blob_candidates, four_blobs):
-    choice = selection.choose(blob_candidates)
-    assert choice.structure
-    assert choice.chosen.k == 4  # a rule that always picks 2 (or 3) fails here
-    assert adjusted_rand_score(four_blobs[1], choice.labels) > 0.99
-    assert choice.verdicts.count("chosen") == 1
-    assert "k=4" in choice.reason
+def test_scores_are_measured_on_X_and_references_in_Xs_space(nb05, four_blobs, monkeypatch):
+    X, _ = four_blobs
+    seen = []
+    original = nb05.gaussian_fit
+
+    def spy(rows, labels, shared=True):
+        seen.append(rows.shape)
+        return original(rows, labels, shared)
+
+    monkeypatch.setattr(nb05, "gaussian_fit", spy)
+    nb05.score_candidates(X, {"two columns": lambda rows: rows[:, :2]}, k_range=range(1, 3), methods=("kmeans",),
+                          seed=0, n_references=2, n_resamples=1)
+    assert seen and all(shape[1] == X.shape[1] for shape in seen)  # never the 2-column representation
+    assert (len(X), X.shape[1]) in seen
 
 
-def test_uniform_data_has_no_structure(uniform_candidates):
-    choice = selection.choose(uniform_candidates)
-    assert not choice.structure and choice.chosen is None
-    assert "no cluster structure" in choice.reason
-    assert np.all(choice.labels == 0)
-
-
-def test_unstable_picks_are_refused_and_said_so(blob_candidates):
-    shaky = [c._replace(stability=0.5) if not np.isnan(c.stability) else c for c in blob_candidates]
-    choice = selection.choose(shaky)
-    assert not choice.structure
-    assert "no stable cluster structure" in choice.reason
-    assert set(choice.verdicts) == {"not stable"}
-
-
-def test_a_small_gain_over_one_cluster_is_not_structure(blob_candidates):
-    family = [c for c in blob_candidates if (c.representation, c.method) == ("scaled", "kmeans")]
-    gain = family[3].gap - family[0].gap
-    assert selection.choose(family, min_gain=gain - 0.01).structure
-    refused = selection.choose(family, min_gain=gain + 0.01)
-    assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
-
-
-def test_separation_decides_between_stable_picks(blob_candidates):
-    picks = selection.choose(blob_candidates).picks
-    # make one pick clearly the best separated: it must win, whatever its order
-    boosted = picks[-1]._replace(silhouette=0.99)
-    others = [c for c in blob_candidates if c is not picks[-1]]
-    assert selection.choose(others + [boosted]).chosen is boosted
-
-
-def test_select_clustering_runs_both_steps(four_blobs):
-    X, y = four_blobs
-    candidates, choice = selection.select_clustering(X, {"scaled": None}, k_range=range(1, 6), methods=("kmeans",),
-                                                     n_references=3, n_resamples=2, random_state=1)
-    assert len(candidates) == 5 and choice.chosen.k == 4
-
-
-def test_representations_are_applied_to_the_references_too(four_blobs):
+def test_representations_are_applied_to_the_references_too(nb05, four_blobs):
     X, _ = four_blobs
     seen = []
 
@@ -179,34 +199,92 @@ def test_representations_are_applied_to_the_references_too(four_blobs):
         seen.append(len(rows))
         return rows[:, :2]
 
-    selection.score_candidates(X, {"spy": spy}, k_range=range(1, 3), methods=("kmeans",), n_references=3,
-                               n_resamples=1)
+    nb05.score_candidates(X, {"spy": spy}, k_range=range(1, 3), methods=("kmeans",), seed=0, n_references=3,
+                          n_resamples=1)
     assert seen == [len(X)] * 4  # the data, then each of 3 references
 
 
-def test_assignment_confidence_is_low_only_between_clusters():
+def test_the_same_seed_gives_the_same_scores(nb05, four_blobs, blob_candidates):
+    again = score(nb05, four_blobs[0])
+    assert [c.gap for c in again] == [c.gap for c in blob_candidates]
+    other = nb05.score_candidates(four_blobs[0], {"scaled": None}, k_range=range(1, 4), seed=1, n_references=3,
+                                  n_resamples=3)
+    assert other[2].gap != blob_candidates[2].gap  # another seed draws other references
+
+
+def test_choice_finds_all_four_blobs(nb05, blob_candidates, four_blobs):
+    choice = nb05.choose(blob_candidates)
+    assert choice.structure and choice.chosen.k == 4
+    assert adjusted_rand_score(four_blobs[1], choice.chosen.labels) > 0.99
+    assert choice.verdicts.count("chosen") == 1 and "k=4" in choice.reason
+
+
+def test_sheared_blobs_are_found(nb05, sheared):
+    """W_k's round yardstick said 'no structure' here; the Gaussian fit finds the three clusters."""
+    X, y = sheared
+    choice = nb05.choose(nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 6), seed=0, n_references=3,
+                                               n_resamples=3))
+    assert choice.structure and choice.chosen.method == "gmm" and choice.chosen.k == 3
+    assert adjusted_rand_score(y, choice.chosen.labels) > 0.95
+
+
+def test_uniform_data_and_a_heavy_tailed_cloud_have_no_structure(nb05, uniform_candidates):
+    choice = nb05.choose(uniform_candidates)
+    assert not choice.structure and choice.chosen is None and "no stable cluster structure" in choice.reason
+    rng = np.random.default_rng(4)
+    cloud = StandardScaler().fit_transform(rng.normal(size=(300, 8)) / np.sqrt(rng.chisquare(3, size=(300, 1)) / 3))
+    assert not nb05.choose(score(nb05, cloud, ks=range(1, 5))).structure
+
+
+def test_unstable_picks_are_refused(nb05, blob_candidates):
+    shaky = [c._replace(stability=0.5) if not np.isnan(c.stability) else c for c in blob_candidates]
+    choice = nb05.choose(shaky)
+    assert not choice.structure and set(choice.verdicts) == {"not stable"}
+    assert nb05.choose(shaky, min_stability=0.4).structure  # the threshold decides
+
+
+def test_a_small_gain_over_one_cluster_is_not_structure(nb05, blob_candidates):
+    family = [c for c in blob_candidates if (c.representation, c.method) == ("scaled", "kmeans")]
+    gain = family[3].gap
+    assert nb05.choose(family, min_gain=gain - 0.01).structure
+    refused = nb05.choose(family, min_gain=gain + 0.01)
+    assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
+
+
+def test_the_best_fit_with_own_shapes_decides_between_stable_picks(nb05, blob_candidates):
+    picks = nb05.choose(blob_candidates).picks
+    boosted = picks[-1]._replace(gap_own=99.0, silhouette=0.0)
+    others = [c for c in blob_candidates if c is not picks[-1]]
+    assert nb05.choose(others + [boosted]).chosen is boosted
+    # the shared gap and the silhouette do not decide
+    lowered = picks[-1]._replace(gap_own=-1.0, gap=picks[-1].gap + 5, silhouette=0.99)
+    assert nb05.choose(others + [lowered]).chosen is not lowered
+
+
+def test_assignment_confidence_is_low_only_between_clusters(nb05):
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(-4, 0.5, (60, 2)), rng.normal(4, 0.5, (60, 2)), [[0.0, 0.0]]])
-    labels = selection.fit_clustering(X, "kmeans", 2, random_state=0).predict(X)
-    confidence = selection.assignment_confidence(X, "kmeans", 2, labels, n_resamples=10, random_state=0)
+    labels = nb05.fit_clustering(X, "kmeans", 2, 0).predict(X)
+    confidence = nb05.assignment_confidence(X, "kmeans", 2, labels, 0, n_resamples=10)
     assert confidence.shape == (121,) and confidence.min() >= 0 and confidence.max() <= 1
     assert np.all(confidence[:120] == 1.0)
-    # relabelling the clusters does not change anything (clusters are matched, not compared by name)
-    np.testing.assert_array_equal(
-        selection.assignment_confidence(X, "kmeans", 2, 1 - labels, n_resamples=10, random_state=0), confidence)
-    # a clustering that is not what the method finds gets low confidence
+    np.testing.assert_array_equal(nb05.assignment_confidence(X, "kmeans", 2, 1 - labels, 0, n_resamples=10),
+                                  confidence)  # clusters are matched, not compared by name
     wrong = np.random.default_rng(1).integers(0, 2, len(X))
-    assert selection.assignment_confidence(X, "kmeans", 2, wrong, n_resamples=5, random_state=0).mean() < 0.7
+    assert nb05.assignment_confidence(X, "kmeans", 2, wrong, 0, n_resamples=5).mean() < 0.7
 
 
-def test_candidates_table_lists_every_candidate(blob_candidates):
-    choice = selection.choose(blob_candidates)
-    text = selection.candidates_table(choice.picks, verdicts=choice.verdicts)
-    lines = text.splitlines()
+# -- helpers.selection: checks and the table ----------------------------------------------------
+
+
+def test_candidates_table_lists_every_candidate(nb05, blob_candidates):
+    choice = nb05.choose(blob_candidates)
+    lines = selection.candidates_table(choice.picks, verdicts=choice.verdicts).splitlines()
     assert lines[0].split()[:3] == ["representation", "method", "k"]
-    assert len(lines) == 1 + len(choice.picks)
-    assert sum("chosen" in line for line in lines) == 1
+    assert len(lines) == 1 + len(choice.picks) and sum("chosen" in line for line in lines) == 1
     assert "-" in selection.candidates_table(blob_candidates[:1])  # unmeasured scores show as -
+    with pytest.raises(ValueError, match="verdicts has 1 entries"):
+        selection.candidates_table(choice.picks, verdicts=["x"])
 
 
 @pytest.mark.parametrize(
@@ -216,19 +294,29 @@ def test_candidates_table_lists_every_candidate(blob_candidates):
         ({"representations": {"bad": 3}}, TypeError, "must be a function"),
         ({"k_range": range(2, 6)}, ValueError, "k = 1 is the no-structure"),
         ({"k_range": [1]}, ValueError, "at least 2 different values"),
+        ({"k_range": "12"}, TypeError, "must be an integer"),
         ({"methods": ("dbscan",)}, ValueError, "methods must be taken from"),
-        ({"n_references": 1}, ValueError, "n_references must be >= 2"),
-        ({"representations": {"short": lambda rows: rows[:5]}}, ValueError, "at least"),
+        ({"seed": -1}, ValueError, "seed must be >= 0"),
+        ({"seed": None}, TypeError, "seed"),
+        ({"representations": {"short": lambda rows: rows[:5]}}, ValueError, "has 5 rows"),
+        ({"representations": {"nan": lambda rows: rows * np.nan}}, ValueError, "NaN"),
     ],
 )
-def test_score_candidates_refuses_bad_arguments(four_blobs, kwargs, error, match):
+def test_score_candidates_refuses_bad_arguments(nb05, four_blobs, kwargs, error, match):
     arguments = {"representations": {"scaled": None}, **kwargs}
     with pytest.raises(error, match=match):
-        selection.score_candidates(four_blobs[0][:40], **arguments)
+        nb05.score_candidates(four_blobs[0][:40], **arguments)
 
 
-def test_choose_refuses_bad_arguments(blob_candidates):
-    with pytest.raises(TypeError, match="candidates"):
-        selection.choose([])
-    with pytest.raises(ValueError, match="min_stability"):
-        selection.choose(blob_candidates, min_stability=1.5)
+@pytest.mark.parametrize(
+    ("X", "error", "match"),
+    [
+        (np.array([[1.0, np.nan]] * 10), ValueError, "NaN"),
+        (np.ones(10), ValueError, "2-D"),
+        (np.array([["a", "b"]] * 10), TypeError, "real numbers"),
+        (np.ones((3, 2)), ValueError, "at least 4 samples"),
+    ],
+)
+def test_bad_tables_are_refused_up_front(nb05, X, error, match):
+    with pytest.raises(error, match=match):
+        nb05.score_candidates(X, {"scaled": None}, seed=0)
