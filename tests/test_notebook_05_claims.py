@@ -1,7 +1,8 @@
-"""Notebook 05's prose, checked against its outputs.
+"""Notebook 05's prose, checked against its outputs: those committed with it and those of a fresh
+execution made in this test run.
 
 The notebook prints its results and never says whether they meet any bar; these tests read the
-outputs (through ``notebook_outputs.read``, no kernel, no training) and assert each claim the prose
+outputs (through ``notebook_outputs.read``) and assert each claim the prose
 makes about them, two-sided where the prose says two things match. Re-execute the notebook, and
 these tests say whether its text still holds.
 """
@@ -11,15 +12,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from notebook_outputs import BOOKKEEPING, COLUMNS, output_text, output_with, read
+from notebook_outputs import BOOKKEEPING, COLUMNS, SOURCES, output_text, output_with, read
 
 NAME = "05_your_own_data.ipynb"
 VERDICTS = "chosen|stable|not stable|not clearly better than one cluster|one cluster"
 
 
-@pytest.fixture(scope="module")
-def cells():
-    return read(NAME).cells
+@pytest.fixture(scope="module", params=SOURCES)
+def cells(request):
+    """The notebook as committed, then as executed in this test run: every claim is checked on both."""
+    return read(NAME, request.param).cells
 
 
 def _results(text):
