@@ -192,15 +192,13 @@ def main(argv=None):
                   file=sys.stderr, flush=True)
     rows = collect(runs)
 
-    import keras
-    import sklearn
-    import tensorflow as tf
+    from importlib.metadata import version  # the versions, without importing TensorFlow here
 
     print(markdown_table(rows))
     print(
         f"\n{len(seeds)} seed(s) {seeds}; mean ± standard deviation over seeds. "
-        f"Python {platform.python_version()}, tensorflow {tf.__version__}, keras {keras.__version__}, "
-        f"scikit-learn {sklearn.__version__}; {platform.machine()}, {time.perf_counter() - started:.0f} s in all."
+        f"Python {platform.python_version()}, tensorflow {version('tensorflow')}, keras {version('keras')}, "
+        f"scikit-learn {version('scikit-learn')}; {platform.machine()}, {time.perf_counter() - started:.0f} s in all."
     )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
