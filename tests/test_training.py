@@ -193,16 +193,17 @@ def test_encode_works_on_a_subclassed_encoder(tiny_features):
 
 
 def test_models_of_the_series_refuse_the_wrong_width_in_one_line_naming_both():
-    from helpers import contrastive, dec
+    from lesson_code import load
 
+    lesson = load("04_deep_embedded_clustering_digits.ipynb")  # DEC, NeighbourContrastive and SCAN live there
     helpers.set_seed(0)
     _, encoder = models.build_autoencoder(6, (4,), 3)
     vae, _, _ = models.build_vae(6, hidden_units=(4,), latent_dim=2)
     built = {
         "vae": vae,
-        "dec": dec.DEC(encoder, np.eye(3, dtype="float32")),
-        "neighbour_contrastive": contrastive.NeighbourContrastive(contrastive.build_contrastive_encoder(6, (4,), 3)),
-        "scan": contrastive.SCAN(contrastive.build_contrastive_encoder(6, (4,), 3), np.eye(3, dtype="float32")),
+        "dec": lesson.DEC(encoder, np.eye(3, dtype="float32")),
+        "neighbour_contrastive": lesson.NeighbourContrastive(lesson.build_encoder(6, (4,), 3)),
+        "scan": lesson.SCAN(lesson.build_encoder(6, (4,), 3), np.eye(3, dtype="float32")),
     }
     wrong = np.zeros((8, 5), dtype="float32")
     for name, model in built.items():
