@@ -7,11 +7,9 @@ testable without widgets:
 
 - DBSCAN at one ``eps`` and ``min_samples`` (inside :func:`dbscan_explorer`);
 - a horizontal cut through OPTICS' reachability plot (inside :func:`reachability_explorer`);
-- :func:`labels_state`: one stored labelling of several (e.g. snapshots during training).
 
 The explorers (:func:`dbscan_explorer`, :func:`kmeans_explorer`,
-:func:`beta_explorer`, :func:`reachability_explorer`,
-:func:`snapshot_explorer`) wrap them in sliders. Each returns an
+:func:`beta_explorer`, :func:`reachability_explorer`) wrap them in sliders. Each returns an
 :class:`Explorer`: put it last in a cell (or ``display`` it) to show the
 controls and the live figure. Its ``controls`` are the ipywidgets sliders and
 its ``state`` the numbers of the latest update, so code (and the tests) can
@@ -48,9 +46,7 @@ __all__ = [
     "beta_explorer",
     "dbscan_explorer",
     "kmeans_explorer",
-    "labels_state",
     "reachability_explorer",
-    "snapshot_explorer",
 ]
 
 
@@ -153,24 +149,6 @@ def _noise_widths(z_mean, z_log_var, y):
     gap = float(np.linalg.norm(centres[:, None] - centres[None], axis=-1)[np.triu_indices(len(centres), 1)].min())
     spread = float(np.exp(0.5 * z_log_var).mean())  # standard deviation of a sampled z around z_mean
     return {"gap": gap, "spread": spread, "noise_widths": gap / spread}
-
-
-def labels_state(labels, y):
-    """The numbers of one stored labelling (noise ``-1``), for :func:`snapshot_explorer`.
-
-    Parameters
-    ----------
-    labels : array-like of int, shape (n_samples,)
-    y : array-like of int, shape (n_samples,), or None
-
-    Returns
-    -------
-    dict
-        ``labels``, ``n_clusters``, ``cluster_sizes``, ``n_noise``,
-        ``noise_fraction`` and ``ari``, ``nmi``, ``accuracy`` (``None`` without ``y``).
-    """
-    labels = check_labels(labels)
-    return _scores(_check_truth(y, len(labels)), labels)
 
 
 # --------------------------------------------------------------------------- the widget shell
@@ -742,59 +720,3 @@ def reachability_explorer(optics, points, y=None, *, eps, xlabel="x1 (scaled)", 
         return f"cut at eps = {state['eps']:.3f}: " + _summary(state)
 
     return Explorer({"eps": slider}, compute, draw, figure)
-
-
-# --------------------------------------------------------------------------- notebook 04: stored snapshots
-
-
-def snapshot_explorer(snapshots, points, y=None, *, xlabel="t-SNE 1", ylabel="t-SNE 2"):
-    """A slider over stored labellings (e.g. DEC's clusters before and during training).
-
-    Parameters
-    ----------
-    snapshots : dict of str to array-like of int, shape (n_samples,)
-        ``{name: labels}`` in the order to show them (for example
-        ``{"KMeans start": result.initial_labels, "DEC end": result.labels}``);
-        ``-1`` is noise.
-    points : array-like of shape (n_samples, 2)
-        Where to draw each sample (for example a 2-D t-SNE map).
-    y : array-like of int, shape (n_samples,), optional
-        True classes: matched colours and the ARI.
-    xlabel, ylabel : str
-
-    Returns
-    -------
-    Explorer
-        ``controls["snapshot"]``; ``state`` as :func:`labels_state` returns
-        it, plus ``snapshot`` (the name) and ``changed_fraction`` (share of
-        points whose cluster id differs from the previous snapshot's; 0 for
-        the first).
-    """
-    widgets = _widgets()
-    if not isinstance(snapshots, Mapping) or not snapshots:
-        raise ValueError(f"snapshots must be a non-empty dict {{name: labels}}; got {type(snapshots).__name__}")
-    points = check_features(points, name="points", min_samples=1)
-    points = _check_points(points, len(points))
-    stored = {name: check_labels(labels, name=f"snapshots[{name!r}]", n_samples=len(points))
-              for name, labels in snapshots.items()}
-    y = _check_truth(y, len(points))
-    names = list(stored)
-    slider = widgets.SelectionSlider(options=names, value=names[0], description="snapshot", **_slider_layout())
-    figure = _new_figure(6.2, 4.4)
-    ax = figure.add_axes((0.13, 0.12, 0.6, 0.76))
-    limits = _limits(points)
-
-    def compute(snapshot):
-        state = {"snapshot": snapshot, **_scores(y, stored[snapshot])}
-        index = names.index(snapshot)
-        previous = stored[names[index - 1]] if index else stored[snapshot]
-        state["changed_fraction"] = float(np.mean(previous != stored[snapshot]))
-        return state
-
-    def draw(state):
-        ari = f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
-        _draw_scatter(ax, points, state["labels"], y, limits, f"{state['snapshot']}: {_clusters(state['n_clusters'])}{ari}",
-                      xlabel, ylabel)
-        return f"{state['snapshot']}: " + _summary(state) + f"; {state['changed_fraction']:.1%} changed since the previous"
-
-    return Explorer({"snapshot": slider}, compute, draw, figure)

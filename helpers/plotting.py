@@ -628,8 +628,9 @@ def plot_dec_history(history, axes=None, title="DEC training"):
 
     Parameters
     ----------
-    history : DECResult or list of dict
-        :func:`helpers.dec.fit_dec`'s result or its ``history``.
+    history : list of dict
+        One entry per target update, with ``epoch`` (or ``iteration``),
+        ``label_change_fraction`` and ``kl_loss`` (notebook 04's ``train_dec`` log).
     axes : sequence of two matplotlib.axes.Axes, optional
     title : str
 
@@ -642,7 +643,7 @@ def plot_dec_history(history, axes=None, title="DEC training"):
         raise ValueError("history must be a DECResult or its non-empty list of dicts")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9.0, 3.2))
-    unit = "epoch" if "epoch" in history[0] else "iteration"  # fit_dec logs epochs; older logs, steps
+    unit = "epoch" if "epoch" in history[0] else "iteration"  # notebook 04 logs epochs; older logs, steps
     steps = [h[unit] for h in history]
     xlabel = "epoch" if unit == "epoch" else "gradient step"
     changed = np.array([h["label_change_fraction"] for h in history])

@@ -1,15 +1,17 @@
-"""Tests for helpers.contrastive: neighbours, the InfoNCE embedding and the SCAN head."""
+"""Notebook 04's contrastive code (its ``lesson-code`` cells): neighbours, InfoNCE, the model, the SCAN head."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_code import load
+from sklearn.cluster import KMeans
 
 import helpers
-from helpers import contrastive
 from helpers._tensorflow import load_keras
 
 keras = load_keras()
+lesson = load("04_deep_embedded_clustering_digits.ipynb")
 
 
 def _blobs(n_per=40, seed=0):
@@ -19,75 +21,99 @@ def _blobs(n_per=40, seed=0):
     return X, np.repeat(np.arange(3), n_per)
 
 
+def _unit(a):
+    return (a / np.linalg.norm(a, axis=1, keepdims=True)).astype(np.float32)
+
+
 def test_nearest_neighbours_excludes_self_and_finds_the_closest():
     X = np.array([[0.0], [1.0], [3.0], [10.0]])
-    nn = contrastive.nearest_neighbours(X, k=2)
-    assert nn.shape == (4, 2) and nn.dtype == np.int32
+    nn = lesson.nearest_neighbours(X, k=2)
+    assert nn.shape == (4, 2)
     assert not np.any(nn == np.arange(4)[:, None])
-    np.testing.assert_array_equal(nn[:, 0], [1, 0, 1, 2])
+    np.testing.assert_array_equal(nn, [[1, 2], [0, 2], [1, 0], [2, 1]])
 
 
-def test_nearest_neighbours_rejects_bad_k():
-    with pytest.raises(ValueError, match="k must be <= 2"):
-        contrastive.nearest_neighbours(np.zeros((3, 2)), k=3)
+def test_nearest_neighbours_leaves_out_the_sample_itself_among_duplicates():
+    X = np.array([[0.0], [0.0], [0.0], [5.0]])
+    nn = lesson.nearest_neighbours(X, k=2)
+    assert not np.any(nn == np.arange(4)[:, None]) and nn.shape == (4, 2)
+
+
+def test_neighbour_purity_counts_same_label_neighbours():
+    X = np.array([[0.0], [1.0], [10.0], [11.0]])
+    assert lesson.neighbour_purity(X, np.array([0, 0, 1, 1]), k=1) == 1.0
+    assert lesson.neighbour_purity(X, np.array([0, 1, 0, 1]), k=1) == 0.0
 
 
 def test_encoder_output_has_unit_length():
-    encoder = contrastive.build_contrastive_encoder(6, hidden_units=(8,), embedding_dim=3)
+    encoder = lesson.build_encoder(6, hidden_units=(8,), embedding_dim=3)
     Z = keras.ops.convert_to_numpy(encoder(np.random.default_rng(0).normal(size=(10, 6)).astype(np.float32)))
     np.testing.assert_allclose(np.linalg.norm(Z, axis=1), 1.0, rtol=1e-5)
 
 
-def test_info_nce_is_lower_when_partners_match():
+def _info_nce_reference(a, b, t):
+    logits = a @ b.T / t
+    def cross_entropy(l):
+        return np.mean(np.log(np.exp(l).sum(axis=1)) - np.diag(l))
+    return 0.5 * (cross_entropy(logits) + cross_entropy(logits.T))
+
+
+@pytest.mark.parametrize("temperature", [0.1, 0.5])
+def test_info_nce_matches_the_symmetric_formula(temperature):
     rng = np.random.default_rng(0)
-    a = rng.normal(size=(8, 4)).astype(np.float32)
-    a /= np.linalg.norm(a, axis=1, keepdims=True)
-    matched = float(contrastive.info_nce_loss(a, a, 0.5))
-    shuffled = float(contrastive.info_nce_loss(a, a[::-1].copy(), 0.5))
-    assert matched < shuffled
+    a, b = _unit(rng.normal(size=(8, 4))), _unit(rng.normal(size=(8, 4)))
+    b[:3] = a[:3]  # not symmetric in its two directions
+    got = float(lesson.info_nce_loss(a, b, temperature))
+    np.testing.assert_allclose(got, _info_nce_reference(a, b, temperature), rtol=1e-5)
 
 
-def _train(seed, epochs=3):
-    X, y = _blobs()
-    nn = contrastive.nearest_neighbours(X, 3)
-    helpers.set_seed(seed)
-    encoder = contrastive.build_contrastive_encoder(6, hidden_units=(16,), embedding_dim=4)
-    history = contrastive.train_neighbour_contrastive(encoder, X, nn, epochs=epochs, batch_size=32, random_state=seed)
-    return X, y, nn, encoder, history
+def test_info_nce_is_lower_when_partners_match():
+    a = _unit(np.random.default_rng(0).normal(size=(8, 4)))
+    assert float(lesson.info_nce_loss(a, a, 0.5)) < float(lesson.info_nce_loss(a, a[::-1].copy(), 0.5))
+
+
+def _fit(encoder, X, partners, epochs, seed=0, batch_size=32):
+    model = lesson.NeighbourContrastive(encoder, 0.5, seed=seed)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3))
+    return model.fit(X, partners, epochs=epochs, batch_size=batch_size, verbose=0).history["loss"]
 
 
 def _cosine_gap(Z, nn):
     """Mean cosine of neighbour pairs minus that of random pairs."""
-    Z = Z / np.linalg.norm(Z, axis=1, keepdims=True)
+    Z = _unit(Z)
     random_pairs = np.random.default_rng(0).permutation(len(Z))
     return float(np.mean(np.sum(Z * Z[nn[:, 0]], axis=1)) - np.mean(np.sum(Z * Z[random_pairs], axis=1)))
 
 
 def test_contrastive_training_lowers_the_loss_and_pulls_neighbours_together():
-    X, y = _blobs()
-    nn = contrastive.nearest_neighbours(X, 3)
+    X, _ = _blobs()
+    nn = lesson.nearest_neighbours(X, 3)
     helpers.set_seed(0)
-    encoder = contrastive.build_contrastive_encoder(6, hidden_units=(16,), embedding_dim=4)
+    encoder = lesson.build_encoder(6, hidden_units=(16,), embedding_dim=4)
     gap_before = _cosine_gap(keras.ops.convert_to_numpy(encoder(X)), nn)
-    history = contrastive.train_neighbour_contrastive(encoder, X, nn, epochs=30, batch_size=32, random_state=0)
+    loss = _fit(encoder, X, X[nn], epochs=30)
     gap_after = _cosine_gap(keras.ops.convert_to_numpy(encoder(X)), nn)
-    assert len(history["loss"]) == 30
-    assert history["loss"][-1] < history["loss"][0] - 0.1
+    assert loss[-1] < loss[0] - 0.1
     assert gap_after > gap_before + 0.2
 
 
 def test_contrastive_training_is_deterministic_under_a_seed():
-    *_, enc_a, hist_a = _train(1)
-    X, _, _, enc_b, hist_b = _train(1)
-    assert hist_a == hist_b
-    np.testing.assert_array_equal(keras.ops.convert_to_numpy(enc_a(X)), keras.ops.convert_to_numpy(enc_b(X)))
-
-
-def test_random_neighbour_draws_afresh_and_only_among_the_neighbours():
     X, _ = _blobs()
-    nn = contrastive.nearest_neighbours(X, 4)
+    nn = lesson.nearest_neighbours(X, 3)
+    runs = []
+    for _ in range(2):
+        helpers.set_seed(1)
+        encoder = lesson.build_encoder(6, hidden_units=(16,), embedding_dim=4)
+        runs.append((_fit(encoder, X, X[nn], epochs=3, seed=1), keras.ops.convert_to_numpy(encoder(X))))
+    assert runs[0][0] == runs[1][0]
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
+
+
+def test_random_partner_draws_afresh_and_only_among_the_candidates():
+    X, _ = _blobs()
+    nn = lesson.nearest_neighbours(X, 4)
     seed = keras.random.SeedGenerator(0)
-    draws = [keras.ops.convert_to_numpy(contrastive.random_neighbour(X[nn], seed)) for _ in range(2)]
+    draws = [keras.ops.convert_to_numpy(lesson.random_partner(X[nn], seed)) for _ in range(2)]
     assert not np.array_equal(draws[0], draws[1])
     for draw in draws:
         picked = np.argmin(np.abs(X[nn] - draw[:, None, :]).sum(axis=-1), axis=1)
@@ -95,87 +121,77 @@ def test_random_neighbour_draws_afresh_and_only_among_the_neighbours():
     assert len(set(picked)) == 4  # every column gets drawn
 
 
-def test_fit_draws_new_positive_pairs_every_epoch(monkeypatch):
+def test_fit_draws_new_partners_every_epoch(monkeypatch):
     X, _ = _blobs()
-    nn = contrastive.nearest_neighbours(X, 3)
+    nn = lesson.nearest_neighbours(X, 3)
     seen = keras.Variable(np.zeros_like(X), trainable=False)
-    draw = contrastive.random_neighbour
+    draw = lesson.random_partner
 
-    def recording_draw(neighbour_sets, seed):
-        positives = draw(neighbour_sets, seed)
-        seen.assign(positives)
-        return positives
+    def recording_draw(partners, seed):
+        chosen = draw(partners, seed)
+        seen.assign(chosen)
+        return chosen
 
-    monkeypatch.setattr(contrastive, "random_neighbour", recording_draw)
+    monkeypatch.setattr(lesson, "random_partner", recording_draw)
     epochs = []
     record = keras.callbacks.LambdaCallback(on_epoch_end=lambda e, logs: epochs.append(keras.ops.convert_to_numpy(seen)))
     helpers.set_seed(0)
-    model = contrastive.NeighbourContrastive(contrastive.build_contrastive_encoder(6, (8,), 3), seed=0)
+    model = lesson.NeighbourContrastive(lesson.build_encoder(6, (8,), 3), seed=0)
     model.compile(optimizer="adam")
     model.fit(X, X[nn], epochs=2, batch_size=len(X), shuffle=False, verbose=0, callbacks=[record])
     assert not np.array_equal(epochs[0], epochs[1])
-    for positives in epochs:  # each positive is one of its anchor's neighbours
-        assert np.all(np.min(np.abs(X[nn] - positives[:, None, :]).sum(axis=-1), axis=1) < 1e-6)
+    for chosen in epochs:  # each partner is one of its digit's candidates
+        assert np.all(np.min(np.abs(X[nn] - chosen[:, None, :]).sum(axis=-1), axis=1) < 1e-6)
+
+
+def test_models_refuse_data_of_the_wrong_width_in_one_line():
+    for model in (lesson.NeighbourContrastive(lesson.build_encoder(6, (4,), 3)),
+                  lesson.SCAN(lesson.build_encoder(6, (4,), 3), np.eye(3, dtype="float32"))):
+        model.compile(optimizer="adam")
+        with pytest.raises(ValueError, match=r"^x has 5 features but .* expects 6$"):
+            model.predict(np.zeros((8, 5), "float32"), verbose=0)
+
+
+# ------------------------------------------------------------------ the SCAN head
 
 
 def test_scan_head_at_step_zero_reproduces_kmeans_labels():
-    from sklearn.cluster import KMeans
-
     X, _ = _blobs()
     helpers.set_seed(0)
-    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])  # not unit length: cosine rule would differ
+    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])  # not unit length: a cosine rule differs
     Z = keras.ops.convert_to_numpy(encoder(X))
     kmeans = KMeans(5, n_init=5, random_state=0).fit(Z)
-    model = contrastive.SCAN(encoder, kmeans.cluster_centers_)
-    np.testing.assert_array_equal(model.predict(X, verbose=0).argmax(axis=1), kmeans.predict(Z))
+    for sharpness in (1.0, 10.0):
+        model = lesson.SCAN(encoder, kmeans.cluster_centers_, sharpness=sharpness)
+        np.testing.assert_array_equal(model.predict(X, verbose=0).argmax(axis=1), kmeans.predict(Z))
+
+
+@pytest.mark.parametrize("entropy_weight", [0.0, 5.0])
+def test_scan_loss_is_consistency_minus_weighted_entropy(entropy_weight):
+    X, _ = _blobs()
+    helpers.set_seed(0)
+    encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
+    model = lesson.SCAN(encoder, np.random.default_rng(0).normal(size=(4, 3)), entropy_weight=entropy_weight,
+                        sharpness=1.0)
+    partner = X[::-1].copy()
+    loss = float(model.compute_loss(X, partner[:, None, :], model(X)))  # one candidate: the draw is fixed
+    p, q = keras.ops.convert_to_numpy(model(X)), keras.ops.convert_to_numpy(model(partner))
+    mean_p = p.mean(axis=0)
+    expected = -np.mean(np.log((p * q).sum(axis=1) + 1e-8)) + entropy_weight * np.sum(mean_p * np.log(mean_p + 1e-8))
+    np.testing.assert_allclose(loss, expected, rtol=1e-4)
 
 
 def test_scan_head_trains_and_logs_both_terms():
-    X, y, nn, encoder, _ = _train(0)
+    X, y = _blobs()
+    nn = lesson.nearest_neighbours(X, 3)
+    helpers.set_seed(0)
+    encoder = lesson.build_encoder(6, hidden_units=(16,), embedding_dim=4)
     Z = keras.ops.convert_to_numpy(encoder(X))
-    centres = np.stack([Z[y == c].mean(axis=0) for c in range(3)])
-    result = contrastive.fit_scan_head(encoder, X, nn, centres, epochs=3, batch_size=32, learning_rate=1e-2,
-                                       random_state=0)
-    assert result.probabilities.shape == (120, 3)
-    np.testing.assert_allclose(result.probabilities.sum(axis=1), 1.0, rtol=1e-5)
-    assert len(result.history["consistency"]) == 3 and len(result.history["entropy"]) == 3
-    assert result.history["consistency"][-1] < result.history["consistency"][0]
-    assert 0 < result.history["entropy"][-1] <= np.log(3) + 1e-6
-
-
-@pytest.mark.parametrize(
-    ("change", "error", "match"),
-    [
-        ({"neighbours": np.zeros((5, 2), np.int32)}, ValueError, "neighbours must have shape"),
-        ({"neighbours": np.zeros((120,), np.int32)}, ValueError, "neighbours must have shape"),
-        ({"neighbours": np.full((120, 2), 500, np.int32)}, ValueError, "indices in"),
-        ({"neighbours": np.zeros((120, 2))}, TypeError, "integer indices"),
-        ({"encoder": "net"}, TypeError, "encoder must be a keras.Model"),
-        ({"X": np.zeros((120, 5), np.float32)}, ValueError, "X has 5 features but the encoder expects 6"),
-        ({"X": np.full((120, 6), np.nan)}, ValueError, "NaN"),
-        ({"temperature": 0.0}, ValueError, "temperature must be > 0"),
-        ({"epochs": 0}, ValueError, "epochs must be >= 1"),
-        ({"batch_size": 1}, ValueError, "batch_size must be >= 2"),
-        ({"random_state": None}, TypeError, "random_state"),
-    ],
-)
-def test_contrastive_training_rejects_bad_input(change, error, match):
-    X, _ = _blobs()
-    args = {"encoder": contrastive.build_contrastive_encoder(6, hidden_units=(4,), embedding_dim=2),
-            "X": X, "neighbours": contrastive.nearest_neighbours(X, 2)}
-    kwargs = {"batch_size": 32, **{k: v for k, v in change.items() if k not in args}}
-    args.update({k: v for k, v in change.items() if k in args})
-    with pytest.raises(error, match=match):
-        contrastive.train_neighbour_contrastive(args["encoder"], args["X"], args["neighbours"], **kwargs)
-
-
-def test_scan_head_rejects_bad_centres():
-    X, _ = _blobs()
-    encoder = contrastive.build_contrastive_encoder(6, hidden_units=(4,), embedding_dim=2)
-    nn = contrastive.nearest_neighbours(X, 2)
-    with pytest.raises(ValueError, match="centres have 5 features but the encoder outputs 2"):
-        contrastive.fit_scan_head(encoder, X, nn, np.zeros((3, 5)), batch_size=32)
-    with pytest.raises(ValueError, match="121 centres"):
-        contrastive.fit_scan_head(encoder, X, nn, np.zeros((121, 2)), batch_size=32)
-    with pytest.raises(ValueError, match="NaN"):
-        contrastive.fit_scan_head(encoder, X, nn, np.full((3, 2), np.nan), batch_size=32)
+    model = lesson.SCAN(encoder, np.stack([Z[y == c].mean(axis=0) for c in range(3)]), seed=0)
+    model.compile(optimizer=keras.optimizers.Adam(1e-2))
+    history = model.fit(X, X[nn], epochs=3, batch_size=32, verbose=0).history
+    p = model.predict(X, verbose=0)
+    assert p.shape == (120, 3)
+    np.testing.assert_allclose(p.sum(axis=1), 1.0, rtol=1e-5)
+    assert len(history["consistency"]) == 3 and history["consistency"][-1] < history["consistency"][0]
+    assert 0 < history["entropy"][-1] <= np.log(3) + 1e-6

@@ -247,15 +247,6 @@ def test_the_update_functions_only_tests_used_are_gone():
     assert not hasattr(explorers, "dbscan_state") and not hasattr(explorers, "reachability_state")
 
 
-def test_labels_state_counts_noise_and_scores(blobs):
-    _, y = blobs
-    labels = y.copy()
-    labels[:15] = -1
-    state = explorers.labels_state(labels, y)
-    assert state["n_noise"] == 15 and state["n_clusters"] == 3 and state["noise_fraction"] == 0.1
-    assert state["accuracy"] == pytest.approx(0.9)
-
-
 # --------------------------------------------------------------------------- the DBSCAN explorer
 
 
@@ -501,26 +492,6 @@ def test_reachability_explorer_rejects_bad_input(moons):
         explorers.reachability_explorer(optics, X, y, eps=100.0)
     with pytest.raises(TypeError, match="eps"):
         explorers.reachability_explorer(optics, X, y)  # the caller chooses where the cut starts
-
-
-# --------------------------------------------------------------------------- the snapshot explorer
-
-
-def test_snapshot_explorer_steps_through_stored_labels(blobs):
-    X, y = blobs
-    start = np.where(X[:, 0] > 5, 1, 0)  # two clusters: the right blob against the rest
-    explorer = explorers.snapshot_explorer({"start": start, "end": y}, X, y)
-    slider = explorer.controls["snapshot"]
-    assert list(slider.options) == ["start", "end"] and explorer.state["n_clusters"] == 2
-    before = _scatter_colours(explorer.figure.axes[0], X)
-    slider.value = "end"
-    assert explorer.state["n_clusters"] == 3 and explorer.state["ari"] == 1.0
-    assert explorer.state["changed_fraction"] == pytest.approx(np.mean(start != y))
-    assert _scatter_colours(explorer.figure.axes[0], X) != before
-    with pytest.raises(ValueError, match="149 entries"):
-        explorers.snapshot_explorer({"start": start[:-1]}, X, y)
-    with pytest.raises(ValueError, match="non-empty dict"):
-        explorers.snapshot_explorer([start], X, y)
 
 
 def test_every_update_function_leaves_the_inputs_alone(blobs, choice):

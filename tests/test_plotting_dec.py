@@ -1,4 +1,4 @@
-"""Tests for the plots notebook 04 added to helpers.plotting."""
+"""Tests for the plots notebook 04 uses from helpers.plotting, fed with the notebook's own DEC history."""
 
 from __future__ import annotations
 
@@ -8,13 +8,27 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from lesson_code import load  # noqa: E402
 
-from helpers import plotting  # noqa: E402
+import helpers  # noqa: E402
+from helpers import evaluation, models, plotting  # noqa: E402
+from helpers._tensorflow import load_keras  # noqa: E402
+
+keras = load_keras()
 
 
 def test_plot_confusion_draws_the_matched_matrix():
     ax = plotting.plot_confusion([0, 0, 1, 1], [1, 1, 0, 0])
     assert ax.images[0].get_array().tolist() == [[2, 0], [0, 2]]
+    plt.close("all")
+
+
+def test_confusion_columns_named_by_matched_class_as_notebook_04_draws_them():
+    y = np.array([0, 0, 1, 1, 2, 2, 2])
+    clusters = np.array([5, 5, 7, 7, 3, 3, 7])  # cluster 7 holds both 1s and one 2
+    ax = plotting.plot_confusion(y, evaluation.match_labels(y, clusters))
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1", "2"]
+    assert ax.images[0].get_array().tolist() == [[2, 0, 0], [0, 2, 0], [0, 1, 2]]
     plt.close("all")
 
 
@@ -30,11 +44,17 @@ def test_plot_digit_grid_rejects_a_wrong_image_shape():
         plotting.plot_digit_grid(np.zeros((4, 16)), [0, 0, 1, 1], image_shape=(3, 3))
 
 
-def test_plot_dec_history_draws_both_panels():
-    history = [{"iteration": 8, "label_change_fraction": 0.1, "kl_loss": 0.5, "reconstruction_loss": 0.1},
-               {"iteration": 16, "label_change_fraction": 0.0, "kl_loss": 0.4, "reconstruction_loss": 0.09}]
+def test_plot_dec_history_draws_the_notebooks_training_log():
+    lesson = load("04_deep_embedded_clustering_digits.ipynb")
+    X = np.random.default_rng(0).random((40, 4)).astype("float32")
+    helpers.set_seed(0)
+    _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
+    model = lesson.DEC(encoder, np.array([[0, 0], [1, 0], [0, 1]], "float32"))
+    model.compile(optimizer="adam", loss="kld")
+    _, history = lesson.train_dec(model, X, max_epochs=3, tol=0.0, batch_size=20)
     axes = plotting.plot_dec_history(history)
-    assert len(axes[0].lines) == 1 and len(axes[1].lines) == 2
+    assert len(axes[0].lines) == 1 and len(axes[1].lines) == 1  # label changes; the KL loss
+    assert list(axes[0].lines[0].get_xdata()) == [1, 2, 3]
     plt.close("all")
     with pytest.raises(ValueError, match="non-empty list"):
         plotting.plot_dec_history([])

@@ -1,60 +1,69 @@
-"""Tests for helpers.selflabel: positive sets of augmented views and neighbours."""
+"""Notebook 04's split, positive sets, baselines and whole pipeline (its ``lesson-code`` cells), on tiny data."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from lesson_code import load
 
-import helpers
-from helpers import contrastive, selflabel
-from helpers._tensorflow import load_keras
-from test_contrastive import _blobs  # the same three separated 6-D blobs
+from helpers import data, evaluation
 
-keras = load_keras()
+lesson = load("04_deep_embedded_clustering_digits.ipynb")
+
+
+def test_split_in_halves_is_disjoint_complete_seeded_and_label_free():
+    a, b = lesson.split_in_halves(101, seed=0)
+    assert len(a) == 50 and len(b) == 51
+    assert np.intersect1d(a, b).size == 0 and np.union1d(a, b).tolist() == list(range(101))
+    again, _ = lesson.split_in_halves(101, seed=0)
+    other, _ = lesson.split_in_halves(101, seed=1)
+    np.testing.assert_array_equal(a, again)
+    assert not np.array_equal(a, other)
+    assert not np.array_equal(a, np.arange(50))  # shuffled, not the first rows
+
+
+def test_the_digit_halves_both_hold_every_digit():
+    digits = data.digits()
+    for half in lesson.split_in_halves(len(digits.X), seed=0):
+        assert np.bincount(digits.y[half]).min() > 70
 
 
 def test_positive_sets_puts_views_first_then_neighbours():
     X = np.arange(12, dtype=np.float32).reshape(4, 3)
-    views = X[:, None] + np.array([0.5, 0.25])[None, :, None]
-    neighbours = np.array([[1], [0], [3], [2]])
-    sets = selflabel.positive_sets(X, neighbours, views)
-    assert sets.shape == (4, 3, 3) and sets.dtype == np.float32
+    views = np.stack([X + 100, X + 200], axis=1)
+    neighbours = np.array([[1, 2], [0, 2], [3, 1], [2, 0]])
+    sets = lesson.positive_sets(X, neighbours, views)
+    assert sets.shape == (4, 4, 3) and sets.dtype == np.float32
     np.testing.assert_array_equal(sets[:, :2], views)
-    np.testing.assert_array_equal(sets[:, 2], X[[1, 0, 3, 2]])
-    np.testing.assert_array_equal(selflabel.positive_sets(X, neighbours=neighbours)[:, 0], X[[1, 0, 3, 2]])
-    np.testing.assert_array_equal(selflabel.positive_sets(X, views=views), views)
+    np.testing.assert_array_equal(sets[:, 2:], X[neighbours])
 
 
-@pytest.mark.parametrize(
-    ("neighbours", "views", "error", "match"),
-    [
-        (None, None, ValueError, "at least one positive"),
-        (np.array([[1], [0], [5], [2]]), None, ValueError, r"indices in \[0, 3\]"),
-        (np.array([1, 0, 3, 2]), None, ValueError, r"shape \(n_samples, k\)"),
-        (np.array([[1.0], [0.0], [3.0], [2.0]]), None, TypeError, "integer"),
-        (None, np.zeros((4, 2, 5)), ValueError, "n_views, n_features"),
-        (None, np.zeros((3, 2, 3)), ValueError, "n_views, n_features"),
-        (None, np.full((4, 1, 3), np.inf), ValueError, "NaN or infinite"),
-    ],
-)
-def test_positive_sets_rejects_bad_inputs(neighbours, views, error, match):
-    X = np.zeros((4, 3), dtype=np.float32)
-    with pytest.raises(error, match=match):
-        selflabel.positive_sets(X, neighbours, views)
+@pytest.fixture(scope="module")
+def small_digits():
+    digits = data.digits()
+    keep = np.flatnonzero(digits.y < 3)[:90]
+    return digits.X[keep], digits.y[keep]
 
 
-def test_contrastive_training_on_positive_sets_lowers_the_loss_and_pulls_views_together():
-    X, y = _blobs()
-    rng = np.random.default_rng(0)
-    views = X[:, None] + 0.05 * rng.normal(size=(len(X), 3, X.shape[1])).astype(np.float32)
-    sets = selflabel.positive_sets(X, contrastive.nearest_neighbours(X, 3), views)
-    helpers.set_seed(0)
-    encoder = contrastive.build_contrastive_encoder(6, hidden_units=(16,), embedding_dim=4)
-    model = contrastive.NeighbourContrastive(encoder, temperature=0.5, seed=0)
-    model.compile(optimizer=keras.optimizers.Adam(1e-2))
-    history = model.fit(X, sets, epochs=10, batch_size=40, verbose=0).history
-    assert history["loss"][-1] < history["loss"][0] - 0.2
-    Z = keras.ops.convert_to_numpy(encoder(X))
-    same = (y[:, None] == y[None]) & ~np.eye(len(y), dtype=bool)
-    cosine = Z @ Z.T
-    assert cosine[same].mean() > cosine[y[:, None] != y[None]].mean() + 0.5
+def test_baselines_give_ten_clusters_and_follow_their_parameters(small_digits):
+    X, y = small_digits
+    a = lesson.spectral(X, n_neighbors=10, seed=0)
+    b = lesson.spectral(X, n_neighbors=40, seed=0)
+    assert len(np.unique(a)) == 10 and not np.array_equal(a, b)
+    t = lesson.tsne_gmm(X, perplexity=10, covariance_type="full", seed=0)
+    assert len(np.unique(t)) == 10 and evaluation.evaluate(y, t)["nmi"] > 0.5
+
+
+def test_run_network_runs_every_stage_and_starts_each_head_at_kmeans(small_digits):
+    X, y = small_digits
+    settings = {**lesson.NETWORK, "epochs": 3, "scan_epochs": 2, "n_views": 2, "k_round1": 3, "k_round2": 3,
+                "k_scan": 3}
+    out = lesson.run_network(X, settings, seed=0)
+    assert out["views"].shape == (90, 2, 64)
+    assert out["Z_round1"].shape == out["Z_round2"].shape == (90, 16)
+    assert not np.allclose(out["Z_round1"], out["Z_round2"])  # round 2 trained the encoder further
+    assert len(out["history_1"].history["loss"]) == len(out["history_2"].history["loss"]) == 3
+    for stage in ("round1", "round2"):
+        np.testing.assert_array_equal(out[stage]["start"], out[stage]["kmeans"])
+        assert out[stage]["scan"].shape == (90,)
+        assert len(out[stage]["history"].history["consistency"]) == 2
