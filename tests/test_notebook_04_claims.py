@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from notebook_outputs import BOOKKEEPING, output_text, output_with, read
+from notebook_outputs import BOOKKEEPING, SOURCES, output_text, output_with, read
 from notebook_outputs import table as table_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,9 +24,10 @@ R1K, R1S, R2K, FINAL = "Round 1 + KMeans", "Round 1 + SCAN head", "Round 2 + KMe
 NETWORKS = ("AE + KMeans", "DEC (on the AE)", R1K, R1S, R2K, FINAL)
 
 
-@pytest.fixture(scope="module")
-def cells():
-    return read(NAME).cells
+@pytest.fixture(scope="module", params=SOURCES)
+def cells(request):
+    """The notebook as committed, then as executed in this test run: every claim is checked on both."""
+    return read(NAME, request.param).cells
 
 
 def _number(text, pattern):
