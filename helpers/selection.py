@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from helpers._validation import check_features, check_int, check_k_range, check_seed
+from helpers.evaluation import aligned_table
 
 #: The clustering methods notebook 05's candidates can use.
 METHODS = ("kmeans", "gmm")
@@ -123,9 +124,4 @@ def candidates_table(candidates, digits=2, verdicts=None):
              number(c.stability), number(c.silhouette)) for c in candidates]
     if verdicts is not None:
         rows = [row + (verdict,) for row, verdict in zip(rows, verdicts)]
-    widths = [max(len(r[i]) for r in (headers, *rows)) for i in range(len(headers))]
-    return "\n".join(
-        "  ".join(cell.ljust(w) if i < 2 or i == 8 else cell.rjust(w)
-                  for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
-        for row in (headers, *rows)
-    )
+    return aligned_table(headers, rows, left=(0, 1, 8))  # text columns left, numbers right
