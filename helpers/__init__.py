@@ -1,14 +1,19 @@
 """Shared helpers for the *Clustering with Neural Networks* notebook series.
 
-One module per concern:
+What the notebooks share, one module per concern (each lesson writes the models,
+losses and rules it teaches in its own cells):
 
 - :mod:`helpers.data` -- the datasets the notebooks use, scaled and seeded;
-- :mod:`helpers.models` -- Keras model builders (autoencoders and friends);
-- :mod:`helpers.training` -- training with a compact progress display;
-- :mod:`helpers.clustering` -- data-driven clustering parameters and a thin
-  wrapper around scikit-learn's clustering estimators;
-- :mod:`helpers.evaluation` -- ARI, NMI, accuracy and a results table;
-- :mod:`helpers.plotting` -- the figures, in one consistent style.
+- :mod:`helpers.models` -- the autoencoder builder;
+- :mod:`helpers.training` -- a compact progress display and input checks for Keras models;
+- :mod:`helpers.clustering` -- input checks for the notebooks' clustering rules;
+- :mod:`helpers.evaluation` -- ARI, NMI, accuracy after matching, and the results table;
+- :mod:`helpers.plotting` -- the figures, in one consistent style;
+- :mod:`helpers.explorers` -- live widgets that re-cluster stored arrays;
+- :mod:`helpers.tables` -- loading a learner's CSV file or DataFrame, with clear errors;
+- :mod:`helpers.selection` -- plumbing for notebook 05's label-free choice;
+- :mod:`helpers.article` -- the seed article's code as published, for its pitfalls;
+- :mod:`helpers.notebook` -- the environment check and ``show_source``.
 
 Importing :mod:`helpers` itself is cheap: TensorFlow is only loaded by the
 modules that need it.
