@@ -82,8 +82,9 @@ MODULE_TESTS = {
     "helpers/evaluation.py": ["tests/test_evaluation.py"],
     "helpers/tables.py": ["tests/test_tables.py"],
     "helpers/selection.py": ["tests/test_selection.py"],
-    "helpers/clustering.py": ["tests/test_clustering.py", "tests/test_reachability.py", "tests/test_choose_k.py"],
-    "helpers/augment.py": ["tests/test_augment.py"],
+    "helpers/clustering.py": ["tests/test_clustering.py", "tests/test_reachability.py"],
+    "helpers/training.py": ["tests/test_training.py"],
+    "helpers/_validation.py": ["tests/test_validation.py"],
 }
 
 #: What the copy of the project holds (enough to run the unit tests).

@@ -51,17 +51,50 @@ def tiny_features():
 
 
 def _record_outputs(item, runtest):
-    """Wrap one nbval cell's ``runtest`` so the outputs it produced are kept for the claims tests."""
+    """Wrap one nbval cell's ``runtest`` so the outputs it produced are kept for the claims tests.
+
+    nbval keeps the first version of a display that a cell later updates (``update_display_data``,
+    as ``training.CompactProgress`` does after every epoch); Jupyter saves the last. The wrapper
+    watches the kernel's messages and applies the updates, so fresh outputs read as saved ones do.
+    """
     import notebook_outputs
 
+    parent = item.parent
+
     def run_and_record():
+        displays, updates = [], []
+        original = parent.get_kernel_message
+
+        def watch(*args, **kwargs):
+            message = original(*args, **kwargs)
+            kind = message.get("msg_type")
+            if kind in ("display_data", "update_display_data"):
+                display_id = message["content"].get("transient", {}).get("display_id")
+                (displays if kind == "display_data" else updates).append((display_id, message["content"]))
+            return message
+
+        parent.get_kernel_message = watch
         try:
             runtest()
         finally:
+            del parent.get_kernel_message  # the class's method again
             if item.test_outputs is not None:
-                notebook_outputs.FRESH_OUTPUTS.setdefault(item.path.name, {})[item.cell_num] = list(item.test_outputs)
+                outputs = [nbformat_node(o) for o in item.test_outputs]
+                shown = [o for o in outputs if o.get("output_type") == "display_data"]
+                for display_id, content in updates:
+                    for (shown_id, _), output in zip(displays, shown):
+                        if display_id is not None and shown_id == display_id:
+                            output["data"], output["metadata"] = content.get("data", {}), content.get("metadata", {})
+                notebook_outputs.FRESH_OUTPUTS.setdefault(item.path.name, {})[item.cell_num] = outputs
 
     return run_and_record
+
+
+def nbformat_node(output):
+    """A copy of one nbval output as a plain nbformat node."""
+    import nbformat
+
+    return nbformat.from_dict(dict(output))
 
 
 def pytest_collection_modifyitems(session, config, items):

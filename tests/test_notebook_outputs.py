@@ -21,6 +21,10 @@ def cells(request):
 
 def test_the_prose_claims_a_perfect_score(cells):
     assert "ARI 1.00" in output_text(cells[0])
+
+
+def test_a_display_updated_during_the_cell_reads_as_its_last_version(cells):
+    assert output_text(cells[1]).strip() == "trained 3 epochs"
 '''
 
 
@@ -36,7 +40,11 @@ def _project(tmp_path, code):
             ["[tool.pytest.ini_options]", ""]), encoding="utf-8")
     cell = nbformat.v4.new_code_cell(code, execution_count=1)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ARI 1.00\n")]
-    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), tmp_path / "notebooks" / "01_demo.ipynb")
+    progress = nbformat.v4.new_code_cell(  # as training.CompactProgress shows training: one display, updated
+        'from IPython.display import Pretty, display\nh = display(Pretty("training..."), display_id=True)\n'
+        'h.update(Pretty("trained 3 epochs"))', execution_count=2)
+    progress.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "trained 3 epochs"})]
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell, progress]), tmp_path / "notebooks" / "01_demo.ipynb")
     stray = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("raise RuntimeError('scratch')")])
     nbformat.write(stray, tmp_path / "notebooks" / "Untitled.ipynb")
     return tmp_path
@@ -52,4 +60,6 @@ def test_a_notebook_whose_code_no_longer_gives_its_committed_result_fails_its_cl
     assert "PASSED tests/test_demo_claims.py::test_the_prose_claims_a_perfect_score[committed]" in report
     assert "FAILED tests/test_demo_claims.py::test_the_prose_claims_a_perfect_score[fresh]" in report
     assert "PASSED notebooks/01_demo.ipynb::Cell 0" in report  # nbval ran the cell (lax: no comparison)
+    for source in ("committed", "fresh"):  # nbval alone would keep "training...", the display's first version
+        assert f"PASSED tests/test_demo_claims.py::test_a_display_updated_during_the_cell_reads_as_its_last_version[{source}]" in report
     assert "Untitled" not in report  # a scratch notebook in the folder is not part of the series

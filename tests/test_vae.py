@@ -219,26 +219,6 @@ def test_training_a_vae_refuses_nan_and_the_wrong_width(lesson, X):
         vae.predict(bad, verbose=0)
 
 
-def _checks_dataframes():
-    """Whether the shared checker (helpers.training.CheckedInputs) already looks inside a DataFrame."""
-    try:
-        import pandas as pd
-    except ImportError:
-        return True  # the test below then skips itself
-
-    class Probe:
-        name, inputs, layers = "probe", None, []
-
-    try:
-        training.check_model_input(Probe(), pd.DataFrame({"a": [np.nan, 1.0]}))
-    except ValueError:
-        return True
-    except Exception:  # noqa: BLE001 - any other answer means: not yet
-        return False
-    return False
-
-
-@pytest.mark.xfail(not _checks_dataframes(), reason="CheckedInputs does not check DataFrames yet", strict=True)
 def test_a_dataframe_with_nan_is_refused_with_a_clear_error(lesson, X):
     pd = pytest.importorskip("pandas")
 
