@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 import pytest
-from notebook_outputs import BOOKKEEPING, SOURCES, output_text, output_with, read, table
+from notebook_outputs import BOOKKEEPING, SOURCES, stderr_outputs, output_text, output_with, read, table
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_autoencoder_dbscan.ipynb"
 REPOSITORY = "https://github.com/nn-clustering/clustering-with-neural-networks"
@@ -45,11 +45,11 @@ def reverse(cells):
     return _table(_output_with(cells, "our pipeline: latent code"))
 
 
-def test_notebook_is_executed_without_errors(cells):
+def test_notebook_is_executed_without_errors(cells, request):
     code = [c for c in cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code), "every code cell must be executed"
     assert not [c for c in code if any(o.output_type == "error" for o in c.get("outputs", []))]
-    stderr = [o for c in code for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    stderr = stderr_outputs(cells, request.node.callspec.params["cells"])
     assert not stderr, f"stderr in committed outputs: {stderr[0].text[:200]!r}"
 
 

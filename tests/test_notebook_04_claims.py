@@ -13,7 +13,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from notebook_outputs import BOOKKEEPING, SOURCES, output_text, output_with, read
+from notebook_outputs import BOOKKEEPING, SOURCES, stderr_outputs, output_text, output_with, read
 from notebook_outputs import table as table_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,11 +66,11 @@ def ari(rows):
 # --- the lesson as a learner sees it -------------------------------------------------------------
 
 
-def test_notebook_is_executed_without_errors_or_stderr(cells):
+def test_notebook_is_executed_without_errors_or_stderr(cells, request):
     code = [c for c in cells if c.cell_type == "code"]
     assert all(c.get("execution_count") for c in code), "every code cell must be executed"
     assert not [c for c in code if any(o.output_type == "error" for o in c.get("outputs", []))]
-    stderr = [o for c in code for o in c.get("outputs", []) if o.get("name") == "stderr"]
+    stderr = stderr_outputs(cells, request.node.callspec.params["cells"])
     assert not stderr, f"stderr in committed outputs: {stderr[0].text[:200]!r}"
 
 

@@ -63,3 +63,16 @@ def test_a_notebook_whose_code_no_longer_gives_its_committed_result_fails_its_cl
     for source in ("committed", "fresh"):  # nbval alone would keep "training...", the display's first version
         assert f"PASSED tests/test_demo_claims.py::test_a_display_updated_during_the_cell_reads_as_its_last_version[{source}]" in report
     assert "Untitled" not in report  # a scratch notebook in the folder is not part of the series
+
+
+def test_a_fresh_run_may_carry_a_librarys_warning_but_nothing_else_on_stderr():
+    from notebook_outputs import stderr_outputs
+
+    warning = ("/venv/lib/python3.12/site-packages/keras/src/models/functional.py:237: UserWarning: The structure"
+               " of `inputs` doesn't match the expected structure.\nExpected: ['x']\n  warnings.warn(msg)\n")
+    library, ours = nbformat.v4.new_code_cell("a"), nbformat.v4.new_code_cell("b")
+    library.outputs = [nbformat.v4.new_output("stream", name="stderr", text=warning)]
+    ours.outputs = [nbformat.v4.new_output("stream", name="stderr", text="/work/notebook.py:3: UserWarning: ours\n")]
+    assert stderr_outputs([library], "fresh") == []
+    assert len(stderr_outputs([library], "committed")) == 1  # a committed notebook shows no stderr at all
+    assert len(stderr_outputs([ours], "fresh")) == 1

@@ -224,7 +224,7 @@ def test_a_dataframe_with_nan_is_refused_with_a_clear_error(lesson, X):
 
     vae, _, _ = lesson.build_vae(4)
     vae.compile(optimizer="adam")
-    table = pd.DataFrame(X, columns=list("abcd"))
+    table = pd.DataFrame(X.copy(), columns=list("abcd"))  # pandas < 3 would share X's memory
     table.iloc[3, 1] = np.nan
     with pytest.raises(ValueError, match="NaN"):
         vae.fit(table, epochs=1, verbose=0)
