@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from notebook_outputs import BOOKKEEPING, COLUMNS, SOURCES, output_text, output_with, read
+from notebook_outputs import BOOKKEEPING, SOURCES, output_text, output_with, read, table
 
 NAME = "05_your_own_data.ipynb"
 VERDICTS = "chosen|stable|not stable|not clearly better than one cluster|one cluster"
@@ -22,17 +22,6 @@ VERDICTS = "chosen|stable|not stable|not clearly better than one cluster|one clu
 def cells(request):
     """The notebook as committed, then as executed in this test run: every claim is checked on both."""
     return read(NAME, request.param).cells
-
-
-def _results(text):
-    """Rows of an ``evaluation.results_table`` printout: name -> {ari, nmi, accuracy, noise, clusters}."""
-    rows = {}
-    for line in text.splitlines():
-        match = re.match(r"^(.*?)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(\d+)\s*$", line)
-        if match:
-            rows[match.group(1).strip()] = dict(zip(COLUMNS, (float(v) for v in match.groups()[1:])))
-    assert rows, "no results table found"
-    return rows
 
 
 def _picks(text):
@@ -64,7 +53,7 @@ def reveal_text(cells):
 
 @pytest.fixture(scope="module")
 def reveal(reveal_text):
-    return _results(reveal_text)
+    return table(reveal_text)
 
 
 def _row(rows, prefix):
