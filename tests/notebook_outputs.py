@@ -14,7 +14,6 @@ run without nbval executes the notebook itself, once per session.
 
 from __future__ import annotations
 
-import copy
 import functools
 import re
 from pathlib import Path
@@ -50,19 +49,18 @@ def read(name, source="committed"):
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}; got {source!r}")
-    committed = nbformat.read(NOTEBOOKS / name, as_version=4)
+    notebook = nbformat.read(NOTEBOOKS / name, as_version=4)  # a new copy on every call
     if source == "committed":
-        return committed
-    fresh = copy.deepcopy(committed)
-    code = [c for c in fresh.cells if c.cell_type == "code"]
+        return notebook
+    code = [c for c in notebook.cells if c.cell_type == "code"]
     if COLLECTED.get(name) != len(code):  # nbval did not run the whole notebook in this run
         return _execute(name)
     outputs = FRESH_OUTPUTS.get(name, {})
     missing = sorted(set(range(len(code))) - set(outputs))
     assert not missing, f"{name} did not run to the end in this test run (code cells {missing[:5]} never ran)"
     for number, cell in enumerate(code):
-        cell.outputs = [nbformat.from_dict(dict(o)) for o in outputs[number]]
-    return fresh
+        cell.outputs = list(outputs[number])  # nbformat nodes already (tests/conftest.py)
+    return notebook
 
 
 @functools.lru_cache(maxsize=None)
