@@ -1,4 +1,4 @@
-"""A compact progress line for ``model.fit``, input checks for the series' Keras models, and the encoder's output.
+"""A compact progress line for ``model.fit`` and input checks for the series' Keras models.
 
 The notebooks train every network with Keras itself (``model.compile`` and
 ``model.fit``). Keras' own progress display prints one line per epoch; in a
@@ -85,24 +85,6 @@ class CompactProgress(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         seconds = time.perf_counter() - self._start
         self._show(f"trained {self._done} epochs in {seconds:.1f} s  {self._metrics()}", final=True)
-
-
-def input_width(model):
-    """Number of input features ``model`` expects, or ``None`` when it cannot tell yet.
-
-    Works for functional models and for subclassed ones (which have no
-    ``inputs`` attribute) that wrap a functional part, such as a VAE.
-
-    Parameters
-    ----------
-    model : keras.Model
-
-    Returns
-    -------
-    int or None
-    """
-    shape = _expected_shape(model)
-    return None if shape is None else shape[-1]
 
 
 class CheckedInputs:
@@ -237,40 +219,3 @@ def _check_validation_data(model, data, y):
     x_val, y_val = _check_pair(model, data[0], data[1] if len(data) > 1 else None,
                                "validation_data[0]", "validation_data[1]", like=y)
     return (x_val, y_val, *data[2:]) if len(data) > 1 else (x_val,)
-
-
-def encode(encoder, X, batch_size=1024):
-    """Return the encoder's output for ``X`` as a NumPy array.
-
-    The same numbers as ``encoder.predict(X)``, without the tracing
-    ``predict`` pays on every new model. The notebooks show ``predict``;
-    the benchmark and other helpers use this.
-
-    Parameters
-    ----------
-    encoder : keras.Model
-        An encoder returned by a builder in :mod:`helpers.models`.
-    X : array-like of shape (n_samples, n_features)
-    batch_size : int, default=1024
-
-    Returns
-    -------
-    numpy.ndarray of shape (n_samples, latent_dim)
-        For models with several outputs (a VAE's encoder), the first one.
-    """
-    if not isinstance(encoder, keras.Model):
-        raise TypeError(f"encoder must be a keras.Model; got {type(encoder).__name__}")
-    X = check_features(X, min_samples=1).astype(np.float32)
-    expected = input_width(encoder)
-    if expected is not None and X.shape[1] != expected:
-        raise ValueError(f"X has {X.shape[1]} features but the encoder expects {expected}")
-    batch_size = check_int(batch_size, name="batch_size", minimum=1)
-    # Calling the model directly, a chunk at a time, gives what predict() gives without
-    # the tracing predict() pays on every new model (a noticeable share of a small notebook).
-    chunks = []
-    for start in range(0, len(X), batch_size):
-        output = encoder(X[start : start + batch_size], training=False)
-        if isinstance(output, (list, tuple)):
-            output = output[0]
-        chunks.append(keras.ops.convert_to_numpy(output))
-    return np.concatenate(chunks)

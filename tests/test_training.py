@@ -1,4 +1,4 @@
-"""Tests for helpers.training: CompactProgress with model.fit, input_width() and encode()."""
+"""Tests for helpers.training: CompactProgress with model.fit, and CheckedInputs."""
 
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def test_fit_under_set_seed_is_repeatable_and_reshuffles_between_epochs(tiny_fea
         helpers.set_seed(seed)
         autoencoder, encoder = models.build_autoencoder(4, hidden_units=(3,), latent_dim=2)
         history = _fit(autoencoder, tiny_features, 3, shuffle=shuffle)
-        return history.history["loss"], training.encode(encoder, tiny_features)
+        return history.history["loss"], encoder.predict(tiny_features, verbose=0)
 
     loss_a, code_a = run(1)
     loss_b, code_b = run(1)
@@ -115,80 +115,6 @@ def test_fit_with_data_of_the_wrong_width_raises_one_line_naming_both_widths(aut
     message = str(caught.value).strip()
     assert "\n" not in message
     assert re.search(r"\b4\b", message) and re.search(r"\b7\b", message)
-
-
-# --------------------------------------------------------------------------- input_width
-
-
-def test_input_width_of_functional_subclassed_and_unbuilt_models(autoencoder_pair):
-    _, encoder = autoencoder_pair
-    assert training.input_width(encoder) == 4
-    assert training.input_width(Reconstruct()) == 4  # subclassed: no .inputs, found through its functional part
-
-    class Plain(keras.Model):
-        def __init__(self):
-            super().__init__()
-            self.dense = keras.layers.Dense(2)
-
-        def call(self, x):
-            return self.dense(x)
-
-    assert training.input_width(Plain()) is None  # unbuilt: nothing to tell yet
-
-
-# --------------------------------------------------------------------------- encode
-
-
-def test_encode_returns_n_by_latent_dim_numpy_array(autoencoder_pair, tiny_features):
-    _, encoder = autoencoder_pair
-    Z = training.encode(encoder, tiny_features, batch_size=5)
-    assert isinstance(Z, np.ndarray)
-    assert Z.shape == (32, 2)
-    np.testing.assert_allclose(Z, np.asarray(encoder(tiny_features)), rtol=1e-5, atol=1e-6)
-
-
-def test_encode_accepts_float64_lists(autoencoder_pair):
-    _, encoder = autoencoder_pair
-    assert training.encode(encoder, [[0.0, 1.0, 2.0, 3.0]]).shape == (1, 2)
-
-
-def test_encode_returns_the_first_output_of_a_multi_output_encoder(tiny_features):
-    inputs = keras.Input(shape=(4,))
-    mean = keras.layers.Dense(2, name="z_mean")(inputs)
-    log_var = keras.layers.Dense(3, name="z_log_var")(inputs)
-    encoder = keras.Model(inputs, [mean, log_var])
-    Z = training.encode(encoder, tiny_features)
-    assert Z.shape == (32, 2)
-
-
-@pytest.mark.parametrize(
-    ("X", "kwargs", "error", "match"),
-    [
-        (np.zeros((5, 3)), {}, ValueError, r"X has 3 features but the encoder expects 4"),
-        (np.zeros((5, 6)), {}, ValueError, r"X has 6 features but the encoder expects 4"),
-        (np.zeros(4), {}, ValueError, r"X must be a 2-D array"),
-        (np.full((2, 4), np.inf), {}, ValueError, r"X contains 8 NaN or infinite"),
-        (np.zeros((5, 4)), {"batch_size": 0}, ValueError, r"batch_size must be >= 1; got 0"),
-    ],
-)
-def test_encode_rejects_feature_mismatch_and_bad_input(autoencoder_pair, X, kwargs, error, match):
-    _, encoder = autoencoder_pair
-    with pytest.raises(error, match=match):
-        training.encode(encoder, X, **kwargs)
-
-
-def test_encode_rejects_something_that_is_not_a_keras_model(tiny_features):
-    with pytest.raises(TypeError, match=r"encoder must be a keras\.Model; got function"):
-        training.encode(lambda x: x, tiny_features)
-
-
-def test_encode_works_on_a_subclassed_encoder(tiny_features):
-    class Halve(keras.Model):
-        def call(self, x):
-            return x[:, :2] * 0.5
-
-    Z = training.encode(Halve(), tiny_features)
-    np.testing.assert_allclose(Z, tiny_features[:, :2] * 0.5, rtol=1e-6)
 
 
 # --------------------------------------------------------------------------- CheckedInputs
@@ -364,3 +290,19 @@ def test_checked_inputs_accept_lists_positional_arguments_and_pass_datasets_thro
     dataset = tf.data.Dataset.from_tensor_slices(GOOD_X).batch(4)
     assert model.predict(dataset, verbose=0).shape == (8, 4)  # not an array: Keras' own checks apply
     assert np.isfinite(model.evaluate(dataset, verbose=0))
+
+
+def test_checked_inputs_leave_the_width_to_keras_while_a_model_has_no_input_shape_yet():
+    class Plain(training.CheckedInputs, keras.Model):  # no functional part: the first data set its width
+        def __init__(self):
+            super().__init__(name="plain")
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Plain()
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=r"^x contains 1 NaN or infinite value"):
+        model.fit(_nan_x(), GOOD_Y, epochs=1, verbose=0)
+    assert model.predict(np.zeros((3, 7), dtype="float32"), verbose=0).shape == (3, 2)  # any width, as Keras allows

@@ -10,7 +10,7 @@ import pytest
 
 import helpers
 import lesson_code
-from helpers import data, training
+from helpers import data
 
 NOTEBOOK = "02_vae_kmeans.ipynb"
 
@@ -109,7 +109,6 @@ def test_shapes(lesson, X):
     z_mean, z_log_var = encoder.predict(X, verbose=0)
     assert z_mean.shape == z_log_var.shape == (60, 3)
     assert decoder.predict(np.zeros((5, 3), dtype="float32"), verbose=0).shape == (5, 4)
-    np.testing.assert_allclose(training.encode(encoder, X), z_mean, rtol=1e-5, atol=1e-6)
 
 
 def test_history_logs_the_three_losses_and_loss_is_their_weighted_sum(trained):
@@ -144,13 +143,16 @@ def test_beta_weights_the_kl_term_in_training(lesson, X):
     assert spread[20.0] > spread[0.0]  # the clouds widen towards the prior's 1
 
 
-def test_identical_results_under_one_seed(lesson, X):
+def test_identical_results_under_one_seed(lesson, keras, X):
+    def z_mean(encoder):
+        return _numpy(keras, encoder(X.astype("float32"))[0])
+
     _, first_encoder, _, first = _trained(lesson, X, seed=3, epochs=2)
     _, second_encoder, _, second = _trained(lesson, X, seed=3, epochs=2)
     np.testing.assert_array_equal(first.history["loss"], second.history["loss"])
-    np.testing.assert_array_equal(training.encode(first_encoder, X), training.encode(second_encoder, X))
+    np.testing.assert_array_equal(z_mean(first_encoder), z_mean(second_encoder))
     _, other_encoder, _, _ = _trained(lesson, X, seed=4, epochs=2)
-    assert not np.allclose(training.encode(first_encoder, X), training.encode(other_encoder, X))
+    assert not np.allclose(z_mean(first_encoder), z_mean(other_encoder))
 
 
 # --------------------------------------------------------------------------- z_mean versus a sampled z
@@ -201,7 +203,7 @@ def test_save_load_round_trip_gives_the_same_z_mean(lesson, keras, X, trained, t
     loaded = keras.models.load_model(path)
     assert isinstance(loaded, lesson.VAE)
     assert loaded.beta == 0.5 and loaded.seed == 0
-    np.testing.assert_array_equal(training.encode(loaded.encoder, X), training.encode(encoder, X))
+    np.testing.assert_array_equal(loaded.encoder.predict(X, verbose=0)[0], encoder.predict(X, verbose=0)[0])
     z = np.zeros((3, 2), dtype="float32")
     np.testing.assert_allclose(loaded.decoder.predict(z, verbose=0), vae.decoder.predict(z, verbose=0), atol=1e-6)
 
