@@ -54,32 +54,6 @@ class ArticleRun(NamedTuple):
     X: np.ndarray
 
 
-def shuffled_batches(X, y, batch_size):
-    """An endless stream of batches, reshuffled on every pass over the data.
-
-    Parameters
-    ----------
-    X : numpy.ndarray of shape (n_samples, n_features)
-    y : numpy.ndarray or None
-        Targets, or ``None`` for models that compute their own loss.
-    batch_size : int
-
-    Returns
-    -------
-    tf.data.Dataset
-
-    One stream for the whole ``model.fit``, instead of the new iterator
-    Keras builds for NumPy input at every epoch (that per-epoch set-up, not
-    the maths, dominates the time of small models).
-    The order of the shuffles follows TensorFlow's global seed, which
-    :func:`helpers.set_seed` sets.
-    """
-    import tensorflow as tf
-
-    dataset = tf.data.Dataset.from_tensor_slices(X if y is None else (X, y))
-    return dataset.shuffle(len(X), reshuffle_each_iteration=True).batch(batch_size).repeat()
-
-
 def _train_as_published(model, X, epochs):
     """``compile("adam", "mse")`` and ``fit(X, X, epochs)``, batch size 32.
 
@@ -87,12 +61,16 @@ def _train_as_published(model, X, epochs):
     "epoch" over a reshuffled stream, because the article plots no loss
     curve and Keras' per-epoch set-up would otherwise dominate the time.
     """
+    import tensorflow as tf
+
     batches_per_pass = math.ceil(len(X) / 32)
     model.compile(optimizer="adam", loss="mse", steps_per_execution=batches_per_pass)
     X = X.astype(np.float32)
-    model.fit(
-        shuffled_batches(X, X, 32), epochs=1, steps_per_epoch=epochs * batches_per_pass, verbose=0, shuffle=False
-    )
+    # One endless stream, reshuffled on every pass in the order TensorFlow's global seed gives (which
+    # helpers.set_seed sets), instead of the new iterator Keras builds for NumPy input at every epoch.
+    batches = tf.data.Dataset.from_tensor_slices((X, X)).shuffle(len(X), reshuffle_each_iteration=True)
+    model.fit(batches.batch(32).repeat(), epochs=1, steps_per_epoch=epochs * batches_per_pass, verbose=0,
+              shuffle=False)
     return model
 
 

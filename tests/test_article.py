@@ -7,7 +7,6 @@ import re
 import numpy as np
 import pytest
 
-import helpers
 from helpers import article
 
 
@@ -70,25 +69,3 @@ def test_example_1_rejects_an_unknown_bottleneck_before_training():
 def test_examples_reject_bad_seeds_before_training(example, seed, error, match):
     with pytest.raises(error, match=match):
         example(seed=seed)
-
-
-# --------------------------------------------------------------------------- shuffled_batches
-
-
-def test_shuffled_batches_cover_every_sample_once_per_pass_and_reshuffle():
-    helpers.set_seed(0)
-    X = np.arange(10, dtype=np.float32)[:, None]
-    y = X[:, 0] * 10.0
-    batches = list(article.shuffled_batches(X, y, 4).take(6))  # two passes of 4 + 4 + 2
-    assert [len(xb) for xb, _ in batches] == [4, 4, 2, 4, 4, 2]
-    for xb, yb in batches:  # inputs and targets stay paired
-        np.testing.assert_array_equal(np.asarray(xb)[:, 0] * 10.0, np.asarray(yb))
-    first = np.concatenate([np.asarray(xb)[:, 0] for xb, _ in batches[:3]])
-    second = np.concatenate([np.asarray(xb)[:, 0] for xb, _ in batches[3:]])
-    assert sorted(first) == sorted(second) == list(range(10))
-    assert not np.array_equal(first, second)  # reshuffled on every pass
-
-
-def test_shuffled_batches_without_targets_yields_inputs_only():
-    batch = next(iter(article.shuffled_batches(np.ones((6, 3), np.float32), None, 6)))
-    assert tuple(batch.shape) == (6, 3)
