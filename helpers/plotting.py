@@ -7,11 +7,13 @@ points (label ``-1``) are always small grey crosses.
 
 from __future__ import annotations
 
+import math
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers._validation import check_features, check_float, check_int, check_labels
+from helpers._validation import check_features, check_float, check_int, check_labels, check_seed
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -26,18 +28,12 @@ EXTRA_COLOURS = ("#44AA99", "#999933", "#AA4499", "#117733", "#88CCEE", "#DDCC77
 NOISE_COLOUR = "#9E9E9E"
 
 
-def use_style(dpi=120):
-    """Apply the series' figure style (readable fonts, light grid, palette).
-
-    Parameters
-    ----------
-    dpi : int, default=120
-        Resolution of inline and saved figures.
-    """
+def use_style():
+    """Apply the series' figure style (readable fonts, light grid, palette, 120 dpi inline and saved)."""
     mpl.rcParams.update(
         {
-            "figure.dpi": dpi,
-            "savefig.dpi": dpi,
+            "figure.dpi": 120,
+            "savefig.dpi": 120,
             "figure.figsize": (5.0, 3.6),
             "font.size": 10,
             "axes.labelsize": 10,
@@ -80,13 +76,35 @@ def _axes(ax):
     return ax
 
 
+def _legend_right(ax, *args, **kwargs):
+    """The legend to the right of the axes, off the data."""
+    return ax.legend(*args, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9, **kwargs)
+
+
+def _image_side(images, name):
+    """The side of the square images that are the rows of ``images`` (64 pixels: 8 x 8, as the digits)."""
+    side = math.isqrt(images.shape[1])
+    if side * side != images.shape[1]:
+        raise ValueError(f"{name} must hold square images, one per row; {images.shape[1]} pixels is not a square")
+    return side
+
+
+def _draw_mosaic(ax, mosaic):
+    """Images laid out in one array (NaN between them): one imshow, no grid, spines or tick marks."""
+    ax.imshow(mosaic, cmap="gray_r", interpolation="nearest")
+    ax.grid(False)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
 def plot_history(history, ax=None, title="Training loss", log_scale=False):
     """Plot every loss recorded during training against the epoch.
 
     Parameters
     ----------
     history : keras.callbacks.History or dict of lists
-        What ``model.fit`` (or :func:`helpers.training.train`) returns, or
+        What ``model.fit`` returns, or
         its ``.history``. Every key gets its own curve in the one figure
         (for a VAE: ``loss``, ``reconstruction_loss`` and ``kl_loss``).
     ax : matplotlib.axes.Axes, optional
@@ -111,7 +129,7 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     if log_scale:
         ax.set_yscale("log")
     if len(logs) > 1:  # to the right of the axes, off the curves
-        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0)
+        _legend_right(ax)
     return ax
 
 
@@ -162,7 +180,7 @@ def point_colours(labels, truth=None):
 
 
 def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="latent 2", legend=True,
-                  truth=None, annotate=False, equal_aspect=False):
+                  truth=None, annotate=False):
     """Scatter 2-D points coloured by cluster; noise as grey crosses.
 
     Parameters
@@ -185,8 +203,6 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     annotate : bool, default=False
         Write each group's name (its class, when matched) at the median of
         its points, so groups can be told apart without colour.
-    equal_aspect : bool, default=False
-        One unit is as long on both axes, for comparing spreads.
 
     Returns
     -------
@@ -210,12 +226,8 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
             ax.text(*np.median(X[members], axis=0), name.removeprefix("→ "), ha="center", va="center", fontsize=10,
                     fontweight="bold", path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
-    if equal_aspect:
-        shared = len(ax.get_shared_x_axes().get_siblings(ax)) > 1 or len(ax.get_shared_y_axes().get_siblings(ax)) > 1
-        ax.set_aspect("equal", adjustable="box" if shared else "datalim")  # shared limits cannot move
     if legend and len(groups) <= 12:
-        ax.legend(markerscale=1.5, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
-                  title="matched class" if truth is not None else None, title_fontsize=9)
+        _legend_right(ax, markerscale=1.5, title="matched class" if truth is not None else None, title_fontsize=9)
     return ax
 
 
@@ -263,7 +275,7 @@ def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_sa
         ylabel=f"distance to {neighbour}",
         title=title or ("k-distance curve" + (f" (min_samples={min_samples})" if min_samples is not None else "")),
     )
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)  # to the right, off the data
+    _legend_right(ax)
     return ax
 
 
@@ -384,7 +396,7 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
                                                          hatch="//", alpha=0.4, linewidths=0))
     if eps is not None:
         ax.axhline(eps, color="black", linestyle="--", linewidth=1, label=f"eps = {eps:.3f}")
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)
+        _legend_right(ax)
     ax.set_xlim(-0.5, len(order) - 0.5)
     ax.set_ylim(0, top)
     ax.set(xlabel="points in OPTICS order", ylabel="reachability distance", title=title)
@@ -451,7 +463,7 @@ def plot_k_scores(ks, scores, method, ax=None, title=None):
     name = "Silhouette" if method == "silhouette" else "BIC"
     title = title or f"{name} picks k = {k}"
     ax.set(xlabel="number of clusters k", ylabel=K_SCORE_LABELS[method], title=title)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0, fontsize=9)  # to the right, off the data
+    _legend_right(ax)
     return ax
 
 
@@ -489,19 +501,17 @@ def plot_confusion(y_true, labels, ax=None, title="Confusion matrix (clusters ma
     return ax
 
 
-def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_state=0, ax=None, title=None,
-                    truth=None):
+def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, title=None, truth=None):
     """A row of sample images for every cluster, drawn as one mosaic.
 
     Parameters
     ----------
-    images : array-like of shape (n_samples, height * width)
-        Flattened grey images (for example ``data.digits().X``).
+    images : array-like of shape (n_samples, side * side)
+        Flattened square grey images (for example ``data.digits().X``, 8 x 8).
     labels : array-like of int, shape (n_samples,)
         Cluster of each image; ``-1`` (noise) gets its own row.
     per_cluster : int, default=8
         Images shown per cluster (fewer if the cluster is smaller).
-    image_shape : tuple of int, default=(8, 8)
     random_state : int, default=0
         Seed of the choice of images.
     ax : matplotlib.axes.Axes, optional
@@ -517,14 +527,10 @@ def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_st
     matplotlib.axes.Axes
         Row labels give each cluster (or matched class) and its size.
     """
-    from helpers._validation import check_int, check_seed
-
     images = check_features(images, name="images", min_samples=1)
     labels = check_labels(labels, n_samples=len(images))
     per_cluster = check_int(per_cluster, name="per_cluster", minimum=1)
-    height, width = (check_int(v, name="image_shape", minimum=1) for v in image_shape)
-    if height * width != images.shape[1]:
-        raise ValueError(f"image_shape {image_shape} does not match {images.shape[1]} features per image")
+    height = width = _image_side(images, "images")
     rng = np.random.default_rng(check_seed(random_state))
     groups = [(mask, name) for mask, name, _ in _cluster_groups(labels, truth)]
     if np.any(labels == -1):
@@ -541,13 +547,9 @@ def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_st
             mosaic[r * cell_h : r * cell_h + height, c * cell_w : c * cell_w + width] = images[index].reshape(height, width)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * per_cluster + 1.2, 0.45 * len(groups) + 0.6))
-    ax.imshow(mosaic, cmap="gray_r", interpolation="nearest")
-    ax.grid(False)
+    _draw_mosaic(ax, mosaic)
     ax.set_xticks([])
     ax.set_yticks(np.arange(len(groups)) * cell_h + (height - 1) / 2, names, fontsize=9)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
     if truth is not None:
         ax.set_ylabel("cluster → matched class (size)")
     if title:
@@ -555,24 +557,19 @@ def plot_digit_grid(images, labels, per_cluster=8, image_shape=(8, 8), random_st
     return ax
 
 
-def plot_cluster_means(X, labels, truth=None, image_shape=(8, 8), centres=None, ax=None, title=None):
-    """The centre of every cluster drawn as an image, in one row.
+def plot_cluster_means(X, labels, truth=None, ax=None, title=None):
+    """The mean image of every cluster, in one row.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, height * width)
-        Flattened grey images (for example ``data.digits().X``).
+    X : array-like of shape (n_samples, side * side)
+        Flattened square grey images (for example ``data.digits().X``, 8 x 8).
     labels : array-like of int, shape (n_samples,)
         Cluster of each image; noise (``-1``) gets no image.
     truth : array-like of int, shape (n_samples,), optional
         True classes. When given, images are titled by the class their
         cluster is matched to (``→ 3``; Hungarian, as for accuracy) and
         ordered by it; unmatched clusters come last.
-    image_shape : tuple of int, default=(8, 8)
-    centres : array-like of shape (n_clusters, height * width), optional
-        Draw these instead of the members' mean images: row ``i`` is
-        cluster ``i`` (for example ``KMeans(...).cluster_centers_`` of a
-        KMeans fitted on the pixels).
     ax : matplotlib.axes.Axes, optional
     title : str, optional
 
@@ -582,44 +579,24 @@ def plot_cluster_means(X, labels, truth=None, image_shape=(8, 8), centres=None, 
         ``ax.images[0]`` is the row of images; each is labelled below by its
         cluster (or matched class) and its size.
     """
-    from helpers._validation import check_int
-
     X = check_features(X, min_samples=1)
     labels = check_labels(labels, n_samples=len(X))
-    height, width = (check_int(v, name="image_shape", minimum=1) for v in image_shape)
-    if height * width != X.shape[1]:
-        raise ValueError(f"image_shape {tuple(image_shape)} holds {height * width} pixels but X has "
-                         f"{X.shape[1]} columns; they must be equal")
+    height = width = _image_side(X, "X")
     groups = _cluster_groups(labels, truth)
     if not groups:
         raise ValueError("labels are all noise (-1): there is no cluster to draw")
-    ids = [int(labels[mask][0]) for mask, _, _ in groups]
-    if centres is None:
-        means = np.stack([X[mask].mean(axis=0) for mask, _, _ in groups])
-    else:
-        centres = check_features(centres, name="centres", min_samples=1)
-        if centres.shape[1] != X.shape[1]:
-            raise ValueError(f"centres have {centres.shape[1]} columns but X has {X.shape[1]}; "
-                             f"both must hold image_shape {tuple(image_shape)} = {height * width} pixels")
-        if max(ids) >= len(centres) or min(ids) < 0:
-            raise ValueError(f"centres has {len(centres)} rows but labels go up to cluster {max(ids)}; "
-                             "row i must be the centre of cluster i")
-        means = centres[ids]
+    means = np.stack([X[mask].mean(axis=0) for mask, _, _ in groups])
     cell_w = width + 1
     mosaic = np.full((height, len(groups) * cell_w - 1), np.nan)
     for i, mean in enumerate(means):
         mosaic[:, i * cell_w : i * cell_w + width] = mean.reshape(height, width)
     if ax is None:
         _, ax = plt.subplots(figsize=(0.6 * len(groups) + 0.6, 1.7))
-    ax.imshow(mosaic, cmap="gray_r", interpolation="nearest")
-    ax.grid(False)
+    _draw_mosaic(ax, mosaic)
     ax.set_yticks([])
     names = [f"{name}\n({int(mask.sum())})" for mask, name, _ in groups]
     ax.set_xticks(np.arange(len(groups)) * cell_w + (width - 1) / 2, names, fontsize=9)
-    ax.tick_params(length=0)
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    ax.set_title(title or ("Mean image of each cluster" if centres is None else "Cluster centres"))
+    ax.set_title(title or "Mean image of each cluster")
     return ax
 
 

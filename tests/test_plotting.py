@@ -21,10 +21,10 @@ def _hex(rgba_array):
 
 
 def test_use_style_sets_dpi_and_palette():
-    with mpl.rc_context():
-        plotting.use_style(dpi=72)
-        assert mpl.rcParams["figure.dpi"] == 72
-        assert mpl.rcParams["savefig.dpi"] == 72
+    with mpl.rc_context({"figure.dpi": 72, "savefig.dpi": 72}):
+        plotting.use_style()
+        assert mpl.rcParams["figure.dpi"] == 120
+        assert mpl.rcParams["savefig.dpi"] == 120
         assert mpl.rcParams["axes.grid"] is True
         cycle = [to_hex(c["color"]).upper() for c in mpl.rcParams["axes.prop_cycle"]]
         assert cycle == [c.upper() for c in PALETTE]
@@ -338,20 +338,6 @@ def test_plot_clusters_annotate_with_truth_names_the_matched_class(digits_like):
     np.testing.assert_allclose(ax.texts[4].get_position(), np.median(X[truth == 4], axis=0))
 
 
-def test_plot_clusters_equal_aspect_and_shared_axes():
-    X = np.column_stack([np.linspace(0, 10, 20), np.linspace(0, 1, 20)])
-    ax = plotting.plot_clusters(X, np.repeat([0, 1], 10), equal_aspect=True)
-    assert ax.get_aspect() == 1.0
-    assert plotting.plot_clusters(X, np.repeat([0, 1], 10)).get_aspect() == "auto"
-    fig, (left, right) = plt.subplots(1, 2, sharex=True, sharey=True)
-    plotting.plot_clusters(X, np.repeat([0, 1], 10), ax=left, equal_aspect=True)
-    plotting.plot_clusters(X * 3 + 5, np.repeat([0, 1], 10), ax=right, equal_aspect=True)
-    fig.canvas.draw()  # would raise if the aspect fought the shared limits
-    assert left.get_xlim() == right.get_xlim() and left.get_ylim() == right.get_ylim()
-    x0, x1 = left.get_xlim()
-    assert x0 <= 0 and x1 >= 35  # both panels' data are inside the shared limits
-
-
 def test_point_colours_matches_what_plot_clusters_draws(labelled_points):
     X, labels = labelled_points
     np.testing.assert_array_equal([c.upper() for c in plotting.point_colours(labels)],
@@ -487,7 +473,7 @@ def test_plot_digit_grid_with_truth_orders_and_names_rows_by_matched_class():
     truth = np.repeat([0, 1, 2, 3], [6, 5, 4, 3])
     labels = np.array([2, 0, 3, 1])[truth]  # class c found as cluster [2, 0, 3, 1][c]
     labels[-1] = -1
-    ax = plotting.plot_digit_grid(_constant_images(truth), labels, per_cluster=3, image_shape=(4, 4), truth=truth)
+    ax = plotting.plot_digit_grid(_constant_images(truth), labels, per_cluster=3, truth=truth)
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert names == ["→ 0 (6)", "→ 1 (5)", "→ 2 (4)", "→ 3 (2)", "noise (1)"]
     mosaic = ax.images[0].get_array()
@@ -499,7 +485,7 @@ def test_plot_digit_grid_with_truth_orders_and_names_rows_by_matched_class():
 def test_plot_digit_grid_with_truth_lists_extra_clusters_after_the_classes():
     truth = np.repeat([0, 1], 6)
     labels = np.array([5] * 6 + [7] * 4 + [9] * 2)
-    ax = plotting.plot_digit_grid(_constant_images(truth), labels, image_shape=(4, 4), truth=truth)
+    ax = plotting.plot_digit_grid(_constant_images(truth), labels, truth=truth)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["→ 0 (6)", "→ 1 (4)", "extra 1 (2)"]
 
 
@@ -508,7 +494,7 @@ def test_plot_cluster_means_draws_each_clusters_mean_in_matched_order():
     truth = np.repeat([0, 1, 2], 5)
     X = rng.random((15, 16)) + truth[:, None]
     labels = np.array([1, 2, 0])[truth]
-    ax = plotting.plot_cluster_means(X, labels, truth=truth, image_shape=(4, 4))
+    ax = plotting.plot_cluster_means(X, labels, truth=truth)
     mosaic = ax.images[0].get_array()
     assert mosaic.shape == (4, 3 * 5 - 1)
     for i, cls in enumerate([0, 1, 2]):
@@ -518,36 +504,20 @@ def test_plot_cluster_means_draws_each_clusters_mean_in_matched_order():
 
 def test_plot_cluster_means_without_truth_follows_cluster_ids_and_skips_noise():
     X = np.arange(5 * 4, dtype=float).reshape(5, 4)
-    ax = plotting.plot_cluster_means(X, [1, 1, 0, -1, 0], image_shape=(2, 2))
+    ax = plotting.plot_cluster_means(X, [1, 1, 0, -1, 0])
     mosaic = ax.images[0].get_array()
     np.testing.assert_allclose(mosaic[:, :2], X[[2, 4]].mean(axis=0).reshape(2, 2))
     np.testing.assert_allclose(mosaic[:, 3:], X[[0, 1]].mean(axis=0).reshape(2, 2))
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0\n(2)", "1\n(2)"]
 
 
-def test_plot_cluster_means_draws_given_centres_row_i_for_cluster_i():
-    X = np.zeros((6, 4))
-    centres = np.array([[0.0, 0, 0, 1], [2.0, 2, 2, 2], [5.0, 0, 0, 0]])
-    truth = np.array([0, 0, 1, 1, 2, 2])
-    ax = plotting.plot_cluster_means(X, [2, 2, 0, 0, 1, 1], truth=truth, image_shape=(2, 2), centres=centres)
-    mosaic = ax.images[0].get_array()
-    for i, cluster in enumerate([2, 0, 1]):  # matched to classes 0, 1, 2
-        np.testing.assert_allclose(mosaic[:, i * 3 : i * 3 + 2], centres[cluster].reshape(2, 2))
-    assert ax.get_title() == "Cluster centres"
-
-
 @pytest.mark.parametrize(
     ("X", "labels", "kwargs", "error", "match"),
     [
-        (np.zeros((4, 16)), [0, 0, 1, 1], {"image_shape": (3, 3)}, ValueError,
-         r"image_shape \(3, 3\) holds 9 pixels but X has 16 columns"),
-        (np.zeros((4, 4)), [0, 0, 1, 1], {"image_shape": (2, 2), "centres": np.zeros((2, 9))}, ValueError,
-         r"centres have 9 columns but X has 4"),
-        (np.zeros((4, 4)), [0, 0, 3, 3], {"image_shape": (2, 2), "centres": np.zeros((2, 4))}, ValueError,
-         r"centres has 2 rows but labels go up to cluster 3"),
-        (np.zeros((4, 4)), [-1, -1, -1, -1], {"image_shape": (2, 2)}, ValueError, r"all noise"),
-        (np.zeros((4, 4)), [0, 0, 1], {"image_shape": (2, 2)}, ValueError, r"labels has 3 entries"),
-        ([[0.0, np.nan, 0, 0]] * 4, [0, 0, 1, 1], {"image_shape": (2, 2)}, ValueError, r"NaN or infinite"),
+        (np.zeros((4, 15)), [0, 0, 1, 1], {}, ValueError, r"X must hold square images, one per row; 15 pixels"),
+        (np.zeros((4, 4)), [-1, -1, -1, -1], {}, ValueError, r"all noise"),
+        (np.zeros((4, 4)), [0, 0, 1], {}, ValueError, r"labels has 3 entries"),
+        ([[0.0, np.nan, 0, 0]] * 4, [0, 0, 1, 1], {}, ValueError, r"NaN or infinite"),
     ],
 )
 def test_plot_cluster_means_rejects_bad_input(X, labels, kwargs, error, match):
