@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from helpers._tensorflow import load_keras
-from helpers._validation import as_numeric_array, check_features, check_int
+from helpers._validation import as_numeric_array, check_features
 
 keras = load_keras()
 
@@ -38,18 +38,12 @@ def _in_notebook():
 class CompactProgress(keras.callbacks.Callback):
     """Show training progress on one line that updates after every epoch.
 
-    Parameters
-    ----------
-    every : int, default=1
-        Update the line every ``every`` epochs (the last epoch always shows).
-    stream : file-like, optional
-        Where to write outside a notebook; defaults to ``sys.stdout``.
+    In a notebook the line is a display updated in place; elsewhere it is
+    rewritten on ``sys.stdout`` with a carriage return.
     """
 
-    def __init__(self, every=1, stream=None):
+    def __init__(self):
         super().__init__()
-        self.every = check_int(every, name="every", minimum=1)
-        self.stream = stream
         self._handle = None
         self._start = None
         self._epochs = None
@@ -61,15 +55,14 @@ class CompactProgress(keras.callbacks.Callback):
 
             self._handle.update(Pretty(text))
             return
-        stream = self.stream or sys.stdout
-        stream.write("\r" + text + ("\n" if final else ""))
-        stream.flush()
+        sys.stdout.write("\r" + text + ("\n" if final else ""))
+        sys.stdout.flush()
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()
         self._epochs = self.params.get("epochs")
         self._done, self._logs = 0, {}
-        if self.stream is None and _in_notebook():
+        if _in_notebook():
             from IPython.display import Pretty, display
 
             self._handle = display(Pretty("training..."), display_id=True)
@@ -79,8 +72,7 @@ class CompactProgress(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self._done, self._logs = epoch + 1, dict(logs or {})
-        if self._done % self.every == 0 or self._done == self._epochs:
-            self._show(f"epoch {self._done}/{self._epochs}  {self._metrics()}")
+        self._show(f"epoch {self._done}/{self._epochs}  {self._metrics()}")
 
     def on_train_end(self, logs=None):
         seconds = time.perf_counter() - self._start

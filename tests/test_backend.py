@@ -20,22 +20,25 @@ from helpers import _tensorflow
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _python(code, *, backend=None, pythonpath=(), keras_home=None):
+def _start(code, *, backend=None, pythonpath=(), keras_home=None):
+    """A fresh Python running ``code``, started (not waited for), with its output captured."""
     env = {k: v for k, v in os.environ.items() if k not in ("KERAS_BACKEND", "PYTHONPATH")}
     if backend is not None:
         env["KERAS_BACKEND"] = backend
     if keras_home is not None:
         env["KERAS_HOME"] = str(keras_home)
     env["PYTHONPATH"] = os.pathsep.join([*map(str, pythonpath), str(ROOT)])
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(code)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    return subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _finish(process):
+    stdout, stderr = process.communicate(timeout=300)
+    return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+
+def _python(code, **kwargs):
+    return _finish(_start(code, **kwargs))
 
 
 # --------------------------------------------------------------------------- the backend
@@ -75,22 +78,21 @@ def test_a_clear_error_reaches_the_user_when_the_import_is_not_caught():
     assert last.startswith("ImportError: The helpers need Keras' TensorFlow backend, but the Keras backend is 'jax'")
 
 
-@pytest.mark.parametrize("backend", [None, ""], ids=["unset", "empty"])
-def test_tensorflow_backend_is_chosen_when_none_is_set(backend, tmp_path):
+def test_tensorflow_backend_is_chosen_when_none_is_set_or_it_is_empty(tmp_path):
     # Keras would fall back on keras.json, which here names another backend
     (tmp_path / "keras.json").write_text('{"backend": "jax"}', encoding="utf-8")
-    result = _python(
-        """
+    code = """
         import helpers.models
         print("backend:", helpers.models.keras.backend.backend())
-        """,
-        backend=backend,
-        keras_home=tmp_path,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "backend: tensorflow"
-    # TensorFlow's CUDA probe writes "Could not find cuda drivers" on a CPU machine: hidden
-    assert "cuda" not in result.stderr.lower(), result.stderr
+        """
+    # Both at once: each fresh Python spends seconds importing TensorFlow.
+    running = {backend: _start(code, backend=backend, keras_home=tmp_path) for backend in (None, "")}
+    for backend, process in running.items():
+        result = _finish(process)
+        assert result.returncode == 0, (backend, result.stderr)
+        assert result.stdout.strip() == "backend: tensorflow", backend
+        # TensorFlow's CUDA probe writes "Could not find cuda drivers" on a CPU machine: hidden
+        assert "cuda" not in result.stderr.lower(), (backend, result.stderr)
 
 
 def test_keras_already_imported_with_another_backend_is_refused(monkeypatch):
