@@ -31,7 +31,6 @@ import base64
 import io
 import math
 import numbers
-import time
 from collections.abc import Mapping
 
 import numpy as np
@@ -84,11 +83,11 @@ def _check_truth(y, n_samples, name="y"):
     return y
 
 
-def _check_points(points, n_samples, name="points"):
-    points = check_features(points, name=name, min_samples=1)
+def _check_points(points, n_samples, name="points", min_samples=1):
+    points = check_features(points, name=name, min_samples=min_samples)
     if points.shape[1] != 2:
         raise ValueError(f"{name} must have exactly 2 columns to draw; got {points.shape[1]}")
-    if len(points) != n_samples:
+    if n_samples is not None and len(points) != n_samples:
         raise ValueError(f"{name} has {len(points)} rows but there are {n_samples} samples")
     return points
 
@@ -128,17 +127,16 @@ def _reachability_state(optics, y, eps):
     return {"eps": eps, **_scores(y, labels.astype(np.int64))}
 
 
-def _check_latents(latents, name, n_samples=None, two_columns=True):
+def _check_latents(latents, name, n_samples):
     if not isinstance(latents, Mapping) or not latents:
         raise ValueError(f"{name} must be a non-empty dict (e.g. {{beta: z_mean}}); got {type(latents).__name__}")
     checked = {}
     for key, Z in latents.items():
         Z = check_features(Z, name=f"{name}[{key!r}]", min_samples=2)
-        if two_columns and Z.shape[1] != 2:
+        if Z.shape[1] != 2:
             raise ValueError(f"{name}[{key!r}] must have exactly 2 columns to draw; got {Z.shape[1]}")
-        if n_samples is not None and len(Z) != n_samples:
+        if len(Z) != n_samples:
             raise ValueError(f"{name}[{key!r}] has {len(Z)} rows but y has {n_samples}")
-        n_samples = len(Z)
         checked[key] = Z
     return checked
 
@@ -194,7 +192,7 @@ class Explorer:
     Built by the ``*_explorer`` functions; not meant to be created directly.
     Display it (last expression of a cell, or ``display(explorer)``) to show
     the controls and the live figure; the same output also holds a plain
-    image of the figure for readers without widgets (see :meth:`mimebundle`).
+    image of the figure for readers without widgets.
 
     Attributes
     ----------
@@ -212,8 +210,6 @@ class Explorer:
         One line of numbers (or the error of a failed update).
     widget : ipywidgets.VBox
         Controls, status line and figure together.
-    update_seconds, update_cpu_seconds : float
-        Wall and CPU time of the latest update (clustering plus drawing).
     """
 
     def __init__(self, controls, compute, draw, figure):
@@ -223,8 +219,6 @@ class Explorer:
         self._compute = compute
         self._draw = draw
         self.state = {}
-        self.update_seconds = float("nan")
-        self.update_cpu_seconds = float("nan")
         self.status = widgets.HTML(value="")
         self.output = widgets.Output()
         self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.status, self.output])
@@ -233,18 +227,13 @@ class Explorer:
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
 
-    def values(self):
-        """``{name: value}`` of every control."""
-        return {name: control.value for name, control in self.controls.items()}
-
     def _on_change(self, change):
         self.update()
 
     def update(self):
         """Recompute the state from the controls' values and redraw (sliders call this)."""
-        start, start_cpu = time.perf_counter(), time.process_time()
         try:
-            state = self._compute(**self.values())
+            state = self._compute(**{name: control.value for name, control in self.controls.items()})
             line = self._draw(state)
             self._png = _png(self.figure)
         except Exception as error:
@@ -257,47 +246,24 @@ class Explorer:
                                                       "text/plain": "<explorer figure>"}, "metadata": {}},
         )
         self.status.value = line
-        self.update_seconds = time.perf_counter() - start
-        self.update_cpu_seconds = time.process_time() - start_cpu
 
-    def png(self):
-        """PNG bytes of the figure as it is now."""
-        return self._png
-
-    def _static_png(self):
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)  # stored in the notebook: compress well
-        return buffer.getvalue()
-
-    def mimebundle(self):
-        """What displaying the explorer sends: the live widget and a plain image of the figure.
+    def _ipython_display_(self, **kwargs):
+        """Send the live widget and a plain PNG of the figure as it is now, in one output.
 
         Frontends with a widget manager (JupyterLab, Colab, VS Code) render
         the widget; GitHub's notebook view, nbconvert without widget state
-        and a notebook reopened without its kernel fall back to the PNG of
-        the figure as it was when displayed.
-
-        Returns
-        -------
-        dict
-            ``{"application/vnd.jupyter.widget-view+json": ..., "image/png": ..., "text/plain": ...}``
+        and a notebook reopened without its kernel fall back to the PNG.
+        As ipywidgets 7 displays its widgets: always a display_data message
+        (never an execute_result, which Colab's widget manager handles less well).
         """
-        return {
-            "application/vnd.jupyter.widget-view+json": {
-                "version_major": 2,
-                "version_minor": 0,
-                "model_id": self.widget.model_id,
-            },
-            "image/png": base64.b64encode(self._static_png()).decode("ascii"),
-            "text/plain": f"<{type(self).__name__}: {self.status.value}>",
-        }
-
-    def _ipython_display_(self, **kwargs):
-        # As ipywidgets 7 displays its widgets: always a display_data message (never an execute_result,
-        # which Colab's widget manager handles less well), one output holding both representations.
         from IPython.display import display
 
-        display(self.mimebundle(), raw=True)
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)  # stored in the notebook: compress well
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        display({"application/vnd.jupyter.widget-view+json": view,
+                 "image/png": base64.b64encode(buffer.getvalue()).decode("ascii"),
+                 "text/plain": f"<{type(self).__name__}: {self.status.value}>"}, raw=True)
 
     def __repr__(self):
         return f"<{type(self).__name__} with controls {sorted(self.controls)}>"
@@ -314,6 +280,19 @@ def _new_figure(width, height=3.6):
     return Figure(figsize=(width, height), dpi=mpl.rcParams["figure.dpi"])
 
 
+def _two_panels(width_ratios, wspace):
+    """A new 10.5 x 3.8 figure and its two side-by-side axes, room on the right for the scatter's legend."""
+    figure = _new_figure(10.5, 3.8)
+    grid = figure.add_gridspec(1, 2, width_ratios=width_ratios, left=0.07, right=0.87, bottom=0.14, top=0.86,
+                               wspace=wspace)
+    return figure, figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
+
+
+def _ari(state):
+    """``", ARI 0.87"`` for a title, or nothing when the truth is unknown."""
+    return f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
+
+
 def _limits(points, pad=0.05):
     low, high = points.min(axis=0), points.max(axis=0)
     margin = np.where(high > low, (high - low) * pad, 1.0)
@@ -325,17 +304,6 @@ def _draw_scatter(ax, points, labels, truth, limits, title, xlabel="latent 1", y
     plot_clusters(points, labels, ax=ax, truth=truth, title=title, xlabel=xlabel, ylabel=ylabel)
     ax.set_xlim(limits[0])
     ax.set_ylim(limits[1])
-
-
-def _default_points(Z, points, name="Z"):
-    if points is None:
-        if Z.shape[1] != 2:
-            raise ValueError(
-                f"{name} has {Z.shape[1]} columns: pass points= with 2 columns to draw "
-                "(for example the first two principal components)"
-            )
-        return Z
-    return _check_points(points, len(Z))
 
 
 # --------------------------------------------------------------------------- notebook 01: DBSCAN
@@ -388,7 +356,10 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
     widgets = _widgets()
     Z = check_features(Z, name="Z", min_samples=3)
     y = _check_truth(y, len(Z))
-    points = _default_points(Z, points)
+    if points is None and Z.shape[1] != 2:
+        raise ValueError(f"Z has {Z.shape[1]} columns: pass points= with 2 columns to draw "
+                         "(for example the first two principal components)")
+    points = Z if points is None else _check_points(points, len(Z))
     chosen_eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
     chosen_min = check_int(min_samples, name="min_samples", minimum=2, maximum=len(Z))
     if max_min_samples is None:
@@ -425,10 +396,7 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
     min_slider = widgets.IntSlider(value=chosen_min, min=2, max=max_min_samples, step=1,
                                    description="min_samples", **_slider_layout())
 
-    figure = _new_figure(10.5, 3.8)
-    grid = figure.add_gridspec(1, 2, width_ratios=(1.0, 1.15), left=0.07, right=0.87, bottom=0.14, top=0.86,
-                               wspace=0.3)
-    curve_ax, scatter_ax = figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
+    figure, curve_ax, scatter_ax = _two_panels((1.0, 1.15), wspace=0.3)
     order = np.arange(len(Z))
     (curve,) = curve_ax.plot(order, np.maximum(curves[:, chosen_min - 1], low), color=PALETTE[0], label="k-distance")
     curve_ax.axhline(chosen_eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({chosen_eps:.3g})")
@@ -449,10 +417,8 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
         eps_line.set_ydata([state["eps"], state["eps"]])
         curve_ax.set_ylabel(f"distance to neighbour {state['min_samples']}")
         curve_ax.set_title(f"{state['n_core']} of {len(Z)} points are core points (curve ≤ eps)")
-        noise = f"{state['noise_fraction']:.0%} noise"
-        ari = f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
         _draw_scatter(scatter_ax, points, state["labels"], y, limits,
-                      f"DBSCAN: {_clusters(state['n_clusters'])}, {noise}{ari}")
+                      f"DBSCAN: {_clusters(state['n_clusters'])}, {state['noise_fraction']:.0%} noise{_ari(state)}")
         figure.suptitle(f"eps = {state['eps']:.3g}, min_samples = {state['min_samples']}", fontsize=10)
         return f"eps = {state['eps']:.3g} (chosen {chosen_eps:.3g}), min_samples = {state['min_samples']}: " + _summary(state)
 
@@ -477,7 +443,7 @@ def _check_scores(scores, ks):
     return checked
 
 
-def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points=None, random_state=DEFAULT_SEED):
+def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, random_state=DEFAULT_SEED):
     """A slider for KMeans' ``k``, with the score curves and the clusters.
 
     Left: one panel per criterion in ``scores`` (silhouette, BIC) with the
@@ -488,8 +454,8 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points
 
     Parameters
     ----------
-    z_mean : array-like of shape (n_samples, n_features)
-        The points to cluster (a VAE's ``z_mean``).
+    z_mean : array-like of shape (n_samples, 2)
+        The points to cluster and draw (a VAE's ``z_mean``).
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
     k_range : sequence of int, default=range(2, 11)
@@ -497,8 +463,6 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points
     scores : dict of str to sequence of float, optional
         ``{"silhouette": [...], "bic": [...]}``: one score per value of
         ``k_range``. The slider starts at the ``k`` the first one picks.
-    points : array-like of shape (n_samples, 2), optional
-        Where to draw each point; defaults to ``z_mean`` (which then needs 2 columns).
     random_state : int, default=42
 
     Returns
@@ -510,9 +474,8 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points
         (``{method: score at k}``).
     """
     widgets = _widgets()
-    z_mean = check_features(z_mean, name="z_mean", min_samples=3)
+    z_mean = _check_points(z_mean, None, name="z_mean", min_samples=3)
     y = _check_truth(y, len(z_mean))
-    points = _default_points(z_mean, points, name="z_mean")
     random_state = check_seed(random_state)
     ks = check_k_range(k_range, minimum=1, maximum=len(z_mean))
     if list(k_range) != list(range(ks[0], ks[-1] + 1)):  # the scores follow k_range's order
@@ -539,7 +502,7 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points
         k_lines.append(ax.axvline(start, color="black", linewidth=1.2, label="k (slider)"))
         ax.set_xlim(ks[0] - 0.3, ks[-1] + 0.3)
         ax.legend(loc="best", fontsize=8, framealpha=0.9)
-    limits = _limits(points)
+    limits = _limits(z_mean)
     # Every k the slider offers is fitted now, so moving it only draws.
     fits = {k: _kmeans_state(z_mean, y, k, random_state, 10) for k in ks}
 
@@ -551,8 +514,7 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, points
     def draw(state):
         for line in k_lines:
             line.set_xdata([state["k"], state["k"]])
-        ari = f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
-        _draw_scatter(scatter_ax, points, state["labels"], y, limits, f"KMeans, k = {state['k']}{ari}")
+        _draw_scatter(scatter_ax, z_mean, state["labels"], y, limits, f"KMeans, k = {state['k']}{_ari(state)}")
         shown = "; ".join(f"{method} {value:.3g}" for method, value in state["scores"].items())
         return f"k = {state['k']}: " + _summary(state) + (f"; {shown}" if shown else "")
 
@@ -638,7 +600,7 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
 # --------------------------------------------------------------------------- notebook 03: the reachability cut
 
 
-def reachability_explorer(optics, points, y=None, *, eps, xlabel="x1 (scaled)", ylabel="x2 (scaled)"):
+def reachability_explorer(optics, points, y=None, *, eps):
     """A slider for the height of the cut through OPTICS' reachability plot.
 
     Left: the reachability plot, bars coloured by the clusters of the cut
@@ -652,14 +614,12 @@ def reachability_explorer(optics, points, y=None, *, eps, xlabel="x1 (scaled)", 
     optics : sklearn.cluster.OPTICS
         A fitted estimator.
     points : array-like of shape (n_samples, 2)
-        Where to draw each sample (the data or the latent code).
+        Where to draw each sample (the scaled data: the axes read ``x1`` and ``x2``).
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
     eps : float
         Where the cut starts: the height the caller chose, within the slider's
         range (up to just above the highest finite reachability).
-    xlabel, ylabel : str
-        Axis labels of the scatter.
 
     Returns
     -------
@@ -690,9 +650,7 @@ def reachability_explorer(optics, points, y=None, *, eps, xlabel="x1 (scaled)", 
     slider = widgets.FloatSlider(value=eps, min=low, max=top, step=step, description="cut height (eps)",
                                  readout_format=".3f", **_slider_layout())
 
-    figure = _new_figure(10.5, 3.8)
-    grid = figure.add_gridspec(1, 2, width_ratios=(1.2, 1.0), left=0.07, right=0.87, bottom=0.14, top=0.86, wspace=0.25)
-    reach_ax, scatter_ax = figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
+    figure, reach_ax, scatter_ax = _two_panels((1.2, 1.0), wspace=0.25)
     first = _reachability_state(optics, y, eps)
     plot_reachability(optics, eps=eps, labels=first["labels"], ax=reach_ax)
     reach_ax.set_ylim(0, top * 1.03)
@@ -714,9 +672,9 @@ def reachability_explorer(optics, points, y=None, *, eps, xlabel="x1 (scaled)", 
             infinite_bars.set_facecolor(list(colours[~is_finite]))
         cut_line.set_ydata([state["eps"], state["eps"]])
         reach_ax.set_title(f"cut at {state['eps']:.3f}: bars below it join clusters")
-        ari = f", ARI {state['ari']:.2f}" if state["ari"] is not None else ""
         _draw_scatter(scatter_ax, points, state["labels"], y, limits,
-                      f"{_clusters(state['n_clusters'])}, {state['noise_fraction']:.0%} noise{ari}", xlabel, ylabel)
+                      f"{_clusters(state['n_clusters'])}, {state['noise_fraction']:.0%} noise{_ari(state)}",
+                      xlabel="x1 (scaled)", ylabel="x2 (scaled)")
         return f"cut at eps = {state['eps']:.3f}: " + _summary(state)
 
     return Explorer({"eps": slider}, compute, draw, figure)
