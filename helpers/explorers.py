@@ -309,7 +309,7 @@ def _draw_scatter(ax, points, labels, truth, limits, title, xlabel="latent 1", y
 # --------------------------------------------------------------------------- notebook 01: DBSCAN
 
 
-def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None, max_min_samples=None):
+def dbscan_explorer(Z, y=None, *, eps, min_samples):
     """Sliders for DBSCAN's ``eps`` (log scale) and ``min_samples`` on a latent code.
 
     Left: the sorted k-distance curve for the current ``min_samples``, the
@@ -320,23 +320,18 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
 
     Parameters
     ----------
-    Z : array-like of shape (n_samples, n_features)
-        The points to cluster.
+    Z : array-like of shape (n_samples, 2)
+        The points to cluster and draw (a 2-D latent code).
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
     eps : float
         Where the ``eps`` slider starts: the radius the caller chose (drawn dashed).
     min_samples : int
-        Where the ``min_samples`` slider starts, in ``[2, n_samples]``.
-    points : array-like of shape (n_samples, 2), optional
-        Where to draw each point; defaults to ``Z`` (which then needs 2 columns).
-    eps_range : tuple of float, optional
-        Slider range ``(low, high)``, containing the chosen ``eps``. Defaults
-        to just below the smallest k-distance (every point noise) up to the
-        diagonal of the points' bounding box (every point in one cluster).
-    max_min_samples : int, optional
-        Top of the ``min_samples`` slider; defaults to ``max(10, 2 * min_samples)``.
-
+        Where the ``min_samples`` slider starts, in ``[2, n_samples]``; the
+        slider goes up to ``max(10, 2 * min_samples)`` (at most ``n_samples``).
+        The ``eps`` slider goes from just below the smallest k-distance
+        (every point noise) up to the diagonal of the points' bounding box
+        (every point in one cluster).
     Returns
     -------
     Explorer
@@ -354,37 +349,20 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
     from sklearn.neighbors import NearestNeighbors
 
     widgets = _widgets()
-    Z = check_features(Z, name="Z", min_samples=3)
+    Z = _check_points(Z, None, name="Z", min_samples=3)
     y = _check_truth(y, len(Z))
-    if points is None and Z.shape[1] != 2:
-        raise ValueError(f"Z has {Z.shape[1]} columns: pass points= with 2 columns to draw "
-                         "(for example the first two principal components)")
-    points = Z if points is None else _check_points(points, len(Z))
     chosen_eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
     chosen_min = check_int(min_samples, name="min_samples", minimum=2, maximum=len(Z))
-    if max_min_samples is None:
-        max_min_samples = min(len(Z), max(10, 2 * chosen_min))
-    max_min_samples = check_int(max_min_samples, name="max_min_samples", minimum=chosen_min, maximum=len(Z))
+    max_min_samples = min(len(Z), max(10, 2 * chosen_min))
 
     # Every k-distance curve the min_samples slider can ask for, from one neighbour search.
     distances, _ = NearestNeighbors(n_neighbors=max_min_samples).fit(Z).kneighbors(Z)
     curves = np.sort(distances, axis=0)  # column m - 1: the curve for min_samples = m
 
-    if eps_range is None:
-        positive = curves[:, 1][curves[:, 1] > 0]
-        low = 0.8 * float(positive.min()) if positive.size else chosen_eps / 100
-        high = 1.01 * max(float(np.linalg.norm(np.ptp(Z, axis=0))), chosen_eps)  # every point within reach
-        low = min(low, chosen_eps / 4)
-    else:
-        try:
-            low, high = eps_range
-        except (TypeError, ValueError):
-            raise ValueError(f"eps_range must be a pair (low, high); got {eps_range!r}") from None
-        low = check_float(low, name="eps_range[0]", low=0.0, low_inclusive=False)
-        high = check_float(high, name="eps_range[1]", low=0.0, low_inclusive=False)
-        if not low < chosen_eps < high:
-            raise ValueError(f"eps_range ({low:g}, {high:g}) must contain the chosen eps {chosen_eps:g} "
-                             "with low < eps < high")
+    positive = curves[:, 1][curves[:, 1] > 0]
+    low = 0.8 * float(positive.min()) if positive.size else chosen_eps / 100
+    high = 1.01 * max(float(np.linalg.norm(np.ptp(Z, axis=0))), chosen_eps)  # every point within reach
+    low = min(low, chosen_eps / 4)
     lo_exp, hi_exp = math.log10(low), math.log10(high)
     step = (hi_exp - lo_exp) / 200
     # A browser's slider snaps its value to min + n * step and sends it back: put the chosen eps on that grid.
@@ -407,7 +385,7 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
     curve_ax.set_ylim(low, high)
     curve_ax.set_xlabel("points, sorted by k-distance")
     curve_ax.legend(loc="lower right", fontsize=8, framealpha=0.9)  # the curve climbs on the right: below it is empty
-    limits = _limits(points)
+    limits = _limits(Z)
 
     def compute(eps, min_samples):
         return _dbscan_state(Z, y, float(eps), int(min_samples), k_distance=curves[:, int(min_samples) - 1])
@@ -417,7 +395,7 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples, points=None, eps_range=None,
         eps_line.set_ydata([state["eps"], state["eps"]])
         curve_ax.set_ylabel(f"distance to neighbour {state['min_samples']}")
         curve_ax.set_title(f"{state['n_core']} of {len(Z)} points are core points (curve ≤ eps)")
-        _draw_scatter(scatter_ax, points, state["labels"], y, limits,
+        _draw_scatter(scatter_ax, Z, state["labels"], y, limits,
                       f"DBSCAN: {_clusters(state['n_clusters'])}, {state['noise_fraction']:.0%} noise{_ari(state)}")
         figure.suptitle(f"eps = {state['eps']:.3g}, min_samples = {state['min_samples']}", fontsize=10)
         return f"eps = {state['eps']:.3g} (chosen {chosen_eps:.3g}), min_samples = {state['min_samples']}: " + _summary(state)
