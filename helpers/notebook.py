@@ -25,16 +25,12 @@ def _requirements():
     return pairs
 
 
-def check_environment(packages=("tensorflow", "keras", "scikit-learn", "numpy", "matplotlib")):
-    """Fail early, and clearly, if an installed package is older than the series needs.
+def check_environment():
+    """Fail early, and clearly, if Python or a package the series needs is missing or too old.
 
-    The minimum versions come from the project's own metadata
-    (``pyproject.toml``), so they cannot drift from what ``pip`` enforces.
-
-    Parameters
-    ----------
-    packages : sequence of str
-        Distributions to check.
+    Checks TensorFlow, Keras, scikit-learn, NumPy and Matplotlib. The minimum
+    versions come from the project's own metadata (``pyproject.toml``), so
+    they cannot drift from what ``pip`` enforces.
 
     Returns
     -------
@@ -60,7 +56,7 @@ def check_environment(packages=("tensorflow", "keras", "scikit-learn", "numpy", 
     problems = []
     if sys.version_info < (3, 11):
         problems.append(f"Python {found['python']} (need >= 3.11)")
-    for name in packages:
+    for name in ("tensorflow", "keras", "scikit-learn", "numpy", "matplotlib"):
         try:
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:

@@ -606,8 +606,8 @@ def plot_dec_history(history, axes=None, title="DEC training"):
     Parameters
     ----------
     history : list of dict
-        One entry per target update, with ``epoch`` (or ``iteration``),
-        ``label_change_fraction`` and ``kl_loss`` (notebook 04's ``train_dec`` log).
+        One entry per target update, with ``epoch``, ``label_change_fraction``
+        and ``kl_loss`` (notebook 04's ``train_dec`` log).
     axes : sequence of two matplotlib.axes.Axes, optional
     title : str
 
@@ -615,21 +615,16 @@ def plot_dec_history(history, axes=None, title="DEC training"):
     -------
     numpy.ndarray of two matplotlib.axes.Axes
     """
-    history = getattr(history, "history", history)
     if not isinstance(history, list) or not history or not all(isinstance(h, dict) for h in history):
-        raise ValueError("history must be a DECResult or its non-empty list of dicts")
+        raise ValueError("history must be a non-empty list of dicts, one per target update")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9.0, 3.2))
-    unit = "epoch" if "epoch" in history[0] else "iteration"  # notebook 04 logs epochs; older logs, steps
-    steps = [h[unit] for h in history]
-    xlabel = "epoch" if unit == "epoch" else "gradient step"
+    epochs = [h["epoch"] for h in history]
     changed = np.array([h["label_change_fraction"] for h in history])
-    axes[0].plot(steps, 100 * np.maximum(changed, 1e-3), marker=".")
+    axes[0].plot(epochs, 100 * np.maximum(changed, 1e-3), marker=".")
     axes[0].set_yscale("log")
-    axes[0].set(xlabel=xlabel, ylabel="labels changed (%)", title=f"{title}: label changes")
-    for key in ("kl_loss", "reconstruction_loss"):
-        if key in history[0]:
-            axes[1].plot(steps, [h[key] for h in history], label=key.replace("_", " "))
-    axes[1].set(xlabel=xlabel, ylabel="loss (mean over interval)", title=f"{title}: loss")
+    axes[0].set(xlabel="epoch", ylabel="labels changed (%)", title=f"{title}: label changes")
+    axes[1].plot(epochs, [h["kl_loss"] for h in history], label="kl loss")
+    axes[1].set(xlabel="epoch", ylabel="loss (mean over interval)", title=f"{title}: loss")
     axes[1].legend()
     return np.asarray(axes)

@@ -20,10 +20,6 @@ def test_check_environment_returns_python_and_installed_versions():
         assert found[name] == metadata.version(name)
 
 
-def test_check_environment_checks_only_the_requested_packages():
-    assert list(notebook.check_environment(packages=("numpy",))) == ["python", "numpy"]
-
-
 def test_requirements_come_from_the_project_metadata_without_extras():
     minimums = dict(notebook._requirements())
     assert {"tensorflow", "keras", "scikit-learn", "numpy", "matplotlib"} <= set(minimums)
@@ -54,18 +50,26 @@ def test_check_environment_names_every_package_below_monkeypatched_minimums(monk
 def test_check_environment_passes_when_the_minimum_is_exactly_met(monkeypatch):
     installed = metadata.version("numpy")
     monkeypatch.setattr(notebook, "_requirements", lambda: [("numpy", installed)])
-    assert notebook.check_environment(packages=("numpy",))["numpy"] == installed
+    assert notebook.check_environment()["numpy"] == installed
 
 
-def test_check_environment_names_a_missing_package():
-    with pytest.raises(RuntimeError, match=r"no-such-package-xyz is not installed"):
-        notebook.check_environment(packages=("numpy", "no-such-package-xyz"))
+def test_check_environment_names_a_missing_package(monkeypatch):
+    real_version = metadata.version
+
+    def fake_version(name):
+        if name == "matplotlib":
+            raise metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(notebook.metadata, "version", fake_version)
+    with pytest.raises(RuntimeError, match=r"too old for the series: matplotlib is not installed\. Upgrade"):
+        notebook.check_environment()
 
 
 def test_check_environment_rejects_an_old_python(monkeypatch):
     monkeypatch.setattr(notebook.sys, "version_info", (3, 10, 12, "final", 0))
     with pytest.raises(RuntimeError, match=r"Python 3\.10\.12 \(need >= 3\.11\)"):
-        notebook.check_environment(packages=())
+        notebook.check_environment()
 
 
 # --------------------------------------------------------------------------- show_source
