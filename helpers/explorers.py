@@ -74,12 +74,12 @@ def _scores(y, labels):
     return state
 
 
-def _check_truth(y, n_samples, name="y"):
+def _check_truth(y, n_samples):
     if y is None:
         return None
-    y = check_labels(y, name=name, n_samples=n_samples)
+    y = check_labels(y, name="y", n_samples=n_samples)
     if np.any(y < 0):
-        raise ValueError(f"{name} must hold true classes >= 0 (-1 is reserved for noise in cluster labels)")
+        raise ValueError(f"y must hold true classes >= 0 (-1 is reserved for noise in cluster labels)")
     return y
 
 
@@ -109,12 +109,12 @@ def _dbscan_state(Z, y, eps, min_samples, k_distance):
     return state
 
 
-def _kmeans_state(z_mean, y, k, random_state, n_init):
+def _kmeans_state(z_mean, y, k, random_state):
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=1):  # small fits: one thread is fastest
-        model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state).fit(z_mean)
+        model = KMeans(n_clusters=k, n_init=10, random_state=random_state).fit(z_mean)
     return {"k": k, "inertia": float(model.inertia_), **_scores(y, model.labels_.astype(np.int64))}
 
 
@@ -482,7 +482,7 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, random
         ax.legend(loc="best", fontsize=8, framealpha=0.9)
     limits = _limits(z_mean)
     # Every k the slider offers is fitted now, so moving it only draws.
-    fits = {k: _kmeans_state(z_mean, y, k, random_state, 10) for k in ks}
+    fits = {k: _kmeans_state(z_mean, y, k, random_state) for k in ks}
 
     def compute(k):
         state = dict(fits[int(k)])
@@ -559,7 +559,7 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
     def compute(beta):
         if beta not in cache:
             Z = means[beta]
-            cache[beta] = {"beta": beta, **_kmeans_state(Z, y, n_classes, random_state, 10),
+            cache[beta] = {"beta": beta, **_kmeans_state(Z, y, n_classes, random_state),
                            "rms": float(np.sqrt(np.mean(np.sum(Z**2, axis=1)))), **_noise_widths(Z, log_vars[beta], y)}
         return cache[beta]
 

@@ -126,11 +126,9 @@ def show_source(function):
 
     Parameters
     ----------
-    function : callable or property
-        A Python function, class or property defined in source code.
+    function : callable
+        A Python function or class defined in source code.
     """
-    if isinstance(function, property):  # e.g. a model's ``metrics``: show its getter
-        function = function.fget
     if not callable(function):
         raise TypeError(f"function must be a function or class; got {type(function).__name__}")
     try:

@@ -370,13 +370,10 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     if eps is not None:
         eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
         top = max(top, eps * 1.08)
-    colours = np.array([PALETTE[0]] * len(order), dtype=object)
-    if labels is not None:
-        labels = check_labels(labels, n_samples=len(order))[order]
-        groups = [g for g in np.unique(labels) if g != -1]
-        for colour, group in zip(cluster_colours(len(groups)), groups):
-            colours[labels == group] = colour
-        colours[labels == -1] = NOISE_COLOUR
+    if labels is None:
+        colours = np.array([PALETTE[0]] * len(order), dtype=object)
+    else:  # as plot_clusters colours the same labels
+        colours = point_colours(check_labels(labels, n_samples=len(order)))[order]
     ax = _axes(ax)
     infinite = ~np.isfinite(heights)
     heights = np.where(infinite, top, heights)

@@ -178,7 +178,7 @@ def _shape_text(shape):
     return "(" + ", ".join("n" if d is None else str(d) for d in shape) + ")"
 
 
-def _check_target(y, name, n_samples, like=None, like_name="y"):
+def _check_target(y, name, n_samples, like=None):
     """``y`` (targets) as an array with ``n_samples`` rows, finite; ``None`` and datasets pass through."""
     if y is None or not _is_array_like(y):
         return y
@@ -187,7 +187,7 @@ def _check_target(y, name, n_samples, like=None, like_name="y"):
     if array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples")
     if like is not None and _is_array_like(like) and np.shape(like)[1:] != array.shape[1:]:
-        raise ValueError(f"{name} has rows of shape {array.shape[1:]} but {like_name} has rows of shape "
+        raise ValueError(f"{name} has rows of shape {array.shape[1:]} but y has rows of shape "
                          f"{np.shape(like)[1:]}")
     return y if isinstance(y, np.ndarray) else array
 

@@ -220,15 +220,3 @@ def test_check_environment_says_how_to_install_when_the_project_is_not_installed
     monkeypatch.setattr(notebook.metadata, "requires", missing)
     with pytest.raises(RuntimeError, match=r"is not installed.*pip install -e"):
         notebook.check_environment()
-
-
-class _WithProperty:
-    @property
-    def doubled(self):
-        """Docstring."""
-        return 2
-
-
-def test_show_source_shows_a_property_getter(capsys):
-    notebook.show_source(_WithProperty.doubled)
-    assert capsys.readouterr().out == "@property\ndef doubled(self):\n    return 2\n"
