@@ -79,7 +79,7 @@ def _check_truth(y, n_samples):
         return None
     y = check_labels(y, name="y", n_samples=n_samples)
     if np.any(y < 0):
-        raise ValueError(f"y must hold true classes >= 0 (-1 is reserved for noise in cluster labels)")
+        raise ValueError("y must hold true classes >= 0 (-1 is reserved for noise in cluster labels)")
     return y
 
 
@@ -222,7 +222,6 @@ class Explorer:
         self.status = widgets.HTML(value="")
         self.output = widgets.Output()
         self.widget = widgets.VBox([widgets.HBox(list(self.controls.values())), self.status, self.output])
-        self._png = b""
         self.update()
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
@@ -235,14 +234,14 @@ class Explorer:
         try:
             state = self._compute(**{name: control.value for name, control in self.controls.items()})
             line = self._draw(state)
-            self._png = _png(self.figure)
+            png = _png(self.figure)
         except Exception as error:
             # A callback's exception would only reach the kernel's log: show it where the learner looks.
             self.status.value = f'<span style="color:#B00020">update failed: {type(error).__name__}: {error}</span>'
             raise
         self.state = state
         self.output.outputs = (
-            {"output_type": "display_data", "data": {"image/png": base64.b64encode(self._png).decode("ascii"),
+            {"output_type": "display_data", "data": {"image/png": base64.b64encode(png).decode("ascii"),
                                                       "text/plain": "<explorer figure>"}, "metadata": {}},
         )
         self.status.value = line
