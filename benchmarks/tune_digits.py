@@ -113,9 +113,9 @@ def main():
         path.write_text(json.dumps(result))
         return result
 
-    def show(r, note=""):
-        print(f"{r['method']:9s} {json.dumps(r['config']):60s} dev ARI {r['dev_ari']:.3f}  wall {r['wall_seconds']:6.1f} s"
-              f"  CPU {r['cpu_seconds']:6.1f} s {note}", flush=True)
+    def show(r):
+        print(f"{r['method']:9s} {json.dumps(r['config']):60s} dev ARI {r['dev_ari']:.3f}  "
+              f"wall {r['wall_seconds']:6.1f} s  CPU {r['cpu_seconds']:6.1f} s", flush=True)
 
     results, chosen = {}, {}
     for method, grid in (("spectral", SPECTRAL_GRID), ("tsne_gmm", TSNE_GMM_GRID)):
