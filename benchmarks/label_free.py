@@ -263,7 +263,7 @@ def scale_once(n_rows, seed=42):
     return {"rows": n_rows, "columns": X.shape[1], "seconds": seconds, "cpu_seconds": _cpu_seconds() - cpu_start,
             "candidates": len(candidates),
             "chosen": f"{chosen.representation} + {chosen.method}, k={chosen.k}" if chosen else "no structure",
-            "ari": float(adjusted_rand_score(y, choice.labels)),
+            "ari": float(adjusted_rand_score(y, chosen.labels)) if chosen else 0.0,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
