@@ -95,7 +95,7 @@ def candidates_table(candidates, digits=2, verdicts=None):
     ----------
     candidates : sequence
         Objects with the attributes ``representation``, ``method``, ``k``,
-        ``gap``, ``gap_se``, ``gap_own``, ``stability`` and ``silhouette`` (notebook 05's
+        ``gap``, ``gap_se``, ``stability`` and ``silhouette`` (notebook 05's
         ``Candidate``), for instance a selection's picks.
     digits : int, default=2
     verdicts : sequence of str, optional
@@ -110,7 +110,7 @@ def candidates_table(candidates, digits=2, verdicts=None):
     if not candidates:
         raise ValueError("candidates is empty")
     digits = check_int(digits, name="digits", minimum=0, maximum=6)
-    headers = ("representation", "method", "k", "gap", "± se", "own shapes", "stability", "silhouette")
+    headers = ("representation", "method", "k", "gap", "± se", "stability", "silhouette")
     if verdicts is not None:
         verdicts = [str(v) for v in verdicts]
         if len(verdicts) != len(candidates):
@@ -120,8 +120,8 @@ def candidates_table(candidates, digits=2, verdicts=None):
     def number(value):
         return "-" if np.isnan(value) else f"{value:.{digits}f}"
 
-    rows = [(c.representation, c.method, str(c.k), number(c.gap), number(c.gap_se), number(c.gap_own),
-             number(c.stability), number(c.silhouette)) for c in candidates]
+    rows = [(c.representation, c.method, str(c.k), number(c.gap), number(c.gap_se), number(c.stability),
+             number(c.silhouette)) for c in candidates]
     if verdicts is not None:
         rows = [row + (verdict,) for row, verdict in zip(rows, verdicts)]
-    return aligned_table(headers, rows, left=(0, 1, 8))  # text columns left, numbers right
+    return aligned_table(headers, rows, left=(0, 1, 7))  # text columns left, numbers right

@@ -123,6 +123,33 @@ def test_uniform_reference_fills_the_pca_box_of_the_data(nb05):
                            nb05.uniform_reference(X, 50, np.random.default_rng(6)))
 
 
+def test_reference_cloud_keeps_shape_and_outliers_but_scatters_clusters(nb05):
+    rng = np.random.default_rng(3)
+    stretch = np.array([[3.0, 1.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.5, 0.4]])
+    X = np.vstack([rng.normal(-3, 0.3, (200, 3)), rng.normal(3, 0.3, (200, 3))]) @ stretch + [1.0, 2.0, 3.0]
+    reference = nb05.reference_cloud(X, len(X), np.random.default_rng(0))
+    assert reference.shape == X.shape
+
+    def distances(rows):  # from X's centre, in X's standard deviations along its principal axes
+        centred = rows - X.mean(axis=0)
+        return np.sqrt(np.sum(centred @ np.linalg.inv(np.cov(X.T, bias=True)) * centred, axis=1))
+
+    # every row's distance from the centre comes back once (a permutation), so the outliers are kept
+    np.testing.assert_allclose(np.sort(distances(reference)), np.sort(distances(X)), rtol=1e-6)
+    many = nb05.reference_cloud(X, 40_000, np.random.default_rng(1))  # more rows than X: drawn with replacement
+    np.testing.assert_allclose(many.mean(axis=0), X.mean(axis=0), atol=0.15)
+    np.testing.assert_allclose(np.cov(many.T), np.cov(X.T), atol=0.05 * np.abs(np.cov(X.T)).max())
+    # the two clusters are scattered: the data have no row near their centre, the cloud has many
+    assert np.mean(distances(X) < 0.5) == 0 and np.mean(distances(reference) < 0.5) == 0
+    along = (reference - X.mean(axis=0)) @ np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][0]
+    assert np.mean(np.abs(along) < 0.5 * np.abs(along).max()) > 0.3  # the data: none in the middle half
+    # the generator decides the points
+    np.testing.assert_array_equal(nb05.reference_cloud(X, 50, np.random.default_rng(5)),
+                                  nb05.reference_cloud(X, 50, np.random.default_rng(5)))
+    assert not np.allclose(nb05.reference_cloud(X, 50, np.random.default_rng(5)),
+                           nb05.reference_cloud(X, 50, np.random.default_rng(6)))
+
+
 def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     X, y = four_blobs
     for method in nb05.METHODS:
@@ -147,7 +174,7 @@ def test_stability_resamples(nb05, four_blobs, uniform):
 
 def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     def family(gaps, se=0.05):
-        return [nb05.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, g, np.nan, np.nan)
+        return [nb05.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, np.nan, np.nan)
                 for k, g in enumerate(gaps, start=1)]
 
     assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95])).k == 3  # 0.9 >= 0.92 - 0.05
@@ -201,7 +228,7 @@ def test_representations_are_applied_to_the_references_too(nb05, four_blobs):
 
     nb05.score_candidates(X, {"spy": spy}, k_range=range(1, 3), methods=("kmeans",), seed=0, n_references=3,
                           n_resamples=1)
-    assert seen == [len(X)] * 4  # the data, then each of 3 references
+    assert seen == [len(X)] * 7  # the data, then each of 3 references of each of the two kinds
 
 
 def test_the_same_seed_gives_the_same_scores(nb05, four_blobs, blob_candidates):
@@ -251,14 +278,45 @@ def test_a_small_gain_over_one_cluster_is_not_structure(nb05, blob_candidates):
     assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
 
 
-def test_the_best_fit_with_own_shapes_decides_between_stable_picks(nb05, blob_candidates):
+def test_the_largest_gap_decides_between_stable_picks(nb05, blob_candidates):
     picks = nb05.choose(blob_candidates).picks
-    boosted = picks[-1]._replace(gap_own=99.0, silhouette=0.0)
+    boosted = picks[-1]._replace(gap=99.0, silhouette=0.0)
     others = [c for c in blob_candidates if c is not picks[-1]]
     assert nb05.choose(others + [boosted]).chosen is boosted
-    # the shared gap and the silhouette do not decide
-    lowered = picks[-1]._replace(gap_own=-1.0, gap=picks[-1].gap + 5, silhouette=0.99)
+    # the silhouette does not decide
+    lowered = picks[-1]._replace(gap=0.11, silhouette=0.99)
     assert nb05.choose(others + [lowered]).chosen is not lowered
+
+
+def test_each_method_is_scored_with_its_own_model(nb05, four_blobs, monkeypatch):
+    """KMeans' clusters with one shared covariance, the GMM's each with its own."""
+    X, _ = four_blobs
+    calls = []
+    original = nb05.gaussian_fit
+
+    def spy(rows, labels, shared=True):
+        calls.append(shared)
+        return original(rows, labels, shared)
+
+    monkeypatch.setattr(nb05, "gaussian_fit", spy)
+    for method, expected in (("kmeans", True), ("gmm", False)):
+        calls.clear()
+        nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=(method,), seed=0, n_references=2,
+                              n_resamples=1)
+        assert calls and set(calls) == {expected}
+
+
+@pytest.mark.parametrize("kind", ["uniform_reference", "reference_cloud"])
+def test_a_split_must_beat_both_kinds_of_reference(nb05, four_blobs, monkeypatch, kind):
+    """If either kind of reference held the data's own clusters, no split would beat it: the gap is
+    measured against the harder kind, so the four blobs would count as no structure."""
+    X, _ = four_blobs
+    found = nb05.choose(score(nb05, X, ks=range(1, 6)))
+    assert found.structure and found.chosen.gap > 1.0
+    monkeypatch.setattr(nb05, kind, lambda data, n_samples, rng: data[rng.permutation(len(data))[:n_samples]])
+    candidates = score(nb05, X, ks=range(1, 6))
+    assert max(c.gap for c in candidates) < 0.2  # a refit on the same rows in another order differs a little
+    assert not nb05.choose(candidates, min_gain=0.2).structure
 
 
 def test_assignment_confidence_is_low_only_between_clusters(nb05):
