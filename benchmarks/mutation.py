@@ -34,7 +34,10 @@ Nothing in the working tree is edited: each run copies ``helpers/``, ``tests/``,
 and ``pyproject.toml`` into the work directory and mutates the copy, so an interrupted run leaves
 no mutant behind. Each mutant's tests run as
 ``python -m pytest -x -q -p no:cacheprovider -p no:nbval -o addopts= <files>`` (no notebook
-execution, first failure stops the run).
+execution, first failure stops the run), plus ``-p no:hypothesispytest`` when no file uses
+Hypothesis and ``--noconftest`` when no file uses a fixture of ``tests/conftest.py`` (see
+:func:`test_command`), with the slow-to-import modules of :data:`SKIPPED_IMPORTS` replaced by
+stubs: ``tests/test_tables.py`` then runs in 2-3 s of CPU instead of 11.
 
 Why cosmic-ray (``cosmic-ray==8.7.0``) and not mutmut (3.8): cosmic-ray mutates one file in
 place and runs an arbitrary test command per mutant in a fresh process, so the mutated file can
@@ -534,9 +537,46 @@ def copy_project(workdir):
 
 
 def test_command(tests, tree):
-    """The pytest command line for one mutant, test paths resolved inside the copy."""
+    """The pytest command line for one mutant, test paths resolved inside the copy.
+
+    Hypothesis's pytest plugin (4-5 s to import on the shared machine) is loaded only when one of
+    the test files uses Hypothesis, and ``tests/conftest.py`` (which imports Matplotlib,
+    scikit-learn and nbformat, and whose other hooks serve notebook runs) only when a file uses one
+    of its fixtures or plots.
+    """
     files = [str(Path(t) if Path(t).is_absolute() else tree / t) for t in tests]
-    return TEST_COMMAND + files
+    texts = [Path(f).read_text(encoding="utf-8") for f in files if Path(f).is_file()]
+    uses_hypothesis = any("hypothesis" in text for text in texts)
+    conftest = Path(tree) / "tests" / "conftest.py"
+    fixtures = conftest_fixtures(conftest.read_text(encoding="utf-8")) if conftest.is_file() else []
+    needs_conftest = any(re.search(rf"\b{re.escape(name)}\b", text) for text in texts for name in fixtures) or any(
+        "plot" in text or "matplotlib" in text for text in texts)
+    return (TEST_COMMAND + ([] if uses_hypothesis else ["-p", "no:hypothesispytest"])
+            + ([] if needs_conftest else ["--noconftest"]) + files)
+
+
+def conftest_fixtures(text):
+    """The public fixture names a ``conftest.py`` defines (autouse ones, named ``_x``, are left out)."""
+    return [name for name in re.findall(r"@pytest\.fixture[^\n]*\n(?:@[^\n]*\n)*def (\w+)", text)
+            if not name.startswith("_")]
+
+
+#: Modules whose import is slow and that no unit test needs, replaced in the tests' processes by a
+#: module that raises ImportError (their importers treat that as "not installed"): ``rfc3987_syntax``
+#: builds a grammar at import (about 5 s), and only ``jsonschema``'s optional "iri" format check
+#: uses it (``conftest.py`` imports ``notebook_outputs`` -> ``nbformat`` -> ``jsonschema``).
+SKIPPED_IMPORTS = ("rfc3987_syntax",)
+
+
+def write_import_stubs(folder):
+    """Write a package per :data:`SKIPPED_IMPORTS` into ``folder`` that raises ImportError; return ``folder``."""
+    for name in SKIPPED_IMPORTS:
+        package = Path(folder) / name
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").write_text(
+            f'raise ImportError("{name} is left out of mutation runs (slow import, unused by the unit tests)")\n',
+            encoding="utf-8")
+    return Path(folder)
 
 
 def config_text(module_path, command, timeout, excluded):
@@ -579,7 +619,8 @@ def run_target(target, workdir, timeout=None, all_operators=False):
     folder.mkdir(parents=True, exist_ok=True)
     tree = copy_project(folder)
     env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(tree), str(tree / "tests")])
+    stubs = write_import_stubs(folder / "stubs")
+    env["PYTHONPATH"] = os.pathsep.join([str(stubs), str(tree), str(tree / "tests")])
     env.pop("SERIES_LESSON_SOURCE", None)
     if target.notebook is None:
         mutated = tree / target.label

@@ -267,3 +267,38 @@ def test_an_exported_lesson_names_the_notebook_cell_of_each_line(tmp_path):
     assert locate(lines.index("A = 1") + 1) == "notebooks/07_x.ipynb cell 2 line 2"
     assert locate(7) == "notebooks/07_x.ipynb cell 4 line 2"
     assert locate(1) == "notebooks/07_x.ipynb (exported line 1)"
+
+
+def test_hypothesis_is_loaded_only_for_test_files_that_use_it(tmp_path):
+    (tmp_path / "test_plain.py").write_text("def test_a():\n    pass\n")
+    (tmp_path / "test_props.py").write_text("from hypothesis import given\n")
+    plain = mutation.test_command([str(tmp_path / "test_plain.py")], tmp_path)
+    both = mutation.test_command([str(tmp_path / "test_plain.py"), str(tmp_path / "test_props.py")], tmp_path)
+    assert "no:hypothesispytest" in plain
+    assert "no:hypothesispytest" not in both
+
+
+def test_the_import_stubs_raise_import_error_so_importers_skip_them(tmp_path):
+    import subprocess
+    import sys
+
+    folder = mutation.write_import_stubs(tmp_path / "stubs")
+    for name in mutation.SKIPPED_IMPORTS:
+        done = subprocess.run([sys.executable, "-c", f"import {name}"], env={"PYTHONPATH": str(folder)},
+                              capture_output=True, text=True)
+        assert done.returncode != 0 and "ImportError" in done.stderr
+
+
+def test_the_conftest_is_left_out_only_for_test_files_that_use_none_of_its_fixtures(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(
+        "import pytest\n@pytest.fixture(autouse=True)\ndef _close():\n    yield\n"
+        "@pytest.fixture(scope='session')\ndef three_blobs():\n    return 1\n")
+    (tmp_path / "tests" / "test_plain.py").write_text("def test_a():\n    pass\n")
+    (tmp_path / "tests" / "test_blobs.py").write_text("def test_a(three_blobs):\n    pass\n")
+    (tmp_path / "tests" / "test_plots.py").write_text("from helpers import plotting\n")
+    assert mutation.conftest_fixtures((tmp_path / "tests" / "conftest.py").read_text()) == ["three_blobs"]
+    assert "--noconftest" in mutation.test_command(["tests/test_plain.py"], tmp_path)
+    assert "--noconftest" not in mutation.test_command(["tests/test_plain.py", "tests/test_blobs.py"], tmp_path)
+    assert "--noconftest" not in mutation.test_command(["tests/test_plots.py"], tmp_path)
+    assert mutation.conftest_fixtures((mutation.ROOT / "tests" / "conftest.py").read_text())
