@@ -302,3 +302,29 @@ def test_the_conftest_is_left_out_only_for_test_files_that_use_none_of_its_fixtu
     assert "--noconftest" not in mutation.test_command(["tests/test_plain.py", "tests/test_blobs.py"], tmp_path)
     assert "--noconftest" not in mutation.test_command(["tests/test_plots.py"], tmp_path)
     assert mutation.conftest_fixtures((mutation.ROOT / "tests" / "conftest.py").read_text())
+
+
+def test_the_fork_server_runs_each_request_in_a_fresh_child_that_sees_the_file_as_it_is_now(tmp_path):
+    import os
+    import subprocess
+
+    (tmp_path / "mod.py").write_text("VALUE = 1\n")
+    (tmp_path / "test_mod.py").write_text("import mod\n\ndef test_value():\n    assert mod.VALUE == 1\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    server, client = mutation.start_server(tmp_path, env, preload=("pytest",))
+    try:
+        def run(timeout="60"):
+            args = ["-q", "-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest", "--noconftest", "-o", "addopts=", "test_mod.py"]
+            return subprocess.run(client + [timeout] + args, cwd=tmp_path, capture_output=True, text=True, env=env)
+
+        first = run()
+        assert first.returncode == 0 and "1 passed" in first.stdout
+        (tmp_path / "mod.py").write_text("VALUE = 2\n")  # a mutant: the next child must import it afresh
+        assert run().returncode == 1
+        (tmp_path / "mod.py").write_text("import time\ntime.sleep(30)\nVALUE = 1\n")
+        assert run(timeout="1").returncode == 1  # stopped by the server, not left running
+        (tmp_path / "mod.py").write_text("VALUE = 1\n")
+        assert run().returncode == 0
+    finally:
+        server.kill()
+        server.wait()

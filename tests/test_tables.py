@@ -308,3 +308,55 @@ def test_from_array_applies_the_same_checks_to_text():
     values[2, 1] = "x"
     with pytest.raises(ValueError, match=r"column 'v' holds numbers but row 2 .*'x'"):
         tables.from_array(values, ["colour", "v"], categorical="drop")
+
+
+# -- edges the mutation run (benchmarks/mutation.py) showed untested ---------------------------
+
+
+def test_a_header_cell_without_a_name_is_named_by_its_position(tmp_path):
+    with pytest.raises(ValueError, match=r"^column 2 has no name in the header"):
+        tables.read_csv(write(tmp_path, "x,,y\n1,2,3\n4,5,6\n"))
+
+
+def test_drop_rows_notes_how_many_rows_it_left_out(tmp_path):
+    table = tables.read_csv(write(tmp_path, "x,y\n1,10\n2,\n3,30\n4,40\n"), missing="drop-rows")
+    assert table.notes == ("left out 1 row(s) with missing values",)
+
+
+def test_decimal_comma_never_takes_the_comma_for_the_delimiter_even_in_the_header(tmp_path):
+    # Column names holding a comma ("weight, kg") make the comma look like the separator to a sniffer
+    # that is allowed to choose it; with decimal=',' only ';' or a tab may be the separator.
+    table = tables.read_csv(write(tmp_path, "weight, kg;length, m\n1,5;2,5\n3,5;4,5\n2,5;1,5\n"), decimal=",")
+    assert table.columns == ("weight, kg", "length, m")
+    np.testing.assert_array_equal(table.X, [[1.5, 2.5], [3.5, 4.5], [2.5, 1.5]])
+
+
+@pytest.mark.parametrize("delimiter", [";;", "", 5, "\n", '"'])
+def test_a_delimiter_that_is_not_one_plain_character_is_refused_clearly(tmp_path, delimiter):
+    with pytest.raises(ValueError, match=r"delimiter must be one character such as ','"):
+        tables.read_csv(write(tmp_path, GOOD), delimiter=delimiter)
+
+
+def test_a_series_like_object_is_an_array_not_a_frame():
+    class SeriesLike:  # pandas' Series: to_numpy and an index, but no columns
+        index = [0, 1, 2]
+
+        def to_numpy(self, dtype=None):
+            return np.array([1.0, 2.0, 3.0], dtype=dtype)
+
+        def __array__(self, dtype=None, copy=None):
+            return self.to_numpy(dtype)
+
+    with pytest.raises(ValueError, match=r"values must be a 2-D table \(rows x columns\); got shape \(3,\)"):
+        tables.from_array(SeriesLike())
+
+
+def test_infinite_values_are_reported_in_the_first_column_that_has_them_not_the_first_row():
+    values = np.array([[1.0, np.inf, 2.0], [2.0, 3.0, -np.inf], [3.0, np.inf, 5.0]])
+    with pytest.raises(ValueError, match=r"^column 'b' has 2 infinite value\(s\)"):
+        tables.from_array(values, ["a", "b", "c"])
+
+
+def test_of_two_constant_columns_the_message_shows_the_first_ones_value(tmp_path):
+    with pytest.raises(ValueError, match=r"^column 'a' is constant \(every value is 4\)"):
+        tables.read_csv(write(tmp_path, "x,a,b\n1,4,7\n2,4,7\n3,4,7\n"))
