@@ -358,5 +358,54 @@ def test_infinite_values_are_reported_in_the_first_column_that_has_them_not_the_
 
 
 def test_of_two_constant_columns_the_message_shows_the_first_ones_value(tmp_path):
-    with pytest.raises(ValueError, match=r"^column 'a' is constant \(every value is 4\)"):
+    with pytest.raises(ValueError, match=r"^column 'a' is constant \(every value is 4\).* drop=\['a'\] or "):
         tables.read_csv(write(tmp_path, "x,a,b\n1,4,7\n2,4,7\n3,4,7\n"))
+
+
+def test_a_missing_cell_in_a_text_column_is_no_category_and_an_all_missing_column_has_no_values():
+    values = np.array([["red", 1.0], [None, 2.0], ["blue", 3.0], ["red", 4.0]], dtype=object)
+    table = tables.from_array(values, ["colour", "v"], categorical="one-hot", missing="median")
+    assert table.columns == ("v", "colour=blue", "colour=red")
+    np.testing.assert_array_equal(table.X[:, 1:], [[0, 1], [0, 1], [1, 0], [0, 1]])  # the gap filled by medians
+    with pytest.raises(ValueError, match=r"^column 'b' has no values: all 3 cells are missing"):
+        tables.from_array([[1.0, None], [2.0, np.nan], [3.0, None]], ["a", "b"], missing="median")
+
+
+def test_an_underscore_number_is_a_typo_among_numbers_not_a_gap(tmp_path):
+    # Two numbers and one "1_000": a typo in a numeric column (were it also counted missing, the
+    # column would look like text, a category).
+    with pytest.raises(ValueError, match=r"column 'x' holds numbers but line 3 has a value that is not a number"):
+        tables.read_csv(write(tmp_path, "x,y\n1,5\n1_000,6\n3,8\n"))
+
+
+def test_an_error_lists_five_lines_then_how_many_more(tmp_path):
+    text = "x,y\n" + "".join(f"{i},{'' if i < 7 else i}\n" for i in range(9))
+    with pytest.raises(ValueError, match=r"column 'y' has 7 missing value\(s\) \(line 2, line 3, line 4, line 5, "
+                                         r"line 6 and 2 more\)"):
+        tables.read_csv(write(tmp_path, text))
+
+
+def test_one_data_row_is_too_few(tmp_path):
+    with pytest.raises(ValueError, match=r"^the table has 1 data row\(s\); clustering needs at least 2"):
+        tables.read_csv(write(tmp_path, "x,y\n1,2\n"))
+    with pytest.raises(ValueError, match=r"^the table has 0 data row\(s\)"):
+        tables.from_array(np.empty((0, 2)))
+
+
+def test_an_array_without_columns_is_named_as_such():
+    with pytest.raises(ValueError, match=r"^values has no columns$"):
+        tables.from_array(np.empty((3, 0)))
+
+
+def test_long_lists_of_columns_in_messages_and_notes_stop_at_twenty():
+    names = [f"c{j}" for j in range(22)]
+    text = np.array([[f"a{j}" for j in range(22)], [f"b{j}" for j in range(22)]], dtype=object)
+    with pytest.raises(ValueError) as caught:
+        tables.from_array(text, names, categorical="drop")
+    message = str(caught.value)
+    assert "'c19' (text)" in message and "'c20'" not in message and message.endswith(", ...")
+    flat = np.column_stack([np.arange(3.0)] + [np.full(3, 7.0)] * 22)
+    table = tables.from_array(flat, ["x"] + names, constant="drop")
+    assert table.columns == ("x",)
+    assert table.notes[-1].startswith("left out the constant column(s) 'c0', 'c1'")
+    assert "'c19'" in table.notes[-1] and "'c20'" not in table.notes[-1] and table.notes[-1].endswith(", ...")
