@@ -152,6 +152,17 @@ def test_dbscan_at_every_eps_puts_a_border_point_in_its_nearest_core_points_clus
     assert labels[21] == labels[20] != labels[22] and labels[21] != -1
 
 
+def test_dbscan_at_every_eps_prefers_the_nearer_of_two_core_points_in_reach():
+    # The point at 2.95 is a border point within eps=1.08 of core points of BOTH groups: 2.0 (0.95 away)
+    # on the sparse left and 4.0 (1.05 away) on the dense right, which has more points in reach and the
+    # last one among its neighbours. It belongs to the nearest core point's cluster: the left one.
+    X = np.concatenate([np.linspace(0, 2, 41), [2.95], np.linspace(4, 5, 101)])[:, None]
+    labels_at, _ = lesson.dbscan_at_every_eps(X, 10)
+    labels = labels_at(1.08)
+    assert labels[40] != labels[42] and -1 not in (labels[40], labels[42])  # two clusters, both in reach
+    assert labels[41] == labels[40]
+
+
 # --------------------------------------------------------------------------- choose_eps
 
 
