@@ -409,3 +409,16 @@ def test_long_lists_of_columns_in_messages_and_notes_stop_at_twenty():
     assert table.columns == ("x",)
     assert table.notes[-1].startswith("left out the constant column(s) 'c0', 'c1'")
     assert "'c19'" in table.notes[-1] and "'c20'" not in table.notes[-1] and table.notes[-1].endswith(", ...")
+
+
+def test_constant_drop_keeps_the_values_of_the_columns_that_change(tmp_path):
+    table = tables.read_csv(write(tmp_path, "a,same,b,also\n1,4,10,0\n2,4,30,0\n3,4,20,0\n"), constant="drop")
+    assert table.columns == ("a", "b")
+    np.testing.assert_array_equal(table.X, [[1, 10], [2, 30], [3, 20]])
+    assert table.notes == ("left out the constant column(s) 'same', 'also'",)
+
+
+@pytest.mark.parametrize("columns", [{}, [("a", [1, 2])], None])
+def test_write_csv_wants_a_non_empty_dict_of_columns(tmp_path, columns):
+    with pytest.raises(TypeError, match=r"columns must be a non-empty dict: column name -> values"):
+        tables.write_csv(tmp_path / "out.csv", columns)
