@@ -156,9 +156,11 @@ def test_a_single_column_of_decimal_commas_is_ragged_with_a_hint_and_reads_with_
                                          r"decimal=','\.$"):
         tables.read_csv(path)
     np.testing.assert_array_equal(tables.read_csv(path, decimal=",").X, [[0.5], [1.5]])
-    with pytest.raises(ValueError) as caught:
-        tables.read_csv(write(tmp_path, "x;y\n1;2\n3;4;5\n"))
-    assert "decimal" not in str(caught.value)  # the hint only where a comma is the delimiter
+    # The hint only where a comma is the delimiter. (Without delimiter=';' this file was sniffed as one
+    # column of text and the error was another one, so the check passed without reaching the hint.)
+    with pytest.raises(ValueError, match=r"line 3 of .* has 3 values but the header names 2 columns") as caught:
+        tables.read_csv(write(tmp_path, "x;y\n1;2\n3;4;5\n"), delimiter=";")
+    assert "decimal" not in str(caught.value)
 
 
 def test_underscores_in_numbers_are_text_not_thousands(tmp_path):
@@ -422,3 +424,26 @@ def test_constant_drop_keeps_the_values_of_the_columns_that_change(tmp_path):
 def test_write_csv_wants_a_non_empty_dict_of_columns(tmp_path, columns):
     with pytest.raises(TypeError, match=r"columns must be a non-empty dict: column name -> values"):
         tables.write_csv(tmp_path / "out.csv", columns)
+
+
+def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
+    with pytest.raises(ValueError, match=r"\('2.5', '3.5', first at line 3\) but decimal=','"):
+        tables.read_csv(write(tmp_path, "a;b\n1,5;2\n2.5;3\n3.5;4\n"), decimal=",")
+
+
+def test_exactly_five_lines_are_listed_without_more(tmp_path):
+    text = "x,y\n" + "".join(f"{i},{'' if i < 5 else i}\n" for i in range(7))
+    with pytest.raises(ValueError, match=r"\(line 2, line 3, line 4, line 5, line 6\); 1 column"):
+        tables.read_csv(write(tmp_path, text))
+
+
+def test_a_line_of_spaces_is_blank_not_a_line_of_delimiters(tmp_path):
+    table = tables.read_csv(write(tmp_path, "x,y\n1,2\n   \n3,4\n"))
+    assert table.notes == () and table.ids.tolist() == ["2", "4"]
+
+
+def test_an_array_of_one_column_gets_the_default_name():
+    table = tables.from_array(np.array([[1.0], [3.0], [2.0]]))
+    assert table.columns == ("x0",)
+    np.testing.assert_array_equal(table.X[:, 0], [1, 3, 2])
+    assert tables.from_array(np.array([[1.0, 5.0], [3.0, 4.0]])).columns == ("x0", "x1")
