@@ -447,3 +447,29 @@ def test_an_array_of_one_column_gets_the_default_name():
     assert table.columns == ("x0",)
     np.testing.assert_array_equal(table.X[:, 0], [1, 3, 2])
     assert tables.from_array(np.array([[1.0, 5.0], [3.0, 4.0]])).columns == ("x0", "x1")
+
+
+def test_an_error_shows_three_bad_values_then_dots(tmp_path):
+    text = "x,y\n" + "".join(f"{v},{i}\n" for i, v in enumerate(["1", "a", "2", "b", "3", "c", "4", "d", "5", "6",
+                                                                    "7", "8", "9"]))
+    with pytest.raises(ValueError, match=r"a value that is not a number: 'a', 'b', 'c', \.\.\.\. Correct it"):
+        tables.read_csv(write(tmp_path, text))
+
+
+def test_an_unknown_column_lists_up_to_twenty_columns(tmp_path):
+    header = [f"c{j}" for j in range(20)]
+    path = write(tmp_path, ",".join(header) + "\n" + ",".join(str(j) for j in range(20)) + "\n"
+                 + ",".join(str(2 * j) for j in range(20)) + "\n")
+    with pytest.raises(ValueError, match=r"there is no column 'nope'; the columns are 'c0', .*, 'c19'$"):
+        tables.read_csv(path, drop=["nope"])
+
+
+def test_every_column_constant_lists_twenty_then_dots():
+    names = [f"c{j}" for j in range(22)]
+    with pytest.raises(ValueError, match=r"every numeric column is constant \('c0', .*'c19', \.\.\.\): nothing"):
+        tables.from_array(np.full((3, 22), 2.0), names, constant="drop")
+
+
+def test_a_file_csv_cannot_parse_is_a_clear_error(tmp_path):
+    with pytest.raises(ValueError, match=r"table\.csv cannot be read as a table: .*field limit"):
+        tables.read_csv(write(tmp_path, "x,y\n1," + "9" * 140_000 + "\n"))
