@@ -473,3 +473,13 @@ def test_every_column_constant_lists_twenty_then_dots():
 def test_a_file_csv_cannot_parse_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match=r"table\.csv cannot be read as a table: .*field limit"):
         tables.read_csv(write(tmp_path, "x,y\n1," + "9" * 140_000 + "\n"))
+
+
+def test_drop_rows_needs_two_complete_rows():
+    with pytest.raises(ValueError, match=r"^only 1 row\(s\) have no missing value; use missing='median'"):
+        tables.from_array([[1.0, None], [2.0, 3.0], [None, 4.0]], missing="drop-rows")
+
+
+def test_blocks_of_different_widths_are_refused_as_ragged():
+    with pytest.raises(ValueError, match=r"^values must be a table whose rows all have the same length"):
+        tables.from_array([np.zeros((2, 2)), np.zeros((2, 3))])
