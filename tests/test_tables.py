@@ -483,3 +483,30 @@ def test_drop_rows_needs_two_complete_rows():
 def test_blocks_of_different_widths_are_refused_as_ragged():
     with pytest.raises(ValueError, match=r"^values must be a table whose rows all have the same length"):
         tables.from_array([np.zeros((2, 2)), np.zeros((2, 3))])
+
+
+def test_true_and_false_are_categories_not_gaps():
+    values = np.array([[True, 1.0], [False, 2.0], [True, 3.0]], dtype=object)
+    table = tables.from_array(values, ["flag", "x"], categorical="one-hot")
+    assert table.columns == ("x", "flag=False", "flag=True")
+    np.testing.assert_array_equal(table.X[:, 1:], [[0, 1], [1, 0], [0, 1]])
+
+
+def test_with_decimal_comma_a_word_with_a_point_is_a_category_not_a_gap(tmp_path):
+    table = tables.read_csv(write(tmp_path, "city;x\nSt. Louis;1,5\nParis;2,5\nSt. Louis;3,5\n"), decimal=",",
+                            categorical="one-hot")
+    assert table.columns == ("x", "city=Paris", "city=St. Louis")
+    np.testing.assert_array_equal(table.X, [[1.5, 0, 1], [2.5, 1, 0], [3.5, 0, 1]])
+
+
+def test_as_many_words_as_numbers_is_a_category_not_typos(tmp_path):
+    with pytest.raises(ValueError, match=r"^column 'size' is categorical"):
+        tables.read_csv(write(tmp_path, "size,x\nsmall,1\n2,2\nlarge,3\n4,4\n"))
+
+
+def test_categorical_drop_leaves_out_every_text_column():
+    values = np.array([["red", "round", 1.0], ["blue", "square", 2.0], ["red", "round", 4.0]], dtype=object)
+    table = tables.from_array(values, ["colour", "shape", "x"], categorical="drop")
+    assert table.columns == ("x",)
+    assert table.notes == ("left out the categorical column 'colour' (2 different values)",
+                           "left out the categorical column 'shape' (2 different values)")
