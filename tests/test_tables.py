@@ -457,11 +457,12 @@ def test_an_error_shows_three_bad_values_then_dots(tmp_path):
 
 
 def test_an_unknown_column_lists_up_to_twenty_columns(tmp_path):
-    header = [f"c{j}" for j in range(20)]
-    path = write(tmp_path, ",".join(header) + "\n" + ",".join(str(j) for j in range(20)) + "\n"
-                 + ",".join(str(2 * j) for j in range(20)) + "\n")
-    with pytest.raises(ValueError, match=r"there is no column 'nope'; the columns are 'c0', .*, 'c19'$"):
-        tables.read_csv(path, drop=["nope"])
+    for n, end in [(20, r"'c19'$"), (21, r"'c19', \.\.\.$")]:
+        header = [f"c{j}" for j in range(n)]
+        path = write(tmp_path, ",".join(header) + "\n" + ",".join(str(j) for j in range(n)) + "\n"
+                     + ",".join(str(2 * j) for j in range(n)) + "\n")
+        with pytest.raises(ValueError, match=r"there is no column 'nope'; the columns are 'c0', .*, " + end):
+            tables.read_csv(path, drop=["nope"])
 
 
 def test_every_column_constant_lists_twenty_then_dots():
@@ -510,3 +511,16 @@ def test_categorical_drop_leaves_out_every_text_column():
     assert table.columns == ("x",)
     assert table.notes == ("left out the categorical column 'colour' (2 different values)",
                            "left out the categorical column 'shape' (2 different values)")
+
+
+def test_six_lines_are_five_and_one_more(tmp_path):
+    text = "x,y\n" + "".join(f"{i},{'' if i < 6 else i}\n" for i in range(8))
+    with pytest.raises(ValueError, match=r"\(line 2, line 3, line 4, line 5, line 6 and 1 more\)"):
+        tables.read_csv(write(tmp_path, text))
+
+
+def test_an_old_excel_workbook_is_named_as_such(tmp_path):
+    workbook = tmp_path / "old.xls"
+    workbook.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(128, 256)))
+    with pytest.raises(ValueError, match=r"old\.xls is a spreadsheet workbook \(Excel\), not a CSV file"):
+        tables.read_csv(workbook)
