@@ -40,6 +40,24 @@ def test_check_dbscan_input_returns_float64_and_the_given_min_samples():
     assert X.dtype == np.float64 and min_samples == 5 and type(min_samples) is int
 
 
+def test_check_fraction_is_open_at_zero_and_closed_at_its_high_end():
+    assert clustering.check_fraction(0.5, "f") == 0.5
+    assert clustering.check_fraction(1e-9, "f") == 1e-9
+    assert clustering.check_fraction(1.0, "g", high=1.0) == 1.0
+    with pytest.raises(ValueError, match=r"^f must be > 0\.0; got 0\.0"):
+        clustering.check_fraction(0.0, "f")
+    with pytest.raises(ValueError, match=r"^g must be <= 0\.8; got 0\.9"):
+        clustering.check_fraction(0.9, "g", high=0.8)
+
+
+def test_check_curve_accepts_a_flat_stretch_but_not_a_step_down_or_a_flat_curve():
+    np.testing.assert_array_equal(clustering.check_curve([1.0, 1.0, 2.0, 2.0, 5.0]), [1, 1, 2, 2, 5])
+    with pytest.raises(ValueError, match="sorted in ascending order"):
+        clustering.check_curve([1.0, 2.0, 1.999, 5.0])
+    with pytest.raises(ValueError, match="all equal"):
+        clustering.check_curve([3.0, 3.0, 3.0])
+
+
 # --------------------------------------------------------------------------- k_distances
 
 
