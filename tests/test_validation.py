@@ -295,3 +295,19 @@ def test_check_classes_codes_integers_and_booleans_and_keeps_their_dtype():
         check_classes([[1, 2]])
     with pytest.raises(TypeError, match=r"y_true must hold class labels; got dtype complex"):
         check_classes(np.array([1j, 2j]))
+
+
+def test_check_classes_gives_float_classes_as_float64_and_object_numbers_as_they_are():
+    from helpers._validation import check_classes
+
+    codes, classes = check_classes(np.array([2.5, 0.5, 2.5], dtype=np.float32))
+    assert codes.tolist() == [1, 0, 1] and classes.dtype == np.float64 and classes.tolist() == [0.5, 2.5]
+    _, classes = check_classes(np.array([3, 1, 3], dtype=object))
+    assert classes.dtype == object and classes.tolist() == [1, 3]
+
+
+def test_as_numeric_array_refuses_ragged_rows_with_a_type_error():
+    from helpers._validation import as_numeric_array
+
+    with pytest.raises(TypeError, match=r"^data must be a numeric array; got list"):
+        as_numeric_array([[1.0, 2.0], [3.0]], name="data")
