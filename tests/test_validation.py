@@ -311,3 +311,18 @@ def test_as_numeric_array_refuses_ragged_rows_with_a_type_error():
 
     with pytest.raises(TypeError, match=r"^data must be a numeric array; got list"):
         as_numeric_array([[1.0, 2.0], [3.0]], name="data")
+
+
+def test_check_classes_names_the_first_missing_label_and_refuses_ragged_input():
+    from helpers._validation import check_classes
+
+    with pytest.raises(ValueError, match=r"has 2 missing label\(s\) \(NaN or None, first at position 1\)"):
+        check_classes([1.0, np.nan, 2.0, np.nan])
+    with pytest.raises(TypeError, match=r"^y_true must be a 1-D sequence of class labels; got list"):
+        check_classes([[1], [1, 2]])
+
+
+def test_check_k_range_accepts_exactly_two_values():
+    from helpers._validation import check_k_range
+
+    assert check_k_range([3, 2]) == [2, 3]
