@@ -326,3 +326,5 @@ def test_check_k_range_accepts_exactly_two_values():
     from helpers._validation import check_k_range
 
     assert check_k_range([3, 2]) == [2, 3]
+    with pytest.raises(ValueError, match=r"k_range value must be >= 1; got 0"):  # no zero clusters by default
+        check_k_range([0, 2])
