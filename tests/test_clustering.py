@@ -52,6 +52,8 @@ def test_check_fraction_is_open_at_zero_and_closed_at_its_high_end():
 
 def test_check_curve_accepts_a_flat_stretch_but_not_a_step_down_or_a_flat_curve():
     np.testing.assert_array_equal(clustering.check_curve([1.0, 1.0, 2.0, 2.0, 5.0]), [1, 1, 2, 2, 5])
+    for flat_at_one_end in ([3.0, 3.0, 5.0], [1.0, 2.0, 2.0]):  # only first == last is "all equal"
+        np.testing.assert_array_equal(clustering.check_curve(flat_at_one_end), flat_at_one_end)
     with pytest.raises(ValueError, match="sorted in ascending order"):
         clustering.check_curve([1.0, 2.0, 1.999, 5.0])
     with pytest.raises(ValueError, match="all equal"):
