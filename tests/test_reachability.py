@@ -85,13 +85,25 @@ def test_choose_reachability_eps_counts_the_far_group_when_it_is_large_enough():
 
 
 def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
-    X = np.random.default_rng(1).normal(size=(100, 2))  # one Gaussian cloud, nothing to split
-    optics = OPTICS(min_samples=10).fit(X)
-    with pytest.warns(UserWarning, match="no reachability peak splits the data"):
+    # One Gaussian cloud, nothing to split, and one far point that max_eps leaves unreachable: noise.
+    X = np.vstack([np.random.default_rng(1).normal(size=(100, 2)), [[100.0, 100.0]]])
+    optics = OPTICS(min_samples=10, max_eps=5.0).fit(X)
+    with pytest.warns(UserWarning, match="no reachability peak splits the data") as caught:
         choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.4)
+    assert caught[0].filename == __file__  # the warning points at the learner's call, not into the rule
     assert choice.peak is None
     assert choice.eps == pytest.approx(np.max(optics.reachability_[np.isfinite(optics.reachability_)]))
-    assert np.unique(choice.labels[choice.labels >= 0]).size == 1
+    assert np.unique(choice.labels[choice.labels >= 0]).size == 1 and choice.labels[-1] == -1
+    assert choice.n_large_clusters == 1  # the one cluster, noise not counted
+
+
+def test_choose_reachability_eps_counts_a_pair_as_a_cluster_when_the_fraction_allows_it():
+    # 20 points: two groups of 9 and a far pair. With min_cluster_fraction=0.05 a cluster needs
+    # max(2, ceil(0.05 * 20)) = 2 points, so the pair counts and the highest peak (about 39) splits.
+    line = np.concatenate([np.linspace(0, 1, 9), np.linspace(10, 11, 9), [50.0, 50.1]])
+    choice = lesson.choose_reachability_eps(OPTICS(min_samples=2).fit(line[:, None]), min_cluster_fraction=0.05)
+    assert choice.peak == pytest.approx(39.0)
+    assert _sizes(choice.labels) == [2, 18] and choice.n_large_clusters == 2
 
 
 @pytest.mark.parametrize(
