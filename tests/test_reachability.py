@@ -190,3 +190,15 @@ def test_plot_reachability_rejects_bad_labels_and_eps(blobs_optics, kwargs, erro
 def test_plot_reachability_rejects_an_unfitted_estimator():
     with pytest.raises(ValueError, match=r"optics is not fitted"):
         plotting.plot_reachability(OPTICS())
+
+
+def test_choose_reachability_eps_cuts_just_below_the_peak_in_any_units():
+    # The same line in kilometres instead of metres: every height is 1000 times smaller (peaks below 1),
+    # and the cut still sits just below the peak that splits.
+    line = np.concatenate([np.linspace(0, 1, 20), np.linspace(100, 101, 20), np.linspace(150, 151, 20),
+                           np.linspace(400, 400.3, 4)])
+    optics = OPTICS(min_samples=3).fit(line[:, None] / 1000.0)
+    choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.1)
+    assert choice.peak == pytest.approx(0.099)
+    assert 0.098 < choice.eps < 0.099
+    assert _sizes(choice.labels) == [4, 20, 40]
