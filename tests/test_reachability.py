@@ -202,3 +202,14 @@ def test_choose_reachability_eps_cuts_just_below_the_peak_in_any_units():
     assert choice.peak == pytest.approx(0.099)
     assert 0.098 < choice.eps < 0.099
     assert _sizes(choice.labels) == [4, 20, 40]
+
+
+def test_the_fallback_counts_a_cluster_of_exactly_the_smallest_large_size():
+    # 10 points in a cloud and 10 far points that max_eps leaves as noise: with min_cluster_fraction=0.5 a
+    # large cluster needs 10 points, and the one cloud has exactly 10.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(10, 2)), 1000.0 * np.arange(1, 11)[:, None] * np.ones((1, 2))])
+    optics = OPTICS(min_samples=3, max_eps=10.0).fit(X)
+    with pytest.warns(UserWarning, match="no reachability peak splits"):
+        choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.5)
+    assert _sizes(choice.labels) == [10] and choice.n_large_clusters == 1
