@@ -309,6 +309,14 @@ def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
     labels = _dbscan(X, choice)
     assert np.bincount(labels[labels >= 0]).max() >= 0.9 * len(X)  # one big cluster, not a fake split
     assert np.mean(labels == -1) <= 0.05
+    # eps is the middle (log scale) of the longest run of radii giving one cluster
+    runs, start = [], 0
+    for i in range(1, len(choice.n_clusters) + 1):
+        if i == len(choice.n_clusters) or choice.n_clusters[i] != choice.n_clusters[start]:
+            runs.append((choice.n_clusters[start], start, i - 1))
+            start = i
+    _, first, last = max((run for run in runs if run[0] == 1), key=lambda run: run[2] - run[1])
+    assert choice.eps == pytest.approx(np.sqrt(choice.candidates[first] * choice.candidates[last]))
 
 
 def test_choose_eps_rejects_coinciding_points():
