@@ -368,3 +368,21 @@ def test_choose_eps_all_identical_points_raise_instead_of_returning_zero():
 def test_the_rule_lives_in_the_notebook_not_in_helpers():
     for gone in ("choose_eps", "k_distances", "find_knee", "default_min_samples", "cluster", "EpsChoice"):
         assert not hasattr(clustering, gone), gone
+
+
+def test_choose_eps_takes_two_clusters_without_a_warning():
+    X, y = make_blobs(n_samples=200, centers=[[0.0, 0.0], [10.0, 0.0]], cluster_std=0.5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # two clusters that last are a clustering, not the fallback
+        choice = lesson.choose_eps(X)
+    assert choice.stable_range is not None
+    assert adjusted_rand_score(y, _dbscan(X, choice)) == 1.0
+
+
+def test_choose_eps_counts_a_pair_when_the_fraction_allows_it():
+    # 19 + 19 points and a far pair: 40 points, so with min_cluster_fraction=0.05 a cluster needs
+    # max(2, ceil(0.05 * 40)) = 2 points and the pair counts as a third cluster.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal([0.0, 0.0], 0.3, (19, 2)), rng.normal([10.0, 0.0], 0.3, (19, 2)), [[40.0, 0.0], [40.2, 0.0]]])
+    choice = lesson.choose_eps(X, min_samples=2, min_cluster_fraction=0.05)
+    assert choice.n_clusters.max() == 3
