@@ -303,8 +303,9 @@ def test_choose_eps_is_deterministic_and_ignores_the_order_of_the_points(three_b
 @pytest.mark.parametrize("seed", range(4))
 def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
     X = np.random.default_rng(seed).normal(size=(200, 2))
-    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters lasts"):
+    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters lasts") as caught:
         choice = lesson.choose_eps(X)
+    assert caught[0].filename == __file__  # the warning points at the learner's call
     assert choice.stable_range is None
     labels = _dbscan(X, choice)
     assert np.bincount(labels[labels >= 0]).max() >= 0.9 * len(X)  # one big cluster, not a fake split
@@ -336,6 +337,7 @@ def test_choose_eps_rejects_coinciding_points():
         ({"max_noise": 0.0}, ValueError, r"max_noise must be > 0.0"),
         ({"max_noise": 0.9}, ValueError, r"max_noise must be <= 0.5"),
         ({"min_growth": 0.0}, ValueError, r"min_growth must be > 0.0"),
+        ({"min_growth": 1.5}, ValueError, r"min_growth must be <= 1.0"),
         ({"min_growth": "big"}, TypeError, r"min_growth must be a number"),
     ],
 )
@@ -386,3 +388,4 @@ def test_choose_eps_counts_a_pair_when_the_fraction_allows_it():
     X = np.vstack([rng.normal([0.0, 0.0], 0.3, (19, 2)), rng.normal([10.0, 0.0], 0.3, (19, 2)), [[40.0, 0.0], [40.2, 0.0]]])
     choice = lesson.choose_eps(X, min_samples=2, min_cluster_fraction=0.05)
     assert choice.n_clusters.max() == 3
+
