@@ -40,6 +40,26 @@ def test_check_dbscan_input_returns_float64_and_the_given_min_samples():
     assert X.dtype == np.float64 and min_samples == 5 and type(min_samples) is int
 
 
+def test_check_fraction_is_open_at_zero_and_closed_at_its_high_end():
+    assert clustering.check_fraction(0.5, "f") == 0.5
+    assert clustering.check_fraction(1e-9, "f") == 1e-9
+    assert clustering.check_fraction(1.0, "g", high=1.0) == 1.0
+    with pytest.raises(ValueError, match=r"^f must be > 0\.0; got 0\.0"):
+        clustering.check_fraction(0.0, "f")
+    with pytest.raises(ValueError, match=r"^g must be <= 0\.8; got 0\.9"):
+        clustering.check_fraction(0.9, "g", high=0.8)
+
+
+def test_check_curve_accepts_a_flat_stretch_but_not_a_step_down_or_a_flat_curve():
+    np.testing.assert_array_equal(clustering.check_curve([1.0, 1.0, 2.0, 2.0, 5.0]), [1, 1, 2, 2, 5])
+    for flat_at_one_end in ([3.0, 3.0, 5.0], [1.0, 2.0, 2.0]):  # only first == last is "all equal"
+        np.testing.assert_array_equal(clustering.check_curve(flat_at_one_end), flat_at_one_end)
+    with pytest.raises(ValueError, match="sorted in ascending order"):
+        clustering.check_curve([1.0, 2.0, 1.999, 5.0])
+    with pytest.raises(ValueError, match="all equal"):
+        clustering.check_curve([3.0, 3.0, 3.0])
+
+
 # --------------------------------------------------------------------------- k_distances
 
 
@@ -150,6 +170,17 @@ def test_dbscan_at_every_eps_puts_a_border_point_in_its_nearest_core_points_clus
     labels_at, _ = lesson.dbscan_at_every_eps(X, 4)
     labels = labels_at(1.0)
     assert labels[21] == labels[20] != labels[22] and labels[21] != -1
+
+
+def test_dbscan_at_every_eps_prefers_the_nearer_of_two_core_points_in_reach():
+    # The point at 2.95 is a border point within eps=1.08 of core points of BOTH groups: 2.0 (0.95 away)
+    # on the sparse left and 4.0 (1.05 away) on the dense right, which has more points in reach and the
+    # last one among its neighbours. It belongs to the nearest core point's cluster: the left one.
+    X = np.concatenate([np.linspace(0, 2, 41), [2.95], np.linspace(4, 5, 101)])[:, None]
+    labels_at, _ = lesson.dbscan_at_every_eps(X, 10)
+    labels = labels_at(1.08)
+    assert labels[40] != labels[42] and -1 not in (labels[40], labels[42])  # two clusters, both in reach
+    assert labels[41] == labels[40]
 
 
 # --------------------------------------------------------------------------- choose_eps
@@ -272,12 +303,21 @@ def test_choose_eps_is_deterministic_and_ignores_the_order_of_the_points(three_b
 @pytest.mark.parametrize("seed", range(4))
 def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
     X = np.random.default_rng(seed).normal(size=(200, 2))
-    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters lasts"):
+    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters lasts") as caught:
         choice = lesson.choose_eps(X)
+    assert caught[0].filename == __file__  # the warning points at the learner's call
     assert choice.stable_range is None
     labels = _dbscan(X, choice)
     assert np.bincount(labels[labels >= 0]).max() >= 0.9 * len(X)  # one big cluster, not a fake split
     assert np.mean(labels == -1) <= 0.05
+    # eps is the middle (log scale) of the longest run of radii giving one cluster
+    runs, start = [], 0
+    for i in range(1, len(choice.n_clusters) + 1):
+        if i == len(choice.n_clusters) or choice.n_clusters[i] != choice.n_clusters[start]:
+            runs.append((choice.n_clusters[start], start, i - 1))
+            start = i
+    _, first, last = max((run for run in runs if run[0] == 1), key=lambda run: run[2] - run[1])
+    assert choice.eps == pytest.approx(np.sqrt(choice.candidates[first] * choice.candidates[last]))
 
 
 def test_choose_eps_rejects_coinciding_points():
@@ -297,6 +337,7 @@ def test_choose_eps_rejects_coinciding_points():
         ({"max_noise": 0.0}, ValueError, r"max_noise must be > 0.0"),
         ({"max_noise": 0.9}, ValueError, r"max_noise must be <= 0.5"),
         ({"min_growth": 0.0}, ValueError, r"min_growth must be > 0.0"),
+        ({"min_growth": 1.5}, ValueError, r"min_growth must be <= 1.0"),
         ({"min_growth": "big"}, TypeError, r"min_growth must be a number"),
     ],
 )
@@ -329,3 +370,22 @@ def test_choose_eps_all_identical_points_raise_instead_of_returning_zero():
 def test_the_rule_lives_in_the_notebook_not_in_helpers():
     for gone in ("choose_eps", "k_distances", "find_knee", "default_min_samples", "cluster", "EpsChoice"):
         assert not hasattr(clustering, gone), gone
+
+
+def test_choose_eps_takes_two_clusters_without_a_warning():
+    X, y = make_blobs(n_samples=200, centers=[[0.0, 0.0], [10.0, 0.0]], cluster_std=0.5, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # two clusters that last are a clustering, not the fallback
+        choice = lesson.choose_eps(X)
+    assert choice.stable_range is not None
+    assert adjusted_rand_score(y, _dbscan(X, choice)) == 1.0
+
+
+def test_choose_eps_counts_a_pair_when_the_fraction_allows_it():
+    # 19 + 19 points and a far pair: 40 points, so with min_cluster_fraction=0.05 a cluster needs
+    # max(2, ceil(0.05 * 40)) = 2 points and the pair counts as a third cluster.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal([0.0, 0.0], 0.3, (19, 2)), rng.normal([10.0, 0.0], 0.3, (19, 2)), [[40.0, 0.0], [40.2, 0.0]]])
+    choice = lesson.choose_eps(X, min_samples=2, min_cluster_fraction=0.05)
+    assert choice.n_clusters.max() == 3
+

@@ -160,3 +160,14 @@ def test_dec_clusters_the_z_mean_of_a_vae_encoder():
     z_mean = keras.ops.convert_to_numpy(encoder(X)[0])
     expected = keras.ops.convert_to_numpy(lesson.soft_assign(z_mean, centres))
     np.testing.assert_allclose(model.predict(X, verbose=0), expected, rtol=1e-4, atol=1e-6)
+
+
+def test_train_dec_stops_at_the_tol_it_is_given():
+    # From the poor start above labels keep moving for several epochs (see the test with tol=0): with
+    # tol=1.0 any epoch that moves fewer than all labels stops the loop at once. A loop that ignored tol
+    # (or compared with a fixed bound) would go on.
+    X, _ = _blobs()
+    _, encoder = _pretrained(X)
+    model = _dec(encoder, _encode(encoder, X)[[0, 1, 45]])
+    q, history = lesson.train_dec(model, X, max_epochs=6, tol=1.0, batch_size=30)
+    assert len(history) == 1 and 0 < history[0]["label_change_fraction"] < 1.0

@@ -68,3 +68,13 @@ def test_embedded_moons_without_noise_features():
 def test_embedded_moons_rejects_bad_inputs(kwargs, error, match):
     with pytest.raises(error, match=match):
         data.embedded_moons(**kwargs)
+
+
+def test_embedded_moons_noise_blurs_the_moons_themselves():
+    # Every other test passes the default noise: one that ignored noise= would pass them all.
+    clean = data.embedded_moons(n_samples=60, noise=0.0, random_state=0)
+    noisy = data.embedded_moons(n_samples=60, noise=0.3, random_state=0)
+    np.testing.assert_array_equal(clean.y, noisy.y)
+    gap = np.linalg.norm(clean.X_raw - noisy.X_raw, axis=1)
+    assert gap.mean() > 0.2  # the same points moved by the noise (X_raw is standardised)
+    assert not np.allclose(clean.X[:, :10], noisy.X[:, :10])  # and so do the features computed from them

@@ -267,3 +267,64 @@ def test_an_exported_lesson_names_the_notebook_cell_of_each_line(tmp_path):
     assert locate(lines.index("A = 1") + 1) == "notebooks/07_x.ipynb cell 2 line 2"
     assert locate(7) == "notebooks/07_x.ipynb cell 4 line 2"
     assert locate(1) == "notebooks/07_x.ipynb (exported line 1)"
+
+
+def test_hypothesis_is_loaded_only_for_test_files_that_use_it(tmp_path):
+    (tmp_path / "test_plain.py").write_text("def test_a():\n    pass\n")
+    (tmp_path / "test_props.py").write_text("from hypothesis import given\n")
+    plain = mutation.test_command([str(tmp_path / "test_plain.py")], tmp_path)
+    both = mutation.test_command([str(tmp_path / "test_plain.py"), str(tmp_path / "test_props.py")], tmp_path)
+    assert "no:hypothesispytest" in plain
+    assert "no:hypothesispytest" not in both
+
+
+def test_the_import_stubs_raise_import_error_so_importers_skip_them(tmp_path):
+    import subprocess
+    import sys
+
+    folder = mutation.write_import_stubs(tmp_path / "stubs")
+    for name in mutation.SKIPPED_IMPORTS:
+        done = subprocess.run([sys.executable, "-c", f"import {name}"], env={"PYTHONPATH": str(folder)},
+                              capture_output=True, text=True)
+        assert done.returncode != 0 and "ImportError" in done.stderr
+
+
+def test_the_conftest_is_left_out_only_for_test_files_that_use_none_of_its_fixtures(tmp_path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(
+        "import pytest\n@pytest.fixture(autouse=True)\ndef _close():\n    yield\n"
+        "@pytest.fixture(scope='session')\ndef three_blobs():\n    return 1\n")
+    (tmp_path / "tests" / "test_plain.py").write_text("def test_a():\n    pass\n")
+    (tmp_path / "tests" / "test_blobs.py").write_text("def test_a(three_blobs):\n    pass\n")
+    (tmp_path / "tests" / "test_plots.py").write_text("from helpers import plotting\n")
+    assert mutation.conftest_fixtures((tmp_path / "tests" / "conftest.py").read_text()) == ["three_blobs"]
+    assert "--noconftest" in mutation.test_command(["tests/test_plain.py"], tmp_path)
+    assert "--noconftest" not in mutation.test_command(["tests/test_plain.py", "tests/test_blobs.py"], tmp_path)
+    assert "--noconftest" not in mutation.test_command(["tests/test_plots.py"], tmp_path)
+    assert mutation.conftest_fixtures((mutation.ROOT / "tests" / "conftest.py").read_text())
+
+
+def test_the_fork_server_runs_each_request_in_a_fresh_child_that_sees_the_file_as_it_is_now(tmp_path):
+    import os
+    import subprocess
+
+    (tmp_path / "mod.py").write_text("VALUE = 1\n")
+    (tmp_path / "test_mod.py").write_text("import mod\n\ndef test_value():\n    assert mod.VALUE == 1\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    server, client = mutation.start_server(tmp_path, env, preload=("pytest",))
+    try:
+        def run(timeout="60"):
+            args = ["-q", "-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest", "--noconftest", "-o", "addopts=", "test_mod.py"]
+            return subprocess.run(client + [timeout] + args, cwd=tmp_path, capture_output=True, text=True, env=env)
+
+        first = run()
+        assert first.returncode == 0 and "1 passed" in first.stdout
+        (tmp_path / "mod.py").write_text("VALUE = 2\n")  # a mutant: the next child must import it afresh
+        assert run().returncode == 1
+        (tmp_path / "mod.py").write_text("import time\ntime.sleep(30)\nVALUE = 1\n")
+        assert run(timeout="1").returncode == 1  # stopped by the server, not left running
+        (tmp_path / "mod.py").write_text("VALUE = 1\n")
+        assert run().returncode == 0
+    finally:
+        server.kill()
+        server.wait()

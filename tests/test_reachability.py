@@ -51,40 +51,59 @@ def test_the_labels_are_cluster_optics_dbscan_at_eps(blobs_optics):
 
 
 def _line_with_a_far_group():
-    # Two tight groups 0..1 and 100..101 of 20 points each, and a far group of 4 points at 300..300.3.
-    # With min_samples=3 the far group is a cluster of its own (not noise) below the peak of about 199
-    # that separates it, but it holds only 4 of 44 points: less than 10 %.
-    line = np.concatenate([np.linspace(0, 1, 20), np.linspace(100, 101, 20), np.linspace(300, 300.3, 4)])
+    # Three tight groups 0..1, 100..101 and 150..151 of 20 points each, and a far group of 4 points at
+    # 400..400.3. With min_samples=3 the far group is a cluster of its own (not noise) below the peak of
+    # about 249 that separates it, but it holds only 4 of 64 points: less than 10 %. Two lower peaks
+    # (99 and 49) both split off large clusters; the highest of them is the one to take.
+    line = np.concatenate([np.linspace(0, 1, 20), np.linspace(100, 101, 20), np.linspace(150, 151, 20),
+                           np.linspace(400, 400.3, 4)])
     return OPTICS(min_samples=3).fit(line[:, None])
+
+
+def _sizes(labels):
+    return sorted(np.bincount(labels[labels >= 0]).tolist())
 
 
 def test_choose_reachability_eps_takes_the_highest_peak_that_splits_off_large_clusters():
     optics = _line_with_a_far_group()
-    finite = optics.reachability_[np.isfinite(optics.reachability_)]
-    assert finite.max() == pytest.approx(199.0)  # the far group's peak is the highest
-    far_split = lesson.dbscan_cut(optics, 198.0)
-    assert sorted(np.bincount(far_split[far_split >= 0]).tolist()) == [4, 40]  # below it: the far group is a cluster
+    heights = np.unique(optics.reachability_[np.isfinite(optics.reachability_)])[::-1]
+    np.testing.assert_allclose(heights[:3], [249.0, 99.0, 49.0])
+    assert _sizes(lesson.dbscan_cut(optics, 248.0)) == [4, 60]  # below 249 the far group is a cluster, too small
+    assert _sizes(lesson.dbscan_cut(optics, 48.0)) == [4, 20, 20, 20]  # the lower peak 49 also splits
     choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.1)
-    assert choice.peak == pytest.approx(99.0)  # the jump from 1 to 100, not the higher one to 300
-    sizes = sorted(np.bincount(choice.labels[choice.labels >= 0]).tolist())
-    assert sizes == [4, 20, 20] and choice.n_large_clusters == 2
+    # Not the highest peak (249: one large cluster), not the lowest splitting one (49): 99.
+    assert choice.peak == pytest.approx(99.0)
+    assert _sizes(choice.labels) == [4, 20, 40] and choice.n_large_clusters == 2
+    assert 98.0 < choice.eps < 99.0  # just below the peak: the peak itself splits
 
 
 def test_choose_reachability_eps_counts_the_far_group_when_it_is_large_enough():
-    # The same data: with min_cluster_fraction=0.05 (3 points) the far group counts, so the highest peak splits.
+    # The same data: with min_cluster_fraction=0.05 (4 of 64 points) the far group counts, so the highest peak splits.
     choice = lesson.choose_reachability_eps(_line_with_a_far_group(), min_cluster_fraction=0.05)
-    assert choice.peak == pytest.approx(199.0)
-    assert sorted(np.bincount(choice.labels[choice.labels >= 0]).tolist()) == [4, 40]
+    assert choice.peak == pytest.approx(249.0)
+    assert _sizes(choice.labels) == [4, 60] and choice.n_large_clusters == 2
 
 
 def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
-    X = np.random.default_rng(1).normal(size=(100, 2))  # one Gaussian cloud, nothing to split
-    optics = OPTICS(min_samples=10).fit(X)
-    with pytest.warns(UserWarning, match="no reachability peak splits the data"):
+    # One Gaussian cloud, nothing to split, and one far point that max_eps leaves unreachable: noise.
+    X = np.vstack([np.random.default_rng(1).normal(size=(100, 2)), [[100.0, 100.0]]])
+    optics = OPTICS(min_samples=10, max_eps=5.0).fit(X)
+    with pytest.warns(UserWarning, match="no reachability peak splits the data") as caught:
         choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.4)
+    assert caught[0].filename == __file__  # the warning points at the learner's call, not into the rule
     assert choice.peak is None
     assert choice.eps == pytest.approx(np.max(optics.reachability_[np.isfinite(optics.reachability_)]))
-    assert np.unique(choice.labels[choice.labels >= 0]).size == 1
+    assert np.unique(choice.labels[choice.labels >= 0]).size == 1 and choice.labels[-1] == -1
+    assert choice.n_large_clusters == 1  # the one cluster, noise not counted
+
+
+def test_choose_reachability_eps_counts_a_pair_as_a_cluster_when_the_fraction_allows_it():
+    # 20 points: two groups of 9 and a far pair. With min_cluster_fraction=0.05 a cluster needs
+    # max(2, ceil(0.05 * 20)) = 2 points, so the pair counts and the highest peak (about 39) splits.
+    line = np.concatenate([np.linspace(0, 1, 9), np.linspace(10, 11, 9), [50.0, 50.1]])
+    choice = lesson.choose_reachability_eps(OPTICS(min_samples=2).fit(line[:, None]), min_cluster_fraction=0.05)
+    assert choice.peak == pytest.approx(39.0)
+    assert _sizes(choice.labels) == [2, 18] and choice.n_large_clusters == 2
 
 
 @pytest.mark.parametrize(
@@ -171,3 +190,26 @@ def test_plot_reachability_rejects_bad_labels_and_eps(blobs_optics, kwargs, erro
 def test_plot_reachability_rejects_an_unfitted_estimator():
     with pytest.raises(ValueError, match=r"optics is not fitted"):
         plotting.plot_reachability(OPTICS())
+
+
+def test_choose_reachability_eps_cuts_just_below_the_peak_in_any_units():
+    # The same line in kilometres instead of metres: every height is 1000 times smaller (peaks below 1),
+    # and the cut still sits just below the peak that splits.
+    line = np.concatenate([np.linspace(0, 1, 20), np.linspace(100, 101, 20), np.linspace(150, 151, 20),
+                           np.linspace(400, 400.3, 4)])
+    optics = OPTICS(min_samples=3).fit(line[:, None] / 1000.0)
+    choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.1)
+    assert choice.peak == pytest.approx(0.099)
+    assert 0.098 < choice.eps < 0.099
+    assert _sizes(choice.labels) == [4, 20, 40]
+
+
+def test_the_fallback_counts_a_cluster_of_exactly_the_smallest_large_size():
+    # 10 points in a cloud and 10 far points that max_eps leaves as noise: with min_cluster_fraction=0.5 a
+    # large cluster needs 10 points, and the one cloud has exactly 10.
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(size=(10, 2)), 1000.0 * np.arange(1, 11)[:, None] * np.ones((1, 2))])
+    optics = OPTICS(min_samples=3, max_eps=10.0).fit(X)
+    with pytest.warns(UserWarning, match="no reachability peak splits"):
+        choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.5)
+    assert _sizes(choice.labels) == [10] and choice.n_large_clusters == 1

@@ -67,3 +67,36 @@ def test_run_network_runs_every_stage_and_starts_each_head_at_kmeans(small_digit
         np.testing.assert_array_equal(out[stage]["start"], out[stage]["kmeans"])
         assert out[stage]["scan"].shape == (90,)
         assert len(out[stage]["history"].history["consistency"]) == 2
+
+
+def test_tsne_gmm_hands_each_parameter_to_its_step(monkeypatch):
+    # t-SNE is the slow part, so both steps are stand-ins that record what they were given: a baseline
+    # that ignored perplexity or covariance_type (or the seed) would pass the test above.
+    seen = {}
+
+    class FakeTSNE:
+        def __init__(self, n_components, perplexity, init, random_state):
+            seen["tsne"] = {"n_components": n_components, "perplexity": perplexity, "random_state": random_state}
+
+        def fit_transform(self, X):
+            seen["tsne_input"] = X
+            return X[:, :2] * 2.0
+
+    class FakeGMM:
+        def __init__(self, n_components, covariance_type, n_init, random_state):
+            seen["gmm"] = {"n_components": n_components, "covariance_type": covariance_type,
+                           "random_state": random_state}
+
+        def fit_predict(self, Z):
+            seen["gmm_input"] = Z
+            return np.arange(len(Z)) % 10
+
+    monkeypatch.setattr(lesson, "TSNE", FakeTSNE)
+    monkeypatch.setattr(lesson, "GaussianMixture", FakeGMM)
+    X = np.arange(40.0).reshape(10, 4)
+    labels = lesson.tsne_gmm(X, perplexity=7, covariance_type="spherical", seed=3)
+    assert seen["tsne"] == {"n_components": 2, "perplexity": 7, "random_state": 3}
+    assert seen["gmm"] == {"n_components": 10, "covariance_type": "spherical", "random_state": 3}
+    np.testing.assert_array_equal(seen["tsne_input"], X)
+    np.testing.assert_array_equal(seen["gmm_input"], X[:, :2] * 2.0)  # the GMM clusters the t-SNE map
+    np.testing.assert_array_equal(labels, np.arange(10) % 10)

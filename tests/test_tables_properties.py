@@ -91,8 +91,10 @@ def _loaded_or_clear_error(load):
         message = str(problem)
         assert message and "\n" not in message
         return None
-    assert table.X.ndim == 2 and table.X.shape[0] >= 1 and table.X.shape[1] >= 1
+    # Ready to cluster: at least 2 rows (fewer is an error, also after drop-rows), finite, no constant column.
+    assert table.X.ndim == 2 and table.X.shape[0] >= 2 and table.X.shape[1] >= 1
     assert np.all(np.isfinite(table.X))
+    assert np.all(table.X.max(axis=0) > table.X.min(axis=0))
     assert len(table.columns) == table.X.shape[1] and len(table.ids) == table.X.shape[0]
     return table
 

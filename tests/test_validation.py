@@ -254,3 +254,77 @@ def test_check_classes_codes_any_hashable_labels_in_sorted_order():
     unhashable[:] = [1, 2, [3]]
     with pytest.raises(TypeError, match=r"y_true must hold hashable class labels"):
         check_classes(unhashable)
+
+
+# --------------------------------------------------------------------------- bounds exactly at the limit
+
+
+def test_every_minimum_and_maximum_is_inclusive():
+    assert check_features(np.zeros((5, 3)), min_samples=5, min_features=3).shape == (5, 3)
+    assert check_features(np.zeros(4), ndim=1, min_samples=4, min_features=9).shape == (4,)  # no features in 1-D
+    assert check_int(1, name="k", minimum=1, maximum=10) == 1
+    assert check_int(10, name="k", minimum=1, maximum=10) == 10
+    assert check_float(0.25, name="x", low=0.0, high=0.5, low_inclusive=False, high_inclusive=False) == 0.25
+    assert check_float(-3.0, name="x", high=0.5, high_inclusive=False) == -3.0  # only the bounds given apply
+    assert check_float(7.0, name="x", low=0.5, low_inclusive=False) == 7.0
+
+
+def test_check_k_range_names_an_example_from_its_minimum():
+    from helpers._validation import check_k_range
+
+    with pytest.raises(ValueError, match=r"e\.g\. range\(2, 11\); got \[3\]"):
+        check_k_range([3, 3], minimum=2)
+    with pytest.raises(ValueError, match=r"e\.g\. range\(1, 11\); got \[5\]"):
+        check_k_range([5], minimum=0)
+
+
+def test_check_classes_codes_integers_and_booleans_and_keeps_their_dtype():
+    from helpers._validation import check_classes
+
+    codes, classes = check_classes(np.array([7, 3, 7, 5]))
+    assert codes.tolist() == [2, 0, 2, 1] and codes.dtype == np.int64 and classes.tolist() == [3, 5, 7]
+    codes, classes = check_classes(np.array([True, False, True]))
+    assert codes.tolist() == [1, 0, 1] and classes.dtype == bool
+    codes, classes = check_classes([2.0, 1.0, 2.0])
+    assert codes.tolist() == [1, 0, 1] and classes.dtype == np.float64
+    with pytest.raises(ValueError, match=r"^y_true has 3 entries but there are 2 samples"):
+        check_classes([1, 2, 3], n_samples=2)
+    with pytest.raises(ValueError, match=r"^y_true is empty"):
+        check_classes([])
+    with pytest.raises(ValueError, match=r"^y_true must be a 1-D array; got shape \(1, 2\)"):
+        check_classes([[1, 2]])
+    with pytest.raises(TypeError, match=r"y_true must hold class labels; got dtype complex"):
+        check_classes(np.array([1j, 2j]))
+
+
+def test_check_classes_gives_float_classes_as_float64_and_object_numbers_as_they_are():
+    from helpers._validation import check_classes
+
+    codes, classes = check_classes(np.array([2.5, 0.5, 2.5], dtype=np.float32))
+    assert codes.tolist() == [1, 0, 1] and classes.dtype == np.float64 and classes.tolist() == [0.5, 2.5]
+    _, classes = check_classes(np.array([3, 1, 3], dtype=object))
+    assert classes.dtype == object and classes.tolist() == [1, 3]
+
+
+def test_as_numeric_array_refuses_ragged_rows_with_a_type_error():
+    from helpers._validation import as_numeric_array
+
+    with pytest.raises(TypeError, match=r"^data must be a numeric array; got list"):
+        as_numeric_array([[1.0, 2.0], [3.0]], name="data")
+
+
+def test_check_classes_names_the_first_missing_label_and_refuses_ragged_input():
+    from helpers._validation import check_classes
+
+    with pytest.raises(ValueError, match=r"has 2 missing label\(s\) \(NaN or None, first at position 1\)"):
+        check_classes([1.0, np.nan, 2.0, np.nan])
+    with pytest.raises(TypeError, match=r"^y_true must be a 1-D sequence of class labels; got list"):
+        check_classes([[1], [1, 2]])
+
+
+def test_check_k_range_accepts_exactly_two_values():
+    from helpers._validation import check_k_range
+
+    assert check_k_range([3, 2]) == [2, 3]
+    with pytest.raises(ValueError, match=r"k_range value must be >= 1; got 0"):  # no zero clusters by default
+        check_k_range([0, 2])
