@@ -164,6 +164,15 @@ def test_dbscan_at_every_eps_is_dbscan_at_each_eps(seed):
         np.testing.assert_array_equal(ours != -1, join_distance <= eps)  # clustered from join_distance on
 
 
+def test_dbscan_at_every_eps_counts_a_neighbour_at_exactly_eps_as_dbscan_does():
+    # DBSCAN's radius includes eps itself; HDBSCAN's cut of its tree keeps only smaller distances.
+    X = np.arange(10.0).reshape(-1, 1)  # neighbours exactly 1 apart
+    labels_at, _ = lesson.dbscan_at_every_eps(X, 3)
+    for eps in (1.0, 2.0):
+        assert _same_partition(labels_at(eps), DBSCAN(eps=eps, min_samples=3).fit_predict(X)), eps
+    assert np.all(labels_at(np.nextafter(1.0, 0.0)) == -1)  # just below: no point has 3 neighbours
+
+
 def test_dbscan_at_every_eps_puts_a_border_point_in_its_nearest_core_points_cluster():
     # Two dense groups on a line; the point at 2.9 is a border point of the group ending at 2.0 only.
     X = np.concatenate([np.linspace(0, 2, 21), [2.9], np.linspace(4, 6, 21)])[:, None]
