@@ -104,9 +104,11 @@ def pytest_collection_modifyitems(session, config, items):
     only against the outputs committed with it: a change in ``helpers`` or in a notebook's code that
     breaks a claim fails here, before anyone re-executes and commits the notebook.
     """
+    cells = [item for item in items if type(item).__name__ == "IPyNbCell"]
+    if not cells:
+        return  # unit tests only: nothing to record (and no need for nbformat's slow import)
     import notebook_outputs
 
-    cells = [item for item in items if type(item).__name__ == "IPyNbCell"]
     for item in cells:
         notebook_outputs.COLLECTED[item.path.name] = notebook_outputs.COLLECTED.get(item.path.name, 0) + 1
         item.runtest = _record_outputs(item, item.runtest)
