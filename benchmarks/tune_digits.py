@@ -64,7 +64,7 @@ SPECTRAL_GRID = {"n_neighbors": [3, 4, 5, 8, 10, 20, 50], "assign_labels": ["kme
 NETWORK_START = {"k_round1": 5, "k_round2": 10, "n_views": 5, "max_rotation": 12.0, "max_scale": 0.1,
                  "max_shift": 1.0, "elastic": 0.6, "sharpness": 10.0, "scan_epochs": 30}
 NETWORK_GRID = {"k_round1": [5, 10], "k_round2": [10, 20]}  # all four pairs first
-AFFINE = {"max_rotation": 12.0, "max_scale": 0.1, "max_shift": 1.0}  # scaled together by one factor
+AFFINE = {k: NETWORK_START[k] for k in ("max_rotation", "max_scale", "max_shift")}  # scaled together by one factor
 NETWORK_STEPS = [  # then one setting at a time, in this order; each value is a change to the current best
     ("n_views", [{"n_views": v} for v in (2, 5, 10)]),
     ("affine strength x0.5 / x1 / x1.5", [{k: round(v * f, 3) for k, v in AFFINE.items()} for f in (0.5, 1.0, 1.5)]),
