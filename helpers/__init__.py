@@ -12,7 +12,7 @@ losses and rules it teaches in its own cells):
 - :mod:`helpers.explorers` -- live widgets that re-cluster stored arrays;
 - :mod:`helpers.tables` -- loading a learner's CSV file or DataFrame, with clear errors;
 - :mod:`helpers.selection` -- plumbing for notebook 05's label-free choice;
-- :mod:`helpers.article` -- the seed article's code as published, for its pitfalls;
+- :mod:`helpers.article` -- the seed article's training loop, for the pitfall sections;
 - :mod:`helpers.notebook` -- the environment check and ``show_source``.
 
 Importing :mod:`helpers` itself is cheap: TensorFlow is only loaded by the

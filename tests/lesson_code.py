@@ -27,23 +27,23 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TAG = "lesson-code"
 
 
-def cells(name, folder=NOTEBOOKS):
-    """The sources of the ``lesson-code`` cells of ``notebooks/<name>``, in order."""
+def cells(name, folder=NOTEBOOKS, tag=TAG):
+    """The sources of the cells tagged ``tag`` (``lesson-code``) of ``notebooks/<name>``, in order."""
     notebook = nbformat.read(Path(folder) / name, as_version=4)
-    sources = [c.source for c in notebook.cells if c.cell_type == "code" and TAG in c.metadata.get("tags", [])]
+    sources = [c.source for c in notebook.cells if c.cell_type == "code" and tag in c.metadata.get("tags", [])]
     if not sources:
-        raise LookupError(f"{name} has no cell tagged {TAG!r}")
+        raise LookupError(f"{name} has no cell tagged {tag!r}")
     for source in sources:
         magic = [line for line in source.splitlines() if line.lstrip().startswith(("%", "!"))]
         if magic:
-            raise ValueError(f"{name}: a {TAG!r} cell must be plain Python, found {magic[0]!r}")
+            raise ValueError(f"{name}: a {tag!r} cell must be plain Python, found {magic[0]!r}")
     return sources
 
 
-def source(name, folder=NOTEBOOKS):
-    """The ``lesson-code`` cells of ``notebooks/<name>`` as one Python module's text."""
-    header = f'"""Exported from notebooks/{name} (cells tagged {TAG!r}); edit the notebook, not this."""\n'
-    return header + "\n\n".join(s.rstrip() + "\n" for s in cells(name, folder))
+def source(name, folder=NOTEBOOKS, tag=TAG):
+    """The cells tagged ``tag`` (``lesson-code``) of ``notebooks/<name>`` as one Python module's text."""
+    header = f'"""Exported from notebooks/{name} (cells tagged {tag!r}); edit the notebook, not this."""\n'
+    return header + "\n\n".join(s.rstrip() + "\n" for s in cells(name, folder, tag))
 
 
 def module_name(name):
@@ -52,18 +52,21 @@ def module_name(name):
 
 
 @functools.lru_cache(maxsize=None)
-def load(name):
-    """Execute the ``lesson-code`` cells of ``notebooks/<name>`` into a fresh module and return it.
+def load(name, tag=TAG):
+    """Execute the cells tagged ``tag`` of ``notebooks/<name>`` into a fresh module and return it.
 
+    ``tag`` is ``lesson-code`` by default; notebooks 01 and 03 tag the seed article's code, which
+    their pitfall sections run, ``article-code`` (it imports Keras, which their rules do not need).
     If the environment variable ``SERIES_LESSON_SOURCE`` names a folder holding
-    ``lesson_<stem>.py``, that file is executed instead (the mutation script's edited copy).
+    ``lesson_<stem>.py``, that file is executed instead of the ``lesson-code`` cells (the mutation
+    script's edited copy).
     """
-    override = os.environ.get("SERIES_LESSON_SOURCE")
+    override = os.environ.get("SERIES_LESSON_SOURCE") if tag == TAG else None
     path = Path(override) / f"{module_name(name)}.py" if override else None
     if path is not None and path.exists():
         text, filename = path.read_text(encoding="utf-8"), str(path)
     else:
-        text, filename = source(name), str(NOTEBOOKS / name)
+        text, filename = source(name, tag=tag), str(NOTEBOOKS / name)
     module = types.ModuleType(module_name(name))
     module.__file__ = filename
     exec(compile(text, filename, "exec"), module.__dict__)  # noqa: S102 - the notebook's own code

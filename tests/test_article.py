@@ -1,71 +1,120 @@
-"""Tests for helpers.article: the seed article's examples, defects included."""
+"""The seed article's code as notebooks 01 and 03 write it (cells tagged ``article-code``), and the
+shared training loop ``helpers.article.train_as_published``."""
 
 from __future__ import annotations
 
-import re
+import math
+import types
 
 import numpy as np
 import pytest
 
+import lesson_code
 from helpers import article
 
+from helpers._tensorflow import load_keras  # noqa: E402
 
-def test_example_2_error_reports_the_keras_tensor_error():
-    message = article.example_2_error()
-    assert isinstance(message, str)
-    assert re.match(r"^\w+: ", message)  # "<ExceptionType>: <message>"
-    assert "KerasTensor" in message
-    # Keras' whole message, not cut after its first line: it ends with the suggested fix
-    assert "You are likely doing something like:" in message
-    assert "What you should do instead" in message
-    assert message.rstrip().endswith("```")
-    assert "Traceback" not in message  # no stack trace
+keras = load_keras()
 
 
-def test_error_text_never_leaves_a_bare_exception_name():
-    try:
-        raise NotImplementedError  # as Keras 3's functional Model.add_loss does
-    except NotImplementedError as exc:
-        text = article._error_text(exc)
-    assert text == "NotImplementedError: raised without a message by test_error_text_never_leaves_a_bare_exception_name()"
-    assert article._error_text(ValueError("  two\nlines  ")) == "ValueError: two\nlines"
+def _autoencoder(width=4):
+    return keras.Sequential([keras.Input(shape=(width,)), keras.layers.Dense(2), keras.layers.Dense(width)])
 
 
-def test_example_1_returns_dbscan_labels_for_500_blobs():
-    # slow (trains 100 passes): the only test that runs an article example
-    run = article.example_1(seed=0)
-    assert isinstance(run, article.ArticleRun)
-    assert isinstance(run.model, article.keras.Model)
-    assert run.X.shape == (500, 10)
-    assert run.y.shape == (500,) and set(np.unique(run.y)) == {0, 1, 2}
-    assert run.labels.shape == (500,)
-    assert np.issubdtype(run.labels.dtype, np.integer)
-    assert run.labels.min() >= -1
-    found = np.unique(run.labels[run.labels != -1])
+def test_train_as_published_runs_adam_on_mse_for_every_batch_of_32_of_every_pass():
+    X = np.random.default_rng(0).normal(size=(70, 4))
+    model = article.train_as_published(_autoencoder(), X, epochs=3)
+    assert isinstance(model.optimizer, keras.optimizers.Adam)
+    assert model.loss == "mse"
+    assert int(model.optimizer.iterations.numpy()) == 3 * math.ceil(70 / 32)  # 3 passes of 3 batches
+
+
+def test_train_as_published_fits_the_input_itself_and_lowers_the_error():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(64, 2)) @ rng.normal(size=(2, 4))  # 4-D data on a plane: a 2-D code can hold it
+    keras.utils.set_random_seed(0)
+    model = _autoencoder()
+    before = float(np.mean((model.predict(X, verbose=0) - X) ** 2))
+    article.train_as_published(model, X, epochs=300)
+    after = float(np.mean((model.predict(X, verbose=0) - X) ** 2))
+    assert after < 0.5 * before
+
+
+def test_train_as_published_is_deterministic_under_one_seed():
+    X = np.random.default_rng(2).normal(size=(50, 4))
+    weights = []
+    for _ in range(2):
+        keras.utils.set_random_seed(7)
+        weights.append(article.train_as_published(_autoencoder(), X, epochs=2).get_weights())
+    for a, b in zip(*weights):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(("epochs", "error"), [(0, ValueError), (1.5, TypeError)])
+def test_train_as_published_refuses_impossible_epochs(epochs, error):
+    with pytest.raises(error, match="epochs"):
+        article.train_as_published(_autoencoder(), np.zeros((4, 4)), epochs=epochs)
+
+
+def _with_recorded_training(name):
+    """The notebook's article code, with training replaced by a recorder (no weights change)."""
+    lesson_code.load.cache_clear()
+    module = lesson_code.load(name, tag="article-code")
+    calls = []
+    module.article = types.SimpleNamespace(train_as_published=lambda model, X, epochs: calls.append((X, epochs)))
+    return module, calls
+
+
+def test_notebook_01_writes_example_1_as_published():
+    module, calls = _with_recorded_training("01_autoencoder_dbscan.ipynb")
+    labels, model, X, y = module.article_example_1(seed=0)
+    (trained_on, epochs), = calls
+    assert epochs == 100 and trained_on is X
+    assert X.shape == (500, 10) and abs(X.mean()) > 0.5  # the article's blobs, unscaled
+    assert sorted(np.unique(y)) == [0, 1, 2]
+    widths = [layer.units for layer in model.layers]
+    activations = [layer.get_config()["activation"] for layer in model.layers]
+    assert widths == [5, 2, 5, 10] and activations == ["relu", "relu", "relu", "linear"]
+    # the defect kept: DBSCAN(eps=0.5, min_samples=5) on the reconstructions, not on the 2-D code
+    from sklearn.cluster import DBSCAN
+
+    np.testing.assert_array_equal(labels, DBSCAN(eps=0.5, min_samples=5).fit_predict(model.predict(X, verbose=0)))
+
+
+def test_notebook_01_example_1_undoes_one_choice_at_a_time():
+    module, calls = _with_recorded_training("01_autoencoder_dbscan.ipynb")
+    _, model, X, _ = module.article_example_1(seed=0, scaled=True)
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-9)
+    np.testing.assert_allclose(X.std(axis=0), 1.0, atol=1e-9)
+    assert model.layers[1].get_config()["activation"] == "relu"  # only the scaling changed
+    _, model, X, _ = module.article_example_1(seed=0, bottleneck="linear")
+    assert model.layers[1].get_config()["activation"] == "linear"
+    assert model.layers[0].get_config()["activation"] == "relu" and abs(X.mean()) > 0.5
+
+
+def test_notebook_03_writes_example_3_as_published():
+    module, calls = _with_recorded_training("03_deep_autoencoder_optics.ipynb")
+    labels, model, X, y = module.article_example_3(seed=0)
+    (trained_on, epochs), = calls
+    assert epochs == 200 and trained_on is X
+    assert X.shape == (500, 2) and sorted(np.unique(y)) == [0, 1]
+    widths = [layer.units for layer in model.layers]
+    activations = [layer.get_config()["activation"] for layer in model.layers]
+    assert widths == [64, 32, 16, 2, 16, 32, 64, 2]
+    assert activations == ["relu"] * 3 + ["tanh"] + ["relu"] * 3 + ["linear"]
+    from sklearn.cluster import OPTICS
+
+    expected = OPTICS(min_samples=5, xi=0.05, min_cluster_size=0.1).fit_predict(model.predict(X, verbose=0))
+    np.testing.assert_array_equal(labels, expected)
+
+
+def test_notebook_01_example_1_trained_as_published_merges_blobs():
+    # slow (trains 100 passes): the only test that trains an article example for real
+    lesson_code.load.cache_clear()
+    module = lesson_code.load("01_autoencoder_dbscan.ipynb", tag="article-code")
+    labels, model, X, y = module.article_example_1(seed=42)
+    assert labels.shape == (500,) and labels.min() >= -1
+    found = np.unique(labels[labels != -1])
     np.testing.assert_array_equal(found, np.arange(found.size))  # DBSCAN numbers clusters 0..k-1
-    # the published model: a 2-unit relu bottleneck, output the size of the input
-    assert run.model.layers[1].units == 2
-    assert run.model.layers[1].get_config()["activation"] == "relu"
-    assert run.model.output_shape == (None, 10)
-
-
-def test_example_1_undoes_one_choice_at_a_time():
-    # slow (trains 100 passes): scaled inputs and a linear bottleneck, everything else as published
-    run = article.example_1(seed=0, scaled=True, bottleneck="linear")
-    np.testing.assert_allclose(run.X.mean(axis=0), 0.0, atol=1e-6)
-    np.testing.assert_allclose(run.X.std(axis=0), 1.0, atol=1e-6)
-    assert run.model.layers[1].get_config()["activation"] == "linear"
-    assert run.model.layers[0].get_config()["activation"] == "relu"  # the hidden layers stay as published
-    assert run.labels.shape == (500,)
-
-
-def test_example_1_rejects_an_unknown_bottleneck_before_training():
-    with pytest.raises(ValueError, match=r"bottleneck must be 'relu' or 'linear'; got 'tanh'"):
-        article.example_1(seed=0, bottleneck="tanh")
-
-
-@pytest.mark.parametrize("example", [article.example_1, article.example_3])
-@pytest.mark.parametrize(("seed", "error", "match"), [(-1, ValueError, r"seed must be >= 0"), (None, TypeError, r"seed must be an integer seed")])
-def test_examples_reject_bad_seeds_before_training(example, seed, error, match):
-    with pytest.raises(error, match=match):
-        example(seed=seed)
+    # notebook 01's table: as published, the relu bottleneck leaves two clusters for three blobs
+    assert found.size == 2

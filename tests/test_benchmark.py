@@ -54,3 +54,13 @@ def test_a_notebook_runs_with_the_seed_the_benchmark_gives_and_its_table_is_read
     tables = run.printed_tables(nbformat.read(tmp_path / "out.ipynb", as_version=4))
     assert tables[0]["network"]["ari"] == pytest.approx(0.43)  # SEED = 43 reached the notebook
     assert measured["seconds"] > 0 and measured["peak_mb"] > 10  # the kernel's memory, not zero
+
+
+def test_article_seed_rows_are_mean_and_spread_over_seeds():
+    import article_seeds
+
+    rows = [{"ari": 0.28, "noise_fraction": 0.49, "n_clusters": 4},
+            {"ari": 0.20, "noise_fraction": 0.37, "n_clusters": 5},
+            {"ari": 0.63, "noise_fraction": 0.11, "n_clusters": 4}]
+    assert article_seeds.summary_row("seed:3", rows) == "| `seed:3` | 0.37 ± 0.23 | 0.32 ± 0.19 | 4.3 |"
+    assert article_seeds.summary_row("one", rows[:1]) == "| `one` | 0.28 ± 0.00 | 0.49 ± 0.00 | 4.0 |"

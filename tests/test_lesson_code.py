@@ -48,3 +48,23 @@ def test_an_edited_copy_replaces_the_notebook_for_mutation_runs(tmp_path, monkey
         assert lesson_code.load("99_demo.ipynb").answer == 42
     finally:
         lesson_code.load.cache_clear()
+
+
+def test_another_tag_exports_only_its_own_cells(tmp_path):
+    article = nbformat.v4.new_code_cell("published = 'article'")
+    article.metadata["tags"] = ["article-code"]
+    folder = _notebook(tmp_path, _code("rule = 'lesson'"), article)
+    assert lesson_code.cells("99_demo.ipynb", folder, tag="article-code") == ["published = 'article'"]
+    assert lesson_code.cells("99_demo.ipynb", folder) == ["rule = 'lesson'"]
+    assert "cells tagged 'article-code'" in lesson_code.source("99_demo.ipynb", folder, tag="article-code")
+
+
+def test_an_edited_lesson_copy_does_not_replace_another_tag(tmp_path, monkeypatch):
+    (tmp_path / "lesson_01_autoencoder_dbscan.py").write_text("raise SystemExit('the mutant')\n", encoding="utf-8")
+    monkeypatch.setenv("SERIES_LESSON_SOURCE", str(tmp_path))
+    lesson_code.load.cache_clear()
+    try:
+        text = lesson_code.source("01_autoencoder_dbscan.ipynb", tag="article-code")
+        assert "def article_example_1(" in text and "the mutant" not in text
+    finally:
+        lesson_code.load.cache_clear()

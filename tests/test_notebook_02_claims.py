@@ -157,9 +157,11 @@ def test_no_engineering_comments_for_the_learner(cells):
 
 def test_the_article_error_follows_the_sentence_that_announces_it(cells):
     index = next(i for i, c in enumerate(cells) if c.cell_type == "markdown"
-                 and c.source.rstrip().endswith("returns the error it raises:"))
+                 and c.source.rstrip().endswith("It stops with this error:"))
     following = cells[index + 1]
-    assert following.cell_type == "code" and "article.example_2_error()" in following.source
+    # the article's code is written in the cell itself, and the cell calls it
+    assert following.cell_type == "code" and "vae.add_loss(kl_loss + reconstruction_loss)" in following.source
+    assert "\n    article_vae()\n" in following.source and "except Exception as error" in following.source
     assert "KerasTensor" in _text(following)
 
 
