@@ -73,25 +73,6 @@ def _matched_confusion(codes, classes, labels):
     return np.column_stack(columns), classes, np.asarray(names)
 
 
-def cluster_accuracy(y_true, labels):
-    """Accuracy after matching clusters to classes one-to-one (Hungarian).
-
-    Parameters
-    ----------
-    y_true : array-like, shape (n_samples,)
-        True classes (integers or text).
-    labels : array-like of int, shape (n_samples,)
-        Cluster labels; ``-1`` marks noise.
-
-    Returns
-    -------
-    float
-        Share of samples whose cluster is matched to their class; noise and
-        surplus clusters count as errors.
-    """
-    return _accuracy(*_check_pair(y_true, labels))
-
-
 def _accuracy(codes, classes, labels):
     matrix, _, _ = _matched_confusion(codes, classes, labels)
     return float(np.trace(matrix[:, : classes.size]) / len(codes))
@@ -100,7 +81,7 @@ def _accuracy(codes, classes, labels):
 def match_labels(y_true, labels):
     """Rename clusters after the classes they are matched to (Hungarian).
 
-    The same one-to-one matching :func:`cluster_accuracy` uses: a cluster
+    The same one-to-one matching the accuracy of :func:`evaluate` uses: a cluster
     matched to class ``c`` becomes ``c``, so a figure or table can compare
     clusters with classes name for name (and colour for colour).
 

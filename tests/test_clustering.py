@@ -14,7 +14,7 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from helpers import clustering
-from helpers.evaluation import cluster_accuracy
+from helpers.evaluation import evaluate
 
 lesson = lesson_code.load("01_autoencoder_dbscan.ipynb")
 
@@ -207,7 +207,7 @@ def test_choose_eps_finds_three_clusters_without_noise_on_three_blobs(three_blob
     labels = _dbscan(X, choice)
     assert len(set(labels) - {-1}) == 3
     assert not np.any(labels == -1)
-    assert cluster_accuracy(y, labels) == 1.0
+    assert evaluate(y, labels)["accuracy"] == 1.0
 
 
 def test_params_round_trip_to_dbscan(lesson_eps_choice):
