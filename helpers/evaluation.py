@@ -5,8 +5,9 @@ NMI do not care about names; *accuracy* does, so it first matches clusters
 to classes one-to-one with the Hungarian algorithm.
 
 Noise (label ``-1``, from DBSCAN or OPTICS) is scored as it is: a group of
-its own for ARI and NMI, and always wrong for accuracy. A method cannot look
-better by calling the hard points noise.
+its own for ARI and NMI, and always wrong for accuracy. ARI and NMI can still
+reward calling a whole class noise (it is then one more group), so always
+read the noise share beside them.
 
 The true classes may be any labels, numbers or text (``"barolo"``), as for
 scikit-learn's metrics; cluster labels are integers.

@@ -396,3 +396,14 @@ def test_the_warm_up_ends_where_the_plain_run_ends(cells):
     assert warm[3] == plain[3]
     # "with β = 1 this VAE never collapses: its KL settles well above 0"
     assert plain[1] >= 1.0
+
+
+def test_the_data_and_backend_sentences_say_who_did_what(cells):
+    prose = _prose(cells)
+    # the article trains on unscaled blobs; standardising is this notebook's step (notebook 01 §7)
+    assert "standardised feature by feature (notebook 01" not in prose
+    assert "As in notebook 01 (which shows them), we standardise them feature by feature." in prose
+    # the backend line is printed by the imports cell, not by the (silent) setup cell
+    assert "(the setup cell printed" not in prose and "(the imports cell printed" in prose
+    imports = next(c for c in cells if c.cell_type == "code" and "keras.backend.backend()" in c.source)
+    assert "colab-setup" not in imports.metadata.get("tags", [])
