@@ -306,14 +306,19 @@ def test_the_head_clusters_digits_it_has_never_seen(cells, ari, request):
     assert abs(quoted - new) <= tolerance + 1e-9
 
 
-def test_the_largest_mistakes_quoted_are_the_printed_ones(cells):
+def test_the_largest_mistakes_quoted_are_the_printed_ones(cells, request):
     text = output_with(cells, "largest mistakes")
     printed = dict(re.findall(r"^(.*?), largest mistakes: (.*)$", text, flags=re.M))
     assert set(printed) == {"KMeans on raw pixels", "Round 2 + SCAN head"}
     prose = _flat(_markdown(cells))
     for name, mistakes in printed.items():
         first = mistakes.split(";")[0].strip()  # "51 1s in the cluster matched to 8"
-        assert first in prose, (name, first)
+        if request.node.callspec.params["cells"] == "committed":
+            assert first in prose, (name, first)
+        else:  # another CPU or TensorFlow build moves a few digits: the same digit in the same cluster
+            kind = re.sub(r"^\d+ ", "", first)  # "1s in the cluster matched to 8"
+            sentence = prose.split("In the final network's matrix")[name == "Round 2 + SCAN head"]
+            assert re.search(rf"\d+ {re.escape(kind)}", sentence.split("Since the data")[0]), (name, first)
 
 
 def test_target_demo_has_equal_cluster_sizes_and_sharpens(cells):
@@ -403,7 +408,7 @@ def _mean_and_seeds(groups):
     return mean, seeds
 
 
-def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, ari):
+def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, ari, request):
     text = " ".join(_markdown(cells).split())
     match = re.search(rf"the final network averages ARI {TRIPLE}, against {TRIPLE} for tuned t-SNE \+ GMM and "
                       rf"{TRIPLE} for tuned spectral clustering", text)
@@ -432,7 +437,9 @@ def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, 
     assert ablation, "the ablation sentence"
     (r1k, r1k_seeds), (r1s, r1s_seeds), (r2k, r2k_seeds) = (
         _mean_and_seeds(ablation.groups()[i:i + 4]) for i in (0, 4, 8))
-    assert (r1k_seeds[0], r1s_seeds[0], r2k_seeds[0]) == (ari[R1K], ari[R1S], ari[R2K])  # seed 42
+    tolerance = 0.0 if request.node.callspec.params["cells"] == "committed" else 0.02  # another CPU or TF build
+    for quoted, name in ((r1k_seeds[0], R1K), (r1s_seeds[0], R1S), (r2k_seeds[0], R2K)):  # seed 42
+        assert abs(quoted - ari[name]) <= tolerance + 1e-9, name
     means = {n: sum(s) / 3 for n, s in ((R1K, r1k_seeds), (R1S, r1s_seeds), (R2K, r2k_seeds), (FINAL, final_seeds))}
     steps = (f"the SCAN head adds {means[R1S] - means[R1K]:+.2f} ARI on round 1 and {means[FINAL] - means[R2K]:+.2f} "
              f"on round 2, and round 2 adds {means[FINAL] - means[R1S]:+.2f} over round 1 + SCAN head")
