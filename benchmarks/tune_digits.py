@@ -18,7 +18,7 @@ Each method gets 20 configurations:
   the SCAN head's starting sharpness, SCAN epochs, epochs per contrastive round, the encoder's
   shape (narrower hidden layers, or a larger code), the elastic field's smoothness (2 new values
   each: 4 + 8 x 2 = 20). Each step keeps the value with the best development score (the incumbent
-  wins ties). SCAN epochs and epochs per round are tried only up to today's 30 and 100, and the
+  wins ties). SCAN epochs and epochs per round are tried only up to their starting 30 and 100, and the
   encoder only narrower or with a code of 32 numbers instead of 16 (about the same work), so the
   notebook cannot get much slower: it must run in about a minute, and 100 epochs per round are
   most of its time.
@@ -26,7 +26,8 @@ Each method gets 20 configurations:
 (An earlier version gave each method 14 configurations: the first six network steps above, and 7
 values of perplexity and of ``n_neighbors``. The last three network steps were added to search the
 settings that had been fixed until then, and the baselines' grids grew by the same 6 so the budget
-stays equal; the 42 configurations known then are reused from the cache, not run again.)
+stays equal. The 42 configurations known then were not run again: their records, with the three new
+settings at their starting values, at which they had run, were put in the cache before this run.)
 
 The CPU time differs far more than the number of configurations: one network configuration costs
 several t-SNE runs. Both are printed and recorded; the notebook states both.
