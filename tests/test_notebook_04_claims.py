@@ -117,12 +117,19 @@ def test_settings_in_the_notebook_are_the_ones_the_tuning_script_chose(cells):
     assert f'SPECTRAL = {json.dumps(chosen["spectral"]["config"])}' in lesson
     network = re.search(r"NETWORK = (\{.*?\})\n", lesson, flags=re.S).group(1)
     for key, value in chosen["network"]["config"].items():
+        value = tuple(value) if isinstance(value, list) else value  # JSON has no tuples: (256, 128) is [256, 128]
         assert re.search(rf'"{key}": {re.escape(str(value))}[,}}]', network), (key, value)
+    # every network setting is either searched or one of the published defaults the prose names
+    defaults = {"temperature", "entropy_weight", "k_scan", "learning_rate", "scan_learning_rate"}
+    names = set(re.findall(r'"(\w+)": ', network))
+    assert names == set(record["network_start"]) | defaults and not defaults & set(record["network_start"])
+    searched = {k for step in record["network_steps"] for k in step["chosen"]}
+    assert searched == set(record["network_start"]), "every starting value had to hold its own"
     # the same number of tries for every method, each one recorded
-    assert record["budget"] == {"spectral": 14, "tsne_gmm": 14, "network": 14}
+    assert record["budget"] == {"spectral": 20, "tsne_gmm": 20, "network": 20}
     assert {m: len(record["grid"][m]) for m in record["grid"]} == record["budget"]
     text = _flat(_markdown(cells))
-    assert "Each of the three methods gets 14 configurations" in text
+    assert "Each of the three methods gets 20 configurations" in text
     # the development scores the prose quotes are the script's
     for method, phrase in (("tsne_gmm", "full covariances (dev ARI {})"),
                            ("spectral", 'assign_labels="cluster_qr"` (dev ARI {}'),
@@ -130,8 +137,8 @@ def test_settings_in_the_notebook_are_the_ones_the_tuning_script_chose(cells):
         assert phrase.format(f'{chosen[method]["dev_ari"]:.3f}') in text, phrase
     # the budget in computing time, as the script measured it, and the ratio the prose draws from it
     cpu = record["cpu_seconds"]
-    assert (f"the network's 14 took {cpu['network']} CPU seconds (about {cpu['network'] / 60:.0f} minutes), "
-            f"t-SNE + GMM's 14 took {cpu['tsne_gmm']} and spectral clustering's {cpu['spectral']}") in text
+    assert (f"the network's 20 took {cpu['network']} CPU seconds (about {cpu['network'] / 60:.0f} minutes), "
+            f"t-SNE + GMM's 20 took {cpu['tsne_gmm']} and spectral clustering's {cpu['spectral']}") in text
     ratio = int(_number(text, r"tuned about (\d+) times as long as t-SNE \+ GMM"))
     assert abs(ratio - cpu["network"] / cpu["tsne_gmm"]) < 1
     # every network setting the search changed is named with its new value, and none that it kept
@@ -166,6 +173,62 @@ def test_the_view_strength_claims_are_the_tuning_scripts(cells):
     assert no_bend[0]["dev_ari"] < bend[0]["dev_ari"] - 0.03
     stronger = [r for r in runs if r["config"]["elastic"] == 1.2 or r["config"]["max_shift"] == 1.5]
     assert len(stronger) == 2 and all(r["dev_ari"] < bend[0]["dev_ari"] for r in stronger)  # "also scored lower"
+
+
+def _step(record, name):
+    """The network runs of one search step: the incumbent it started from, and its alternatives."""
+    runs, chosen = record["grid"]["network"], [s["chosen"] for s in record["network_steps"]]
+    names = [s["step"] for s in record["network_steps"]]
+    before = {**record["network_start"]}
+    for step in record["network_steps"][: names.index(name)]:
+        before.update(step["chosen"])
+    keys = chosen[names.index(name)].keys()
+    incumbent = [r for r in runs if r["config"] == before]
+    others = [r for r in runs if r["config"] != before and all(r["config"][k] == v for k, v in before.items()
+                                                               if k not in keys)]
+    assert len(incumbent) == 1 and len(others) == 2, name
+    return incumbent[0], others
+
+
+def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
+    record = json.loads((ROOT / "benchmarks" / "tune_digits.json").read_text())
+    text = _flat(_markdown(cells))
+    # epochs per round: 75 won by a hair, and only values up to 100 were tried
+    incumbent, others = _step(record, "epochs")
+    winner = max(others, key=lambda r: r["dev_ari"])
+    assert winner["config"]["epochs"] == 75 and winner["dev_ari"] > incumbent["dev_ari"]
+    assert "(0.897 → 0.898, a difference far smaller" in text
+    assert (round(incumbent["dev_ari"], 3), round(winner["dev_ari"], 3)) == (0.897, 0.898)
+    assert all(r["config"]["epochs"] <= 100 for r in record["grid"]["network"])
+    # the encoder's shape: both alternatives far lower, and the largest drop of the last three steps
+    incumbent, others = _step(record, "encoder shape")
+    narrow = next(r for r in others if r["config"]["hidden_units"] == [128, 64])
+    wide_code = next(r for r in others if r["config"]["embedding_dim"] == 32)
+    assert f"narrower layers scored {narrow['dev_ari']:.3f} and a 32-D embedding {wide_code['dev_ari']:.3f}" in text
+    drops = {name: _step(record, name)[0]["dev_ari"] - min(r["dev_ari"] for r in _step(record, name)[1])
+             for name in ("epochs", "encoder shape", "smooth")}
+    assert max(drops, key=drops.get) == "encoder shape"  # "mattered most"
+    # the elastic field's smoothness
+    incumbent, others = _step(record, "smooth")
+    by = {r["config"]["smooth"]: r["dev_ari"] for r in others}
+    quoted = f"(`smooth` 1.0 or 2.0 instead of 1.5: {by[1.0]:.2f} and {by[2.0]:.2f} against {incumbent['dev_ari']:.2f})"
+    assert quoted in text and max(by.values()) < incumbent["dev_ari"]  # "also scored lower"
+
+
+def test_the_settings_not_searched_are_the_published_defaults_named(cells):
+    text = _flat(_markdown(cells))
+    passage = text.split("The settings not searched are published defaults")[1].split("may still favour")[0]
+    network = re.search(r"NETWORK = (\{.*?\})\n", _lesson_code(cells), flags=re.S).group(1)
+    for key, quoted in (("temperature", "temperature 0.5"), ("entropy_weight", "entropy weight 5"),
+                        ("k_scan", "its 20 embedding neighbours"), ("scan_learning_rate", "learning rate $10^{-4}$"),
+                        ("learning_rate", "learning rate $10^{-3}$")):
+        assert quoted in passage, quoted
+        value = float(re.search(rf'"{key}": ([\d.e-]+)', network).group(1))
+        assert f"{value:g}".replace("0.0001", "$10^{-4}$").replace("0.001", "$10^{-3}$") in passage, key
+    assert "Every other setting in `NETWORK` was searched" in passage
+    # the difference of 0.001 is called far smaller than a change of seed makes: the final network's seeds
+    seeds = re.search(r"the final network averages ARI [\d.]+ \(([\d.]+), ([\d.]+), ([\d.]+)\)", text).groups()
+    assert max(map(float, seeds)) - min(map(float, seeds)) >= 0.01
 
 
 def test_the_prose_links_the_tuning_script_on_github(cells):
@@ -243,14 +306,19 @@ def test_the_head_clusters_digits_it_has_never_seen(cells, ari, request):
     assert abs(quoted - new) <= tolerance + 1e-9
 
 
-def test_the_largest_mistakes_quoted_are_the_printed_ones(cells):
+def test_the_largest_mistakes_quoted_are_the_printed_ones(cells, request):
     text = output_with(cells, "largest mistakes")
     printed = dict(re.findall(r"^(.*?), largest mistakes: (.*)$", text, flags=re.M))
     assert set(printed) == {"KMeans on raw pixels", "Round 2 + SCAN head"}
     prose = _flat(_markdown(cells))
     for name, mistakes in printed.items():
         first = mistakes.split(";")[0].strip()  # "51 1s in the cluster matched to 8"
-        assert first in prose, (name, first)
+        if request.node.callspec.params["cells"] == "committed":
+            assert first in prose, (name, first)
+        else:  # another CPU or TensorFlow build moves a few digits: the same digit in the same cluster
+            kind = re.sub(r"^\d+ ", "", first)  # "1s in the cluster matched to 8"
+            sentence = prose.split("In the final network's matrix")[name == "Round 2 + SCAN head"]
+            assert re.search(rf"\d+ {re.escape(kind)}", sentence.split("Since the data")[0]), (name, first)
 
 
 def test_target_demo_has_equal_cluster_sizes_and_sharpens(cells):
@@ -340,7 +408,7 @@ def _mean_and_seeds(groups):
     return mean, seeds
 
 
-def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, ari):
+def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, ari, request):
     text = " ".join(_markdown(cells).split())
     match = re.search(rf"the final network averages ARI {TRIPLE}, against {TRIPLE} for tuned t-SNE \+ GMM and "
                       rf"{TRIPLE} for tuned spectral clustering", text)
@@ -357,6 +425,25 @@ def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, 
     assert verdict.format(final, best) in intro and "beats tuned t-SNE + GMM on held-out digits" in intro
     assert f"mean ARI {final:.2f} against {best:.2f} for t-SNE + GMM over three seeds" in summary
     assert f"by {final - best:.2f} ARI on average over three seeds" in text
+    # "though not on every seed": the seed where the network falls behind is named, with its score
+    behind = [(seed, score) for seed, score in zip((42, 43, 44), final_seeds) if score < best]
+    assert bool(behind) == ("though not on every seed" in intro), behind
+    for seed, score in behind:
+        assert f"on seed {seed} behind by {best - score:.2f}" in text
+        assert f"falls below both ({score:.2f})" in summary and score < min(tsne, spectral)
+    # the ablation rows over the same seeds, and the steps' averages section 6 quotes from them
+    ablation = re.search(rf"The ablation rows average {TRIPLE} \(round 1 \+ KMeans\), {TRIPLE} \(round 1 \+ SCAN "
+                         rf"head\) and {TRIPLE} \(round 2 \+ KMeans\)", text)
+    assert ablation, "the ablation sentence"
+    (r1k, r1k_seeds), (r1s, r1s_seeds), (r2k, r2k_seeds) = (
+        _mean_and_seeds(ablation.groups()[i:i + 4]) for i in (0, 4, 8))
+    tolerance = 0.0 if request.node.callspec.params["cells"] == "committed" else 0.02  # another CPU or TF build
+    for quoted, name in ((r1k_seeds[0], R1K), (r1s_seeds[0], R1S), (r2k_seeds[0], R2K)):  # seed 42
+        assert abs(quoted - ari[name]) <= tolerance + 1e-9, name
+    means = {n: sum(s) / 3 for n, s in ((R1K, r1k_seeds), (R1S, r1s_seeds), (R2K, r2k_seeds), (FINAL, final_seeds))}
+    steps = (f"the SCAN head adds {means[R1S] - means[R1K]:+.2f} ARI on round 1 and {means[FINAL] - means[R2K]:+.2f} "
+             f"on round 2, and round 2 adds {means[FINAL] - means[R1S]:+.2f} over round 1 + SCAN head")
+    assert steps in text, steps
     # the result is stated plainly, with no target and no earlier version's number on screen
     assert "short of" not in text and "0.92 on average" not in text and "0.94" not in summary
     # the split's caveat: the network's search started from values an earlier look at all digits chose

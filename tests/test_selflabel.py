@@ -57,10 +57,17 @@ def test_baselines_give_ten_clusters_and_follow_their_parameters(small_digits):
 def test_run_network_runs_every_stage_and_starts_each_head_at_kmeans(small_digits):
     X, y = small_digits
     settings = {**lesson.NETWORK, "epochs": 3, "scan_epochs": 2, "n_views": 2, "k_round1": 3, "k_round2": 3,
-                "k_scan": 3}
+                "k_scan": 3, "hidden_units": (12, 6), "embedding_dim": 5, "smooth": 1.0}
     out = lesson.run_network(X, settings, seed=0)
     assert out["views"].shape == (90, 2, 64)
-    assert out["Z_round1"].shape == out["Z_round2"].shape == (90, 16)
+    # the views follow every augmentation setting, the smoothness of the elastic field included
+    views = lesson.augment_images(X, 2, 0, *(settings[k] for k in ("max_rotation", "max_scale", "max_shift",
+                                                                    "elastic", "smooth")))
+    np.testing.assert_array_equal(out["views"], views)
+    assert not np.allclose(views, lesson.augment_images(X, 2, 0, smooth=lesson.NETWORK["smooth"]))
+    # the encoder has the shape the settings give
+    assert [layer.units for layer in out["encoder"].layers if hasattr(layer, "units")] == [12, 6, 5]
+    assert out["Z_round1"].shape == out["Z_round2"].shape == (90, 5)
     assert not np.allclose(out["Z_round1"], out["Z_round2"])  # round 2 trained the encoder further
     assert len(out["history_1"].history["loss"]) == len(out["history_2"].history["loss"]) == 3
     for stage in ("round1", "round2"):
