@@ -193,12 +193,20 @@ def _step(record, name):
 def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
     record = json.loads((ROOT / "benchmarks" / "tune_digits.json").read_text())
     text = _flat(_markdown(cells))
-    # epochs per round: 75 won by a hair, and only values up to 100 were tried
+    # epochs per round: 75 was ahead by a thousandth, a tie at two decimals, so 100 stays
     incumbent, others = _step(record, "epochs")
     winner = max(others, key=lambda r: r["dev_ari"])
     assert winner["config"]["epochs"] == 75 and winner["dev_ari"] > incumbent["dev_ari"]
-    assert "(0.897 → 0.898, a difference far smaller" in text
-    assert (round(incumbent["dev_ari"], 3), round(winner["dev_ari"], 3)) == (0.897, 0.898)
+    assert round(winner["dev_ari"], 2) == round(incumbent["dev_ari"], 2)
+    assert record["network_steps"][[s["step"] for s in record["network_steps"]].index("epochs")]["chosen"] == {"epochs": 100}
+    assert f"({winner['dev_ari']:.3f} against {incumbent['dev_ari']:.3f} with 100)" in text
+    assert "keeps 100 epochs" in text and "We changed that rule after seeing the held-out result" in text
+    # the check on two more development seeds that the notebook quotes (benchmarks/tune_digits_seeds.py)
+    seeds = {(r["seed"], r["epochs"]): r["dev_ari_final"] for r in
+             json.loads((ROOT / "benchmarks" / "tune_digits_seeds.json").read_text())}
+    assert (f"75 epochs scored {seeds[43, 75]:.3f} and {seeds[44, 75]:.3f} against {seeds[43, 100]:.3f} and "
+            f"{seeds[44, 100]:.3f} for 100") in text
+    assert seeds[43, 75] + seeds[44, 75] < seeds[43, 100] + seeds[44, 100]  # "is noise": 75 is not better
     assert all(r["config"]["epochs"] <= 100 for r in record["grid"]["network"])
     # the encoder's shape: both alternatives far lower, and the largest drop of the last three steps
     incumbent, others = _step(record, "encoder shape")

@@ -194,3 +194,58 @@ def test_the_round_yardstick_misses_the_sheared_blobs(cells):
     gmm = re.search(r"gmm, k=3: silhouette ([\d.]+), ARI ([\d.]+)", text)
     assert float(kmeans.group(1)) > float(gmm.group(1))  # "the silhouette prefers KMeans' cut"
     assert float(gmm.group(2)) > float(kmeans.group(2)) + 0.2  # "the GMM finds the blobs"
+
+
+# The validation suite, as section 7 reports it: every number recomputed from the recorded runs
+# (benchmarks/label_free.py --log, seeds 42-44; labels used only to score).
+
+
+def _suite_runs():
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "benchmarks"
+    runs = [json.loads(line) for name in ("label_free_seed42.jsonl", "label_free_seed43_44.jsonl")
+            for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert sorted({run["seed"] for run in runs}) == [42, 43, 44] and len(runs) == 108
+    return runs
+
+
+def _k(run):
+    return None if run["chosen"] == "no structure" else int(run["chosen"].rsplit("k=", 1)[1])
+
+
+def test_the_suite_paragraph_reports_the_recorded_runs(cells):
+    text = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    runs = _suite_runs()
+    mine = lambda name: [run for run in runs if run["dataset"] == name]  # noqa: E731
+    assert "three seeds (42, 43 and 44) of the suite ran" in text and "108 runs in all" in text
+    nulls = [run for run in runs if run["dataset"].split(" ")[0] in ("uniform", "elongated", "heavy-tailed")]
+    missed = [run for run in nulls if run["structure"]]
+    assert f"answered on {len(nulls) - len(missed)} of the {len(nulls)} null runs" in text
+    assert all(run["dataset"].startswith("heavy-tailed") for run in missed) and "All nine misses" in text
+    assert len(missed) == 9
+    for dims in (8, 30):
+        found = sum(run["structure"] for run in mine(f"heavy-tailed {dims}-D"))
+        assert f"{found} of 6" in text and (f"in {dims}-D" in text)
+    assert {_k(run) for run in missed} == {2, 3, 5} and 'cut into 2 to 5 "clusters"' in text
+    for name in ("blobs", "varied blobs"):
+        assert all(_k(run) == 3 for run in mine(name))  # "the right k in all twelve runs"
+    sheared = mine("anisotropic blobs")
+    assert sum(_k(run) == 3 for run in sheared) == 4 and "Sheared blobs got it in four runs of six" in text
+    assert {run["seed"] for run in sheared if _k(run) != 3} == {43}
+    iris = mine("iris")
+    assert sum(_k(run) == 2 for run in iris) == 5 and "2 clusters in five runs of six" in text
+    low, high = min(run["ari"] for run in iris if _k(run) == 2), max(run["ari"] for run in iris if _k(run) == 2)
+    assert f"(ARI {low:.2f}-{high:.2f})" in text
+    wine_half = [run for run in mine("wine") if run["size"] == "half"]
+    assert sum(not run["structure"] for run in wine_half) == 1 and "one run of three answered" in text
+    cancer = mine("breast cancer")
+    assert {run["seed"] for run in cancer if not run["structure"]} == {42}
+    assert 'structure" on seed 42 at both sizes' in text
+    digits = mine("digits")
+    assert sum(not run["structure"] for run in digits) == 3 and 'structure" in three runs of six' in text
+    found = [run["ari"] for run in digits if run["structure"]]
+    assert f"(ARI {min(found):.2f}-{max(found):.2f})" in text
+    best = [run["best_ari"] for run in digits]
+    assert f"candidate scores {min(best):.2f}-{max(best):.2f}" in text
