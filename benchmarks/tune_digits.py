@@ -22,7 +22,8 @@ Each method gets 20 configurations:
   difference a reader can see (the grids, the network's first step and the baselines', have no
   incumbent and take the exact best). SCAN epochs and epochs per round are tried only up to their starting 30 and 100, and the
   encoder only narrower or with a code of 32 numbers instead of 16 (about the same work), so the
-  notebook cannot get much slower: it must run in about a minute, and 100 epochs per round are
+  notebook cannot get much slower: it must run in about a minute on the reference machine (two on
+  our slower one), and 100 epochs per round are
   most of its time.
 
 (An earlier version gave each method 14 configurations: the first six network steps above, and 7
