@@ -445,6 +445,9 @@ def test_choose_eps_takes_the_longest_of_two_lasting_runs_of_the_largest_count(m
     choice = lesson.choose_eps(X)
     assert choice.stable_range == (choice.candidates[4], choice.candidates[9])
     assert choice.eps == pytest.approx(np.sqrt(choice.candidates[4] * choice.candidates[9]))
+    # the longer run first (radii 0-5), the shorter one later (7-9): the earlier run wins
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3, 3, 3, 3, 2, 3, 3, 3]))
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[5])
 
 
 def test_choose_eps_run_lasts_only_if_eps_grows_by_min_growth_before_the_next_count(monkeypatch):
