@@ -425,6 +425,8 @@ def _scripted_scan(monkeypatch, counts, n=20):
         count = next(steps)
         if count is None:
             return np.zeros(n, dtype=int)  # every point in one cluster: the scan ends here
+        if count == 0:
+            return np.append(np.full(n - 1, -1), 0)  # noise, and the lone point
         labels = np.repeat(np.arange(count), (n - 1) // count + 1)[: n - 1]
         return np.append(labels, count)  # the lone point: a cluster of 1, below min_size = 2
 
@@ -458,6 +460,9 @@ def test_choose_eps_run_lasts_only_if_eps_grows_by_min_growth_before_the_next_co
     assert choice.stable_range == (choice.candidates[2], choice.candidates[5])
     choice = lesson.choose_eps(_scripted_scan(monkeypatch, counts), min_growth=0.04)
     assert choice.stable_range == (choice.candidates[0], choice.candidates[1])
+    # a run that ends at the last radius but one grows until the final radius (one cluster): +6 % lasts
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3]))
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[2])
 
 
 def test_choose_eps_falls_back_to_the_longest_run_of_one_cluster(monkeypatch):
@@ -468,3 +473,13 @@ def test_choose_eps_falls_back_to_the_longest_run_of_one_cluster(monkeypatch):
         choice = lesson.choose_eps(X)
     assert choice.stable_range is None
     assert choice.eps == pytest.approx(np.sqrt(choice.candidates[3] * choice.candidates[8]))
+
+
+def test_choose_eps_fallback_takes_one_cluster_over_a_longer_run_of_none_and_the_longer_of_two(monkeypatch):
+    # No cluster big enough at radii 0-4 (the longest run), one cluster at 5-7, two at 8-9 (+4 %: does not
+    # last), one again at 10-11: the fallback takes one cluster, and of its two runs the longer, earlier one.
+    X = _scripted_scan(monkeypatch, [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1])
+    with pytest.warns(UserWarning, match="no clustering into two or more clusters lasts"):
+        choice = lesson.choose_eps(X)
+    assert choice.n_clusters.tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1, 1]
+    assert choice.eps == pytest.approx(np.sqrt(choice.candidates[5] * choice.candidates[7]))
