@@ -463,6 +463,10 @@ def test_choose_eps_run_lasts_only_if_eps_grows_by_min_growth_before_the_next_co
     # a run that ends at the last radius but one grows until the final radius (one cluster): +6 % lasts
     choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3]))
     assert choice.stable_range == (choice.candidates[0], choice.candidates[2])
+    # "at least min_growth": a run that grows by exactly min_growth lasts
+    exactly = float(choice.candidates[3] / choice.candidates[0] - 1)
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3]), min_growth=exactly)
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[2])
 
 
 def test_choose_eps_falls_back_to_the_longest_run_of_one_cluster(monkeypatch):
