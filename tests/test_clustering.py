@@ -415,8 +415,8 @@ def _scripted_scan(monkeypatch, counts, n=20):
     """Make ``choose_eps`` see ``counts[i]`` clusters at its i-th radius, then one cluster of every point.
 
     ``dbscan_at_every_eps`` is replaced by a script: each call of ``labels_at`` returns the next step's
-    labels (``count`` clusters of at least 2 points, plus a lone point in a cluster too small to count,
-    so the scan goes on), and the first radius is 1.0. The rule's bookkeeping (runs of equal counts,
+    labels (``count`` clusters of at least 2 points, and one noise point, so the scan goes on), and
+    the first radius is 1.0. The rule's bookkeeping (runs of equal counts,
     how far each lasts, which run wins) then acts on a scan whose counts the test knows.
     """
     steps = iter(list(counts) + [None])
@@ -424,20 +424,21 @@ def _scripted_scan(monkeypatch, counts, n=20):
     def labels_at(eps):
         count = next(steps)
         if count is None:
-            return np.zeros(n, dtype=int)  # every point in one cluster: the scan ends here
-        if count == 0:
-            return np.append(np.full(n - 1, -1), 0)  # noise, and the lone point
-        labels = np.repeat(np.arange(count), (n - 1) // count + 1)[: n - 1]
-        return np.append(labels, count)  # the lone point: a cluster of 1, below min_size = 2
+            return np.zeros(n, dtype=int)  # every point in one cluster, no noise: the scan ends here
+        labels = np.full(n, -1)  # the last point stays noise, so the scan goes on
+        if count:
+            labels[: n - 1] = np.repeat(np.arange(count), (n - 1) // count + 1)[: n - 1]
+        return labels
 
     monkeypatch.setattr(lesson, "dbscan_at_every_eps", lambda X, min_samples: (labels_at, np.ones(n)))
     return np.random.default_rng(0).normal(size=(n, 2))
 
 
-def test_scripted_scan_reports_the_scripted_counts(monkeypatch):
+def test_choose_eps_scans_in_steps_of_2_percent_until_one_cluster_without_noise(monkeypatch):
     X = _scripted_scan(monkeypatch, [3, 3, 3, 2, 2, 2])
     choice = lesson.choose_eps(X, min_cluster_fraction=0.05)
-    assert choice.n_clusters.tolist() == [3, 3, 3, 2, 2, 2, 1]
+    assert choice.n_clusters.tolist() == [3, 3, 3, 2, 2, 2, 1]  # the scan stops at one cluster without noise
+    assert choice.noise_fraction.tolist() == [0.05] * 6 + [0.0]
     np.testing.assert_allclose(choice.candidates, 1.02 ** np.arange(7), rtol=1e-6)
 
 
