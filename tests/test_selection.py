@@ -102,6 +102,14 @@ def test_shared_fit_does_not_reward_a_core_and_tail_split(nb05):
     assert nb05.gaussian_fit(X, core, shared=True) < one + 0.05
 
 
+def test_gaussian_fit_shares_one_covariance_by_default(nb05):
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.normal([0, 0], [1.0, 0.2], (100, 2)), rng.normal([6, 0], [0.2, 1.0], (100, 2))])
+    labels = np.repeat([0, 1], 100)  # crossed shapes: shared and own covariances differ
+    assert nb05.gaussian_fit(X, labels) == nb05.gaussian_fit(X, labels, shared=True)
+    assert nb05.gaussian_fit(X, labels) < nb05.gaussian_fit(X, labels, shared=False)
+
+
 def test_uniform_reference_fills_the_pca_box_of_the_data(nb05):
     rng = np.random.default_rng(1)
     angle = np.pi / 6
@@ -150,6 +158,18 @@ def test_reference_cloud_keeps_shape_and_outliers_but_scatters_clusters(nb05):
                            nb05.reference_cloud(X, 50, np.random.default_rng(6)))
 
 
+def test_reference_cloud_of_flat_data_stays_in_their_plane(nb05):
+    # 3-D rows on a plane (third coordinate = first + second), far from unit scale: the axis with no
+    # spread is dropped from the axes and from the spreads alike, and the cloud keeps to the plane.
+    rng = np.random.default_rng(0)
+    flat = rng.normal(size=(200, 2)) * [40.0, 10.0]
+    X = np.column_stack([flat, flat.sum(axis=1)]) + 100.0
+    reference = nb05.reference_cloud(X, 300, np.random.default_rng(1))
+    assert reference.shape == (300, 3)
+    np.testing.assert_allclose(reference[:, 2] - reference[:, 0] - reference[:, 1], -100.0, atol=1e-6)
+    np.testing.assert_allclose(np.cov(reference.T), np.cov(X.T), rtol=0.25, atol=20.0)
+
+
 def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     X, y = four_blobs
     for method in nb05.METHODS:
@@ -186,6 +206,32 @@ def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
 
 
 # -- scoring and choosing -----------------------------------------------------------------------
+
+
+def test_gap_and_its_standard_error_follow_tibshirani_from_the_reference_gains(nb05, monkeypatch):
+    """gap = gain on X - mean gain on the harder kind of reference; se = their sd * sqrt(1 + 1/B)."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-2, 0.6, (30, 3)), rng.normal(2, 0.6, (30, 3))])
+    made = {"uniform_reference": [], "reference_cloud": []}
+    for name in made:
+        original = getattr(nb05, name)
+        monkeypatch.setattr(nb05, name, lambda data, n, r, original=original, name=name:
+                            made[name].append(original(data, n, r)) or made[name][-1])
+    B = 3
+    candidates = nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=("kmeans",), seed=0,
+                                       n_references=B, n_resamples=1)
+
+    def gain(rows):
+        labels = nb05.fit_clustering(rows, "kmeans", 2, 0).predict(rows)
+        return nb05.gaussian_fit(rows, labels) - nb05.gaussian_fit(rows, np.zeros(len(rows), int))
+
+    gains = [np.array([gain(R) for R in made[name]]) for name in ("uniform_reference", "reference_cloud")]
+    assert [len(g) for g in gains] == [B, B]
+    hardest = max(gains, key=np.mean)
+    two = candidates[1]
+    assert two.k == 2
+    assert two.gap == pytest.approx(gain(X) - hardest.mean(), rel=1e-9)
+    assert two.gap_se == pytest.approx(hardest.std() * np.sqrt(1 + 1 / B), rel=1e-9)
 
 
 def test_candidates_cover_every_representation_method_and_k(blob_candidates):
@@ -276,6 +322,13 @@ def test_a_small_gain_over_one_cluster_is_not_structure(nb05, blob_candidates):
     assert nb05.choose(family, min_gain=gain - 0.01).structure
     refused = nb05.choose(family, min_gain=gain + 0.01)
     assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
+
+
+def test_a_one_cluster_pick_is_never_structure_whatever_min_gain(nb05):
+    family = [nb05.Candidate("r", "kmeans", k, np.zeros(4, dtype=int), gap, 0.05, stability, np.nan)
+              for k, gap, stability in ((1, 0.0, 1.0), (2, -0.5, np.nan), (3, -0.6, np.nan))]
+    choice = nb05.choose(family, min_gain=-1.0)  # k = 1 is the pick; its gap 0 >= -1 and its stability is 1
+    assert not choice.structure and choice.verdicts == ["one cluster"]
 
 
 def test_the_largest_gap_decides_between_stable_picks(nb05, blob_candidates):
