@@ -192,6 +192,45 @@ def test_stability_resamples(nb05, four_blobs, uniform):
     assert nb05.stability(uniform, "gmm", 6, pieces, 0) < 0.9
 
 
+@pytest.mark.parametrize("function", ["stability", "assignment_confidence"])
+def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(nb05, monkeypatch, function):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-3, 0.5, (50, 2)), rng.normal(3, 0.5, (50, 2))])
+    labels = (X[:, 0] > 0).astype(int)
+    fitted = []
+    original = nb05.fit_clustering
+
+    def spy(Z, method, k, seed, max_fit=2000):
+        fitted.append(Z)
+        return original(Z, method, k, seed, max_fit)
+
+    monkeypatch.setattr(nb05, "fit_clustering", spy)
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=3)
+    assert len(fitted) == 3
+    for rows in fitted:
+        assert len(rows) == 80 and len(np.unique(rows, axis=0)) == 80  # distinct rows of X: no repeats
+    assert not np.array_equal(fitted[0], fitted[1])  # a new subset each round
+
+
+def test_score_candidates_hands_max_fit_to_every_fit_and_defaults_to_2000(nb05, four_blobs, monkeypatch):
+    seen = []
+    original = nb05.fit_clustering
+
+    def spy(Z, method, k, seed, max_fit=None):
+        seen.append(max_fit)
+        return original(Z, method, k, seed, max_fit if max_fit is not None else 2000)
+
+    monkeypatch.setattr(nb05, "fit_clustering", spy)
+    X = four_blobs[0][:60]
+    nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=("kmeans",), n_references=2,
+                          n_resamples=1)
+    assert seen and set(seen[: 1 + 2 * 2]) == {2000}  # the data and the 2 x 2 references at k = 2
+    seen.clear()
+    nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=("kmeans",), n_references=2,
+                          n_resamples=1, max_fit=30)
+    assert set(seen[: 1 + 2 * 2]) == {30}
+
+
 def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     def family(gaps, se=0.05):
         return [nb05.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, np.nan, np.nan)
