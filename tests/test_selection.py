@@ -12,7 +12,7 @@ import pytest
 from lesson_code import load
 from sklearn.covariance import ledoit_wolf
 from sklearn.datasets import make_blobs
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from helpers import selection
@@ -192,8 +192,9 @@ def test_stability_resamples(nb05, four_blobs, uniform):
     assert nb05.stability(uniform, "gmm", 6, pieces, 0) < 0.9
 
 
-@pytest.mark.parametrize("function", ["stability", "assignment_confidence"])
-def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(nb05, monkeypatch, function):
+@pytest.mark.parametrize(("function", "default_resamples"), [("stability", 5), ("assignment_confidence", 20)])
+def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(nb05, monkeypatch, function,
+                                                                               default_resamples):
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(-3, 0.5, (50, 2)), rng.normal(3, 0.5, (50, 2))])
     labels = (X[:, 0] > 0).astype(int)
@@ -205,11 +206,14 @@ def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(n
         return original(Z, method, k, seed, max_fit)
 
     monkeypatch.setattr(nb05, "fit_clustering", spy)
-    getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=3)
-    assert len(fitted) == 3
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0)
+    assert len(fitted) == default_resamples
     for rows in fitted:
         assert len(rows) == 80 and len(np.unique(rows, axis=0)) == 80  # distinct rows of X: no repeats
     assert not np.array_equal(fitted[0], fitted[1])  # a new subset each round
+    fitted.clear()
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=3, fraction=0.5)
+    assert [len(rows) for rows in fitted] == [50, 50, 50]
 
 
 def test_score_candidates_hands_max_fit_to_every_fit_and_defaults_to_2000(nb05, four_blobs, monkeypatch):
@@ -271,6 +275,9 @@ def test_gap_and_its_standard_error_follow_tibshirani_from_the_reference_gains(n
     assert two.k == 2
     assert two.gap == pytest.approx(gain(X) - hardest.mean(), rel=1e-9)
     assert two.gap_se == pytest.approx(hardest.std() * np.sqrt(1 + 1 / B), rel=1e-9)
+    # the silhouette of each split with two or more clusters, on X (all 60 rows: fewer than 2,000)
+    assert np.isnan(candidates[0].silhouette)
+    assert two.silhouette == pytest.approx(silhouette_score(X, two.labels), rel=1e-9)
 
 
 def test_candidates_cover_every_representation_method_and_k(blob_candidates):
