@@ -159,11 +159,12 @@ def test_reference_cloud_keeps_shape_and_outliers_but_scatters_clusters(nb05):
 
 
 def test_reference_cloud_of_flat_data_stays_in_their_plane(nb05):
-    # 3-D rows on a plane (third coordinate = first + second), far from unit scale: the axis with no
-    # spread is dropped from the axes and from the spreads alike, and the cloud keeps to the plane.
+    # 3-D rows on a plane (third coordinate = first + second), far from unit scale: the axis with (almost)
+    # no spread is dropped from the axes and from the spreads alike, and the cloud keeps to the plane.
     rng = np.random.default_rng(0)
     flat = rng.normal(size=(200, 2)) * [40.0, 10.0]
-    X = np.column_stack([flat, flat.sum(axis=1)]) + 100.0
+    X = np.column_stack([flat, flat.sum(axis=1) + 1e-9 * rng.normal(size=200)]) + 100.0  # spread 1e-9: below
+    # 1e-9 times the largest spread (about 40), so dropped, but far above 1e-9 / 40 and 1e-9 ** 40
     reference = nb05.reference_cloud(X, 300, np.random.default_rng(1))
     assert reference.shape == (300, 3)
     np.testing.assert_allclose(reference[:, 2] - reference[:, 0] - reference[:, 1], -100.0, atol=1e-6)
@@ -214,6 +215,9 @@ def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(n
     fitted.clear()
     getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=3, fraction=0.5)
     assert [len(rows) for rows in fitted] == [50, 50, 50]
+    fitted.clear()  # a tiny fraction still leaves k + 1 rows to fit k clusters on
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=2, fraction=0.01)
+    assert [len(rows) for rows in fitted] == [3, 3]
 
 
 def test_score_candidates_hands_max_fit_to_every_fit_and_defaults_to_2000(nb05, four_blobs, monkeypatch):
@@ -360,12 +364,14 @@ def test_unstable_picks_are_refused(nb05, blob_candidates):
     choice = nb05.choose(shaky)
     assert not choice.structure and set(choice.verdicts) == {"not stable"}
     assert nb05.choose(shaky, min_stability=0.4).structure  # the threshold decides
+    assert nb05.choose(shaky, min_stability=0.5).structure  # "at least min_stability"
 
 
 def test_a_small_gain_over_one_cluster_is_not_structure(nb05, blob_candidates):
     family = [c for c in blob_candidates if (c.representation, c.method) == ("scaled", "kmeans")]
     gain = family[3].gap
     assert nb05.choose(family, min_gain=gain - 0.01).structure
+    assert nb05.choose(family, min_gain=gain).structure  # a gap of exactly min_gain is enough
     refused = nb05.choose(family, min_gain=gain + 0.01)
     assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
 
@@ -429,6 +435,22 @@ def test_assignment_confidence_is_low_only_between_clusters(nb05):
                                   confidence)  # clusters are matched, not compared by name
     wrong = np.random.default_rng(1).integers(0, 2, len(X))
     assert nb05.assignment_confidence(X, "kmeans", 2, wrong, 0, n_resamples=5).mean() < 0.7
+
+
+def test_assignment_confidence_is_the_share_of_refits_that_keep_each_samples_cluster(nb05, monkeypatch):
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    refits = iter([np.array([1, 1, 1, 0, 0, 0]),  # the same clusters, named the other way
+                   np.array([0, 0, 1, 1, 1, 1]),  # sample 2 moved
+                   np.array([0, 0, 1, 1, 1, 1]),
+                   np.array([0, 0, 0, 1, 1, 0])])  # sample 5 moved
+
+    class Scripted:
+        def predict(self, Z):
+            return next(refits)
+
+    monkeypatch.setattr(nb05, "fit_clustering", lambda Z, method, k, seed, max_fit=2000: Scripted())
+    confidence = nb05.assignment_confidence(np.zeros((6, 2)), "kmeans", 2, labels, 0, n_resamples=4)
+    np.testing.assert_allclose(confidence, [1.0, 1.0, 0.5, 1.0, 1.0, 0.75])
 
 
 # -- helpers.selection: checks and the table ----------------------------------------------------
