@@ -199,11 +199,12 @@ def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(n
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(-3, 0.5, (50, 2)), rng.normal(3, 0.5, (50, 2))])
     labels = (X[:, 0] > 0).astype(int)
-    fitted = []
+    fitted, seeds = [], []
     original = nb05.fit_clustering
 
     def spy(Z, method, k, seed, max_fit=2000):
         fitted.append(Z)
+        seeds.append(seed)
         return original(Z, method, k, seed, max_fit)
 
     monkeypatch.setattr(nb05, "fit_clustering", spy)
@@ -212,6 +213,7 @@ def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(n
     for rows in fitted:
         assert len(rows) == 80 and len(np.unique(rows, axis=0)) == 80  # distinct rows of X: no repeats
     assert not np.array_equal(fitted[0], fitted[1])  # a new subset each round
+    assert len(set(seeds)) == default_resamples and 0 not in seeds  # and a new seed, never the fit's own (0)
     fitted.clear()
     getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=3, fraction=0.5)
     assert [len(rows) for rows in fitted] == [50, 50, 50]
