@@ -57,6 +57,91 @@ def uniform_candidates(nb05, uniform):
     return score(nb05, uniform)
 
 
+# -- helpers.selection on its own: the checks and the table, without the notebook --------------
+
+
+def test_check_inputs_replaces_none_by_the_identity_and_names_by_strings():
+    X = np.arange(20.0).reshape(10, 2)
+    first_column = lambda rows: rows[:, :1]  # noqa: E731
+    checked_X, representations, ks = selection.check_inputs(X, {"raw": None, 5: first_column}, range(1, 4))
+    np.testing.assert_array_equal(checked_X, X)
+    assert list(representations) == ["raw", "5"] and representations["5"] is first_column
+    assert representations["raw"](X) is X
+    assert ks == [1, 2, 3]
+
+
+@pytest.mark.parametrize("k_range", [[1, 2, 4], [2, 3, 4], range(1, 11)])
+def test_check_inputs_needs_k_range_to_be_1_to_k_max_without_gaps_and_below_the_rows(k_range):
+    with pytest.raises(ValueError, match=r"k_range"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, k_range)
+
+
+def test_check_inputs_takes_k_max_up_to_one_less_than_the_rows():
+    _, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, [3, 1, 2, 9, 4,
+                                                                                                       5, 6, 7, 8])
+    assert ks == list(range(1, 10))
+
+
+@pytest.mark.parametrize("methods", ["kmeans", (), ("kmeans", "dbscan")])
+def test_check_inputs_refuses_methods_outside_kmeans_and_gmm(methods):
+    with pytest.raises(ValueError, match=r"methods must be taken from \('kmeans', 'gmm'\)"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(1, 3), methods)
+
+
+def test_check_inputs_accepts_one_method_and_four_rows():
+    X, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(4, 2)), {"raw": None}, range(1, 4),
+                                      ("gmm",), seed=0)
+    assert X.shape == (4, 2) and ks == [1, 2, 3]
+
+
+def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one():
+    X = np.arange(12).reshape(6, 2)
+    Z = selection.represent(lambda rows: rows[:, ::-1].tolist(), X, "swapped")
+    assert isinstance(Z, np.ndarray) and Z.dtype == float and Z.shape == (6, 2)
+    np.testing.assert_array_equal(Z, X[:, ::-1])
+    with pytest.raises(ValueError, match=r"representation 'flat' of X must be a 2-D array"):
+        selection.represent(lambda rows: rows[:, 0], X, "flat")
+
+
+def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
+            silhouette=np.nan):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(representation=representation, method=method, k=k, gap=gap, gap_se=gap_se,
+                           stability=stability, silhouette=silhouette)
+
+
+def test_candidates_table_rounds_to_digits_marks_nan_and_aligns_text_left_and_numbers_right():
+    lines = selection.candidates_table([_scored(), _scored("PCA of the table", "gmm", 10, gap=-1.5)],
+                                       digits=3).splitlines()
+    assert lines[0].split() == ["representation", "method", "k", "gap", "±", "se", "stability", "silhouette"]
+    assert lines[1].split() == ["scaled", "kmeans", "2", "0.123", "0.010", "0.900", "-"]
+    assert lines[2].split() == ["PCA", "of", "the", "table", "gmm", "10", "-1.500", "0.010", "0.900", "-"]
+    assert lines[1].startswith("scaled ") and lines[2].startswith("PCA of the table  gmm ")
+    assert lines[1].index("kmeans") == lines[2].index("gmm")  # text columns start together
+    assert lines[1].index(" 2 ") + 2 == lines[2].index("10") + 2  # numbers end together
+    assert len(lines[1]) == len(lines[2]) == len(lines[0])
+
+
+def test_candidates_table_puts_each_verdict_on_its_candidates_line():
+    lines = selection.candidates_table([_scored(k=2), _scored(k=3)], digits=0,
+                                       verdicts=["stable", "chosen"]).splitlines()
+    assert lines[0].split()[-1] == "verdict"
+    assert lines[1].split()[2:4] == ["2", "0"] and lines[1].endswith("stable")
+    assert lines[2].endswith("chosen") and lines[2].split()[2] == "3"
+
+
+@pytest.mark.parametrize(("candidates", "kwargs", "match"), [
+    ([], {}, r"candidates is empty"),
+    ([_scored()], {"digits": 7}, r"digits must be <= 6"),
+    ([_scored()], {"digits": -1}, r"digits must be >= 0"),
+    ([_scored()], {"verdicts": ["a", "b"]}, r"verdicts has 2 entries for 1 candidates"),
+])
+def test_candidates_table_refuses_bad_arguments(candidates, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        selection.candidates_table(candidates, **kwargs)
+
+
 # -- the building blocks ------------------------------------------------------------------------
 
 
@@ -501,88 +586,3 @@ def test_score_candidates_refuses_bad_arguments(nb05, four_blobs, kwargs, error,
 def test_bad_tables_are_refused_up_front(nb05, X, error, match):
     with pytest.raises(error, match=match):
         nb05.score_candidates(X, {"scaled": None}, seed=0)
-
-
-# -- helpers.selection on its own: the checks and the table, without the notebook --------------
-
-
-def test_check_inputs_replaces_none_by_the_identity_and_names_by_strings():
-    X = np.arange(20.0).reshape(10, 2)
-    first_column = lambda rows: rows[:, :1]  # noqa: E731
-    checked_X, representations, ks = selection.check_inputs(X, {"raw": None, 5: first_column}, range(1, 4))
-    np.testing.assert_array_equal(checked_X, X)
-    assert list(representations) == ["raw", "5"] and representations["5"] is first_column
-    assert representations["raw"](X) is X
-    assert ks == [1, 2, 3]
-
-
-@pytest.mark.parametrize("k_range", [[1, 2, 4], [2, 3, 4], range(1, 11)])
-def test_check_inputs_needs_k_range_to_be_1_to_k_max_without_gaps_and_below_the_rows(k_range):
-    with pytest.raises(ValueError, match=r"k_range"):
-        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, k_range)
-
-
-def test_check_inputs_takes_k_max_up_to_one_less_than_the_rows():
-    _, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, [3, 1, 2, 9, 4,
-                                                                                                       5, 6, 7, 8])
-    assert ks == list(range(1, 10))
-
-
-@pytest.mark.parametrize("methods", ["kmeans", (), ("kmeans", "dbscan")])
-def test_check_inputs_refuses_methods_outside_kmeans_and_gmm(methods):
-    with pytest.raises(ValueError, match=r"methods must be taken from \('kmeans', 'gmm'\)"):
-        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(1, 3), methods)
-
-
-def test_check_inputs_accepts_one_method_and_four_rows():
-    X, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(4, 2)), {"raw": None}, range(1, 4),
-                                      ("gmm",), seed=0)
-    assert X.shape == (4, 2) and ks == [1, 2, 3]
-
-
-def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one():
-    X = np.arange(12).reshape(6, 2)
-    Z = selection.represent(lambda rows: rows[:, ::-1].tolist(), X, "swapped")
-    assert isinstance(Z, np.ndarray) and Z.dtype == float and Z.shape == (6, 2)
-    np.testing.assert_array_equal(Z, X[:, ::-1])
-    with pytest.raises(ValueError, match=r"representation 'flat' of X must be a 2-D array"):
-        selection.represent(lambda rows: rows[:, 0], X, "flat")
-
-
-def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
-            silhouette=np.nan):
-    from types import SimpleNamespace
-
-    return SimpleNamespace(representation=representation, method=method, k=k, gap=gap, gap_se=gap_se,
-                           stability=stability, silhouette=silhouette)
-
-
-def test_candidates_table_rounds_to_digits_marks_nan_and_aligns_text_left_and_numbers_right():
-    lines = selection.candidates_table([_scored(), _scored("PCA of the table", "gmm", 10, gap=-1.5)],
-                                       digits=3).splitlines()
-    assert lines[0].split() == ["representation", "method", "k", "gap", "±", "se", "stability", "silhouette"]
-    assert lines[1].split() == ["scaled", "kmeans", "2", "0.123", "0.010", "0.900", "-"]
-    assert lines[2].split() == ["PCA", "of", "the", "table", "gmm", "10", "-1.500", "0.010", "0.900", "-"]
-    assert lines[1].startswith("scaled ") and lines[2].startswith("PCA of the table  gmm ")
-    assert lines[1].index("kmeans") == lines[2].index("gmm")  # text columns start together
-    assert lines[1].index(" 2 ") + 2 == lines[2].index("10") + 2  # numbers end together
-    assert len(lines[1]) == len(lines[2]) == len(lines[0])
-
-
-def test_candidates_table_puts_each_verdict_on_its_candidates_line():
-    lines = selection.candidates_table([_scored(k=2), _scored(k=3)], digits=0,
-                                       verdicts=["stable", "chosen"]).splitlines()
-    assert lines[0].split()[-1] == "verdict"
-    assert lines[1].split()[2:4] == ["2", "0"] and lines[1].endswith("stable")
-    assert lines[2].endswith("chosen") and lines[2].split()[2] == "3"
-
-
-@pytest.mark.parametrize(("candidates", "kwargs", "match"), [
-    ([], {}, r"candidates is empty"),
-    ([_scored()], {"digits": 7}, r"digits must be <= 6"),
-    ([_scored()], {"digits": -1}, r"digits must be >= 0"),
-    ([_scored()], {"verdicts": ["a", "b"]}, r"verdicts has 2 entries for 1 candidates"),
-])
-def test_candidates_table_refuses_bad_arguments(candidates, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        selection.candidates_table(candidates, **kwargs)
