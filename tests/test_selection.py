@@ -342,6 +342,26 @@ def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
 # -- scoring and choosing -----------------------------------------------------------------------
 
 
+def test_score_candidates_defaults_to_k_1_to_10_five_references_and_five_resamples(nb05, monkeypatch):
+    X = np.random.default_rng(0).normal(size=(11, 2))  # 11 rows: k can go up to 10, not 11
+    references, resamples = [], []
+    original_reference, original_stability = nb05.uniform_reference, nb05.stability
+
+    def count_references(data, n_samples, rng):
+        references.append(n_samples)
+        return original_reference(data, n_samples, rng)
+
+    def record_resamples(Z, method, k, labels, seed, n_resamples):
+        resamples.append(n_resamples)
+        return original_stability(Z, method, k, labels, seed, n_resamples)
+
+    monkeypatch.setattr(nb05, "uniform_reference", count_references)
+    monkeypatch.setattr(nb05, "stability", record_resamples)
+    candidates = nb05.score_candidates(X, {"raw": None}, methods=("kmeans",))
+    assert [c.k for c in candidates] == list(range(1, 11))
+    assert references == [11] * 5 and resamples == [5]
+
+
 def test_gap_and_its_standard_error_follow_tibshirani_from_the_reference_gains(nb05, monkeypatch):
     """gap = gain on X - mean gain on the harder kind of reference; se = their sd * sqrt(1 + 1/B)."""
     rng = np.random.default_rng(0)
