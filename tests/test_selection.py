@@ -362,6 +362,18 @@ def test_score_candidates_defaults_to_k_1_to_10_five_references_and_five_resampl
     assert references == [11] * 5 and resamples == [5]
 
 
+def test_the_silhouette_is_measured_on_a_seeded_sample_of_at_most_2000_rows(nb05, monkeypatch):
+    calls = []
+    monkeypatch.setattr(nb05, "silhouette_score", lambda X, labels, **kwargs: calls.append((len(X), kwargs)) or 0.5)
+    rng = np.random.default_rng(0)
+    for n in (2100, 50):
+        calls.clear()
+        X = np.vstack([rng.normal(-3, 1, (n // 2, 2)), rng.normal(3, 1, (n - n // 2, 2))])
+        nb05.score_candidates(X, {"raw": None}, k_range=range(1, 3), methods=("kmeans",), seed=7, n_references=1,
+                              n_resamples=1)
+        assert calls == [(n, {"sample_size": min(n, 2000), "random_state": 7})]  # k = 2 only: k = 1 has none
+
+
 def test_gap_and_its_standard_error_follow_tibshirani_from_the_reference_gains(nb05, monkeypatch):
     """gap = gain on X - mean gain on the harder kind of reference; se = their sd * sqrt(1 + 1/B)."""
     rng = np.random.default_rng(0)
