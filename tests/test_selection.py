@@ -7,6 +7,8 @@ one heavy-tailed cloud.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from lesson_code import load
@@ -147,11 +149,19 @@ def test_candidates_table_refuses_bad_arguments(candidates, kwargs, match):
 
 def test_shrunk_covariance_is_ledoit_wolf(nb05):
     rng = np.random.default_rng(0)
-    for rows, columns in ((10, 30), (200, 5)):
-        A = rng.normal(size=(rows, columns)) * np.linspace(1, 3, columns)
+    for rows, columns, scale in ((10, 30, 1.0), (200, 5, 1.0), (200, 5, 0.01)):  # 0.01: squared deviations < 1
+        A = rng.normal(size=(rows, columns)) * np.linspace(1, 3, columns) * scale
         centred = A - A.mean(axis=0)
         expected = ledoit_wolf(A)[0] + 1e-6 * np.eye(columns)
         np.testing.assert_allclose(nb05.shrunk_covariance(centred), expected, rtol=1e-8, atol=1e-10)
+
+
+def test_shrunk_covariance_of_a_round_sample_is_the_sphere_without_dividing_by_zero(nb05):
+    centred = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])  # sample covariance = 0.5 I exactly
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the floor under the denominator: no division by zero
+        covariance = nb05.shrunk_covariance(centred)
+    np.testing.assert_allclose(covariance, (0.5 + 1e-6) * np.eye(2))
 
 
 def test_gaussian_fit_by_hand(nb05):
@@ -360,6 +370,8 @@ def test_score_candidates_defaults_to_k_1_to_10_five_references_and_five_resampl
     candidates = nb05.score_candidates(X, {"raw": None}, methods=("kmeans",))
     assert [c.k for c in candidates] == list(range(1, 11))
     assert references == [11] * 5 and resamples == [5]
+    explicit = nb05.score_candidates(X, {"raw": None}, methods=("kmeans",), seed=0)
+    assert [c.gap for c in explicit] == [c.gap for c in candidates]  # the default seed is 0
 
 
 def test_the_silhouette_is_measured_on_a_seeded_sample_of_at_most_2000_rows(nb05, monkeypatch):
