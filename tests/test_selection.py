@@ -266,6 +266,14 @@ def test_reference_cloud_of_flat_data_stays_in_their_plane(nb05):
     np.testing.assert_allclose(np.cov(reference.T), np.cov(X.T), rtol=0.25, atol=20.0)
 
 
+def test_reference_cloud_of_identical_rows_is_that_row(nb05):
+    X = np.tile([1.0, 2.0, 3.0], (10, 1))  # no spread along any axis: every axis is dropped
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reference = nb05.reference_cloud(X, 4, np.random.default_rng(0))
+    np.testing.assert_array_equal(reference, X[:4])
+
+
 def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     X, y = four_blobs
     for method in nb05.METHODS:
