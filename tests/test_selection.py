@@ -266,6 +266,16 @@ def test_reference_cloud_of_flat_data_stays_in_their_plane(nb05):
     np.testing.assert_allclose(np.cov(reference.T), np.cov(X.T), rtol=0.25, atol=20.0)
 
 
+def test_reference_cloud_of_fewer_rows_than_columns_stays_in_their_span(nb05):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5, 8))  # 5 rows span 4 directions around their mean
+    reference = nb05.reference_cloud(X, 20, np.random.default_rng(1))
+    assert reference.shape == (20, 8)
+    directions = np.linalg.svd(X - X.mean(axis=0))[2][:4]
+    offsets = reference - X.mean(axis=0)
+    np.testing.assert_allclose(offsets - (offsets @ directions.T) @ directions, 0.0, atol=1e-9)
+
+
 def test_reference_cloud_of_identical_rows_is_that_row(nb05):
     X = np.tile([1.0, 2.0, 3.0], (10, 1))  # no spread along any axis: every axis is dropped
     with warnings.catch_warnings():
@@ -281,6 +291,8 @@ def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     # at most max_fit rows are used for fitting, and the seed picks them
     assert nb05.fit_clustering(X, "kmeans", 4, 0, max_fit=50).n_features_in_ == 5
     assert nb05.fit_clustering(X, "kmeans", 2, 0, max_fit=20).labels_.shape == (20,)
+    big = np.random.default_rng(0).normal(size=(2100, 2))
+    assert nb05.fit_clustering(big, "kmeans", 2, 0).labels_.shape == (2000,)  # by default at most 2000 rows
     with pytest.raises(ValueError, match="method must be one of"):
         nb05.fit_clustering(X, "dbscan", 4, 0)
 
@@ -355,6 +367,7 @@ def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     assert nb05.gap_choice(family([0.0, 0.3, 0.5, 0.7])).k == 4  # still rising: the largest k
     assert nb05.gap_choice(family([0.0, 0.01, 0.8, 0.82, 0.5])).k == 1  # the first k not clearly beaten by the next
     assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95], se=0.01)).k == 5  # the standard error decides
+    assert nb05.gap_choice(family([0.0, 0.5, 0.75], se=0.25)).k == 2  # 0.5 >= 0.75 - 0.25: "at least" counts
 
 
 # -- scoring and choosing -----------------------------------------------------------------------
