@@ -154,6 +154,11 @@ def test_shrunk_covariance_is_ledoit_wolf(nb05):
         centred = A - A.mean(axis=0)
         expected = ledoit_wolf(A)[0] + 1e-6 * np.eye(columns)
         np.testing.assert_allclose(nb05.shrunk_covariance(centred), expected, rtol=1e-8, atol=1e-10)
+    # round data: the estimated noise exceeds the distance to the sphere, and the shrinkage stops at 1
+    A = np.random.default_rng(0).normal(size=(100, 3))
+    assert ledoit_wolf(A)[1] == 1.0
+    np.testing.assert_allclose(nb05.shrunk_covariance(A - A.mean(axis=0)),
+                               ledoit_wolf(A)[0] + 1e-6 * np.eye(3), rtol=1e-8, atol=1e-10)
 
 
 def test_shrunk_covariance_of_a_round_sample_is_the_sphere_without_dividing_by_zero(nb05):
