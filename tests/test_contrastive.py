@@ -166,13 +166,24 @@ def test_scan_head_at_step_zero_reproduces_kmeans_labels():
         np.testing.assert_array_equal(model.predict(X, verbose=0).argmax(axis=1), kmeans.predict(Z))
 
 
-@pytest.mark.parametrize("entropy_weight", [0.0, 5.0])
+def test_scan_head_starts_with_the_nearest_centre_logits_at_default_sharpness_10():
+    centres = np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 0.5]], dtype="float32")
+    model = lesson.SCAN(keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)]), centres)
+    model(np.zeros((1, 6), "float32"))  # builds the head
+    kernel, bias = model.head.get_weights()
+    np.testing.assert_allclose(kernel, 10.0 * 2 * centres.T)  # s (2 mu_j . z - |mu_j|^2)
+    np.testing.assert_allclose(bias, -10.0 * (centres**2).sum(axis=1))
+
+
+@pytest.mark.parametrize("entropy_weight", [0.0, 5.0, None])
 def test_scan_loss_is_consistency_minus_weighted_entropy(entropy_weight):
     X, _ = _blobs()
     helpers.set_seed(0)
     encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
-    model = lesson.SCAN(encoder, np.random.default_rng(0).normal(size=(4, 3)), entropy_weight=entropy_weight,
-                        sharpness=1.0)
+    weight = {} if entropy_weight is None else {"entropy_weight": entropy_weight}
+    model = lesson.SCAN(encoder, np.random.default_rng(0).normal(size=(4, 3)), sharpness=1.0, **weight)
+    if entropy_weight is None:
+        entropy_weight = 5.0  # SCAN's published default (Van Gansbeke et al. 2020)
     partner = X[::-1].copy()
     loss = float(model.compute_loss(X, partner[:, None, :], model(X)))  # one candidate: the draw is fixed
     p, q = keras.ops.convert_to_numpy(model(X)), keras.ops.convert_to_numpy(model(partner))
