@@ -192,6 +192,20 @@ def test_scan_loss_is_consistency_minus_weighted_entropy(entropy_weight):
     np.testing.assert_allclose(loss, expected, rtol=1e-4)
 
 
+def test_scan_loss_stays_finite_with_an_unused_cluster_and_a_disagreeing_partner():
+    # Cluster 2's centre is far away: its probability underflows to exactly 0 for every point (mean 0),
+    # and each point's partner sits in the other cluster (p . q = 0): the 1e-8 inside both logs keeps
+    # the loss finite; 0 * log(0 + 1e-8) adds nothing to the entropy.
+    encoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, kernel_initializer="identity",
+                                                                      bias_initializer="zeros")])
+    model = lesson.SCAN(encoder, np.array([[-5.0, 0.0], [5.0, 0.0], [500.0, 500.0]]), entropy_weight=1.0)
+    X = np.array([[-5.0, 0.0], [5.0, 0.0]], "float32")
+    p = keras.ops.convert_to_numpy(model(X))
+    assert np.all(p[:, 2] == 0.0) and np.allclose(p[:, :2], np.eye(2), atol=1e-6)
+    loss = float(model.compute_loss(X, X[::-1, None, :], model(X)))
+    np.testing.assert_allclose(loss, -np.log(1e-8) - np.log(2.0), rtol=1e-3)
+
+
 def test_scan_head_trains_and_logs_both_terms():
     X, y = _blobs()
     nn = lesson.nearest_neighbours(X, 3)
