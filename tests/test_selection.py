@@ -103,6 +103,7 @@ def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one()
     np.testing.assert_array_equal(Z, X[:, ::-1])
     with pytest.raises(ValueError, match=r"representation 'flat' of X must be a 2-D array"):
         selection.represent(lambda rows: rows[:, 0], X, "flat")
+    np.testing.assert_array_equal(selection.represent(lambda rows: rows * 2, X[:1], "one row"), 2 * X[:1])
 
 
 def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
@@ -123,6 +124,10 @@ def test_candidates_table_rounds_to_digits_marks_nan_and_aligns_text_left_and_nu
     assert lines[1].index("kmeans") == lines[2].index("gmm")  # text columns start together
     assert lines[1].index(" 2 ") + 2 == lines[2].index("10") + 2  # numbers end together
     assert len(lines[1]) == len(lines[2]) == len(lines[0])
+
+
+def test_candidates_table_rounds_to_2_digits_by_default():
+    assert selection.candidates_table([_scored()]).splitlines()[1].split()[3:6] == ["0.12", "0.01", "0.90"]
 
 
 def test_candidates_table_puts_each_verdict_on_its_candidates_line():
