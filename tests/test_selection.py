@@ -132,10 +132,11 @@ def test_candidates_table_rounds_to_2_digits_by_default():
 
 def test_candidates_table_puts_each_verdict_on_its_candidates_line():
     lines = selection.candidates_table([_scored(k=2), _scored(k=3)], digits=0,
-                                       verdicts=["stable", "chosen"]).splitlines()
+                                       verdicts=["stable", "one cluster"]).splitlines()
     assert lines[0].split()[-1] == "verdict"
     assert lines[1].split()[2:4] == ["2", "0"] and lines[1].endswith("stable")
-    assert lines[2].endswith("chosen") and lines[2].split()[2] == "3"
+    assert lines[2].endswith("one cluster") and lines[2].split()[2] == "3"
+    assert lines[0].index("verdict") == lines[1].index("stable") == lines[2].index("one cluster")  # text: left
 
 
 @pytest.mark.parametrize(("candidates", "kwargs", "match"), [
