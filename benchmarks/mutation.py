@@ -29,8 +29,11 @@ replace the matching tests, ``--all-operators`` for cosmic-ray's full operator s
 the same ``--workdir`` to print the report of a run so far (even one still going: mutants not run
 yet count as "not run" and do not enter the kill rate), ``--retest-survivors`` with the same
 ``--workdir`` to run only the surviving mutants again once the tests are stronger (the mutated
-file must be unchanged), ``--no-fork`` to start every mutant's tests in a new process instead
-of forking them from a server that has NumPy, pytest and scikit-learn imported (see
+file must be unchanged), ``--functions NAME ...`` to mutate only the lines of the named
+top-level functions or classes of the target (the rest is marked skipped and left out of the
+counts: for a target whose tests are slow, e.g. notebook 04's losses and rules without its
+training recipe; say so when you report such a partial run), ``--no-fork`` to start every
+mutant's tests in a new process instead of forking them from a server that has NumPy, pytest and scikit-learn imported (see
 :func:`serve_pytest`: 2-3 times faster on a module whose tests take a second). The exit status is 1 when a mutant
 survived that the equivalents file does not list.
 
@@ -634,6 +637,60 @@ def start_server(folder, env, preload=SERVER_PRELOAD):
 
 
 # --------------------------------------------------------------------------
+# Restricting a run to some functions
+
+
+def definition_lines(source, names):
+    """The line ranges of the top-level functions and classes ``names`` define in ``source``.
+
+    A range runs from the first decorator (or the ``def``/``class`` line) to the last line of the
+    body, so a class's range holds its methods.
+
+    Returns
+    -------
+    list of (int, int)
+        ``(first, last)`` line numbers, 1-based and inclusive, in the order of ``names``.
+
+    Raises
+    ------
+    ValueError
+        Naming the names the source does not define at its top level.
+    """
+    import ast
+
+    found = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            first = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            found[node.name] = (first, node.end_lineno)
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise ValueError(f"no top-level function or class named {', '.join(map(repr, missing))}; "
+                         f"defined: {', '.join(sorted(found))}")
+    return [found[name] for name in names]
+
+
+def outside(line, ranges):
+    """Whether ``line`` lies in none of ``ranges`` (``(first, last)`` pairs, inclusive)."""
+    return not any(first <= line <= last for first, last in ranges)
+
+
+def skip_outside(session, ranges):
+    """Mark every pending mutant of ``session`` whose line is outside ``ranges`` as skipped; return how many."""
+    from cosmic_ray.work_db import WorkDB, use_db
+    from cosmic_ray.work_item import WorkerOutcome, WorkResult
+
+    skipped = 0
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        for item in list(db.pending_work_items):
+            if all(outside(m.start_pos[0], ranges) for m in item.mutations):
+                db.set_result(item.job_id, WorkResult(output="outside --functions",
+                                                      worker_outcome=WorkerOutcome.SKIPPED))
+                skipped += 1
+    return skipped
+
+
+# --------------------------------------------------------------------------
 # Running cosmic-ray
 
 
@@ -725,7 +782,7 @@ def target_folder(target, workdir):
     return Path(workdir) / re.sub(r"[^A-Za-z0-9]+", "_", target.label).strip("_")
 
 
-def run_target(target, workdir, timeout=None, all_operators=False, fork=True, retest=False):
+def run_target(target, workdir, timeout=None, all_operators=False, fork=True, retest=False, functions=None):
     """Mutation-test one target with cosmic-ray; return its folder (see :func:`read_target`).
 
     The project is copied to the target's folder (``tree/``); a module target mutates its copy
@@ -735,6 +792,9 @@ def run_target(target, workdir, timeout=None, all_operators=False, fork=True, re
 
     With ``retest``, the session already in the folder is kept and only its surviving mutants run
     again, against the tests as they are now (the mutated file must not have changed since).
+
+    With ``functions`` (names of top-level functions or classes of the mutated file), only the
+    mutants on their lines run; the others are marked skipped and left out of the counts.
     """
     start = time.perf_counter()
     folder = target_folder(target, workdir)
@@ -751,6 +811,7 @@ def run_target(target, workdir, timeout=None, all_operators=False, fork=True, re
         lessons.mkdir(exist_ok=True)
         mutated, _ = export_lesson(target.notebook, lessons, target.label)
         env["SERIES_LESSON_SOURCE"] = str(lessons)
+    ranges = definition_lines(mutated.read_text(encoding="utf-8"), functions) if functions else None
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # a mutant and the original may share a size and a second
     command = test_command(target.tests, tree)
     server = None
@@ -769,7 +830,7 @@ def run_target(target, workdir, timeout=None, all_operators=False, fork=True, re
             command = client + [f"{timeout + 5:.0f}"] + command[len(client) + 1:]
         print(f"{target.label}: {' '.join(target.tests)} pass unmutated in {baseline_seconds:.1f} s; "
               f"timeout {timeout:.0f} s per mutant", file=sys.stderr, flush=True)
-        _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest)
+        _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest, ranges)
     finally:
         if server is not None:
             server.kill()
@@ -778,8 +839,10 @@ def run_target(target, workdir, timeout=None, all_operators=False, fork=True, re
     return folder
 
 
-def _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest=False):
+def _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest=False, ranges=None):
     """Write cosmic-ray's configuration, make the session (focused operators only) and run it.
+
+    With ``ranges`` (see :func:`definition_lines`), the mutants outside them are marked skipped.
 
     With ``retest``, forget the results of the surviving mutants of the existing session and run
     only those again.
@@ -804,6 +867,8 @@ def _exec_session(folder, tree, env, mutated, command, timeout, all_operators, r
     if excluded:
         _run([sys.executable, "-m", "cosmic_ray.tools.filters.operators_filter", str(session), str(config)],
              env=env, cwd=tree)
+    if ranges:
+        skip_outside(session, ranges)
     _run(cosmic_ray + ["exec", str(config), str(session)], env=env, cwd=tree)
 
 
@@ -852,6 +917,9 @@ def main(argv=None):
     parser.add_argument("--retest-survivors", action="store_true",
                         help="with the --workdir of an earlier run: run its surviving mutants again against "
                              "the tests as they are now")
+    parser.add_argument("--functions", nargs="+", metavar="NAME",
+                        help="mutate only the lines of these top-level functions or classes of the target "
+                             "(the others count as not mutants)")
     parser.add_argument("--no-fork", action="store_true",
                         help="start each mutant's tests in a new process instead of forking them from a server")
     parser.add_argument("--equivalent", default=str(EQUIVALENT_FILE), help="the equivalent-mutants file")
@@ -875,7 +943,7 @@ def main(argv=None):
     for target in targets:
         if not args.report:
             run_target(target, workdir, args.timeout, args.all_operators, fork=not args.no_fork,
-                       retest=args.retest_survivors)
+                       retest=args.retest_survivors, functions=args.functions)
         mutants, seconds = read_target(target, target_folder(target, workdir))
         summaries.append(summarise(target.label, mutants, equivalents, seconds))
     print(format_report(summaries))

@@ -127,6 +127,14 @@ def test_find_knee_follows_the_corner_when_it_moves():
     assert isinstance(lesson.find_knee(values), int)
 
 
+def test_find_knee_scales_the_values_by_their_range_from_first_to_last():
+    # x - y is 0.3 - 0.1 = 0.20 at index 3 and 0.5 - 0.29 = 0.21 at index 5: the knee is 5. Scaled by
+    # any other range (last minus second value, 0.9, makes y larger), index 3 would win.
+    values = np.array([0.0, 0.1, 0.1, 0.1, 0.22, 0.29, 0.5, 0.7, 0.85, 0.95, 1.0])
+    assert lesson.find_knee(values) == 5
+    assert lesson.find_knee(3.0 * values - 2.0) == 5
+
+
 @pytest.mark.parametrize(
     ("values", "match"),
     [
@@ -398,3 +406,85 @@ def test_choose_eps_counts_a_pair_when_the_fraction_allows_it():
     choice = lesson.choose_eps(X, min_samples=2, min_cluster_fraction=0.05)
     assert choice.n_clusters.max() == 3
 
+
+
+# --------------------------------------------------------------------------- choose_eps's rule on a scripted scan
+
+
+def _scripted_scan(monkeypatch, counts, n=20):
+    """Make ``choose_eps`` see ``counts[i]`` clusters at its i-th radius, then one cluster of every point.
+
+    ``dbscan_at_every_eps`` is replaced by a script: each call of ``labels_at`` returns the next step's
+    labels (``count`` clusters of at least 2 points, and one noise point, so the scan goes on), and
+    the first radius is 1.0. The rule's bookkeeping (runs of equal counts,
+    how far each lasts, which run wins) then acts on a scan whose counts the test knows.
+    """
+    steps = iter(list(counts) + [None])
+
+    def labels_at(eps):
+        count = next(steps)
+        if count is None:
+            return np.zeros(n, dtype=int)  # every point in one cluster, no noise: the scan ends here
+        labels = np.full(n, -1)  # the last point stays noise, so the scan goes on
+        if count:
+            labels[: n - 1] = np.repeat(np.arange(count), (n - 1) // count + 1)[: n - 1]
+        return labels
+
+    monkeypatch.setattr(lesson, "dbscan_at_every_eps", lambda X, min_samples: (labels_at, np.ones(n)))
+    return np.random.default_rng(0).normal(size=(n, 2))
+
+
+def test_choose_eps_scans_in_steps_of_2_percent_until_one_cluster_without_noise(monkeypatch):
+    X = _scripted_scan(monkeypatch, [3, 3, 3, 2, 2, 2])
+    choice = lesson.choose_eps(X, min_cluster_fraction=0.05)
+    assert choice.n_clusters.tolist() == [3, 3, 3, 2, 2, 2, 1]  # the scan stops at one cluster without noise
+    assert choice.noise_fraction.tolist() == [0.05] * 6 + [0.0]
+    np.testing.assert_allclose(choice.candidates, 1.02 ** np.arange(7), rtol=1e-6)
+
+
+def test_choose_eps_takes_the_longest_of_two_lasting_runs_of_the_largest_count(monkeypatch):
+    # 3 clusters at radii 0-2 (lasts: +6 %), 2 at radius 3, 3 again at radii 4-9 (longer): the later run wins.
+    X = _scripted_scan(monkeypatch, [3, 3, 3, 2, 3, 3, 3, 3, 3, 3])
+    choice = lesson.choose_eps(X)
+    assert choice.stable_range == (choice.candidates[4], choice.candidates[9])
+    assert choice.eps == pytest.approx(np.sqrt(choice.candidates[4] * choice.candidates[9]))
+    # the longer run first (radii 0-5), the shorter one later (7-9): the earlier run wins
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3, 3, 3, 3, 2, 3, 3, 3]))
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[5])
+
+
+def test_choose_eps_run_lasts_only_if_eps_grows_by_min_growth_before_the_next_count(monkeypatch):
+    # 3 clusters at radii 0-1: eps grows 1.02**2 - 1 = 4 % before radius 2 gives 2 clusters, under the
+    # default 5 %, so the 2-cluster run (radii 2-5, +8 %) is chosen; with min_growth=0.04 the 3 clusters last.
+    counts = [3, 3, 2, 2, 2, 2]
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, counts))
+    assert choice.stable_range == (choice.candidates[2], choice.candidates[5])
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, counts), min_growth=0.04)
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[1])
+    # a run that ends at the last radius but one grows until the final radius (one cluster): +6 % lasts
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3]))
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[2])
+    # "at least min_growth": a run that grows by exactly min_growth lasts
+    exactly = float(choice.candidates[3] / choice.candidates[0] - 1)
+    choice = lesson.choose_eps(_scripted_scan(monkeypatch, [3, 3, 3]), min_growth=exactly)
+    assert choice.stable_range == (choice.candidates[0], choice.candidates[2])
+
+
+def test_choose_eps_falls_back_to_the_longest_run_of_one_cluster(monkeypatch):
+    # No count of two or more lasts (2 clusters for radii 1-2 only: +4 %); of the runs of one cluster
+    # (radius 0, and radii 3-8 with the final one-cluster radius) the longer gives eps.
+    X = _scripted_scan(monkeypatch, [1, 2, 2, 1, 1, 1, 1, 1])
+    with pytest.warns(UserWarning, match="no clustering into two or more clusters lasts"):
+        choice = lesson.choose_eps(X)
+    assert choice.stable_range is None
+    assert choice.eps == pytest.approx(np.sqrt(choice.candidates[3] * choice.candidates[8]))
+
+
+def test_choose_eps_fallback_takes_one_cluster_over_a_longer_run_of_none_and_the_longer_of_two(monkeypatch):
+    # No cluster big enough at radii 0-4 (the longest run), one cluster at 5-7, two at 8-9 (+4 %: does not
+    # last), one again at 10-11: the fallback takes one cluster, and of its two runs the longer, earlier one.
+    X = _scripted_scan(monkeypatch, [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1])
+    with pytest.warns(UserWarning, match="no clustering into two or more clusters lasts"):
+        choice = lesson.choose_eps(X)
+    assert choice.n_clusters.tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1, 1]
+    assert choice.eps == pytest.approx(np.sqrt(choice.candidates[5] * choice.candidates[7]))

@@ -166,19 +166,44 @@ def test_scan_head_at_step_zero_reproduces_kmeans_labels():
         np.testing.assert_array_equal(model.predict(X, verbose=0).argmax(axis=1), kmeans.predict(Z))
 
 
-@pytest.mark.parametrize("entropy_weight", [0.0, 5.0])
+def test_scan_head_starts_with_the_nearest_centre_logits_at_default_sharpness_10():
+    centres = np.array([[1.0, 0.0, 2.0], [0.0, -1.0, 0.5]], dtype="float32")
+    model = lesson.SCAN(keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)]), centres)
+    model(np.zeros((1, 6), "float32"))  # builds the head
+    kernel, bias = model.head.get_weights()
+    np.testing.assert_allclose(kernel, 10.0 * 2 * centres.T)  # s (2 mu_j . z - |mu_j|^2)
+    np.testing.assert_allclose(bias, -10.0 * (centres**2).sum(axis=1))
+
+
+@pytest.mark.parametrize("entropy_weight", [0.0, 5.0, None])
 def test_scan_loss_is_consistency_minus_weighted_entropy(entropy_weight):
     X, _ = _blobs()
     helpers.set_seed(0)
     encoder = keras.Sequential([keras.Input((6,)), keras.layers.Dense(3)])
-    model = lesson.SCAN(encoder, np.random.default_rng(0).normal(size=(4, 3)), entropy_weight=entropy_weight,
-                        sharpness=1.0)
+    weight = {} if entropy_weight is None else {"entropy_weight": entropy_weight}
+    model = lesson.SCAN(encoder, np.random.default_rng(0).normal(size=(4, 3)), sharpness=1.0, **weight)
+    if entropy_weight is None:
+        entropy_weight = 5.0  # SCAN's published default (Van Gansbeke et al. 2020)
     partner = X[::-1].copy()
     loss = float(model.compute_loss(X, partner[:, None, :], model(X)))  # one candidate: the draw is fixed
     p, q = keras.ops.convert_to_numpy(model(X)), keras.ops.convert_to_numpy(model(partner))
     mean_p = p.mean(axis=0)
     expected = -np.mean(np.log((p * q).sum(axis=1) + 1e-8)) + entropy_weight * np.sum(mean_p * np.log(mean_p + 1e-8))
     np.testing.assert_allclose(loss, expected, rtol=1e-4)
+
+
+def test_scan_loss_stays_finite_with_an_unused_cluster_and_a_disagreeing_partner():
+    # Cluster 2's centre is far away: its probability underflows to exactly 0 for every point (mean 0),
+    # and each point's partner sits in the other cluster (p . q = 0): the 1e-8 inside both logs keeps
+    # the loss finite; 0 * log(0 + 1e-8) adds nothing to the entropy.
+    encoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, kernel_initializer="identity",
+                                                                      bias_initializer="zeros")])
+    model = lesson.SCAN(encoder, np.array([[-5.0, 0.0], [5.0, 0.0], [500.0, 500.0]]), entropy_weight=1.0)
+    X = np.array([[-5.0, 0.0], [5.0, 0.0]], "float32")
+    p = keras.ops.convert_to_numpy(model(X))
+    assert np.all(p[:, 2] == 0.0) and np.allclose(p[:, :2], np.eye(2), atol=1e-6)
+    loss = float(model.compute_loss(X, X[::-1, None, :], model(X)))
+    np.testing.assert_allclose(loss, -np.log(1e-8) - np.log(2.0), rtol=1e-3)
 
 
 def test_scan_head_trains_and_logs_both_terms():

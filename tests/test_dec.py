@@ -86,6 +86,12 @@ def test_target_distribution_discounts_large_clusters():
     assert p[2, 1] > p[2, 0]
 
 
+def test_target_distribution_accepts_zero_assignments():
+    # Hard (one-hot) rows are valid q: a zero is non-negative. f = (1.5, 1.5), so p equals q here.
+    q = np.array([[1.0, 0.0], [0.5, 0.5], [0.0, 1.0]])
+    np.testing.assert_allclose(lesson.target_distribution(q), q)
+
+
 @pytest.mark.parametrize("q", [[[0.5, 0.5], [-0.1, 1.1]], [[1.0, 0.0], [1.0, 0.0]], [0.5, 0.5], [[np.nan, 1.0]]])
 def test_target_distribution_rejects_bad_input(q):
     with pytest.raises(ValueError, match="non-negative soft assignments"):

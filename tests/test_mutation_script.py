@@ -222,6 +222,76 @@ def test_the_bare_star_of_a_signature_is_not_a_mutant_but_a_product_is():
 
 
 # --------------------------------------------------------------------------
+# --functions: a run restricted to some functions
+
+SOURCE = """import numpy as np
+
+
+def loss(a, b):
+    return a - b
+
+
+@staticmethod
+def rule(x):
+    if x > 0:
+        return 1
+    return 0
+
+
+class Model:
+    def step(self, x):
+        return x * 2
+
+
+LIMIT = 3 + 4
+"""
+
+
+def test_definition_lines_span_a_function_from_its_decorator_to_its_last_line_and_a_class_with_its_methods():
+    assert mutation.definition_lines(SOURCE, ["loss"]) == [(4, 5)]
+    assert mutation.definition_lines(SOURCE, ["rule", "Model"]) == [(8, 12), (15, 17)]
+    with pytest.raises(ValueError, match=r"no top-level function or class named 'step', 'nope'; defined: Model, loss"):
+        mutation.definition_lines(SOURCE, ["step", "nope", "loss"])
+
+
+def test_outside_is_inclusive_at_both_ends_of_every_range():
+    ranges = [(4, 5), (16, 18)]
+    assert [line for line in range(1, 22) if not mutation.outside(line, ranges)] == [4, 5, 16, 17, 18]
+
+
+def test_skip_outside_marks_only_the_pending_mutants_outside_the_ranges_as_skipped(tmp_path):
+    work_db = pytest.importorskip("cosmic_ray.work_db")
+    from cosmic_ray.work_item import MutationSpec, TestOutcome, WorkerOutcome, WorkItem, WorkResult
+
+    def item(job_id, line):
+        spec = MutationSpec(module_path="x.py", operator_name="core/NumberReplacer", occurrence=0,
+                            start_pos=(line, 4), end_pos=(line, 5))
+        return WorkItem(job_id=job_id, mutations=(spec,))
+
+    session = tmp_path / "session.sqlite"
+    with work_db.use_db(str(session), work_db.WorkDB.Mode.create) as db:
+        db.add_work_items([item("before", 2), item("first", 4), item("last", 5), item("after", 6),
+                           item("method", 17), item("done", 21)])
+        db.set_result("done", WorkResult(worker_outcome=WorkerOutcome.NORMAL, test_outcome=TestOutcome.KILLED))
+    assert mutation.skip_outside(session, [(4, 5), (16, 18)]) == 2
+    with work_db.use_db(str(session), work_db.WorkDB.Mode.open) as db:
+        pending = sorted(i.job_id for i in db.pending_work_items)
+        results = {i.job_id: r for i, r in db.completed_work_items}
+    assert pending == ["first", "last", "method"]
+    assert {job: r.worker_outcome for job, r in results.items()} == {
+        "before": WorkerOutcome.SKIPPED, "after": WorkerOutcome.SKIPPED, "done": WorkerOutcome.NORMAL}
+
+
+def test_the_command_line_passes_functions_to_the_run(monkeypatch, tmp_path):
+    seen = {}
+    monkeypatch.setattr(mutation, "run_target", lambda *args, **kwargs: seen.update(kwargs))
+    monkeypatch.setattr(mutation, "read_target", lambda target, folder: ([], None))
+    mutation.main(["--module", "helpers/evaluation.py", "--functions", "match_labels", "cluster_accuracy",
+                   "--workdir", str(tmp_path)])
+    assert seen["functions"] == ["match_labels", "cluster_accuracy"]
+
+
+# --------------------------------------------------------------------------
 # The report
 
 

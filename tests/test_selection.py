@@ -7,12 +7,14 @@ one heavy-tailed cloud.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from lesson_code import load
 from sklearn.covariance import ledoit_wolf
 from sklearn.datasets import make_blobs
-from sklearn.metrics import adjusted_rand_score
+from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from helpers import selection
@@ -57,16 +59,120 @@ def uniform_candidates(nb05, uniform):
     return score(nb05, uniform)
 
 
+# -- helpers.selection on its own: the checks and the table, without the notebook --------------
+
+
+def test_check_inputs_replaces_none_by_the_identity_and_names_by_strings():
+    X = np.arange(20.0).reshape(10, 2)
+    first_column = lambda rows: rows[:, :1]  # noqa: E731
+    checked_X, representations, ks = selection.check_inputs(X, {"raw": None, 5: first_column}, range(1, 4))
+    np.testing.assert_array_equal(checked_X, X)
+    assert list(representations) == ["raw", "5"] and representations["5"] is first_column
+    assert representations["raw"](X) is X
+    assert ks == [1, 2, 3]
+
+
+@pytest.mark.parametrize("k_range", [[1, 2, 4], [2, 3, 4], range(1, 11)])
+def test_check_inputs_needs_k_range_to_be_1_to_k_max_without_gaps_and_below_the_rows(k_range):
+    with pytest.raises(ValueError, match=r"k_range"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, k_range)
+
+
+def test_check_inputs_takes_k_max_up_to_one_less_than_the_rows():
+    _, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, [3, 1, 2, 9, 4,
+                                                                                                       5, 6, 7, 8])
+    assert ks == list(range(1, 10))
+
+
+@pytest.mark.parametrize("methods", ["kmeans", (), ("kmeans", "dbscan")])
+def test_check_inputs_refuses_methods_outside_kmeans_and_gmm(methods):
+    with pytest.raises(ValueError, match=r"methods must be taken from \('kmeans', 'gmm'\)"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(1, 3), methods)
+
+
+def test_check_inputs_accepts_one_method_and_four_rows():
+    X, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(4, 2)), {"raw": None}, range(1, 4),
+                                      ("gmm",), seed=0)
+    assert X.shape == (4, 2) and ks == [1, 2, 3]
+
+
+def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one():
+    X = np.arange(12).reshape(6, 2)
+    Z = selection.represent(lambda rows: rows[:, ::-1].tolist(), X, "swapped")
+    assert isinstance(Z, np.ndarray) and Z.dtype == float and Z.shape == (6, 2)
+    np.testing.assert_array_equal(Z, X[:, ::-1])
+    with pytest.raises(ValueError, match=r"representation 'flat' of X must be a 2-D array"):
+        selection.represent(lambda rows: rows[:, 0], X, "flat")
+    np.testing.assert_array_equal(selection.represent(lambda rows: rows * 2, X[:1], "one row"), 2 * X[:1])
+
+
+def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
+            silhouette=np.nan):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(representation=representation, method=method, k=k, gap=gap, gap_se=gap_se,
+                           stability=stability, silhouette=silhouette)
+
+
+def test_candidates_table_rounds_to_digits_marks_nan_and_aligns_text_left_and_numbers_right():
+    lines = selection.candidates_table([_scored(), _scored("PCA of the table", "gmm", 10, gap=-1.5)],
+                                       digits=3).splitlines()
+    assert lines[0].split() == ["representation", "method", "k", "gap", "±", "se", "stability", "silhouette"]
+    assert lines[1].split() == ["scaled", "kmeans", "2", "0.123", "0.010", "0.900", "-"]
+    assert lines[2].split() == ["PCA", "of", "the", "table", "gmm", "10", "-1.500", "0.010", "0.900", "-"]
+    assert lines[1].startswith("scaled ") and lines[2].startswith("PCA of the table  gmm ")
+    assert lines[1].index("kmeans") == lines[2].index("gmm")  # text columns start together
+    assert lines[1].index(" 2 ") + 2 == lines[2].index("10") + 2  # numbers end together
+    assert len(lines[1]) == len(lines[2]) == len(lines[0])
+
+
+def test_candidates_table_rounds_to_2_digits_by_default():
+    assert selection.candidates_table([_scored()]).splitlines()[1].split()[3:6] == ["0.12", "0.01", "0.90"]
+
+
+def test_candidates_table_puts_each_verdict_on_its_candidates_line():
+    lines = selection.candidates_table([_scored(k=2), _scored(k=3)], digits=0,
+                                       verdicts=["stable", "one cluster"]).splitlines()
+    assert lines[0].split()[-1] == "verdict"
+    assert lines[1].split()[2:4] == ["2", "0"] and lines[1].endswith("stable")
+    assert lines[2].endswith("one cluster") and lines[2].split()[2] == "3"
+    assert lines[0].index("verdict") == lines[1].index("stable") == lines[2].index("one cluster")  # text: left
+
+
+@pytest.mark.parametrize(("candidates", "kwargs", "match"), [
+    ([], {}, r"candidates is empty"),
+    ([_scored()], {"digits": 7}, r"digits must be <= 6"),
+    ([_scored()], {"digits": -1}, r"digits must be >= 0"),
+    ([_scored()], {"verdicts": ["a", "b"]}, r"verdicts has 2 entries for 1 candidates"),
+])
+def test_candidates_table_refuses_bad_arguments(candidates, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        selection.candidates_table(candidates, **kwargs)
+
+
 # -- the building blocks ------------------------------------------------------------------------
 
 
 def test_shrunk_covariance_is_ledoit_wolf(nb05):
     rng = np.random.default_rng(0)
-    for rows, columns in ((10, 30), (200, 5)):
-        A = rng.normal(size=(rows, columns)) * np.linspace(1, 3, columns)
+    for rows, columns, scale in ((10, 30, 1.0), (200, 5, 1.0), (200, 5, 0.01)):  # 0.01: squared deviations < 1
+        A = rng.normal(size=(rows, columns)) * np.linspace(1, 3, columns) * scale
         centred = A - A.mean(axis=0)
         expected = ledoit_wolf(A)[0] + 1e-6 * np.eye(columns)
         np.testing.assert_allclose(nb05.shrunk_covariance(centred), expected, rtol=1e-8, atol=1e-10)
+    # round data: the estimated noise exceeds the distance to the sphere, and the shrinkage stops at 1
+    A = np.random.default_rng(0).normal(size=(100, 3))
+    assert ledoit_wolf(A)[1] == 1.0
+    np.testing.assert_allclose(nb05.shrunk_covariance(A - A.mean(axis=0)),
+                               ledoit_wolf(A)[0] + 1e-6 * np.eye(3), rtol=1e-8, atol=1e-10)
+
+
+def test_shrunk_covariance_of_a_round_sample_is_the_sphere_without_dividing_by_zero(nb05):
+    centred = np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0]])  # sample covariance = 0.5 I exactly
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the floor under the denominator: no division by zero
+        covariance = nb05.shrunk_covariance(centred)
+    np.testing.assert_allclose(covariance, (0.5 + 1e-6) * np.eye(2))
 
 
 def test_gaussian_fit_by_hand(nb05):
@@ -100,6 +206,14 @@ def test_shared_fit_does_not_reward_a_core_and_tail_split(nb05):
     one = nb05.gaussian_fit(X, np.zeros(2000, dtype=int))
     assert nb05.gaussian_fit(X, core, shared=False) > one + 0.5
     assert nb05.gaussian_fit(X, core, shared=True) < one + 0.05
+
+
+def test_gaussian_fit_shares_one_covariance_by_default(nb05):
+    rng = np.random.default_rng(1)
+    X = np.vstack([rng.normal([0, 0], [1.0, 0.2], (100, 2)), rng.normal([6, 0], [0.2, 1.0], (100, 2))])
+    labels = np.repeat([0, 1], 100)  # crossed shapes: shared and own covariances differ
+    assert nb05.gaussian_fit(X, labels) == nb05.gaussian_fit(X, labels, shared=True)
+    assert nb05.gaussian_fit(X, labels) < nb05.gaussian_fit(X, labels, shared=False)
 
 
 def test_uniform_reference_fills_the_pca_box_of_the_data(nb05):
@@ -150,6 +264,37 @@ def test_reference_cloud_keeps_shape_and_outliers_but_scatters_clusters(nb05):
                            nb05.reference_cloud(X, 50, np.random.default_rng(6)))
 
 
+def test_reference_cloud_of_flat_data_stays_in_their_plane(nb05):
+    # 3-D rows on a plane (third coordinate = first + second), far from unit scale: the axis with (almost)
+    # no spread is dropped from the axes and from the spreads alike, and the cloud keeps to the plane.
+    rng = np.random.default_rng(0)
+    flat = rng.normal(size=(200, 2)) * [40.0, 10.0]
+    X = np.column_stack([flat, flat.sum(axis=1) + 1e-9 * rng.normal(size=200)]) + 100.0  # spread 1e-9: below
+    # 1e-9 times the largest spread (about 40), so dropped, but far above 1e-9 / 40 and 1e-9 ** 40
+    reference = nb05.reference_cloud(X, 300, np.random.default_rng(1))
+    assert reference.shape == (300, 3)
+    np.testing.assert_allclose(reference[:, 2] - reference[:, 0] - reference[:, 1], -100.0, atol=1e-6)
+    np.testing.assert_allclose(np.cov(reference.T), np.cov(X.T), rtol=0.25, atol=20.0)
+
+
+def test_reference_cloud_of_fewer_rows_than_columns_stays_in_their_span(nb05):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5, 8))  # 5 rows span 4 directions around their mean
+    reference = nb05.reference_cloud(X, 20, np.random.default_rng(1))
+    assert reference.shape == (20, 8)
+    directions = np.linalg.svd(X - X.mean(axis=0))[2][:4]
+    offsets = reference - X.mean(axis=0)
+    np.testing.assert_allclose(offsets - (offsets @ directions.T) @ directions, 0.0, atol=1e-9)
+
+
+def test_reference_cloud_of_identical_rows_is_that_row(nb05):
+    X = np.tile([1.0, 2.0, 3.0], (10, 1))  # no spread along any axis: every axis is dropped
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reference = nb05.reference_cloud(X, 4, np.random.default_rng(0))
+    np.testing.assert_array_equal(reference, X[:4])
+
+
 def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     X, y = four_blobs
     for method in nb05.METHODS:
@@ -157,6 +302,8 @@ def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     # at most max_fit rows are used for fitting, and the seed picks them
     assert nb05.fit_clustering(X, "kmeans", 4, 0, max_fit=50).n_features_in_ == 5
     assert nb05.fit_clustering(X, "kmeans", 2, 0, max_fit=20).labels_.shape == (20,)
+    big = np.random.default_rng(0).normal(size=(2100, 2))
+    assert nb05.fit_clustering(big, "kmeans", 2, 0).labels_.shape == (2000,)  # by default at most 2000 rows
     with pytest.raises(ValueError, match="method must be one of"):
         nb05.fit_clustering(X, "dbscan", 4, 0)
 
@@ -172,6 +319,54 @@ def test_stability_resamples(nb05, four_blobs, uniform):
     assert nb05.stability(uniform, "gmm", 6, pieces, 0) < 0.9
 
 
+@pytest.mark.parametrize(("function", "default_resamples"), [("stability", 5), ("assignment_confidence", 20)])
+def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(nb05, monkeypatch, function,
+                                                                               default_resamples):
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-3, 0.5, (50, 2)), rng.normal(3, 0.5, (50, 2))])
+    labels = (X[:, 0] > 0).astype(int)
+    fitted, seeds = [], []
+    original = nb05.fit_clustering
+
+    def spy(Z, method, k, seed, max_fit=2000):
+        fitted.append(Z)
+        seeds.append(seed)
+        return original(Z, method, k, seed, max_fit)
+
+    monkeypatch.setattr(nb05, "fit_clustering", spy)
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0)
+    assert len(fitted) == default_resamples
+    for rows in fitted:
+        assert len(rows) == 80 and len(np.unique(rows, axis=0)) == 80  # distinct rows of X: no repeats
+    assert not np.array_equal(fitted[0], fitted[1])  # a new subset each round
+    assert len(set(seeds)) == default_resamples and 0 not in seeds  # and a new seed, never the fit's own (0)
+    fitted.clear()
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=3, fraction=0.5)
+    assert [len(rows) for rows in fitted] == [50, 50, 50]
+    fitted.clear()  # a tiny fraction still leaves k + 1 rows to fit k clusters on
+    getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=2, fraction=0.01)
+    assert [len(rows) for rows in fitted] == [3, 3]
+
+
+def test_score_candidates_hands_max_fit_to_every_fit_and_defaults_to_2000(nb05, four_blobs, monkeypatch):
+    seen = []
+    original = nb05.fit_clustering
+
+    def spy(Z, method, k, seed, max_fit=None):
+        seen.append(max_fit)
+        return original(Z, method, k, seed, max_fit if max_fit is not None else 2000)
+
+    monkeypatch.setattr(nb05, "fit_clustering", spy)
+    X = four_blobs[0][:60]
+    nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=("kmeans",), n_references=2,
+                          n_resamples=1)
+    assert seen and set(seen[: 1 + 2 * 2]) == {2000}  # the data and the 2 x 2 references at k = 2
+    seen.clear()
+    nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=("kmeans",), n_references=2,
+                          n_resamples=1, max_fit=30)
+    assert set(seen[: 1 + 2 * 2]) == {30}
+
+
 def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     def family(gaps, se=0.05):
         return [nb05.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, np.nan, np.nan)
@@ -183,9 +378,73 @@ def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     assert nb05.gap_choice(family([0.0, 0.3, 0.5, 0.7])).k == 4  # still rising: the largest k
     assert nb05.gap_choice(family([0.0, 0.01, 0.8, 0.82, 0.5])).k == 1  # the first k not clearly beaten by the next
     assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95], se=0.01)).k == 5  # the standard error decides
+    assert nb05.gap_choice(family([0.0, 0.5, 0.75], se=0.25)).k == 2  # 0.5 >= 0.75 - 0.25: "at least" counts
 
 
 # -- scoring and choosing -----------------------------------------------------------------------
+
+
+def test_score_candidates_defaults_to_k_1_to_10_five_references_and_five_resamples(nb05, monkeypatch):
+    X = np.random.default_rng(0).normal(size=(11, 2))  # 11 rows: k can go up to 10, not 11
+    references, resamples = [], []
+    original_reference, original_stability = nb05.uniform_reference, nb05.stability
+
+    def count_references(data, n_samples, rng):
+        references.append(n_samples)
+        return original_reference(data, n_samples, rng)
+
+    def record_resamples(Z, method, k, labels, seed, n_resamples):
+        resamples.append(n_resamples)
+        return original_stability(Z, method, k, labels, seed, n_resamples)
+
+    monkeypatch.setattr(nb05, "uniform_reference", count_references)
+    monkeypatch.setattr(nb05, "stability", record_resamples)
+    candidates = nb05.score_candidates(X, {"raw": None}, methods=("kmeans",))
+    assert [c.k for c in candidates] == list(range(1, 11))
+    assert references == [11] * 5 and resamples == [5]
+    explicit = nb05.score_candidates(X, {"raw": None}, methods=("kmeans",), seed=0)
+    assert [c.gap for c in explicit] == [c.gap for c in candidates]  # the default seed is 0
+
+
+def test_the_silhouette_is_measured_on_a_seeded_sample_of_at_most_2000_rows(nb05, monkeypatch):
+    calls = []
+    monkeypatch.setattr(nb05, "silhouette_score", lambda X, labels, **kwargs: calls.append((len(X), kwargs)) or 0.5)
+    rng = np.random.default_rng(0)
+    for n in (2100, 50):
+        calls.clear()
+        X = np.vstack([rng.normal(-3, 1, (n // 2, 2)), rng.normal(3, 1, (n - n // 2, 2))])
+        nb05.score_candidates(X, {"raw": None}, k_range=range(1, 3), methods=("kmeans",), seed=7, n_references=1,
+                              n_resamples=1)
+        assert calls == [(n, {"sample_size": min(n, 2000), "random_state": 7})]  # k = 2 only: k = 1 has none
+
+
+def test_gap_and_its_standard_error_follow_tibshirani_from_the_reference_gains(nb05, monkeypatch):
+    """gap = gain on X - mean gain on the harder kind of reference; se = their sd * sqrt(1 + 1/B)."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-2, 0.6, (30, 3)), rng.normal(2, 0.6, (30, 3))])
+    made = {"uniform_reference": [], "reference_cloud": []}
+    for name in made:
+        original = getattr(nb05, name)
+        monkeypatch.setattr(nb05, name, lambda data, n, r, original=original, name=name:
+                            made[name].append(original(data, n, r)) or made[name][-1])
+    B = 3
+    candidates = nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=("kmeans",), seed=0,
+                                       n_references=B, n_resamples=1)
+
+    def gain(rows):
+        labels = nb05.fit_clustering(rows, "kmeans", 2, 0).predict(rows)
+        return nb05.gaussian_fit(rows, labels) - nb05.gaussian_fit(rows, np.zeros(len(rows), int))
+
+    gains = [np.array([gain(R) for R in made[name]]) for name in ("uniform_reference", "reference_cloud")]
+    assert [len(g) for g in gains] == [B, B]
+    hardest = max(gains, key=np.mean)
+    two = candidates[1]
+    assert two.k == 2
+    assert two.gap == pytest.approx(gain(X) - hardest.mean(), rel=1e-9)
+    assert two.gap_se == pytest.approx(hardest.std() * np.sqrt(1 + 1 / B), rel=1e-9)
+    # the silhouette of each split with two or more clusters, on X (all 60 rows: fewer than 2,000)
+    assert np.isnan(candidates[0].silhouette)
+    assert two.silhouette == pytest.approx(silhouette_score(X, two.labels), rel=1e-9)
 
 
 def test_candidates_cover_every_representation_method_and_k(blob_candidates):
@@ -268,14 +527,23 @@ def test_unstable_picks_are_refused(nb05, blob_candidates):
     choice = nb05.choose(shaky)
     assert not choice.structure and set(choice.verdicts) == {"not stable"}
     assert nb05.choose(shaky, min_stability=0.4).structure  # the threshold decides
+    assert nb05.choose(shaky, min_stability=0.5).structure  # "at least min_stability"
 
 
 def test_a_small_gain_over_one_cluster_is_not_structure(nb05, blob_candidates):
     family = [c for c in blob_candidates if (c.representation, c.method) == ("scaled", "kmeans")]
     gain = family[3].gap
     assert nb05.choose(family, min_gain=gain - 0.01).structure
+    assert nb05.choose(family, min_gain=gain).structure  # a gap of exactly min_gain is enough
     refused = nb05.choose(family, min_gain=gain + 0.01)
     assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
+
+
+def test_a_one_cluster_pick_is_never_structure_whatever_min_gain(nb05):
+    family = [nb05.Candidate("r", "kmeans", k, np.zeros(4, dtype=int), gap, 0.05, stability, np.nan)
+              for k, gap, stability in ((1, 0.0, 1.0), (2, -0.5, np.nan), (3, -0.6, np.nan))]
+    choice = nb05.choose(family, min_gain=-1.0)  # k = 1 is the pick; its gap 0 >= -1 and its stability is 1
+    assert not choice.structure and choice.verdicts == ["one cluster"]
 
 
 def test_the_largest_gap_decides_between_stable_picks(nb05, blob_candidates):
@@ -330,6 +598,22 @@ def test_assignment_confidence_is_low_only_between_clusters(nb05):
                                   confidence)  # clusters are matched, not compared by name
     wrong = np.random.default_rng(1).integers(0, 2, len(X))
     assert nb05.assignment_confidence(X, "kmeans", 2, wrong, 0, n_resamples=5).mean() < 0.7
+
+
+def test_assignment_confidence_is_the_share_of_refits_that_keep_each_samples_cluster(nb05, monkeypatch):
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    refits = iter([np.array([1, 1, 1, 0, 0, 0]),  # the same clusters, named the other way
+                   np.array([0, 0, 1, 1, 1, 1]),  # sample 2 moved
+                   np.array([0, 0, 1, 1, 1, 1]),
+                   np.array([0, 0, 0, 1, 1, 0])])  # sample 5 moved
+
+    class Scripted:
+        def predict(self, Z):
+            return next(refits)
+
+    monkeypatch.setattr(nb05, "fit_clustering", lambda Z, method, k, seed, max_fit=2000: Scripted())
+    confidence = nb05.assignment_confidence(np.zeros((6, 2)), "kmeans", 2, labels, 0, n_resamples=4)
+    np.testing.assert_allclose(confidence, [1.0, 1.0, 0.5, 1.0, 1.0, 0.75])
 
 
 # -- helpers.selection: checks and the table ----------------------------------------------------
