@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import lesson_code  # noqa: E402  (tests/lesson_code.py: a notebook's tagged cells as a module)
 
 from helpers import evaluation  # noqa: E402
+from run import mean_and_spread  # noqa: E402  (benchmarks/run.py: the notebooks' benchmark)
 from helpers._tensorflow import load_keras  # noqa: E402
 
 load_keras()  # TensorFlow without its start-up chatter, before the notebooks' cells import keras
@@ -35,9 +36,8 @@ EXAMPLES = {  # README row: (notebook, function in its article-code cells)
 def summary_row(name, rows):
     """``name | ARI | noise | clusters`` as mean ± standard deviation over ``rows`` (``evaluation.evaluate``)."""
     def cell(key, digits):
-        values = [row[key] for row in rows]
-        spread = statistics.stdev(values) if len(values) > 1 else 0.0
-        return f"{statistics.mean(values):.{digits}f} ± {spread:.{digits}f}"
+        mean, spread = mean_and_spread([row[key] for row in rows])
+        return f"{mean:.{digits}f} ± {spread:.{digits}f}"
 
     clusters = statistics.mean(row["n_clusters"] for row in rows)
     return f"| `{name}` | {cell('ari', 2)} | {cell('noise_fraction', 2)} | {clusters:.1f} |"

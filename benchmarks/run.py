@@ -119,18 +119,19 @@ def collect(runs):
         per_seed = row.pop("per_seed")
         row["seeds"] = sorted(per_seed)
         for metric in METRICS:
-            row[metric], row[f"{metric}_std"] = _summary([per_seed[s][metric] for s in row["seeds"]])
+            row[metric], row[f"{metric}_std"] = mean_and_spread([per_seed[s][metric] for s in row["seeds"]])
         result.append(row)
     for notebook in dict.fromkeys(run["notebook"] for run in runs):
         mine = [run for run in runs if run["notebook"] == notebook]
-        seconds, spread = _summary([run["seconds"] for run in mine])
+        seconds, spread = mean_and_spread([run["seconds"] for run in mine])
         result.append({"pipeline": f"notebook:{notebook}", "dataset": mine[0]["name"], "seconds": seconds,
                        "seconds_std": spread, "peak_mb": max(run["peak_mb"] for run in mine),
                        "seeds": sorted(run["seed"] for run in mine)})
     return result
 
 
-def _summary(values):
+def mean_and_spread(values):
+    """Mean and sample standard deviation of ``values`` (0 for one value; ``None, None`` for none)."""
     if not values:
         return None, None
     return statistics.fmean(values), (statistics.stdev(values) if len(values) > 1 else 0.0)
