@@ -367,18 +367,21 @@ def test_score_candidates_hands_max_fit_to_every_fit_and_defaults_to_2000(nb05, 
     assert set(seen[: 1 + 2 * 2]) == {30}
 
 
-def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
+def test_gap_choice_is_tibshiranis_one_standard_error_rule_among_the_splits(nb05):
     def family(gaps, se=0.05):
         return [nb05.Candidate("r", "kmeans", k, np.zeros(3, dtype=int), g, se, np.nan, np.nan)
                 for k, g in enumerate(gaps, start=1)]
 
     assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95])).k == 3  # 0.9 >= 0.92 - 0.05
     assert nb05.gap_choice(family([0.0, 0.5, 0.9, 1.2, 1.21])).k == 4
-    assert nb05.gap_choice(family([0.0, 0.02, -0.1])).k == 1  # no split beats one cluster
     assert nb05.gap_choice(family([0.0, 0.3, 0.5, 0.7])).k == 4  # still rising: the largest k
-    assert nb05.gap_choice(family([0.0, 0.01, 0.8, 0.82, 0.5])).k == 1  # the first k not clearly beaten by the next
     assert nb05.gap_choice(family([0.0, 0.5, 0.9, 0.92, 0.95], se=0.01)).k == 5  # the standard error decides
     assert nb05.gap_choice(family([0.0, 0.5, 0.75], se=0.25)).k == 2  # 0.5 >= 0.75 - 0.25: "at least" counts
+    # k = 1 is not in the chain: two clusters that gain nothing do not hide ten that gain a lot (the digits)
+    assert nb05.gap_choice(family([0.0, -0.01, 0.3, 0.06, 0.44, 4.2])).k == 3  # 0.3 >= 0.06 - 0.05
+    assert nb05.gap_choice(family([0.0, 0.01, 0.8, 0.82, 0.5])).k == 3  # the first split not clearly beaten
+    assert nb05.gap_choice(family([0.0, 0.02, -0.1])).k == 2  # choose then says: not better than one cluster
+    assert nb05.gap_choice(family([0.0, 0.4])).k == 2  # only one split: it is the pick
 
 
 # -- scoring and choosing -----------------------------------------------------------------------
@@ -539,11 +542,73 @@ def test_a_small_gain_over_one_cluster_is_not_structure(nb05, blob_candidates):
     assert not refused.structure and refused.verdicts == ["not clearly better than one cluster"]
 
 
-def test_a_one_cluster_pick_is_never_structure_whatever_min_gain(nb05):
-    family = [nb05.Candidate("r", "kmeans", k, np.zeros(4, dtype=int), gap, 0.05, stability, np.nan)
-              for k, gap, stability in ((1, 0.0, 1.0), (2, -0.5, np.nan), (3, -0.6, np.nan))]
-    choice = nb05.choose(family, min_gain=-1.0)  # k = 1 is the pick; its gap 0 >= -1 and its stability is 1
-    assert not choice.structure and choice.verdicts == ["one cluster"]
+def test_splits_that_gain_less_than_min_gain_are_not_structure(nb05):
+    """k = 1 is never a pick; a family whose pick gains less than min_gain over one cluster is refused."""
+    family = [nb05.Candidate("r", "kmeans", k, np.arange(4) % max(k, 1), gap, 0.05, stability, np.nan)
+              for k, gap, stability in ((1, 0.0, 1.0), (2, 0.02, 0.9), (3, -0.1, np.nan))]
+    choice = nb05.choose(family)
+    assert choice.picks[0].k == 2 and not choice.structure
+    assert choice.verdicts == ["not clearly better than one cluster"]
+    assert nb05.choose(family, min_gain=0.02, min_share=0.0).structure  # the threshold decides
+
+
+def _two_cluster_family(nb05, labels, gap=2.0):
+    """k = 1 and a stable, clearly better k = 2 pick with these labels."""
+    one = nb05.Candidate("r", "gmm", 1, np.zeros(len(labels), dtype=int), 0.0, 0.0, 1.0, np.nan)
+    return [one, nb05.Candidate("r", "gmm", 2, np.asarray(labels), gap, 0.05, 0.95, 0.8)]
+
+
+def test_a_cluster_of_a_few_outliers_is_not_structure(nb05):
+    """A heavy-tailed cloud's far-out rows split off stably and gain a lot: a cluster under
+    min_share of the rows does not count, whatever its gap and stability."""
+    labels = np.r_[np.zeros(96, dtype=int), np.ones(4, dtype=int)]  # 4 % of the rows in cluster 1
+    refused = nb05.choose(_two_cluster_family(nb05, labels))
+    assert not refused.structure and refused.verdicts == ["a cluster of outliers"]
+    assert "5% of the rows" in refused.reason
+    assert nb05.choose(_two_cluster_family(nb05, labels), min_share=0.04).structure  # "at least min_share"
+    assert not nb05.choose(_two_cluster_family(nb05, labels), min_share=0.041).structure
+    assert nb05.choose(_two_cluster_family(nb05, np.r_[np.zeros(95, dtype=int), np.ones(5, dtype=int)])).structure
+
+
+def test_a_heavy_tailed_cloud_seen_through_pca_2_loses_its_outlier_clusters(nb05):
+    """The suite's false alarms: PCA-2 of a 30-D Student-t cloud aims at its farthest rows, and
+    splitting those off is stable and gains more than on the references. The share rule refuses it."""
+    from sklearn.decomposition import PCA
+
+    rng = np.random.default_rng(0)
+    X = StandardScaler().fit_transform(rng.normal(size=(300, 30)) / np.sqrt(rng.chisquare(3, size=(300, 1)) / 3))
+    candidates = nb05.score_candidates(X, {"PCA-2": PCA(2, random_state=0).fit(X).transform}, k_range=range(1, 5),
+                                       seed=0, n_references=3, n_resamples=3)
+    fooled = nb05.choose(candidates, min_share=0.0)
+    assert fooled.structure and np.bincount(fooled.chosen.labels).min() <= 2  # a "cluster" of one or two rows
+    refused = nb05.choose(candidates)
+    assert not refused.structure and set(refused.verdicts) == {"a cluster of outliers"}
+
+
+def test_an_empty_cluster_counts_as_a_cluster_of_outliers(nb05):
+    one = nb05.Candidate("r", "kmeans", 1, np.zeros(100, dtype=int), 0.0, 0.0, 1.0, np.nan)
+    three = nb05.Candidate("r", "kmeans", 3, np.r_[np.zeros(50, dtype=int), np.ones(50, dtype=int)], 2.0, 0.05,
+                           0.95, 0.5)  # k = 3, but nothing was assigned to cluster 2
+    assert nb05.verdict(three, min_stability=0.75, min_gain=0.1, min_share=0.05) == "a cluster of outliers"
+    assert nb05.verdict(three, min_stability=0.75, min_gain=0.1, min_share=0.0) == "stable"
+    assert not nb05.choose([one, three]).structure
+
+
+def test_the_verdicts_are_checked_in_order(nb05):
+    """The gain, then the cluster sizes, then stability."""
+    tiny = np.r_[np.zeros(99, dtype=int), 1]
+    pick = nb05.Candidate("r", "gmm", 2, tiny, 0.05, 0.01, 0.1, 0.5)
+    assert nb05.verdict(pick, 0.75, 0.1, 0.05) == "not clearly better than one cluster"
+    assert nb05.verdict(pick._replace(gap=1.0), 0.75, 0.1, 0.05) == "a cluster of outliers"
+    assert nb05.verdict(pick._replace(gap=1.0, labels=np.arange(100) % 2), 0.75, 0.1, 0.05) == "not stable"
+    assert nb05.verdict(pick._replace(gap=1.0, labels=np.arange(100) % 2, stability=0.75), 0.75, 0.1, 0.05) == "stable"
+
+
+def test_choose_defaults_to_the_stated_thresholds(nb05):
+    import inspect
+
+    defaults = {name: p.default for name, p in inspect.signature(nb05.choose).parameters.items()}
+    assert defaults["min_stability"] == 0.75 and defaults["min_gain"] == 0.1 and defaults["min_share"] == 0.05
 
 
 def test_the_largest_gap_decides_between_stable_picks(nb05, blob_candidates):
