@@ -95,8 +95,8 @@ def candidates_table(candidates, digits=2, verdicts=None):
     ----------
     candidates : sequence
         Objects with the attributes ``representation``, ``method``, ``k``,
-        ``gap``, ``gap_se``, ``stability`` and ``silhouette`` (notebook 05's
-        ``Candidate``), for instance a selection's picks.
+        ``gap``, ``gap_se``, ``stability``, ``silhouette`` and ``separation``
+        (notebook 05's ``Candidate``), for instance a selection's picks.
     digits : int, default=2
     verdicts : sequence of str, optional
         A last column, aligned with ``candidates``.
@@ -104,13 +104,14 @@ def candidates_table(candidates, digits=2, verdicts=None):
     Returns
     -------
     str
-        ``-`` marks a score that was not measured (NaN).
+        ``-`` marks a score that was not measured (NaN) or does not apply
+        (infinite: the separation of one cluster).
     """
     candidates = list(candidates)
     if not candidates:
         raise ValueError("candidates is empty")
     digits = check_int(digits, name="digits", minimum=0, maximum=6)
-    headers = ("representation", "method", "k", "gap", "± se", "stability", "silhouette")
+    headers = ("representation", "method", "k", "gap", "± se", "stability", "silhouette", "separation")
     if verdicts is not None:
         verdicts = [str(v) for v in verdicts]
         if len(verdicts) != len(candidates):
@@ -118,10 +119,10 @@ def candidates_table(candidates, digits=2, verdicts=None):
         headers += ("verdict",)
 
     def number(value):
-        return "-" if np.isnan(value) else f"{value:.{digits}f}"
+        return f"{value:.{digits}f}" if np.isfinite(value) else "-"
 
     rows = [(c.representation, c.method, str(c.k), number(c.gap), number(c.gap_se), number(c.stability),
-             number(c.silhouette)) for c in candidates]
+             number(c.silhouette), number(c.separation)) for c in candidates]
     if verdicts is not None:
         rows = [row + (verdict,) for row, verdict in zip(rows, verdicts)]
-    return aligned_table(headers, rows, left=(0, 1, 7))  # text columns left, numbers right
+    return aligned_table(headers, rows, left=(0, 1, 8))  # text columns left, numbers right

@@ -107,19 +107,20 @@ def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one()
 
 
 def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
-            silhouette=np.nan):
+            silhouette=np.nan, separation=2.5):
     from types import SimpleNamespace
 
     return SimpleNamespace(representation=representation, method=method, k=k, gap=gap, gap_se=gap_se,
-                           stability=stability, silhouette=silhouette)
+                           stability=stability, silhouette=silhouette, separation=separation)
 
 
 def test_candidates_table_rounds_to_digits_marks_nan_and_aligns_text_left_and_numbers_right():
-    lines = selection.candidates_table([_scored(), _scored("PCA of the table", "gmm", 10, gap=-1.5)],
-                                       digits=3).splitlines()
-    assert lines[0].split() == ["representation", "method", "k", "gap", "±", "se", "stability", "silhouette"]
-    assert lines[1].split() == ["scaled", "kmeans", "2", "0.123", "0.010", "0.900", "-"]
-    assert lines[2].split() == ["PCA", "of", "the", "table", "gmm", "10", "-1.500", "0.010", "0.900", "-"]
+    lines = selection.candidates_table([_scored(), _scored("PCA of the table", "gmm", 10, gap=-1.5,
+                                                           separation=np.inf)], digits=3).splitlines()
+    assert lines[0].split() == ["representation", "method", "k", "gap", "±", "se", "stability", "silhouette",
+                                "separation"]
+    assert lines[1].split() == ["scaled", "kmeans", "2", "0.123", "0.010", "0.900", "-", "2.500"]
+    assert lines[2].split() == ["PCA", "of", "the", "table", "gmm", "10", "-1.500", "0.010", "0.900", "-", "-"]
     assert lines[1].startswith("scaled ") and lines[2].startswith("PCA of the table  gmm ")
     assert lines[1].index("kmeans") == lines[2].index("gmm")  # text columns start together
     assert lines[1].index(" 2 ") + 2 == lines[2].index("10") + 2  # numbers end together
@@ -589,19 +590,59 @@ def test_an_empty_cluster_counts_as_a_cluster_of_outliers(nb05):
     one = nb05.Candidate("r", "kmeans", 1, np.zeros(100, dtype=int), 0.0, 0.0, 1.0, np.nan)
     three = nb05.Candidate("r", "kmeans", 3, np.r_[np.zeros(50, dtype=int), np.ones(50, dtype=int)], 2.0, 0.05,
                            0.95, 0.5)  # k = 3, but nothing was assigned to cluster 2
-    assert nb05.verdict(three, min_stability=0.75, min_gain=0.1, min_share=0.05) == "a cluster of outliers"
-    assert nb05.verdict(three, min_stability=0.75, min_gain=0.1, min_share=0.0) == "stable"
+    assert nb05.verdict(three, min_stability=0.75, min_gain=0.1, min_share=0.05, min_separation=1.0) \
+        == "a cluster of outliers"
+    assert nb05.verdict(three, min_stability=0.75, min_gain=0.1, min_share=0.0, min_separation=1.0) == "stable"
     assert not nb05.choose([one, three]).structure
 
 
 def test_the_verdicts_are_checked_in_order(nb05):
-    """The gain, then the cluster sizes, then stability."""
+    """The gain, then the cluster sizes, then the separation, then stability."""
     tiny = np.r_[np.zeros(99, dtype=int), 1]
-    pick = nb05.Candidate("r", "gmm", 2, tiny, 0.05, 0.01, 0.1, 0.5)
-    assert nb05.verdict(pick, 0.75, 0.1, 0.05) == "not clearly better than one cluster"
-    assert nb05.verdict(pick._replace(gap=1.0), 0.75, 0.1, 0.05) == "a cluster of outliers"
-    assert nb05.verdict(pick._replace(gap=1.0, labels=np.arange(100) % 2), 0.75, 0.1, 0.05) == "not stable"
-    assert nb05.verdict(pick._replace(gap=1.0, labels=np.arange(100) % 2, stability=0.75), 0.75, 0.1, 0.05) == "stable"
+    pick = nb05.Candidate("r", "gmm", 2, tiny, 0.05, 0.01, 0.1, 0.5, 0.5)
+    rule = dict(min_stability=0.75, min_gain=0.1, min_share=0.05, min_separation=1.0)
+    assert nb05.verdict(pick, **rule) == "not clearly better than one cluster"
+    pick = pick._replace(gap=1.0)
+    assert nb05.verdict(pick, **rule) == "a cluster of outliers"
+    pick = pick._replace(labels=np.arange(100) % 2)
+    assert nb05.verdict(pick, **rule) == "nested clusters"
+    assert nb05.verdict(pick._replace(separation=1.0), **rule) == "not stable"  # "at least min_separation"
+    assert nb05.verdict(pick._replace(separation=1.0, stability=0.75), **rule) == "stable"
+    assert nb05.verdict(pick._replace(separation=np.nan, stability=0.75), **rule) == "stable"  # not measured
+
+
+def test_separation_by_hand(nb05):
+    """The closest two cluster means, in standard deviations of the other cluster."""
+    X = np.array([[0.0], [2.0], [10.0], [12.0]])
+    assert nb05.separation(X, np.array([0, 0, 1, 1])) == pytest.approx(10.0, rel=1e-5)  # means 1 and 11, sd 1
+    rng = np.random.default_rng(0)
+    core, tails = rng.normal(size=(4000, 1)), rng.normal(size=(4000, 1))
+    core, tails = (core - core.mean()) / core.std(), (tails - tails.mean()) / tails.std() * 4 + 2
+    X, labels = np.vstack([core, tails]), np.r_[np.zeros(4000, dtype=int), np.ones(4000, dtype=int)]
+    # the core's mean is 2 / 4 = 0.5 of the tails' sd from theirs; theirs is 2 / 1 of the core's: the smaller counts
+    assert nb05.separation(X, labels) == pytest.approx(0.5, rel=1e-3)
+    assert nb05.separation(X, labels[::-1]) == pytest.approx(0.5, rel=1e-3)
+    assert nb05.separation(X, np.zeros(len(X), dtype=int)) == np.inf  # one cluster: nothing to separate
+    three = np.vstack([X[:2], X[:2] + 100.0, X[:2] + 103.0])
+    assert nb05.separation(three, np.repeat([0, 1, 2], 2)) < nb05.separation(three[:4], np.repeat([0, 1], 2))
+
+
+def test_a_core_and_its_tails_are_nested_clusters(nb05):
+    """A GMM describes one heavy-tailed cloud as a narrow core and wide tails around nearly the same
+    centre: stable and better than one cluster, but not two groups."""
+    rng = np.random.default_rng(5)
+    X = StandardScaler().fit_transform(rng.normal(size=(600, 8)) / np.sqrt(rng.chisquare(3, size=(600, 1)) / 3))
+    candidates = nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 4), methods=("gmm",), seed=0,
+                                       n_references=3, n_resamples=3)
+    fooled = nb05.choose(candidates, min_separation=0.0)
+    assert fooled.structure and fooled.chosen.separation < 1.0
+    refused = nb05.choose(candidates)
+    assert not refused.structure and refused.verdicts == ["nested clusters"]
+
+
+def test_separated_clusters_pass_the_separation_rule(nb05, blob_candidates):
+    picks = nb05.choose(blob_candidates).picks
+    assert all(p.separation > 3.0 for p in picks)
 
 
 def test_choose_defaults_to_the_stated_thresholds(nb05):
@@ -609,6 +650,7 @@ def test_choose_defaults_to_the_stated_thresholds(nb05):
 
     defaults = {name: p.default for name, p in inspect.signature(nb05.choose).parameters.items()}
     assert defaults["min_stability"] == 0.75 and defaults["min_gain"] == 0.1 and defaults["min_share"] == 0.05
+    assert defaults["min_separation"] == 1.0
 
 
 def test_the_largest_gap_decides_between_stable_picks(nb05, blob_candidates):
