@@ -122,6 +122,9 @@ def test_the_picks_the_prose_describes(picks, reveal):
                        ("PCA-5", "kmeans"): 3, ("PCA-5", "gmm"): 3, ("autoencoder code", "kmeans"): 3,
                        ("autoencoder code", "gmm"): 2}  # "the seven other picks count"
     assert by[("PCA-5", "gmm")]["verdict"] == "chosen"  # "three GMM clusters on PCA-5"
+    # "(2.8-6.2 for the wines' picks in the table below)"
+    separations = [p["separation"] for p in picks]
+    assert f"{min(separations):.1f}" == "2.8" and f"{max(separations):.1f}" == "6.2"
     # "a GMM's gap is larger than the KMeans gap on every representation here"
     for name in ("scaled features", "PCA-2", "PCA-5", "autoencoder code"):
         assert by[(name, "gmm")]["gap"] > by[(name, "kmeans")]["gap"]
@@ -228,6 +231,7 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     runs = _suite_runs()
     mine = lambda name: [run for run in runs if run["dataset"] == name]  # noqa: E731
     assert "three seeds (42, 43 and 44) of the suite ran" in text and "108 runs in all" in text
+    assert "these seeds included" in text and "they are not an independent test" in text
     nulls = [run for run in runs if run["dataset"].split(" ")[0] in ("uniform", "elongated", "heavy-tailed")]
     assert len(nulls) == 54 and not any(run["structure"] for run in nulls)
     assert "**No structure** was answered on all 54 null runs" in text
@@ -261,4 +265,4 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     found = [run["ari"] for run in digits if run["structure"]]
     assert f"(ARI {min(found):.2f}-{max(found):.2f})" in text
     best = [run["best_ari"] for run in digits]
-    assert f"candidate scores {min(best):.2f}-{max(best):.2f}" in text
+    assert f"runs the best candidate scores {min(best):.2f}-{max(best):.2f}" in text
