@@ -40,6 +40,7 @@ Usage::
     python benchmarks/label_free.py --seeds 1       # one seed
     python benchmarks/label_free.py --only iris     # one data set
     python benchmarks/label_free.py --scale         # the scale rows
+    python benchmarks/label_free.py --outside --first-seed 45   # data outside the suite, fresh seeds
 """
 
 from __future__ import annotations
@@ -66,7 +67,10 @@ REPRESENTABLE = ("varied blobs", "anisotropic blobs", "blobs", "iris", "wine", "
 #: Structured sets beyond both methods: clusters that are not convex blobs.
 BEYOND = ("noisy circles", "noisy moons")
 NULLS = tuple(f"{kind} {d}-D" for kind in ("uniform", "elongated Gaussian", "heavy-tailed") for d in (2, 8, 30))
-DATASETS = BEYOND + REPRESENTABLE + NULLS
+#: Data outside the suite (``--outside``), never used to compare rules: other dimensions and cluster sizes.
+OUTSIDE_STRUCTURED = ("blobs 10-D", "blobs with a small cluster")
+OUTSIDE_NULLS = ("uniform 16-D", "heavy-tailed 16-D")
+DATASETS = BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS
 #: The order the suite runs in: structured and null sets interleaved, the slowest (digits) last.
 RUN_ORDER = ("blobs", "uniform 2-D", "anisotropic blobs", "elongated Gaussian 8-D", "varied blobs",
              "heavy-tailed 8-D", "iris", "uniform 30-D", "wine", "heavy-tailed 30-D", "breast cancer",
@@ -104,6 +108,11 @@ def load(name, size, seed):
         X = X @ np.array([[0.6, -0.6], [-0.4, 0.8]])
     elif name == "blobs":
         X, y = datasets.make_blobs(n_samples=size, random_state=seed)
+    elif name == "blobs 10-D":  # the seed article's first example: four blobs in 10 dimensions
+        X, y = datasets.make_blobs(n_samples=size, n_features=10, centers=4, random_state=seed)
+    elif name == "blobs with a small cluster":  # 8 % of the rows in one cluster, above min_share
+        sizes = [int(0.6 * size), int(0.32 * size)]
+        X, y = datasets.make_blobs(n_samples=sizes + [size - sum(sizes)], n_features=4, random_state=seed)
     elif name in ("iris", "wine", "breast cancer", "digits"):
         loader = {"iris": datasets.load_iris, "wine": datasets.load_wine,
                   "breast cancer": datasets.load_breast_cancer, "digits": datasets.load_digits}[name]
@@ -162,7 +171,8 @@ def summarise(runs):
     for name in dict.fromkeys(run["dataset"] for run in runs):
         mine = [run for run in runs if run["dataset"] == name]
         row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
-               "kind": "null" if name in NULLS else "beyond KMeans/GMM" if name in BEYOND else "structured",
+               "kind": ("null" if name in NULLS + OUTSIDE_NULLS else "beyond KMeans/GMM" if name in BEYOND
+                        else "structured"),
                "seconds": statistics.fmean(run["seconds"] for run in mine),
                "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
                                            for run in mine}))}
@@ -296,6 +306,8 @@ def main(argv=None):
     parser.add_argument("--only", choices=DATASETS, action="append", help="run these data sets only")
     parser.add_argument("--log", help="append every run to this file as JSON lines")
     parser.add_argument("--scale", action="store_true", help="the 5,000 / 20,000 / 50,000-row rows")
+    parser.add_argument("--outside", action="store_true",
+                        help=f"data outside the suite instead: {', '.join(OUTSIDE_STRUCTURED + OUTSIDE_NULLS)}")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_one:
@@ -309,7 +321,8 @@ def main(argv=None):
         print(markdown_table(summarise(sorted(runs, key=lambda r: DATASETS.index(r["dataset"])))))
         return 0
     seeds = tuple(args.first_seed + i for i in range(args.seeds))
-    runs = suite(seeds, datasets=tuple(args.only) if args.only else RUN_ORDER, log=args.log)
+    default = OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else RUN_ORDER
+    runs = suite(seeds, datasets=tuple(args.only) if args.only else default, log=args.log)
     runs.sort(key=lambda run: DATASETS.index(run["dataset"]))
     print(markdown_table(summarise(runs)))
     return 0
