@@ -211,14 +211,15 @@ def test_the_round_yardstick_misses_the_sheared_blobs(cells):
 # (benchmarks/label_free.py --log, seeds 42-44; labels used only to score).
 
 
-def _suite_runs():
+def _suite_runs(*names):
     import json
     from pathlib import Path
 
     folder = Path(__file__).resolve().parents[1] / "benchmarks"
-    runs = [json.loads(line) for name in ("label_free_seed42.jsonl", "label_free_seed43_44.jsonl")
+    runs = [json.loads(line) for name in names or ("label_free_seed42.jsonl", "label_free_seed43_44.jsonl")
             for line in (folder / name).read_text(encoding="utf-8").splitlines() if line.strip()]
-    assert sorted({run["seed"] for run in runs}) == [42, 43, 44] and len(runs) == 108
+    if not names:
+        assert sorted({run["seed"] for run in runs}) == [42, 43, 44] and len(runs) == 108
     return runs
 
 
@@ -232,6 +233,14 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     mine = lambda name: [run for run in runs if run["dataset"] == name]  # noqa: E731
     assert "three seeds (42, 43 and 44) of the suite ran" in text and "108 runs in all" in text
     assert "these seeds included" in text and "they are not an independent test" in text
+    fresh = _suite_runs("label_free_seed45_46.jsonl")
+    assert sorted({run["seed"] for run in fresh}) == [45, 46] and len(fresh) == 72
+    fresh_nulls = [run for run in fresh if run["dataset"].split(" ")[0] in ("uniform", "elongated", "heavy-tailed")]
+    assert len(fresh_nulls) == 36 and not any(run["structure"] for run in fresh_nulls)
+    assert '"no stable cluster structure" on all 36 null runs' in text
+    missed = [run["dataset"] for run in fresh if run["dataset"] not in ("noisy circles", "noisy moons")
+              and "ari" in run and not run["structure"]]
+    assert missed == ["digits"] and "in one run of four" in text
     nulls = [run for run in runs if run["dataset"].split(" ")[0] in ("uniform", "elongated", "heavy-tailed")]
     assert len(nulls) == 54 and not any(run["structure"] for run in nulls)
     assert "**No structure** was answered on all 54 null runs" in text
