@@ -274,10 +274,16 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     fresh_nulls = [run for run in fresh if run["dataset"].split(" ")[0] in NULL_KINDS]
     assert len(fresh_nulls) == 36 and sum(not run["structure"] for run in fresh_nulls) == 35
     assert '"no stable cluster structure" on 35 of 36 null runs' in text
+    alarm = [run for run in fresh_nulls if run["structure"]][0]
+    assert alarm["dataset"] == "heavy-tailed 30-D" and alarm["chosen"].endswith("gmm, k=4")
+    assert "(the false alarm: four GMM clusters on a heavy-tailed cloud in 30 dimensions)" in text
     fresh_structured = [run for run in fresh if run["dataset"] not in ("noisy circles", "noisy moons")
                         and "ari" in run]
     assert len(fresh_structured) == 28 and all(run["structure"] for run in fresh_structured)
-    assert "some structure found on all 28 structured runs" in text
+    assert "some structure found on all 28 runs of the seven sets" in text
+    worse = [run for run in fresh if run["dataset"] == "breast cancer" and run["ari"] < 0.58]
+    assert [(run["seed"], run["size"], round(run["ari"], 2)) for run in worse] == [(46, "full", 0.36)]
+    assert "(seed 46, whole table: ARI 0.36)" in text
     nulls = [run for run in runs if run["dataset"].split(" ")[0] in NULL_KINDS]
     alarms = [(run["dataset"], run["size"], run["seed"], run["chosen"]) for run in nulls if run["structure"]]
     assert len(nulls) == 54 and sorted(alarms) == [("uniform 8-D", 300, 42, "PCA-2 + gmm, k=7"),
