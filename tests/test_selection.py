@@ -729,3 +729,20 @@ def test_score_candidates_refuses_bad_arguments(nb05, four_blobs, kwargs, error,
 def test_bad_tables_are_refused_up_front(nb05, X, error, match):
     with pytest.raises(error, match=match):
         nb05.score_candidates(X, {"scaled": None}, seed=0)
+
+
+def test_a_representation_the_references_cannot_follow_fools_the_rule(nb05, uniform):
+    """The limit notebook 05's pitfalls state: the uniform reference is a box along the data's
+    principal axes, so a representation that keeps some original columns of uniform data sees the
+    corners of their square as four stable clusters; the same data through PCA-2 have none."""
+    from sklearn.decomposition import PCA
+
+    def choice(transform):
+        return nb05.choose(nb05.score_candidates(uniform, {"r": transform}, k_range=range(1, 7), methods=("kmeans",),
+                                                 seed=0))
+
+    fooled = choice(lambda rows: rows[:, :2])
+    # the pitfall quotes "a gap of 0.13 and a stability of 0.95"
+    assert fooled.structure and fooled.chosen.k == 4 and fooled.chosen.gap == pytest.approx(0.13, abs=0.01)
+    assert fooled.chosen.stability == pytest.approx(0.95, abs=0.02)
+    assert not choice(PCA(2, random_state=0).fit(uniform).transform).structure
