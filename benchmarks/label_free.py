@@ -15,9 +15,9 @@ of another's; last, Tibshirani's walk over only the splits that pass every condi
 on all 18 sets at seeds 0 and 1, both sizes (the digits: the random half only), but only after the
 report seeds had been run and read, so seeds 42-44 are not an independent test of those four;
 ``--first-seed 45 --seeds 2`` runs two seeds no rule was compared on (they had been run once with
-the rule before its last change, which was not chosen on them). The default seeds 42-44, at both sizes, are the report. The real tables are
-the same rows whatever the seed (only the half and the procedure's randomness change), so on them
-the report is not independent of development.
+the rule before its last change, which was not chosen on them). The default seeds 42-44, at both
+sizes, are the report. The real tables are the same rows whatever the seed (only the half and the
+procedure's randomness change), so on them the report is not independent of development.
 
 Suite (``--suite``, the default): scikit-learn's clustering-comparison toy sets (noisy circles,
 noisy moons, blobs of varied variance, anisotropic blobs, plain blobs; their "no structure" set is

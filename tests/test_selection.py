@@ -349,8 +349,9 @@ def test_gap_choice_is_tibshiranis_one_standard_error_rule(nb05):
     assert pick([0.4]) == 2  # only one candidate: it is the pick
 
 def test_the_walk_goes_over_the_splits_that_count(nb05):
-    """The digits: a shaky three-cluster split early in the walk must not hide a stable ten."""
-    gaps = [-0.0, 0.30, 0.06, 0.44, 1.02, 1.27, 1.34, 3.95, 4.24]  # k = 2, ..., 10 (seed 0, half the digits)
+    """A shaky three-cluster split early in the walk must not hide a stable ten (a gap curve shaped
+    like KMeans' on the digits: a dip after k = 3, then rising)."""
+    gaps = [-0.0, 0.30, 0.06, 0.44, 1.02, 1.27, 1.34, 3.95, 4.24]  # k = 2, ..., 10
     stability = [0.51, 0.41, 0.71, 0.59, 0.67, 0.60, 0.69, 0.67, 0.81]
     choice = nb05.choose(splits(nb05, gaps, stability=stability))
     assert choice.structure and choice.chosen.k == 10 and choice.verdicts == ["chosen"]
