@@ -638,7 +638,8 @@ def test_each_method_is_scored_with_its_own_model(nb05, four_blobs, monkeypatch)
     original = nb05.gaussian_fit
 
     def spy(rows, labels, shared=True):
-        calls.append(shared)
+        if len(np.unique(labels)) > 1:  # one cluster is the same Gaussian either way (next test)
+            calls.append(shared)
         return original(rows, labels, shared)
 
     monkeypatch.setattr(nb05, "gaussian_fit", spy)
@@ -647,6 +648,28 @@ def test_each_method_is_scored_with_its_own_model(nb05, four_blobs, monkeypatch)
         nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 3), methods=(method,), seed=0, n_references=2,
                               n_resamples=1)
         assert calls and set(calls) == {expected}
+
+def test_one_cluster_is_fitted_once_per_table_not_once_per_split(nb05, four_blobs, monkeypatch):
+    """The one-cluster fit every gain subtracts does not depend on the method or k: fitted once for X and
+    once per reference, so a big table costs one pass per candidate, not two."""
+    X, _ = four_blobs
+    zeros = np.zeros(len(X), int)
+    assert nb05.gaussian_fit(X, zeros, shared=True) == nb05.gaussian_fit(X, zeros, shared=False)
+    rows_seen = []
+    original = nb05.gaussian_fit
+
+    def spy(rows, labels, shared=True):
+        rows_seen.append(len(rows))
+        return original(rows, labels, shared)
+
+    monkeypatch.setattr(nb05, "gaussian_fit", spy)
+    B, max_fit = 3, 150  # references have max_fit rows, X has 200
+    candidates = nb05.score_candidates(X, {"scaled": None, "two columns": lambda rows: rows[:, :2]},
+                                       k_range=range(1, 5), seed=0, n_references=B, n_resamples=1, max_fit=max_fit)
+    assert len(candidates) == 2 * 2 * 4
+    # one cluster once, then each candidate once: on X, and on each of the 2 * B references
+    assert rows_seen.count(len(X)) == 1 + len(candidates)
+    assert rows_seen.count(max_fit) == 2 * B * (1 + len(candidates))
 
 @pytest.mark.parametrize("kind", ["uniform_reference", "reference_cloud"])
 def test_a_split_must_beat_both_kinds_of_reference(nb05, four_blobs, monkeypatch, kind):
