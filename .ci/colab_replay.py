@@ -61,7 +61,7 @@ PYTHON = (3, 13)  # Colab's current runtime; the constraints file is for this Py
 # Besides the pinned packages: what Colab also ships and the helpers import (versions float
 # within what the pins allow, except where the guide gives Colab's: its kernel and widgets),
 # and the runner (nbclient, nbformat).
-EXTRAS = ("scipy", "threadpoolctl", "packaging", "ipykernel==6.17.1", "nbclient", "nbformat")
+EXTRAS = ("scipy", "threadpoolctl", "joblib", "packaging", "ipykernel==6.17.1", "nbclient", "nbformat")
 # Colab's widgets, installed without their dependencies: widgetsnbextension 3 would pull in the
 # notebook server and JupyterLab, which a Colab kernel does not have (and which the helpers'
 # pyproject.toml lists, so a setup cell without --no-deps must show up as a change).
@@ -76,6 +76,7 @@ COLAB_MODULES = {
     "scipy": "scipy",
     "matplotlib": "matplotlib",
     "threadpoolctl": "threadpoolctl",
+    "joblib": "joblib",
     "packaging": "packaging",
     "IPython": "ipython",
     "ipywidgets": "ipywidgets",

@@ -64,3 +64,29 @@ def test_article_seed_rows_are_mean_and_spread_over_seeds():
             {"ari": 0.63, "noise_fraction": 0.11, "n_clusters": 4}]
     assert article_seeds.summary_row("seed:3", rows) == "| `seed:3` | 0.37 ± 0.23 | 0.32 ± 0.19 | 4.3 |"
     assert article_seeds.summary_row("one", rows[:1]) == "| `one` | 0.28 ± 0.00 | 0.49 ± 0.00 | 4.0 |"
+
+
+def test_peak_memory_counts_the_worker_processes_a_run_starts():
+    """A run whose work is done by worker processes (notebook 05's n_jobs=2) must not look as small
+    as its own process: the sampled peak sums the whole tree, and can leave the sampler's own out."""
+    import os
+    import subprocess
+    import time
+
+    import memory
+
+    if not Path("/proc/self/status").exists():
+        pytest.skip("needs Linux's /proc")
+    before = memory.tree_rss_mb(os.getpid())  # this process and any workers an earlier test left running
+    own = before - memory.tree_rss_mb(os.getpid(), include_root=False)
+    child = subprocess.Popen([sys.executable, "-c", "import sys, time; block = b'x' * 300_000_000; "
+                              "print('ready', flush=True); time.sleep(30)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        with memory.PeakMemory(interval=0.05) as whole, memory.PeakMemory(interval=0.05, include_self=False) as below:
+            time.sleep(0.4)
+    finally:
+        child.kill()
+        child.wait()
+    assert whole.peak_mb > before + 250  # the child's 300 MB are counted
+    assert below.peak_mb > 250 and whole.peak_mb - below.peak_mb > own / 2  # below leaves this process out

@@ -671,6 +671,32 @@ def test_one_cluster_is_fitted_once_per_table_not_once_per_split(nb05, four_blob
     assert rows_seen.count(len(X)) == 1 + len(candidates)
     assert rows_seen.count(max_fit) == 2 * B * (1 + len(candidates))
 
+def test_two_processes_score_the_same_candidates_as_one(nb05, sheared, blob_candidates, four_blobs):
+    """n_jobs only spreads the candidates over processes: every score, label and the order are the
+    same (a task drawing from a shared random generator, or results gathered out of order, differ)."""
+    def fields(candidates):
+        return [(c.representation, c.method, c.k, c.labels.tolist(), c.gap, c.gap_se, c.stability,
+                 None if np.isnan(c.silhouette) else c.silhouette, c.separation) for c in candidates]
+
+    assert fields(score(nb05, four_blobs[0], n_jobs=2)) == fields(blob_candidates)
+    X, _ = sheared
+    alone = nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 5), seed=3, n_references=2, n_resamples=2)
+    pair = nb05.score_candidates(X, {"scaled": None}, k_range=range(1, 5), seed=3, n_references=2, n_resamples=2,
+                                 n_jobs=2)
+    assert fields(pair) == fields(alone)
+
+def test_n_jobs_2_scores_the_candidates_in_other_processes(nb05, four_blobs, monkeypatch):
+    """With n_jobs=2 the candidates are scored by worker processes, not one after another in this one."""
+    import os
+
+    monkeypatch.setattr(nb05, "separation", lambda X, labels: float(os.getpid()))
+    here = nb05.score_candidates(four_blobs[0], {"scaled": None}, k_range=range(1, 4), seed=0, n_references=1,
+                                 n_resamples=1)
+    assert {c.separation for c in here} == {os.getpid()}
+    workers = nb05.score_candidates(four_blobs[0], {"scaled": None}, k_range=range(1, 4), seed=0, n_references=1,
+                                    n_resamples=1, n_jobs=2)
+    assert os.getpid() not in {c.separation for c in workers}
+
 @pytest.mark.parametrize("kind", ["uniform_reference", "reference_cloud"])
 def test_a_split_must_beat_both_kinds_of_reference(nb05, four_blobs, monkeypatch, kind):
     """If either kind of reference held the data's own clusters, no split would beat it: the gap is

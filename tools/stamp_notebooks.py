@@ -78,7 +78,7 @@ def setup_cell(repository, ref, distribution=None):
     Such a file is then named, since it would hide the real package on import.
 
     ``--no-deps``: Colab and Kaggle already have every package the helpers import
-    (TensorFlow, Keras, scikit-learn, NumPy, SciPy, Matplotlib, threadpoolctl,
+    (TensorFlow, Keras, scikit-learn, NumPy, SciPy, Matplotlib, threadpoolctl, joblib,
     packaging), so pip must not touch them. Anywhere else the cell raises
     ``ModuleNotFoundError`` with the one command to run, instead of letting the
     next cell fail on a bare ``No module named 'helpers'``.
