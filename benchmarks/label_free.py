@@ -304,7 +304,8 @@ def scale_rows(sizes=(5_000, 20_000, 50_000)):
             raise RuntimeError(f"the {n_rows}-row run failed:\n{out.stderr[-3000:]}")
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"  {rows[-1]}", file=sys.stderr, flush=True)
-    lines = ["| rows x columns | candidates | chosen | ARI | seconds (wall) | CPU seconds, all processes | peak memory (MB), all processes |",
+    lines = ["| rows x columns | candidates | chosen | ARI | seconds (wall) | CPU seconds, all processes | "
+             "peak memory (MB), all processes |",
              "|---|---|---|---|---|---|---|"]
     lines += [f"| {r['rows']:,} x {r['columns']} | {r['candidates']} | {r['chosen']} | {r['ari']:.2f} | "
               f"{r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_mb']:.0f} |" for r in rows]

@@ -42,9 +42,7 @@ METRICS = ("ari", "nmi", "accuracy", "noise", "clusters")
 
 sys.path.insert(0, str(ROOT / "tests"))
 from notebook_outputs import output_text, results_tables  # noqa: E402  (the claims tests' reader)
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from memory import PeakMemory  # noqa: E402
+from memory import PeakMemory  # noqa: E402  (beside this file, like article_seeds' import of run)
 
 
 def notebook_paths(only=()):
