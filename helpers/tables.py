@@ -35,6 +35,7 @@ its column names) go through :func:`from_array`, with the same checks.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import math
 import numbers
@@ -101,7 +102,10 @@ def _parse(value, decimal="."):
     if isinstance(value, (bool, np.bool_)):
         return None, False  # True/False is a category, not a measurement
     if isinstance(value, (numbers.Real, np.number)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an int such as 10**400: beyond float, as the text "1e400" reads as inf
+            return (math.inf if value > 0 else -math.inf), False
         return number, math.isnan(number)
     text = str(value).strip()
     if text.lower() in MISSING:
@@ -157,6 +161,11 @@ def _locations(rows, where):
     return text + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
 
 
+def _as_name(label):
+    """A column label as the header holds it: text, so a DataFrame's column ``2`` is found as ``"2"``."""
+    return str(label).strip()
+
+
 def _build(header, cells, row_names, where, *, id_column, drop, missing, categorical, constant, decimal=".",
            notes=()):
     """The checks shared by :func:`read_csv` and :func:`from_array`.
@@ -168,17 +177,19 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     missing = _check_choice(missing, "missing", _MISSING_POLICIES)
     categorical = _check_choice(categorical, "categorical", _CATEGORICAL_POLICIES)
     constant = _check_choice(constant, "constant", _CONSTANT_POLICIES)
-    header = [str(name).strip() for name in header]
+    header = [_as_name(name) for name in header]
     for position, name in enumerate(header):
         if not name:
             raise ValueError(f"column {position + 1} has no name in the header; give every column a name")
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise ValueError(f"column name(s) {_show(repeated)} appear more than once in the header; rename them")
-    drop = [drop] if isinstance(drop, str) else list(drop or ())
+    drop = [drop] if isinstance(drop, (str, numbers.Number)) else list(() if drop is None else drop)
     for name in [*drop, *([id_column] if id_column is not None else [])]:
-        if name not in header:
+        if _as_name(name) not in header:
             raise ValueError(f"there is no column {name!r}; the columns are {_show(header, 20)}")
+    drop = [_as_name(name) for name in drop]
+    id_column = None if id_column is None else _as_name(id_column)
     n_rows = len(row_names)
     if n_rows < 2:
         raise ValueError(f"the table has {n_rows} data row(s); clustering needs at least 2")
@@ -265,8 +276,8 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     infinite = ~np.isfinite(X)
     if infinite.any():
         j = int(np.flatnonzero(infinite.any(axis=0))[0])
-        raise ValueError(f"column {names[j]!r} has {np.count_nonzero(infinite[:, j])} infinite value(s); "
-                         f"correct them or mark them missing")
+        raise ValueError(f"column {names[j]!r} has {np.count_nonzero(infinite[:, j])} infinite value(s) (or numbers "
+                         f"too large for a float, beyond about 1.8e308); correct them or mark them missing")
 
     flat = X.max(axis=0) == X.min(axis=0)  # (np.ptp overflows, with a warning, on huge values)
     if flat.any():
@@ -303,15 +314,21 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     constant : {"error", "drop"}, default="error"
         What to do with columns whose value never changes.
     delimiter : str, optional
-        The separator; by default guessed from the first lines (``,``, ``;``
-        or a tab).
+        The separator, one character: ``","``, ``";"``, ``"\\t"`` (a tab),
+        ``"|"`` or ``" "`` (a space; several in a row count as one). By
+        default (None) it is guessed from the first lines among ``,``, ``;``
+        and a tab (only ``;`` and a tab with ``decimal=","``). A file that
+        comes out as one column although another of these characters splits
+        its lines into values is an error that names the character.
     decimal : {".", ","}, default="."
         The decimal mark of the numbers. ``","`` reads ``1,5`` as 1.5 (then
         a number with a decimal point is an error, as it may be a
         thousands separator).
     encoding : str, default="utf-8"
         The file's text encoding; a byte order mark is skipped. Excel on
-        Windows often saves ``"cp1252"``, older files ``"latin-1"``.
+        Windows often saves ``"cp1252"``, older files ``"latin-1"``. A file
+        that starts with UTF-8's byte order mark (Excel's "CSV UTF-8") is
+        read as UTF-8 whatever ``encoding`` says, with a note.
 
     Returns
     -------
@@ -321,14 +338,21 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     ------
     FileNotFoundError
         If there is no such file.
+    TypeError
+        If ``path`` is not a file name (data in memory go through
+        :func:`from_array`).
     ValueError
-        If the file is empty, is not text in ``encoding``, rows are ragged,
-        or a column has a problem the options do not settle; the message
-        names the column and, where it helps, the line.
+        If the path is a folder, the file is empty, is not text in
+        ``encoding``, seems to be separated by another delimiter, rows are
+        ragged, or a column has a problem the options do not settle; the
+        message names the column and, where it helps, the line.
     """
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"path must be the name of a CSV file (a str or pathlib.Path), not {type(path).__name__}; "
+                        f"data already in memory (an array or a DataFrame) go through from_array(values)")
     path = os.fspath(path)
     _check_choice(decimal, "decimal", _DECIMALS)
-    text = _read_text(path, encoding)
+    text, notes = _read_text(path, encoding)
     if not text.strip():
         raise ValueError(f"{path} is empty: expected a header row with the column names, then one row per sample")
     if delimiter is None:
@@ -343,7 +367,7 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
         raise ValueError(f"delimiter and decimal are both {delimiter!r}; a file with decimal commas separates "
                          f"its values with ';' (delimiter=';')")
     try:
-        rows = list(enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1))
+        rows = list(enumerate(_csv_rows(text, delimiter), start=1))
     except csv.Error as exc:
         raise ValueError(f"{path} cannot be read as a table: {exc}") from None
     lines = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
@@ -352,9 +376,11 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     (header_line, header), body = lines[0], lines[1:]
     if not body:
         raise ValueError(f"{path} has a header row but no data rows")
+    if len(header) == 1:
+        _refuse_merged_columns(path, text, header[0], delimiter, decimal)
     hollow = sum(1 for number, row in rows if number > header_line and len(row) > 1
                  and not any(cell.strip() for cell in row))
-    notes = [f"skipped {hollow} line(s) holding only delimiters"] if hollow else []
+    notes += [f"skipped {hollow} line(s) holding only delimiters"] if hollow else []
     for number, row in body:
         if len(row) != len(header):
             hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
@@ -366,29 +392,87 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
                   missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
 
 
+#: Characters that separate the values of a table in files people save.
+_SEPARATORS = (",", ";", "\t", "|", " ")
+
+
+def _csv_rows(text, delimiter):
+    """The rows of ``text`` split at ``delimiter`` (a run of spaces counts as one space)."""
+    return csv.reader(text.splitlines(), delimiter=delimiter, skipinitialspace=delimiter == " ")
+
+
+def _refuse_merged_columns(path, text, name, delimiter, decimal):
+    """Stop when a table read as one column is really split by another character.
+
+    A file separated by ``|`` or spaces, or by commas while ``decimal=","``,
+    otherwise comes out as one column named like ``"height|weight"``: text
+    that ``categorical="one-hot"`` would turn into nonsense, or with decimal
+    commas numbers such as 170.65 made of two values. The sign is that the
+    header and at least half of the data lines split into the same number
+    (more than one) of values at that character; a one-column file whose
+    name has a space (``body height``) has no spaces in its numbers.
+    """
+    for candidate in _SEPARATORS:
+        if candidate == delimiter or candidate not in name.strip():
+            continue
+        try:
+            rows = [row for row in _csv_rows(text, candidate) if any(cell.strip() for cell in row)]
+        except csv.Error:
+            continue
+        width, body = len(rows[0]), rows[1:]
+        if width < 2 or 2 * sum(len(row) == width for row in body) < len(body):
+            continue
+        if candidate == decimal:
+            raise ValueError(
+                f"{path} comes out as one column named {name!r}, but its header and rows split into {width} values "
+                f"at ',', which decimal=',' takes for the decimal mark: leave decimal out if the numbers have "
+                f"decimal points or none, or save the file with ';' between the values")
+        raise ValueError(f"{path} comes out as one column named {name!r}, but its header and rows split into "
+                         f"{width} values at {candidate!r}: read it with delimiter={candidate!r}")
+
+
 def _read_text(path, encoding):
-    """The file's text, or one sentence saying why it is not text in ``encoding``."""
+    """The file's text and notes, or one sentence saying why it is not text in ``encoding``.
+
+    A file that starts with UTF-8's byte order mark is UTF-8 (Excel's "CSV
+    UTF-8"): read as cp1252 or latin-1, the mark would become the first
+    column's name (``ï»¿id``), so it is read as UTF-8 with a note.
+    """
     if not isinstance(encoding, str):
         raise TypeError(f"encoding must be a name such as 'utf-8' or 'latin-1'; got {encoding!r}")
     try:
-        with open(path, newline="", encoding=encoding) as handle:
-            text = handle.read()
+        asked = codecs.lookup(encoding).name
     except LookupError:
         raise ValueError(f"encoding {encoding!r} is not a text encoding Python knows; "
                          f"try 'utf-8', 'cp1252' or 'latin-1'") from None
+    if os.path.isdir(path):
+        raise ValueError(f"{path} is a folder, not a file: pass the path of the CSV file inside it")
+    with open(path, "rb") as handle:
+        data = handle.read()
+    marked = data.startswith(codecs.BOM_UTF8)
+    notes = ([f"read as UTF-8, not {encoding}: the file starts with UTF-8's byte order mark"]
+             if marked and asked not in ("utf-8", "utf-8-sig") else [])
+    try:
+        text = data.decode("utf-8-sig" if marked else encoding)
+    except LookupError:  # a codec that is not for text, such as 'rot13'
+        raise ValueError(f"encoding {encoding!r} is not a text encoding Python knows; "
+                         f"try 'utf-8', 'cp1252' or 'latin-1'") from None
     except UnicodeDecodeError as exc:
-        with open(path, "rb") as handle:
-            start = handle.read(4)
-        if start.startswith(b"PK") or start.startswith(b"\xd0\xcf\x11\xe0"):
+        if data.startswith(b"PK") or data.startswith(b"\xd0\xcf\x11\xe0"):
             raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: "
                              f"save it as CSV first (File > Save As > CSV)") from None
+        if marked:
+            position = exc.start + len(codecs.BOM_UTF8)  # utf-8-sig counts from after the mark
+            raise ValueError(f"{path} starts with UTF-8's byte order mark but is not UTF-8 text (byte "
+                             f"{exc.object[exc.start:exc.start + 1]!r} at position {position}): save it again "
+                             f"as UTF-8 (in Excel, CSV UTF-8)") from None
         raise ValueError(
             f"{path} is not {encoding} text (byte {exc.object[exc.start:exc.start + 1]!r} at position {exc.start}): "
             f"pass the file's encoding, e.g. encoding='cp1252' (Excel on Windows) or encoding='latin-1'") from None
     if "\x00" in text:
         raise ValueError(f"{path} contains NUL bytes: it is not a text table (a UTF-16 file needs "
                          f"encoding='utf-16'; a workbook must be saved as CSV first)")
-    return text.removeprefix("\ufeff")
+    return text.removeprefix("\ufeff"), notes
 
 
 def from_array(values, columns=None, *, id_column=None, drop=(), missing="error", categorical="error",
@@ -437,6 +521,7 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
         except ValueError as exc:  # ragged rows
             raise ValueError(f"values must be a table whose rows all have the same length: {exc}") from None
         row_names = None
+        _check_rows_have_one_length(array)
     if array.ndim != 2:
         raise ValueError(f"values must be a 2-D table (rows x columns); got shape {array.shape}")
     if array.shape[1] == 0:
@@ -453,6 +538,18 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
     cells = [list(array[:, j]) for j in range(array.shape[1])]
     return _build(columns, cells, row_names, "row", id_column=id_column, drop=drop, missing=missing,
                   categorical=categorical, constant=constant, decimal=decimal)
+
+
+def _check_rows_have_one_length(array):
+    """Stop when NumPy made a 1-D array of rows because the rows differ in length (``[[1, 2], [3]]``)."""
+    is_row = [isinstance(row, (list, tuple)) or (isinstance(row, np.ndarray) and row.ndim > 0) for row in array]
+    if array.ndim != 1 or not any(is_row):
+        return
+    lengths = [len(row) if row_like else 1 for row, row_like in zip(array, is_row)]
+    other = next((i for i, n in enumerate(lengths) if n != lengths[0]), None)
+    if other is not None:
+        raise ValueError(f"values must be a table whose rows all have the same length; row {other} has "
+                         f"{lengths[other]} value(s) but row 0 has {lengths[0]}")
 
 
 def _is_dataframe(values):

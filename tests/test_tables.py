@@ -524,3 +524,134 @@ def test_an_old_excel_workbook_is_named_as_such(tmp_path):
     workbook.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(128, 256)))
     with pytest.raises(ValueError, match=r"old\.xls is a spreadsheet workbook \(Excel\), not a CSV file"):
         tables.read_csv(workbook)
+
+
+# -- learner tables from the stress test (issue 21, item 4): a clear sentence, never a wrong table ----
+
+
+def test_a_comma_file_read_with_decimal_comma_stops_instead_of_merging_its_columns(tmp_path):
+    """A learner in Europe passes decimal=',' out of habit on a plain comma file of integers.
+
+    The comma cannot be both the separator and the decimal mark; the file used to load as one column
+    'height,weight' of numbers such as 170.65.
+    """
+    path = write(tmp_path, "height,weight\n170,65\n182,80\n165,55\n")
+    with pytest.raises(ValueError, match=r"^.*table\.csv comes out as one column named 'height,weight', but its "
+                                         r"header and rows split into 2 values at ',', which decimal=',' takes for "
+                                         r"the decimal mark: leave decimal out if .* or save the file with ';' "
+                                         r"between the values$"):
+        tables.read_csv(path, decimal=",")
+    np.testing.assert_array_equal(tables.read_csv(path).X, [[170, 65], [182, 80], [165, 55]])
+    # A missing value (a short line) must not hide the comma: "182" alone would read as 182.0.
+    with pytest.raises(ValueError, match=r"split into 2 values at ','"):
+        tables.read_csv(write(tmp_path, "height,weight\n170,65\n182\n165,55\n"), decimal=",")
+
+
+PIPES = "height|weight\n170|65\n182|80\n165|55\n"
+SPACES = "height weight\n170 65\n182  80\n165 55\n"
+TABS = "height\tweight\n170\t65\n182\t80\n165\t55\n"  # the guess finds tabs: only a wrong delimiter= fails
+
+
+@pytest.mark.parametrize("text, delimiter, options", [
+    (PIPES, "|", {}), (PIPES, "|", {"categorical": "one-hot"}), (PIPES, "|", {"delimiter": ";"}),
+    (SPACES, " ", {}), (SPACES, " ", {"categorical": "one-hot"}), (TABS, "\t", {"delimiter": ","})])
+def test_a_file_with_another_delimiter_names_it_instead_of_one_text_column(tmp_path, text, delimiter, options):
+    """A learner's file separated by '|' or spaces, or read with the wrong delimiter=, loads as one column.
+
+    It used to be called categorical, and categorical='one-hot' made 0/1 columns named 'height|weight=165|55'.
+    """
+    path = write(tmp_path, text)
+    with pytest.raises(ValueError) as caught:
+        tables.read_csv(path, **options)
+    message = str(caught.value)
+    assert message.endswith(f"comes out as one column named {'height' + delimiter + 'weight'!r}, but its header "
+                            f"and rows split into 2 values at {delimiter!r}: read it with delimiter={delimiter!r}")
+    assert "one-hot" not in message and "\n" not in message
+    table = tables.read_csv(path, delimiter=delimiter)  # the advice works (a run of spaces is one delimiter)
+    assert table.columns == ("height", "weight")
+    np.testing.assert_array_equal(table.X, [[170, 65], [182, 80], [165, 55]])
+
+
+def test_a_quoted_comma_file_with_decimal_commas_is_named_not_read_as_one_column(tmp_path):
+    """Google Sheets in a European locale writes "1,5" in quotes in a comma file; decimal=',' cannot split it."""
+    path = write(tmp_path, 'a,b\n"1,5","2,5"\n"3,5","4,5"\n"5,5","1,5"\n')
+    with pytest.raises(ValueError, match=r"one column named 'a,b', but its header and rows split into 2 values at "
+                                         r"',', which decimal=',' takes for the decimal mark"):
+        tables.read_csv(path, decimal=",", categorical="one-hot")
+
+
+def test_a_single_column_file_still_loads_even_with_a_space_in_its_name(tmp_path):
+    """A learner's one-column file: its name may hold a space or a comma that its numbers do not."""
+    for header in ["height", "body height", "height, cm"]:
+        table = tables.read_csv(write(tmp_path, f'"{header}"\n170\n182\n165\n'))
+        assert table.columns == (header,)
+        np.testing.assert_array_equal(table.X[:, 0], [170, 182, 165])
+    np.testing.assert_array_equal(tables.read_csv(write(tmp_path, "body height\n1,5\n2,5\n"), decimal=",").X,
+                                  [[1.5], [2.5]])
+
+
+def test_integer_column_names_of_a_dataframe_are_accepted_by_drop_and_id_column():
+    """pd.DataFrame(array) names its columns 0, 1, 2: the learner writes drop=[2] and id_column=0, not '2', '0'."""
+    frame = FrameLike([0, 1, 2], [[1, 2, 9], [3, 4, 8], [5, 7, 6]], [0, 1, 2])
+    table = tables.from_array(frame, drop=[2])
+    assert table.columns == ("0", "1")
+    np.testing.assert_array_equal(table.X, [[1, 2], [3, 4], [5, 7]])
+    table = tables.from_array(frame, id_column=0, drop=2)
+    assert table.columns == ("1",) and table.ids.tolist() == ["1", "3", "5"]
+    with pytest.raises(ValueError, match=r"^there is no column 3; the columns are '0', '1', '2'$"):
+        tables.from_array(frame, drop=[3])
+
+
+def test_integer_column_names_of_a_pandas_dataframe_work_in_drop():
+    """The same with a real pandas DataFrame, as pd.read_csv(header=None) makes."""
+    pd = pytest.importorskip("pandas")
+    table = tables.from_array(pd.DataFrame([[1, 2, 9], [3, 4, 8], [5, 7, 6]]), drop=[1], id_column=0)
+    assert table.columns == ("2",) and table.ids.tolist() == ["1", "3", "5"]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "latin-1"])
+def test_a_utf8_file_with_a_byte_order_mark_reads_as_utf8_whatever_encoding_is_asked(tmp_path, encoding):
+    """Excel's "CSV UTF-8" read with encoding='cp1252', as the messages suggest for Excel files.
+
+    The mark used to become part of the first column's name ('ï»¿id').
+    """
+    path = tmp_path / "excel.csv"
+    path.write_bytes("id,région\nr1,1\nr2,3\nr3,5\n".encode("utf-8-sig"))
+    table = tables.read_csv(path, encoding=encoding, id_column="id")
+    assert table.columns == ("région",) and table.ids.tolist() == ["r1", "r2", "r3"]
+    assert table.notes == (f"read as UTF-8, not {encoding}: the file starts with UTF-8's byte order mark",)
+    assert tables.read_csv(path, id_column="id").notes == ()  # asked for UTF-8: nothing to note
+    path.write_bytes(b"\xef\xbb\xbfid,r\xe9gion\nr1,1\nr2,3\n")  # the mark, then cp1252 bytes
+    with pytest.raises(ValueError, match=r"excel\.csv starts with UTF-8's byte order mark but is not UTF-8 text "
+                                         r"\(byte b'\\xe9' at position 7\): save it again as UTF-8"):
+        tables.read_csv(path, encoding=encoding)
+
+
+def test_a_number_too_large_for_a_float_is_named_like_an_infinite_value():
+    """A Python int such as 10**400 in a learner's list used to raise OverflowError from deep inside."""
+    with pytest.raises(ValueError, match=r"^column 'x0' has 1 infinite value\(s\) \(or numbers too large for a "
+                                         r"float, beyond about 1\.8e308\); correct them or mark them missing$"):
+        tables.from_array([[10**400, 1], [2, 3], [4, 5]])
+    with pytest.raises(ValueError, match=r"^column 'x1' has 1 infinite value"):
+        tables.from_array([[1, 2], [2, -(10**400)], [4, 5]])
+
+
+def test_a_folder_or_no_file_name_is_one_sentence(tmp_path):
+    """A learner passes the folder that holds the file, or a variable that is still None."""
+    with pytest.raises(ValueError, match=r"is a folder, not a file: pass the path of the CSV file inside it$"):
+        tables.read_csv(tmp_path)
+    with pytest.raises(TypeError, match=r"^path must be the name of a CSV file \(a str or pathlib\.Path\), not "
+                                        r"NoneType; data already in memory \(an array or a DataFrame\) go through "
+                                        r"from_array\(values\)$"):
+        tables.read_csv(None)
+    with pytest.raises(TypeError, match=r"not ndarray; data already in memory"):
+        tables.read_csv(np.ones((3, 2)))
+
+
+def test_a_ragged_list_says_which_row_has_another_length():
+    """A list of rows typed by hand with one value missing: NumPy makes it 1-D, and 'shape (3,)' explains nothing."""
+    with pytest.raises(ValueError, match=r"^values must be a table whose rows all have the same length; row 1 has "
+                                         r"1 value\(s\) but row 0 has 2$"):
+        tables.from_array([[1, 2], [3], [5, 7]])
+    with pytest.raises(ValueError, match=r"row 2 has 1 value\(s\) but row 0 has 2$"):
+        tables.from_array([[1, 2], (3, 4), 5])
