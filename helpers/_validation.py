@@ -7,6 +7,7 @@ inside scikit-learn or Keras.
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -32,6 +33,9 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
     -------
     numpy.ndarray
         ``X`` converted to a floating-point array (float32 stays float32).
+        A DataFrame with pandas' nullable types (``Float64``, ``Int64``) is
+        converted as :func:`as_numeric_array` does, its ``NA`` counted as
+        a missing value.
 
     Raises
     ------
@@ -41,10 +45,7 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
         If ``X`` has the wrong rank, too few samples or features, or
         contains NaN or infinity.
     """
-    try:
-        array = np.asarray(X)
-    except Exception as exc:  # ragged lists and the like
-        raise TypeError(f"{name} must be a numeric array; got {type(X).__name__}") from exc
+    array = as_numeric_array(X, name=name)  # pandas' nullable types as the models take them; pd.NA -> NaN
     if array.dtype == bool or not (
         np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating)
     ):
@@ -87,8 +88,8 @@ def check_labels(labels, *, name="labels", n_samples=None):
     TypeError
         If the labels are not whole numbers.
     ValueError
-        If they are not 1-D, are empty, have the wrong length, or contain
-        NaN or infinity.
+        If they are not 1-D, are empty, have the wrong length, contain
+        NaN or infinity, or floats too large for a 64-bit integer.
     """
     array = np.asarray(labels)
     if array.ndim != 1:
@@ -106,6 +107,9 @@ def check_labels(labels, *, name="labels", n_samples=None):
             raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s); every sample needs a label")
         if np.any(array != np.round(array)):
             raise TypeError(f"{name} must be whole numbers; got non-integer values")
+        largest = float(np.max(np.abs(array)))
+        if largest >= 2.0**63:  # beyond int64 the cast below wraps round, merging different labels
+            raise ValueError(f"{name} must be whole numbers within the 64-bit integer range; got {largest:g}")
         array = array.astype(np.int64)
     if n_samples is not None and array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} entries but there are {n_samples} samples")
@@ -132,6 +136,8 @@ def as_numeric_array(values, *, name="x"):
     ------
     TypeError
         If an element is not a number (text, a date, ...).
+    ValueError
+        If an integer is too large for a float (``10**400``).
     """
     try:
         array = np.asarray(values)
@@ -147,8 +153,16 @@ def as_numeric_array(values, *, name="x"):
         elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
             raise TypeError(f"{name} must contain numbers only; found {value!r} ({type(value).__name__})")
         else:
-            converted[i] = float(value)
+            converted[i] = _to_float(value, name)
     return converted.reshape(array.shape)
+
+
+def _to_float(value, name):
+    try:
+        return float(value)
+    except OverflowError:  # a Python int beyond float64, e.g. 10**400
+        raise ValueError(f"{name} holds a number too large for a float ({len(str(value))} digits); "
+                         "scale the data first") from None
 
 
 def check_classes(y, *, name="y_true", n_samples=None):
@@ -156,7 +170,8 @@ def check_classes(y, *, name="y_true", n_samples=None):
 
     Any hashable class labels are accepted, as scikit-learn's metrics accept
     them: integers, strings, booleans, floats. Only a missing label (``None``,
-    ``NaN``, pandas' ``NA``) is refused: every sample needs a class.
+    ``NaN``, pandas' ``NA``) or an infinite one is refused: every sample needs
+    a class, and scikit-learn's metrics refuse infinity.
 
     Returns
     -------
@@ -170,7 +185,8 @@ def check_classes(y, *, name="y_true", n_samples=None):
     TypeError
         If a label is not hashable.
     ValueError
-        If ``y`` is not 1-D, is empty, has the wrong length or a missing label.
+        If ``y`` is not 1-D, is empty, has the wrong length, a missing label
+        or an infinite one.
     """
     try:
         array = np.asarray(y)
@@ -192,6 +208,10 @@ def check_classes(y, *, name="y_true", n_samples=None):
         raise ValueError(f"{name} has {len(missing)} missing label(s) (NaN or None, first at position "
                          f"{missing[0]}); every sample needs a class")
     values = array.tolist()
+    infinite = [i for i, value in enumerate(values) if isinstance(value, numbers.Real) and math.isinf(value)]
+    if infinite:  # scikit-learn's metrics refuse them too
+        raise ValueError(f"{name} has {len(infinite)} infinite label(s) (first at position {infinite[0]}); "
+                         "a class must be a finite number or text")
     try:
         distinct = sorted(set(values))
     except TypeError as exc:

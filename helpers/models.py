@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from helpers._tensorflow import load_keras
 from helpers._validation import check_float, check_int
+from helpers.training import CheckedModel
 
 keras = load_keras()
 
@@ -71,9 +72,11 @@ def build_autoencoder(
 
     Returns
     -------
-    autoencoder : keras.Model
-        Maps inputs to reconstructions; train it on ``(X, X)``.
-    encoder : keras.Model
+    autoencoder : helpers.training.CheckedModel
+        A functional ``keras.Model`` that maps inputs to reconstructions;
+        train it on ``(X, X)``. Its ``fit``, ``predict`` and ``evaluate``
+        check array data first (see :class:`helpers.training.CheckedInputs`).
+    encoder : helpers.training.CheckedModel
         Maps inputs to the latent code; shares its weights with ``autoencoder``.
 
     Raises
@@ -101,6 +104,7 @@ def build_autoencoder(
         x = keras.layers.Dense(units, activation=activation, name=f"decoder_{i}")(x)
     reconstruction = keras.layers.Dense(input_dim, name="reconstruction")(x)
 
-    autoencoder = keras.Model(inputs, reconstruction, name=name)
-    encoder = keras.Model(inputs, latent, name=f"{name}_encoder")
+    # CheckedModel(inputs, outputs) is keras.Model(inputs, outputs) whose fit and predict stop bad data in one line
+    autoencoder = CheckedModel(inputs, reconstruction, name=name)
+    encoder = CheckedModel(inputs, latent, name=f"{name}_encoder")
     return autoencoder, encoder

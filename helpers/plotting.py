@@ -13,7 +13,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers._validation import check_features, check_float, check_int, check_labels, check_seed
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_seed
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -410,7 +410,8 @@ def best_k(ks, scores, method):
     Parameters
     ----------
     ks : sequence of int
-        The numbers of clusters tried.
+        The numbers of clusters tried: whole numbers >= 1, no repeats, at
+        least two (the convention of every k range in the package).
     scores : sequence of float
         The score of each, in the same order.
     method : {"silhouette", "bic"}
@@ -418,6 +419,14 @@ def best_k(ks, scores, method):
     Returns
     -------
     int
+
+    Raises
+    ------
+    TypeError
+        If a k is not an integer or a score not a number.
+    ValueError
+        If a k is below 1 or repeated, fewer than two are given, the
+        lengths differ, a score is NaN or the method is unknown.
     """
     ks, scores = _check_k_scores(ks, scores, method)
     return int(ks[np.argmax(scores) if method == "silhouette" else np.argmin(scores)])
@@ -426,11 +435,24 @@ def best_k(ks, scores, method):
 def _check_k_scores(ks, scores, method):
     if method not in K_SCORE_LABELS:
         raise ValueError(f"method must be one of {sorted(K_SCORE_LABELS)}; got {method!r}")
-    ks = check_features(ks, name="ks", min_samples=1, ndim=1)
+    ks = _check_ks(ks)
     scores = check_features(scores, name="scores", min_samples=1, ndim=1)
     if len(scores) != len(ks):
         raise ValueError(f"ks and scores must have the same length; got {len(ks)} and {len(scores)}")
-    return ks.astype(np.int64), scores
+    return ks, scores
+
+
+def _check_ks(ks):
+    """``ks`` in their own order (one score each), by the package's k convention (:func:`check_k_range`)."""
+    try:
+        ks = list(ks)  # read a generator once
+    except TypeError:
+        pass  # check_k_range names the problem
+    distinct = check_k_range(ks, minimum=1, name="ks")  # whole numbers >= 1, at least two different
+    ks = np.array([int(k) for k in ks], dtype=np.int64)
+    if len(distinct) != len(ks):  # two scores for one k: which one counts?
+        raise ValueError(f"ks must not repeat a value; got {ks.tolist()}")
+    return ks
 
 
 def plot_k_scores(ks, scores, method, ax=None, title=None):

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import sys
 import time
+import weakref
 
 import numpy as np
 
 from helpers._tensorflow import load_keras
-from helpers._validation import as_numeric_array, check_features
+from helpers._validation import as_numeric_array, check_features, check_int
 
 keras = load_keras()
 
@@ -90,16 +91,21 @@ class CheckedInputs:
     ``x``, ``y`` and ``validation_data`` (``(x_val, y_val)``,
     ``(x_val, y_val, sample_weight)`` or ``x_val`` alone) are checked the
     same way whether they are NumPy arrays, lists or pandas DataFrames
-    (converted with :func:`numpy.asarray`): numbers only, no NaN or
-    infinity, the rank and width the model expects, at least one sample,
-    and as many rows in ``y`` as in ``x``. A ``tf.data.Dataset``, a
-    ``PyDataset``, a generator or a dict is passed to Keras unchecked. A
-    ``batch_size`` larger than the data is left to Keras, which uses the
-    whole data as one batch.
+    (converted with :func:`~helpers._validation.as_numeric_array`): numbers
+    only, no NaN or infinity, nothing beyond the range of the model's float
+    type, the rank and width the model expects, at least one sample, and as
+    many rows in ``y`` as in ``x``. When a built-in Keras loss compares
+    ``y`` with the model's single output, ``y`` must have the output's
+    shape. The checked data reach Keras as arrays of the model's float type
+    (float32), whatever their container or dtype. A ``tf.data.Dataset``, a
+    ``PyDataset``, a generator or a dict is passed to Keras unchecked.
+    ``batch_size`` must be a positive integer; one larger than the data is
+    left to Keras, which uses the whole data as one batch.
     """
 
     def fit(self, x=None, y=None, *args, **kwargs):
         arguments = _bind(super().fit, x, y, *args, **kwargs)
+        _check_batch_size(arguments)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
         if arguments.get("validation_data") is not None:
             arguments["validation_data"] = _check_validation_data(self, arguments["validation_data"],
@@ -108,13 +114,31 @@ class CheckedInputs:
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         arguments = _bind(super().evaluate, x, y, *args, **kwargs)
+        _check_batch_size(arguments)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
         return super().evaluate(**arguments)
 
     def predict(self, x, *args, **kwargs):
         arguments = _bind(super().predict, x, *args, **kwargs)
+        _check_batch_size(arguments)
         arguments["x"] = _check_model_input(self, arguments["x"], "x")
         return super().predict(**arguments)
+
+
+@keras.saving.register_keras_serializable(package="helpers")  # so that keras.models.load_model rebuilds it
+class CheckedModel(CheckedInputs, keras.Model):
+    """A functional ``keras.Model`` whose ``fit``, ``predict`` and ``evaluate`` check array data first.
+
+    Built like any functional model, ``CheckedModel(inputs, outputs, name=...)``;
+    see :class:`CheckedInputs` for what is checked. A saved one loads back
+    with ``keras.models.load_model`` once :mod:`helpers` is imported.
+    """
+
+
+def _check_batch_size(arguments):
+    """``batch_size`` as an ``int`` >= 1 (``None`` lets Keras choose); anything else fails deep in TensorFlow."""
+    if arguments.get("batch_size") is not None:
+        arguments["batch_size"] = check_int(arguments["batch_size"], name="batch_size", minimum=1)
 
 
 def _bind(method, *args, **kwargs):
@@ -134,20 +158,43 @@ def _is_array_like(x):
     return hasattr(x, "to_numpy") and hasattr(x, "shape")  # pandas, recognised without importing it
 
 
-def _expected_shape(model):
-    """The shape of ``model``'s (first) input, e.g. ``(None, 4)``, or ``None`` when it cannot tell yet."""
+def _first_input(model):
+    """``model``'s (first) symbolic input, or ``None`` when it cannot tell yet."""
     try:
         inputs = model.inputs  # functional models; subclassed ones raise AttributeError (some versions ValueError)
     except (AttributeError, ValueError):
         inputs = None
     if inputs:
-        return tuple(inputs[0].shape)
+        return inputs[0]
     for layer in getattr(model, "layers", []):  # a subclassed model's first functional part
         if isinstance(layer, keras.Model):
-            shape = _expected_shape(layer)
-            if shape is not None:
-                return shape
+            first = _first_input(layer)
+            if first is not None:
+                return first
     return None
+
+
+def _expected_shape(model):
+    """The shape of ``model``'s (first) input, e.g. ``(None, 4)``, or ``None`` when it cannot tell yet."""
+    first = _first_input(model)
+    return None if first is None else tuple(first.shape)
+
+
+def _float_type(model):
+    """The float type Keras will feed ``model``: its input's, else Keras' default (float32)."""
+    first = _first_input(model)
+    dtype = np.dtype(getattr(first, "dtype", None) or keras.config.floatx())
+    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(keras.config.floatx())
+
+
+def _as_float_type(model, array, name):
+    """The checked (finite) ``array`` in ``model``'s float type; values that would become infinity are refused."""
+    dtype = _float_type(model)
+    largest = float(np.max(np.abs(array))) if array.size else 0.0
+    if largest > float(np.finfo(dtype).max):  # finite in float64, infinite once Keras casts: a loss of NaN
+        raise ValueError(f"{name} has values too large for {dtype.name} (largest magnitude {largest:.3g}); "
+                         "scale the data first, e.g. with StandardScaler")
+    return array.astype(dtype, copy=False)
 
 
 def _check_model_input(model, x, name):
@@ -168,35 +215,108 @@ def _check_model_input(model, x, name):
     if shape is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array of shape {_shape_text(shape)} for {model.name}; "
                          f"got {array.ndim}-D with shape {array.shape}")
-    check_features(array, name=name, min_samples=1, ndim=ndim)
+    array = check_features(array, name=name, min_samples=1, ndim=ndim)
     if shape is not None and shape[-1] is not None and array.ndim > 1 and array.shape[-1] != shape[-1]:
         raise ValueError(f"{name} has {array.shape[-1]} features but {model.name} expects {shape[-1]}")
-    return x if isinstance(x, np.ndarray) else array
+    return _as_float_type(model, array, name)  # Keras gets the converted array, not the original ints or objects
 
 
 def _shape_text(shape):
     return "(" + ", ".join("n" if d is None else str(d) for d in shape) + ")"
 
 
-def _check_target(y, name, n_samples, like=None):
+def _check_target(model, y, name, n_samples, like=None):
     """``y`` (targets) as an array with ``n_samples`` rows, finite; ``None`` and datasets pass through."""
     if y is None or not _is_array_like(y):
         return y
     array = as_numeric_array(y, name=name)
-    check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1))
+    array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1))
     if array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples")
     if like is not None and _is_array_like(like) and np.shape(like)[1:] != array.shape[1:]:
         raise ValueError(f"{name} has rows of shape {array.shape[1:]} but y has rows of shape "
                          f"{np.shape(like)[1:]}")
-    return y if isinstance(y, np.ndarray) else array
+    return _as_float_type(model, array, name)
 
 
 def _check_pair(model, x, y, x_name, y_name, like=None):
     x = _check_model_input(model, x, x_name)
     if _is_array_like(x) and not isinstance(x, list):
-        y = _check_target(y, y_name, len(x), like=like)
+        y = _check_target(model, y, y_name, len(x), like=like)
+        if isinstance(y, np.ndarray):
+            _check_target_shape(model, x, y, y_name)
     return x, y
+
+
+def _check_target_shape(model, x, y, name):
+    """Refuse a ``y`` whose shape differs from ``model``'s output where Keras' own loss compares the two."""
+    expected = _output_shape(model, x) if _compares_y_with_output(model) else None
+    if expected is None or _rows_match(y.shape[1:], expected[1:]):
+        return
+    raise ValueError(f"{name} must have shape {_shape_text(expected)}, the shape of {model.name}'s output; "
+                     f"got shape {y.shape}")
+
+
+def _compares_y_with_output(model):
+    """True when a built-in Keras loss compares ``y`` with the output element by element (so shapes must agree).
+
+    Not for a model with its own ``compute_loss`` or training step (``y`` may be anything there), a
+    learner's own loss function, a sparse loss (``y`` holds class numbers) or CTC (label sequences).
+    """
+    for method in ("compute_loss", "train_step", "test_step"):
+        if getattr(type(model), method, None) is not getattr(keras.Model, method):
+            return False
+    loss = getattr(model, "loss", None)
+    if isinstance(loss, str):
+        name = loss
+    elif callable(loss):
+        module = type(loss).__module__ if isinstance(loss, keras.losses.Loss) else getattr(loss, "__module__", "")
+        name = (getattr(loss, "name", None) or getattr(loss, "__name__", "")) if module.startswith("keras") else ""
+    else:
+        name = ""  # not compiled, or one loss per output
+    return bool(name) and "sparse" not in name.lower() and "ctc" not in name.lower()
+
+
+def _output_shape(model, x):
+    """The shape of ``model``'s single output for inputs like ``x``, or ``None`` (several outputs, or unknown)."""
+    try:
+        outputs = model.outputs  # functional models
+    except (AttributeError, ValueError):
+        outputs = None
+    if outputs is None:
+        return _traced_output_shape(model, (None, *x.shape[1:]), x.dtype.name)
+    return _single_shape(outputs)
+
+
+def _single_shape(outputs):
+    if isinstance(outputs, (list, tuple)):
+        outputs = outputs[0] if len(outputs) == 1 else None
+    return tuple(outputs.shape) if isinstance(outputs, keras.KerasTensor) else None
+
+
+_TRACED = weakref.WeakKeyDictionary()  # model -> {input shape and dtype: output shape}
+
+
+def _traced_output_shape(model, shape, dtype):
+    """A subclassed model's output shape, traced symbolically as Keras does before the first fit; cached,
+    since DEC's loop calls ``fit`` once per epoch and each trace takes tens of milliseconds."""
+    cache = _TRACED.setdefault(model, {})
+    if (shape, dtype) not in cache:
+        try:
+            outputs = model.compute_output_spec(keras.KerasTensor(shape, dtype=dtype))
+        except Exception:  # a model Keras cannot trace without data: leave the shape to Keras
+            outputs = None
+        cache[shape, dtype] = _single_shape(outputs)
+    return cache[shape, dtype]
+
+
+def _rows_match(rows, expected):
+    """Equal row shapes (``None`` in ``expected`` matches any size), allowing the trailing 1 Keras adds or drops."""
+    def same(a, b):
+        return len(a) == len(b) and all(e is None or d == e for d, e in zip(a, b))
+
+    return (same(rows, expected) or (expected[-1:] == (1,) and same(rows, expected[:-1]))
+            or (rows[-1:] == (1,) and same(rows[:-1], expected)))
 
 
 def _check_validation_data(model, data, y):

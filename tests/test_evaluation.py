@@ -329,3 +329,19 @@ def test_match_labels_rejects_bad_input(y_true, labels, error, match):
 
 def test_check_bars_is_gone():
     assert not hasattr(evaluation, "check_bars")  # bookkeeping belongs in tests, not in lessons
+
+
+# --------------------------------------------------------------------------- learner labels (issue 21, item 5)
+
+
+def test_evaluate_refuses_an_infinite_true_class_as_scikit_learn_does():
+    """A learner's y_true with inf (a parsing slip) was scored as one more class instead of refused."""
+    with pytest.raises(ValueError, match=r"^y_true has 1 infinite label\(s\) \(first at position 1\)"):
+        evaluation.evaluate([0, np.inf, 1, 1], [0, 0, 1, 1])
+
+
+def test_evaluate_refuses_float_cluster_ids_too_large_for_integers():
+    """Cluster ids 1e19 and 2e19 overflowed to one integer: n_clusters 1 and ARI 0 for a perfect clustering."""
+    with pytest.raises(ValueError, match=r"^labels must be whole numbers within the 64-bit integer range"):
+        evaluation.evaluate([0, 0, 1, 1], [1e19, 1e19, 2e19, 2e19])
+    assert evaluation.evaluate([0, 0, 1, 1], [1e18, 1e18, 2e18, 2e18])["ari"] == 1.0  # still integers: kept apart

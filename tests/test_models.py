@@ -157,3 +157,48 @@ def test_input_noise_acts_in_training_only():
 def test_build_autoencoder_rejects_bad_input_noise(noise, error, match):
     with pytest.raises(error, match=match):
         models.build_autoencoder(3, input_noise=noise)
+
+
+# --------------------------------------------------------------------------- checked inputs (issue 21, item 5)
+
+
+def test_build_autoencoder_returns_checked_models_that_refuse_nan_in_a_dataframe():
+    """NaN in a learner's DataFrame trained notebook 05's autoencoder silently to a loss of NaN, and the
+    encoder returned NaN codes; now fit, evaluate and predict of both models stop with one sentence."""
+    pd = pytest.importorskip("pandas")
+    from helpers import training
+
+    autoencoder, encoder = models.build_autoencoder(4, hidden_units=(3,), latent_dim=2)
+    assert isinstance(autoencoder, training.CheckedInputs) and isinstance(encoder, training.CheckedInputs)
+    autoencoder.compile(optimizer="adam", loss="mse")
+    X = np.random.default_rng(0).normal(size=(16, 4))
+    X[3, 1] = np.nan
+    frame = pd.DataFrame(X, columns=list("abcd"))
+    match = r"^x contains 1 NaN or infinite value\(s\); clean or impute them first$"
+    for call in (lambda: autoencoder.fit(frame, frame, epochs=1, verbose=0),
+                 lambda: autoencoder.evaluate(frame, frame, verbose=0),
+                 lambda: encoder.predict(frame, verbose=0)):
+        with pytest.raises(ValueError, match=match):
+            call()
+
+
+def test_build_autoencoder_trains_on_a_nullable_int_dataframe_and_stays_a_plain_functional_model(tmp_path):
+    """An Int64 DataFrame failed inside Keras ("Invalid dtype: Int64"); the checked models must still behave
+    as the functional models the notebooks summarise, slice, save and share weights between."""
+    pd = pytest.importorskip("pandas")
+    helpers.set_seed(0)
+    autoencoder, encoder = models.build_autoencoder(4, hidden_units=(3,), latent_dim=2, name="ae")
+    assert (autoencoder.name, encoder.name) == ("ae", "ae_encoder")
+    autoencoder.compile(optimizer="adam", loss="mse")
+    counts = pd.DataFrame(np.random.default_rng(1).integers(0, 5, size=(16, 4))).astype("Int64")
+    before = encoder.get_layer("latent").get_weights()[0].copy()
+    history = autoencoder.fit(counts, counts, epochs=2, batch_size=8, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert not np.allclose(before, encoder.get_layer("latent").get_weights()[0])  # weights shared with the encoder
+    codes = encoder.predict(counts, verbose=0)
+    assert codes.shape == (16, 2) and np.isfinite(codes).all()
+    assert [layer.name for layer in encoder.layers] == ["features", "encoder_0", "latent"]
+    autoencoder.summary(print_fn=lambda *args, **kwargs: None)
+    autoencoder.save(tmp_path / "ae.keras")
+    loaded = keras.models.load_model(tmp_path / "ae.keras")
+    np.testing.assert_allclose(loaded.predict(counts, verbose=0), autoencoder.predict(counts, verbose=0), rtol=1e-6)

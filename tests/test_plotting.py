@@ -525,3 +525,30 @@ def test_plot_cluster_means_without_truth_follows_cluster_ids_and_skips_noise():
 def test_plot_cluster_means_rejects_bad_input(X, labels, kwargs, error, match):
     with pytest.raises(error, match=match):
         plotting.plot_cluster_means(X, labels, **kwargs)
+
+
+# --------------------------------------------------------------------------- best_k's ks (issue 21, item 5)
+
+
+@pytest.mark.parametrize(
+    ("ks", "error", "match"),
+    [
+        ([2.5, 3.5, 4.5], TypeError, r"^ks value must be an integer; got 2\.5$"),
+        ([-1, 0, 1], ValueError, r"^ks value must be >= 1; got -1$"),
+        ([2, 2, 3], ValueError, r"^ks must not repeat a value; got \[2, 2, 3\]$"),
+        ([3], ValueError, r"^ks must hold at least 2 different values"),
+    ],
+    ids=["floats", "negative", "repeated", "one"],
+)
+def test_best_k_and_plot_k_scores_follow_the_packages_k_convention(ks, error, match):
+    """best_k([2.5, 3.5, 4.5], ...) returned 3, a k the learner never tried; the package's k check refuses it."""
+    scores = [0.1, 0.5, 0.3][: len(ks)]
+    for draw in (plotting.best_k, plotting.plot_k_scores):
+        with pytest.raises(error, match=match):
+            draw(ks, scores, "silhouette")
+
+
+def test_best_k_keeps_the_order_of_the_ks_given():
+    """ks need not be sorted (numpy integers too): each score stays with its own k."""
+    assert plotting.best_k(np.array([5, 3, 4]), [0.1, 0.5, 0.3], "silhouette") == 3
+    assert plotting.best_k((k for k in (5, 3, 4)), [0.1, 0.5, 0.3], "bic") == 5

@@ -283,3 +283,116 @@ def test_checked_inputs_leave_the_width_to_keras_while_a_model_has_no_input_shap
     with pytest.raises(ValueError, match=r"^x contains 1 NaN or infinite value"):
         model.fit(_nan_x(), GOOD_Y, epochs=1, verbose=0)
     assert model.predict(np.zeros((3, 7), dtype="float32"), verbose=0).shape == (3, 2)  # any width, as Keras allows
+
+
+# --------------------------------------------------------------------------- learner data (issue 21, item 5)
+
+
+def _fresh_functional(units=2, loss="mse"):
+    """A new checked functional model (4 features in, ``units`` out): a failed fit cannot spoil the shared ones."""
+    inputs = keras.Input(shape=(4,))
+    model = Functional(inputs, keras.layers.Dense(units)(inputs), name="functional")
+    model.compile(optimizer="adam", loss=loss)
+    return model
+
+
+@pytest.mark.parametrize("kind", ["array", "list", "frame-like", "dataframe"])
+def test_checked_inputs_refuse_values_beyond_float32_in_every_container_and_call(checked_models, kind):
+    """1e300 is finite in float64 but infinite once Keras casts to float32: the VAE trained silently to NaN."""
+    huge = GOOD_X.astype("float64")
+    huge[0, 0] = -1e300
+    for which in ("functional", "subclassed"):
+        y = GOOD_Y if which == "functional" else None
+        for call in _calls(checked_models[which], _container(kind, huge), y).values():
+            with pytest.raises(ValueError, match=r"^x has values too large for float32 \(largest magnitude 1e\+300\); "
+                                                 r"scale the data first, e.g. with StandardScaler$"):
+                call()
+    with pytest.raises(ValueError, match=r"^y has values too large for float32 \(largest magnitude 1e\+39\)"):
+        checked_models["functional"].fit(GOOD_X, _container(kind, GOOD_Y.astype("float64") * 1e39), epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda a: a.astype("int64"),
+        lambda a: a.astype("int64").tolist(),
+        lambda a: pytest.importorskip("pandas").DataFrame(a.astype("int64")),
+        lambda a: a.astype(object),
+        lambda a: pytest.importorskip("pandas").DataFrame(a).astype("Int64"),
+    ],
+    ids=["int-array", "int-list", "int64-frame", "object-array", "Int64-frame"],
+)
+def test_checked_inputs_hand_keras_the_converted_float_array(checked_models, make):
+    """Integer counts or an object array of numbers used to reach Keras as they were and fail deep inside
+    ("'Sub' Op has type float32 that does not match type int64", "Invalid dtype: object")."""
+    data = make(np.arange(32).reshape(8, 4) % 5)
+    subclassed = checked_models["subclassed"]  # its loss subtracts x from the float32 output, as the VAE's does
+    history = subclassed.fit(data, epochs=1, batch_size=4, verbose=0, validation_data=(data,))
+    assert np.isfinite(history.history["loss"][0]) and np.isfinite(history.history["val_loss"][0])
+    assert np.isfinite(subclassed.evaluate(data, verbose=0))
+    assert subclassed.predict(data, verbose=0).dtype == np.float32
+    functional = checked_models["functional"]
+    history = functional.fit(data, make(np.ones((8, 2))), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+@pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
+def test_checked_inputs_refuse_a_target_of_the_wrong_width_and_keep_the_model_usable(kind):
+    """DEC fitted on a target with 2 columns for 3 centres failed deep in Keras ("Dimensions must be equal"),
+    and afterwards even a correct fit of the same model failed."""
+    model = _fresh_functional(units=3, loss="kld")
+    for wrong, shape in ((np.full((8, 2), 0.5), r"\(8, 2\)"), (np.full(8, 0.5), r"\(8,\)")):
+        with pytest.raises(ValueError, match=rf"^y must have shape \(n, 3\), the shape of functional's output; "
+                                             rf"got shape {shape}$"):
+            model.fit(_container(kind, GOOD_X), _container(kind, wrong), epochs=1, verbose=0)
+        with pytest.raises(ValueError, match=r"^y must have shape \(n, 3\)"):
+            model.evaluate(GOOD_X, _container(kind, wrong), verbose=0)
+    history = model.fit(GOOD_X, np.full((8, 3), 1 / 3), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+
+
+def test_the_target_shape_check_follows_keras_losses_and_leaves_custom_ones_alone():
+    """A subclassed model (DEC's kind) is traced for its output; a 1-D y fits a width-1 output as Keras
+    allows; sparse labels, a learner's own loss or compute_loss may take any y."""
+    class Head(training.CheckedInputs, keras.Model):
+        def __init__(self, units):
+            super().__init__(name="head")
+            self.dense = keras.layers.Dense(units)
+
+        def call(self, x, training=False):
+            return self.dense(x)
+
+    head = Head(3)
+    head.compile(optimizer="adam", loss="kld")
+    with pytest.raises(ValueError, match=r"^y must have shape \(n, 3\), the shape of head's output; "
+                                         r"got shape \(8, 2\)$"):
+        head.fit(GOOD_X, np.full((8, 2), 0.5), epochs=1, verbose=0)
+    assert np.isfinite(head.fit(GOOD_X, np.full((8, 3), 1 / 3), epochs=1, verbose=0).history["loss"][0])
+    accepted = [
+        (_fresh_functional(1), np.ones(8)),
+        (_fresh_functional(3, loss="sparse_categorical_crossentropy"), np.arange(8) % 3),
+        (_fresh_functional(2, loss=lambda y_true, y_pred: keras.ops.mean(y_pred) + 0 * keras.ops.sum(y_true)),
+         np.ones((8, 5))),
+    ]
+    for model, y in accepted:
+        assert np.isfinite(model.fit(GOOD_X, y, epochs=1, verbose=0).history["loss"][0])
+
+
+@pytest.mark.parametrize(
+    ("batch_size", "error", "match"),
+    [
+        (0, ValueError, r"^batch_size must be >= 1; got 0$"),
+        (-1, ValueError, r"^batch_size must be >= 1; got -1$"),
+        (2.5, TypeError, r"^batch_size must be an integer; got 2\.5$"),
+        (True, TypeError, r"^batch_size must be an integer; got True$"),
+    ],
+)
+def test_checked_inputs_refuse_a_batch_size_that_is_not_a_positive_integer(checked_models, batch_size, error, match):
+    """batch_size=-1 or 2.5 failed deep in TensorFlow and 0 trained silently; all three are a learner's slip."""
+    model = checked_models["functional"]
+    for call in (lambda: model.fit(GOOD_X, GOOD_Y, batch_size=batch_size, epochs=1, verbose=0),
+                 lambda: model.evaluate(GOOD_X, GOOD_Y, batch_size=batch_size, verbose=0),
+                 lambda: model.predict(GOOD_X, batch_size=batch_size, verbose=0)):
+        with pytest.raises(error, match=match):
+            call()
+    assert model.predict(GOOD_X, batch_size=np.int64(3), verbose=0).shape == (8, 2)  # numpy integers are fine

@@ -7,7 +7,15 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from helpers._validation import check_features, check_float, check_int, check_labels, check_seed
+from helpers._validation import (
+    as_numeric_array,
+    check_classes,
+    check_features,
+    check_float,
+    check_int,
+    check_labels,
+    check_seed,
+)
 
 # --------------------------------------------------------------------------- check_features
 
@@ -53,13 +61,13 @@ def test_check_features_rejects_bad_values_with_value_error(X, kwargs, match):
         [["a", "b"], ["c", "d"]],
         np.array([[True, False], [False, True]]),
         np.array([[1 + 2j, 0], [0, 1]]),
-        np.array([[1.0, None], [2.0, 3.0]], dtype=object),
+        np.array([[1.0, "a"], [2.0, 3.0]], dtype=object),
         [[1.0, 2.0], [3.0]],  # ragged
     ],
     ids=["strings", "booleans", "complex", "object", "ragged"],
 )
 def test_check_features_rejects_non_numeric_input_with_type_error(X):
-    with pytest.raises(TypeError, match=r"X must (contain real numbers|be a numeric array)"):
+    with pytest.raises(TypeError, match=r"X must (contain real numbers|be a numeric array|contain numbers only)"):
         check_features(X)
 
 
@@ -328,3 +336,52 @@ def test_check_k_range_accepts_exactly_two_values():
     assert check_k_range([3, 2]) == [2, 3]
     with pytest.raises(ValueError, match=r"k_range value must be >= 1; got 0"):  # no zero clusters by default
         check_k_range([0, 2])
+
+
+# --------------------------------------------------------------------------- learner data (issue 21, item 5)
+
+
+@pytest.mark.parametrize("dtype", ["Float64", "Int64"])
+def test_check_features_takes_a_nullable_pandas_frame_as_the_models_do(dtype):
+    """A learner's table read with pandas' nullable types (no value missing) is numbers, not 'dtype object'."""
+    pd = pytest.importorskip("pandas")
+    values = np.arange(12.0).reshape(6, 2)
+    result = check_features(pd.DataFrame(values).astype(dtype))
+    assert result.dtype == np.float64
+    np.testing.assert_array_equal(result, values)
+
+
+def test_check_features_counts_pandas_na_as_a_missing_value():
+    """pd.NA in a learner's nullable column is a missing value, reported like NaN, not a wrong dtype."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(np.arange(12.0).reshape(6, 2)).astype("Float64")
+    frame.iloc[2, 1] = pd.NA
+    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\); clean or impute them first$"):
+        check_features(frame)
+
+
+def test_as_numeric_array_refuses_an_integer_too_large_for_a_float_in_one_sentence():
+    """A cell like 10**400 in a learner's list raised a bare OverflowError from float()."""
+    with pytest.raises(ValueError, match=r"^x holds a number too large for a float \(401 digits\); "
+                                         r"scale the data first$"):
+        as_numeric_array([[10**400, 1], [2, 3]])
+
+
+def test_check_labels_refuses_float_labels_beyond_the_int64_range():
+    """Float cluster ids like 1e19 and 2e19 wrapped round to one int64 value: two clusters silently merged."""
+    with pytest.raises(ValueError, match=r"^labels must be whole numbers within the 64-bit integer range; "
+                                         r"got 2e\+19$"):
+        check_labels([1e19, 1e19, 2e19, 2e19])
+    assert check_labels([2.0**62, -(2.0**62)]).tolist() == [2**62, -(2**62)]  # large but exact: kept
+
+
+@pytest.mark.parametrize(
+    "y",
+    [[0, np.inf, 1, 1], np.array([0.0, 1.0, -np.inf, 1.0]), np.array([0, 1, float("inf"), "a"], dtype=object)],
+    ids=["list", "array", "mixed"],
+)
+def test_check_classes_refuses_infinite_class_labels(y):
+    """scikit-learn's metrics refuse infinity as a class; check_classes used to count it as one more class."""
+    with pytest.raises(ValueError, match=r"^y_true has 1 infinite label\(s\) \(first at position [12]\); "
+                                         r"a class must be a finite number or text$"):
+        check_classes(y)
