@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from lesson_code import load
 
@@ -104,6 +105,28 @@ def test_dec_refuses_centres_of_the_wrong_width_naming_both():
         lesson.DEC(encoder, np.zeros((3, 5)))
     with pytest.raises(ValueError, match="encoder outputs 2 features"):
         lesson.SCAN(encoder, np.zeros((3, 5)))
+
+
+@pytest.mark.parametrize("centres, message", [
+    (np.array([[np.nan, 0.0], [1.0, 1.0]]), "finite numbers"),  # would train to a loss of NaN
+    (np.array([[1e300, 0.0], [1.0, 1.0]]), "float32's range"),  # finite here, infinite once float32
+    (np.zeros((0, 2)), r"shape \(0, 2\).*at least one"),  # q would have no column
+    (pd.DataFrame({"a": pd.array([0, None], dtype="Int64"), "b": [1, 2]}), "no missing values"),
+    ([["a", "b"], ["c", "d"]], "must be numbers"),
+])
+def test_dec_and_scan_refuse_centres_that_are_not_a_usable_start(centres, message):
+    """Centres a learner computes on their own data (a DataFrame of means, a KMeans with NaN input)."""
+    _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
+    for model in (lesson.DEC, lesson.SCAN):
+        with pytest.raises(ValueError, match=message):
+            model(encoder, centres)
+
+
+def test_dec_takes_centres_from_a_nullable_dataframe_without_missing_values():
+    _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
+    frame = pd.DataFrame({"a": pd.array([0, 3], dtype="Int64"), "b": pd.array([1.5, 2.0], dtype="Float64")})
+    model = lesson.DEC(encoder, frame)
+    np.testing.assert_array_equal(model.clustering.start, np.array([[0, 1.5], [3, 2.0]], dtype="float32"))
 
 
 def test_dec_refuses_data_of_the_wrong_width_in_one_line():
