@@ -697,6 +697,21 @@ def test_n_jobs_2_scores_the_candidates_in_other_processes(nb05, four_blobs, mon
                                     n_resamples=1, n_jobs=2)
     assert os.getpid() not in {c.separation for c in workers}
 
+def test_every_task_fits_with_one_thread_whatever_threads_joblib_gives_its_workers(nb05, four_blobs, monkeypatch):
+    """joblib starts each worker with cpu_count() // n_jobs threads (4 each for n_jobs=2 on 8 cores); a
+    thread limit set only in this process would not reach them. Here the workers get 2 threads."""
+    from joblib import parallel_config
+    from threadpoolctl import threadpool_info
+
+    def most_threads(X, labels):  # stands in for separation: what the task's native thread pools allow
+        return float(max(pool["num_threads"] for pool in threadpool_info()))
+
+    monkeypatch.setattr(nb05, "separation", most_threads)
+    with parallel_config(backend="loky", inner_max_num_threads=2):  # joblib's default backend
+        workers = nb05.score_candidates(four_blobs[0], {"scaled": None}, k_range=range(1, 4), seed=0, n_references=1,
+                                        n_resamples=1, n_jobs=2)
+    assert {c.separation for c in workers} == {1.0}
+
 @pytest.mark.parametrize("kind", ["uniform_reference", "reference_cloud"])
 def test_a_split_must_beat_both_kinds_of_reference(nb05, four_blobs, monkeypatch, kind):
     """If either kind of reference held the data's own clusters, no split would beat it: the gap is
