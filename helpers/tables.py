@@ -384,7 +384,7 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     for number, row in body:
         if len(row) != len(header):
             hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
-                    if delimiter == "," and decimal == "." else "")
+                    if delimiter == "," and decimal == "." and len(row) > len(header) else "")  # 1,5 adds a value
             raise ValueError(f"line {number} of {path} has {len(row)} values but the header names "
                              f"{len(header)} columns (is a value missing its delimiter {delimiter!r}?).{hint}")
     cells = [[row[j] for _, row in body] for j in range(len(header))]

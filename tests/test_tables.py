@@ -283,6 +283,14 @@ def test_ragged_row_names_its_line(tmp_path):
         tables.read_csv(write(tmp_path, "x,y\n1,2\n3,4,5\n"))
 
 
+def test_a_short_line_in_a_comma_file_gets_no_decimal_comma_hint(tmp_path):
+    """A value left out (fewer values than columns) cannot come from decimal commas, which add values;
+    the hint would send the learner to decimal=',', which then refuses the comma file."""
+    with pytest.raises(ValueError, match=r"line 3 of .* has 1 values but the header names 2 columns") as error:
+        tables.read_csv(write(tmp_path, "x,y\n1,2\n3\n"))
+    assert "decimal" not in str(error.value)
+
+
 def test_unknown_column_in_options(tmp_path):
     with pytest.raises(ValueError, match=r"there is no column 'nmae'"):
         tables.read_csv(write(tmp_path, GOOD), id_column="nmae")
