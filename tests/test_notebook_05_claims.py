@@ -208,7 +208,7 @@ def test_stricter_thresholds(cells):
             "autoencoder code + gmm, k=3") in strict
     assert "choice: autoencoder code + gmm, k=3" in strict
     assert 0.72 <= float(re.search(r"ARI ([\d.]+)", strict).group(1)) <= 0.82  # "an ARI of 0.77"
-    assert "8 pick(s) count" in gain and "agreement with our clusters: ARI 1.00" in gain  # "the choice stays"
+    assert "8 pick(s) count" in gain and "agreement with the chosen clusters: ARI 1.00" in gain  # "the choice stays"
     assert "scaled features + kmeans, k=4" in gain and "autoencoder code + gmm, k=2" in gain  # "before"
 
 
