@@ -511,17 +511,22 @@ def test_exercise_3_quotes_its_table(cells, request):
     assert abs(ntx - ours) <= 0.03  # "the two losses teach much the same thing"
 
 
-def test_dec_prose_matches_its_measurements(cells, ari):
+def test_dec_prose_matches_its_measurements(cells, ari, rows):
+    # The share DEC brings back moves with the CPU (46 % on one test machine, 14 % on another), so the
+    # prose reads it off the printed lines instead of quoting it, and claims only what holds on both.
     text = output_with(cells, "quarter DEC is most sure about")
     overall, sure = _number(text, r"after DEC: ([\d.]+)% of all"), _number(text, r"digits, ([\d.]+)% of the quarter")
+    md = _flat(_markdown(cells))
+    assert "most sure about is wrong far less often than the digits overall" in md
     assert sure < overall / 3  # "far less often"
     moved, left = _number(text, r"DEC moved ([\d.]+)%"), _number(text, r"and left ([\d.]+)%")
     assert 0 < moved < 100 and abs(moved + left - 100.0) < 0.2  # "part of a wrong start, not all of it"
-    assert left > moved  # section 5: such a digit "more often stays in a wrong cluster than reaches the right one"
-    assert "more often stays in a wrong cluster than reaches the right one" in _flat(_markdown(cells))
-    assert f"leaves {left:.1f} % in a wrong cluster" in _flat(_markdown(cells))  # 'left': wrong after DEC
-    md = _markdown(cells)
-    assert f"brings {moved:.1f} % to the right one" in md and f"({sure:.1f} %)" in md
+    assert "brings fewer than half to the right one and leaves the rest in a wrong cluster" in md
+    assert moved < 50 < left
+    assert "more often stays in a wrong cluster than reaches the right one" in md  # section 5 says it first
+    # "about as many correct ones out of theirs (compare the accuracy of AE + KMeans and of DEC)"
+    assert "about as many correct ones out of theirs" in md
+    assert abs(rows["DEC (on the AE)"]["accuracy"] - rows["AE + KMeans"]["accuracy"]) <= 0.03
     start = output_with(cells, "ARI of the KMeans start")
     assert _number(start, r"KMeans start ([\d.]+)") == ari["AE + KMeans"]
     assert _number(start, r"after DEC ([\d.]+)") == ari["DEC (on the AE)"]
