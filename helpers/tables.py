@@ -542,8 +542,10 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
 
 def _check_rows_have_one_length(array):
     """Stop when NumPy made a 1-D array of rows because the rows differ in length (``[[1, 2], [3]]``)."""
+    if array.ndim != 1:  # a proper table (2-D), or a shape from_array refuses next
+        return
     is_row = [isinstance(row, (list, tuple)) or (isinstance(row, np.ndarray) and row.ndim > 0) for row in array]
-    if array.ndim != 1 or not any(is_row):
+    if not any(is_row):
         return
     lengths = [len(row) if row_like else 1 for row, row_like in zip(array, is_row)]
     other = next((i for i, n in enumerate(lengths) if n != lengths[0]), None)
