@@ -262,44 +262,45 @@ def _k(run):
     return None if run["chosen"] == "no structure" else int(run["chosen"].rsplit("k=", 1)[1])
 
 
+def _range(values):
+    return f"{min(values):.2f}-{max(values):.2f}"
+
+
 def test_the_suite_paragraph_reports_the_recorded_runs(cells):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import label_free
+
     text = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
     runs = _suite_runs()
     assert sorted({run["seed"] for run in runs}) == [42, 43, 44] and len(runs) == 108
     mine = lambda name: [run for run in runs if run["dataset"] == name]  # noqa: E731
     assert "with three random draws: 108 runs in all" in text
     assert "The rule was developed on this suite" in text and "they are not an independent test" in text
-    fresh = _suite_runs("label_free_seed45_46.jsonl")
-    assert sorted({run["seed"] for run in fresh}) == [45, 46] and len(fresh) == 72
-    fresh_nulls = [run for run in fresh if run["dataset"].split(" ")[0] in NULL_KINDS]
-    assert len(fresh_nulls) == 36 and sum(not run["structure"] for run in fresh_nulls) == 35
-    assert '"no stable cluster structure" on 35 of 36 null runs' in text
-    alarm = [run for run in fresh_nulls if run["structure"]][0]
-    assert alarm["dataset"] == "heavy-tailed 30-D" and alarm["chosen"].endswith("gmm, k=4")
-    assert "(the false alarm: four GMM clusters on a heavy-tailed cloud in 30 dimensions)" in text
-    fresh_structured = [run for run in fresh if run["dataset"] not in ("noisy circles", "noisy moons")
-                        and "ari" in run]
-    assert len(fresh_structured) == 28 and all(run["structure"] for run in fresh_structured)
-    assert "some structure found on all 28 runs of the seven sets" in text
-    worse = [run for run in fresh if run["dataset"] == "breast cancer" and run["ari"] < 0.58]
-    assert [(run["seed"], run["size"], round(run["ari"], 2)) for run in worse] == [(46, "full", 0.36)]
-    assert "once did worse than below (whole table: ARI 0.36)" in text
+    # "the wine and breast-cancer columns one by one ..., every other table with one scale"
+    assert set(label_free.MIXED_UNITS) == {"wine", "breast cancer"}
+    assert "the wine and breast-cancer columns one by one (they come in different units)" in text
     nulls = [run for run in runs if run["dataset"].split(" ")[0] in NULL_KINDS]
-    alarms = [(run["dataset"], run["size"], run["seed"], run["chosen"]) for run in nulls if run["structure"]]
-    assert len(nulls) == 54 and sorted(alarms) == [("uniform 8-D", 300, 42, "PCA-2 + gmm, k=7"),
-                                                   ("uniform 8-D", 300, 44, "PCA-2 + gmm, k=7")]
-    assert "**No structure** was answered on 52 of the 54 null runs" in text
-    assert "seven GMM clusters on PCA-2 of 300 uniform points in 8 dimensions (in two of the three draws)" in text
-    for name in ("blobs", "varied blobs"):
+    assert len(nulls) == 54 and not any(run["structure"] for run in nulls)
+    assert "**No structure** was answered on all 54 null runs" in text
+    for name, ari in (("blobs", "1.00"), ("varied blobs", "0.97")):
         assert all(_k(run) == 3 for run in mine(name))  # "the right k in all twelve runs"
+        assert f"{sum(run['ari'] for run in mine(name)) / 6:.2f}" == ari
+    assert "(mean ARI 1.00 and 0.97)" in text
     sheared = mine("anisotropic blobs")
-    assert sum(_k(run) == 3 for run in sheared) == 4 and "Sheared blobs got it in four runs of six" in text
-    assert {run["seed"] for run in sheared if _k(run) != 3} == {43}  # "in one draw ... at both sizes"
-    assert "in one draw a GMM with two clusters was chosen at both sizes" in text
+    missed = [run for run in sheared if _k(run) != 3]
+    assert len(missed) == 1 and "Sheared blobs got it in five runs of six" in text
+    assert (missed[0]["size"], missed[0]["chosen"], round(missed[0]["ari"], 2)) == (300, "scaled features + gmm, k=2", 0.57)
+    assert missed[0]["best"].endswith("gmm, k=5") and round(missed[0]["best_ari"], 2) == 0.88
+    assert "in the sixth (300 rows) a GMM with two clusters was chosen (ARI 0.57, where a GMM with five clusters scored 0.88)" in text
     iris = mine("iris")
-    assert sum(_k(run) == 2 for run in iris) == 5 and "2 clusters in five runs of six" in text
-    low, high = min(run["ari"] for run in iris if _k(run) == 2), max(run["ari"] for run in iris if _k(run) == 2)
-    assert f"(ARI {low:.2f}-{high:.2f})" in text
+    three = [run["ari"] for run in iris if _k(run) == 3]
+    two = [run for run in iris if _k(run) == 2]
+    assert len(three) == 4 and f"3 clusters in four runs of six (ARI {_range(three)})" in text
+    assert len(two) == 2 and all(run["size"] == "half" for run in two)
+    assert f"on a random half, twice 2 clusters, setosa and the rest (ARI {_range([r['ari'] for r in two])})" in text
     wine = mine("wine")
     full = sorted((run for run in wine if run["size"] == "full"), key=lambda run: run["seed"])
     assert [_k(run) for run in full] == [3, 4, 3] and "3 clusters in two draws of three" in text
@@ -310,24 +311,55 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     assert "With this notebook's seed, the suite's two representations chose the scaled features + GMM, k=3" in text
     half = [run for run in wine if run["size"] == "half"]
     assert all(_k(run) == 3 for run in half) and "3 clusters in all three runs" in text
-    assert f"(ARI {min(r['ari'] for r in half):.2f}-{max(r['ari'] for r in half):.2f})" in text
+    assert f"(ARI {_range([r['ari'] for r in half])})" in text
     cancer = mine("breast cancer")
     assert all(run["structure"] for run in cancer) and sorted({_k(run) for run in cancer}) == [2, 3, 4]
     assert "Breast cancer: a GMM with 2, 3 or 4 clusters" in text
     assert all(run["chosen"].split(", ")[0].endswith("gmm") for run in cancer)
-    found = [run["ari"] for run in cancer]
-    assert f"(ARI {min(found):.2f}-{max(found):.2f}, where" in text
+    assert f"(ARI {_range([run['ari'] for run in cancer])}, where" in text
     assert all(run["best"] == "scaled features + gmm, k=2" for run in cancer)
-    best = [run["best_ari"] for run in cancer]
-    assert f"reaches {min(best):.2f}-{max(best):.2f} over all six runs" in text
+    assert f"reaches {_range([run['best_ari'] for run in cancer])} over all six runs" in text
     digits = mine("digits")
-    assert all(run["chosen"].startswith("PCA-2 + gmm") for run in digits)
-    ks = sorted(_k(run) for run in digits)
-    assert ks[0] == 3 and ks[-1] == 6 and "a GMM on PCA-2 with 3 to 6 clusters in all six runs" in text
-    found = [run["ari"] for run in digits]
-    assert f"(ARI {min(found):.2f}-{max(found):.2f})" in text
-    best_k = sorted(int(run["best"].rsplit("k=", 1)[1]) for run in digits)
-    assert all(run["best"].startswith("scaled features") for run in digits)
-    assert best_k[0] == 8 and best_k[-1] == 10 and "8 to 10 clusters on the scaled features" in text
-    best = [run["best_ari"] for run in digits]
-    assert f"scores {min(best):.2f}-{max(best):.2f}" in text
+    ten = [run for run in digits if run["chosen"] == "scaled features + gmm, k=10"]
+    assert len(ten) == 4 and all(run["regret"] <= 0.02 for run in ten)
+    assert f"ten GMM clusters on the scaled pixels in four runs of six (ARI {_range([r['ari'] for r in ten])}, " \
+           f"within 0.02 of the best candidate)" in text
+    others = sorted((run for run in digits if run not in ten), key=lambda run: -_k(run))
+    assert [run["chosen"] for run in others] == ["PCA-2 + gmm, k=8", "PCA-2 + gmm, k=3"]
+    assert [round(run["ari"], 2) for run in others] == [0.39, 0.18]
+    assert "with 8 clusters (ARI 0.39) and with 3 (0.18), where the best candidates score " \
+           f"{others[0]['best_ari']:.2f} and {others[1]['best_ari']:.2f}" in text
+    # the two further draws
+    fresh = _suite_runs("label_free_seed45_46.jsonl")
+    assert sorted({run["seed"] for run in fresh}) == [45, 46] and len(fresh) == 72
+    fresh_nulls = [run for run in fresh if run["dataset"].split(" ")[0] in NULL_KINDS]
+    assert len(fresh_nulls) == 36 and not any(run["structure"] for run in fresh_nulls)
+    assert '"no stable cluster structure" on all 36 null runs' in text
+    fresh_structured = [run for run in fresh if run["dataset"] not in ("noisy circles", "noisy moons")
+                        and "ari" in run]
+    assert len(fresh_structured) == 28 and all(run["structure"] for run in fresh_structured)
+    assert "some structure on all 28 runs of the seven sets" in text
+    fresh_iris = [run for run in fresh if run["dataset"] == "iris"]
+    assert sum(_k(run) == 3 for run in fresh_iris) == 3 and "iris's three clusters in three runs of four" in text
+    fresh_digits = [run for run in fresh if run["dataset"] == "digits"]
+    assert all(run["chosen"].startswith("PCA-2 + gmm") for run in fresh_digits)
+    ks = sorted(_k(run) for run in fresh_digits)
+    assert f"a GMM on PCA-2 with {ks[0]} to {ks[-1]} clusters was chosen in all four runs" in text
+    assert f"(ARI {_range([r['ari'] for r in fresh_digits])}, where the best candidate scores " \
+           f"{_range([r['best_ari'] for r in fresh_digits])})" in text
+    # "1,891 numbers": a full covariance of the 61 pixels that vary
+    pixels = label_free.load("digits", "half", 45)[0].shape[1]
+    assert pixels == 61 and f"{pixels * (pixels + 1) // 2:,} numbers" in text
+    worse = [run for run in fresh if run["dataset"] == "breast cancer" and run["ari"] < 0.58]
+    assert [(run["seed"], run["size"], round(run["ari"], 2)) for run in worse] == [(46, "full", 0.36)]
+    assert "breast cancer once did worse than above (whole table: ARI 0.36)" in text
+    # the suite's earlier run, every table standardised column by column
+    before = [run for run in _suite_runs("label_free_seed42_44_each_column.jsonl") if run["dataset"] == "digits"]
+    assert len(before) == 6 and all(run["chosen"].startswith("PCA-2 + gmm") for run in before)
+    assert f"few GMM clusters on PCA-2 in all six digits runs (ARI {_range([r['ari'] for r in before])})" in text
+    # the summary's range: every digits run that chose PCA-2, and the best candidates of all ten
+    all_digits = digits + fresh_digits
+    pca = [run["ari"] for run in all_digits if run["chosen"].startswith("PCA-2")]
+    assert f"a few GMM clusters on PCA-2 (ARI {_range(pca)})" in text
+    assert {int(run["best"].rsplit("k=", 1)[1]) for run in all_digits} == {9, 10}
+    assert f"nine or ten clusters on the scaled pixels find the classes fairly well ({_range([r['best_ari'] for r in all_digits])})" in text

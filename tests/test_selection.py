@@ -129,6 +129,40 @@ def test_candidates_table_refuses_bad_arguments(candidates, kwargs, match):
 
 # -- the building blocks ------------------------------------------------------------------------
 
+def test_scale_columns_standardises_each_column_when_units_differ(nb05):
+    A = np.random.default_rng(0).normal(size=(50, 3)) * [0.1, 5.0, 300.0] + [1.0, -20.0, 700.0]
+    np.testing.assert_allclose(nb05.scale_columns(A), StandardScaler().fit_transform(A))
+
+
+def test_scale_columns_with_one_unit_keeps_the_columns_relative_spread(nb05):
+    rng = np.random.default_rng(0)
+    A = rng.normal(size=(400, 3)) * [1.0, 4.0, 0.5]
+    scaled = nb05.scale_columns(A + [100.0, -50.0, 7.0], one_unit=True)  # far-apart column means
+    np.testing.assert_allclose(scaled.mean(axis=0), 0, atol=1e-12)
+    spread = scaled.std(axis=0)
+    np.testing.assert_allclose(spread / spread[0], A.std(axis=0) / A.std(axis=0)[0])  # ratios kept
+    np.testing.assert_allclose(np.sqrt(np.mean(scaled**2)), 1.0)  # one standard deviation for the table
+    # the columns' means do not enter the spread: the same rows without the offsets scale the same
+    np.testing.assert_allclose(scaled, nb05.scale_columns(A, one_unit=True), atol=1e-12)
+    # a constant column stays 0 beside the others
+    with_blank = nb05.scale_columns(np.column_stack([A, np.full(len(A), 3.0)]), one_unit=True)
+    assert np.all(with_blank[:, -1] == 0) and np.all(np.isfinite(with_blank))
+
+
+def test_scale_columns_keeps_rare_pixels_from_becoming_outliers(nb05):
+    from sklearn.datasets import load_digits
+
+    pixels = load_digits().data
+    pixels = pixels[:, pixels.std(axis=0) > 0]
+    assert np.abs(nb05.scale_columns(pixels)).max() > 40  # one column at a time: stray strokes 40 SD out
+    assert np.abs(nb05.scale_columns(pixels, one_unit=True)).max() < 4  # one scale: 3.5 at most
+
+
+def test_scale_columns_refuses_a_table_of_constant_columns(nb05):
+    with pytest.raises(ValueError, match="every column is constant"):
+        nb05.scale_columns(np.ones((10, 3)), one_unit=True)
+
+
 def test_shrunk_covariance_is_ledoit_wolf(nb05):
     rng = np.random.default_rng(0)
     for rows, columns, scale in ((10, 30, 1.0), (200, 5, 1.0), (200, 5, 0.01)):  # 0.01: squared deviations < 1
