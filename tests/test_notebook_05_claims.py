@@ -349,17 +349,38 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
            f"{_range([r['best_ari'] for r in fresh_digits])})" in text
     # "1,891 numbers": a full covariance of the 61 pixels that vary
     pixels = label_free.load("digits", "half", 45)[0].shape[1]
-    assert pixels == 61 and f"{pixels * (pixels + 1) // 2:,} numbers" in text
+    assert pixels == 61 and f"{pixels * (pixels + 1) // 2:,} numbers for {pixels} pixels" in text
     worse = [run for run in fresh if run["dataset"] == "breast cancer" and run["ari"] < 0.58]
     assert [(run["seed"], run["size"], round(run["ari"], 2)) for run in worse] == [(46, "full", 0.36)]
     assert "breast cancer once did worse than above (whole table: ARI 0.36)" in text
     # the suite's earlier run, every table standardised column by column
     before = [run for run in _suite_runs("label_free_seed42_44_each_column.jsonl") if run["dataset"] == "digits"]
     assert len(before) == 6 and all(run["chosen"].startswith("PCA-2 + gmm") for run in before)
-    assert f"few GMM clusters on PCA-2 in all six digits runs (ARI {_range([r['ari'] for r in before])})" in text
+    assert f"chose a GMM on PCA-2 in all six digits runs (ARI {_range([r['ari'] for r in before])}), never ten" in text
+    assert not any(_k(run) == 10 for run in before)
+    assert f"its best candidates were poorer too ({_range([r['best_ari'] for r in before])})" in text
     # the summary's range: every digits run that chose PCA-2, and the best candidates of all ten
     all_digits = digits + fresh_digits
-    pca = [run["ari"] for run in all_digits if run["chosen"].startswith("PCA-2")]
-    assert f"a few GMM clusters on PCA-2 (ARI {_range(pca)})" in text
+    pca = [run for run in all_digits if run["chosen"].startswith("PCA-2 + gmm")]
+    assert len(all_digits) == 10 and len(pca) == 6 and "in six runs of ten it picks a GMM on PCA-2" in text
+    ks = sorted(_k(run) for run in pca)
+    assert f"with {ks[0]} to {ks[-1]} clusters (ARI {_range([run['ari'] for run in pca])})" in text
     assert {int(run["best"].rsplit("k=", 1)[1]) for run in all_digits} == {9, 10}
     assert f"nine or ten clusters on the scaled pixels find the classes fairly well ({_range([r['best_ari'] for r in all_digits])})" in text
+
+
+def test_the_scaling_section_quotes_notebook_04_and_the_digits_as_they_are(cells):
+    import numpy as np
+    from sklearn.datasets import load_digits
+    from sklearn.preprocessing import StandardScaler
+
+    text = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    printed = output_with(read("04_deep_embedded_clustering_digits.ipynb").cells, "KMeans ARI on pixels / 16")
+    pixels16, standardised = re.search(r"KMeans ARI on pixels / 16: ([\d.]+); on standardised pixels: ([\d.]+)",
+                                       printed).groups()
+    assert f"ARI of {pixels16} on pixels / 16 and {standardised} on standardised pixels" in text
+    digits = load_digits().data
+    farthest = np.abs(StandardScaler().fit_transform(digits[:, digits.std(axis=0) > 0])).max()
+    assert f"up to {farthest:.0f} standard deviations on scikit-learn's digits" in text
+    assert any("ONE_UNIT = False" in c.source and "scale_columns(table.X, one_unit=ONE_UNIT)" in c.source
+               for c in cells if c.cell_type == "code")
