@@ -27,9 +27,9 @@ dimensions). Each at two sample sizes and three seeds; the real tables at their 
 random half. Every table is scaled as notebook 05 scales a learner's table (``scale_columns``): the
 tables whose columns come in different units (wine, breast cancer) column by column, the others
 (coordinates of one space, iris's four lengths in cm, the digits' pixel intensities) by one standard
-deviation for the whole table, which keeps their relative spread. The candidate representations are
-the scaled features and PCA to 2 components (the autoencoder of the notebook is left out here to keep the suite under
-an hour; ``--scale`` runs it). For each structured run the *regret* is the ARI of the best
+deviation for the whole table, which keeps their relative spread. The candidate representations
+are the scaled features and PCA to 2 components (the autoencoder of the notebook is left out here
+to keep the suite under an hour; ``--scale`` runs it). For each structured run the *regret* is the ARI of the best
 candidate the procedure scored minus the ARI of the one it chose ("no structure" counts as one
 cluster, ARI 0).
 
