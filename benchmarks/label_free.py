@@ -29,9 +29,9 @@ tables whose columns come in different units (wine, breast cancer) column by col
 (coordinates of one space, iris's four lengths in cm, the digits' pixel intensities) by one standard
 deviation for the whole table, which keeps their relative spread. The candidate representations
 are the scaled features and PCA to 2 components (the autoencoder of the notebook is left out here
-to keep the suite under an hour; ``--scale`` runs it). For each structured run the *regret* is the ARI of the best
-candidate the procedure scored minus the ARI of the one it chose ("no structure" counts as one
-cluster, ARI 0).
+to keep the suite under an hour; ``--scale`` runs it). For each structured run the *regret* is the
+ARI of the best candidate the procedure scored minus the ARI of the one it chose ("no structure"
+counts as one cluster, ARI 0).
 
 Scale (``--scale``): 5,000 / 20,000 / 50,000 rows x 20 columns (five Gaussian clusters of
 different shapes), each size in a fresh process: notebook 05's whole procedure (the four
@@ -144,7 +144,7 @@ def load(name, size, seed):
             X = rng.normal(size=(size, d)) / np.sqrt(rng.chisquare(3, size=(size, 1)) / 3)  # multivariate t
         else:
             raise ValueError(f"unknown data set {name!r}; choose from {DATASETS}")
-    X = lesson().scale_columns(np.asarray(X, dtype=float), one_unit=name not in MIXED_UNITS)
+    X = lesson().scale_columns(X, one_unit=name not in MIXED_UNITS)
     # constant columns (digit pixels that are always blank) stay 0 after scaling; drop them as a learner would
     return X[:, X.std(axis=0) > 0], y
 

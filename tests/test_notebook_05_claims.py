@@ -10,9 +10,14 @@ these tests say whether its text still holds.
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 
 import pytest
 from notebook_outputs import BOOKKEEPING, SOURCES, output_text, output_with, read, table
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import label_free  # noqa: E402
 
 NAME = "05_your_own_data.ipynb"
 VERDICTS = "chosen|stable|not stable|not clearly better than one cluster|a cluster of outliers|nested clusters"
@@ -249,7 +254,6 @@ def test_the_round_yardstick_misses_the_sheared_blobs(cells):
 
 def _suite_runs(name="label_free_seed42_44.jsonl"):
     import json
-    from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "benchmarks" / name).read_text(encoding="utf-8")
     return [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -267,12 +271,6 @@ def _range(values):
 
 
 def test_the_suite_paragraph_reports_the_recorded_runs(cells):
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-    import label_free
-
     text = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
     runs = _suite_runs()
     assert sorted({run["seed"] for run in runs}) == [42, 43, 44] and len(runs) == 108
