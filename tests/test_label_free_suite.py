@@ -35,3 +35,43 @@ def test_every_real_table_is_declared_one_unit_or_mixed_on_purpose():
     assert set(label_free.MIXED_UNITS) == {"wine", "breast cancer"}
     X, _ = label_free.load("iris", "full", 0)
     assert X.std(axis=0).max() / X.std(axis=0).min() > 3  # petal length varies far more than sepal width
+
+
+@pytest.mark.parametrize(("name", "size", "extra"), [("wine", "half", "PCA-5"), ("anisotropic blobs", 300, "PCA-1"),
+                                                     ("blobs", 300, None)])
+def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monkeypatch, name, size, extra):
+    # notebook 05 tries the scaled features, PCA-2, PCA keeping 80 % of the variance and an autoencoder's code;
+    # the suite runs the first three (a 2-column table's PCA-80 % is PCA-1, or PCA-2 itself)
+    nb05 = label_free.lesson()
+    seen = {}
+
+    def score_candidates(X, representations, **options):
+        seen.update(X=X, representations=representations, options=options)
+        return real(X, representations, k_range=range(1, 3), **options)
+
+    real = nb05.score_candidates
+    monkeypatch.setattr(nb05, "score_candidates", score_candidates)
+    monkeypatch.setattr(label_free, "lesson", lambda: nb05)
+    run = label_free.run_once(name, size, 0)
+    names = ["scaled features", "PCA-2"] + ([extra] if extra else [])
+    assert list(seen["representations"]) == names and seen["options"] == {"seed": 0}
+    X = seen["X"]
+    variance = np.cumsum(np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2)
+    kept = int(np.searchsorted(variance / variance[-1], 0.8) + 1)  # the fewest components that keep 80 %
+    assert names[-1] == f"PCA-{kept}"
+    assert seen["representations"][names[-1]](X).shape == (len(X), kept)
+    assert run["dataset"] == name and 0 <= run["regret"] <= 1
+
+
+@pytest.mark.parametrize("log", ["label_free_seed42_44.jsonl", "label_free_seed45_46.jsonl",
+                                 "label_free_seed51_53.jsonl", "label_free_outside.jsonl"])
+def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(log):
+    # the README's tables are `--from-log` output, verbatim: a rerun that changes a row changes the README
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    runs = [json.loads(line) for line in (root / "benchmarks" / log).read_text().splitlines() if line]
+    runs.sort(key=lambda run: label_free.DATASETS.index(run["dataset"]))  # as --from-log prints them
+    table = label_free.markdown_table(label_free.summarise(runs))
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert table in readme and f"benchmarks/{log}" in readme
