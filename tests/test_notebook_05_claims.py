@@ -344,7 +344,8 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     assert all(run["chosen"].startswith("PCA-2 + gmm") for run in old)
     ks = sorted(_k(run) for run in old)
     assert f"a GMM on PCA-2 with {ks[0]} to {ks[-1]} clusters was chosen in all four runs (ARI " \
-           f"{_range([r['ari'] for r in old])}), where the best candidate scores {_range([r['best_ari'] for r in old])}" \
+           f"{_range([r['ari'] for r in old])}), where the best candidate scores " \
+           f"{_range([r['best_ari'] for r in old])}" \
            in text
     # "1,891 numbers for the 61 pixels"; "PCA-13 keeps 80 % of the variance with 91 numbers per covariance"
     from sklearn.decomposition import PCA
@@ -367,20 +368,21 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     assert f"chose a GMM on PCA-2 in all six digits runs (ARI {_range([r['ari'] for r in before])}), never ten" in text
     assert not any(_k(run) == 10 for run in before)
     assert f"its best candidates were poorer too ({_range([r['best_ari'] for r in before])})" in text
-    # the summary: the digits' ten runs of seeds 42-46, with two representations and with three
-    two = [run for name in ("label_free_seed42_44_two_representations.jsonl",
-                            "label_free_seed45_46_two_representations.jsonl")
-           for run in _suite_runs(name) if run["dataset"] == "digits"]
-    pca = [run for run in two if run["chosen"].startswith("PCA-2 + gmm")]
-    assert len(two) == 10 and len(pca) == 6
-    ks = sorted(_k(run) for run in pca)
-    assert (f"with the scaled pixels and PCA-2 alone, it picked a GMM on PCA-2 with {ks[0]} to {ks[-1]} clusters in "
-            f"six runs of ten (ARI {_range([run['ari'] for run in pca])})") in text
-    three = digits + again
-    assert len(three) == 10 and all(run["chosen"].split(", ")[0].endswith("gmm") for run in three)
-    ks = sorted(_k(run) for run in three)
-    assert (f"with PCA-13 among them as well, a GMM with {ks[0]} to {ks[-1]} clusters in all ten "
-            f"(ARI {_range([run['ari'] for run in three])})") in text
+    # the summary: every digits run, with two representations (seeds 42-50) and with three (42-53)
+    def on_pca_2(*logs):
+        digits_runs = [run for log in logs for run in _suite_runs(log) if run["dataset"] == "digits"]
+        return digits_runs, [run for run in digits_runs if run["chosen"].startswith("PCA-2 + gmm")]
+
+    two, pca = on_pca_2("label_free_seed42_44_two_representations.jsonl",
+                        "label_free_seed45_46_two_representations.jsonl",
+                        "label_free_digits_seed47_50_two_representations.jsonl")
+    assert (len(two), len(pca)) == (18, 12)
+    assert (f"with the scaled pixels and PCA-2 alone, it picked a few GMM clusters on PCA-2 (ARI "
+            f"{_range([run['ari'] for run in pca])}) in 12 of 18 runs") in text
+    three, pca = on_pca_2("label_free_seed42_44.jsonl", "label_free_seed45_46.jsonl",
+                          "label_free_digits_seed47_50.jsonl", "label_free_seed51_53.jsonl")
+    assert (len(three), len(pca)) == (24, 4)
+    assert f"with PCA-13 among them as well, in 4 of 24 (ARI {_range([run['ari'] for run in pca])})" in text
     # the two more draws, every set
     fresh = _suite_runs("label_free_seed45_46.jsonl")
     assert sorted({run["seed"] for run in fresh}) == [45, 46] and len(fresh) == 72
@@ -394,7 +396,8 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     assert poorest["ari"] < min(r["ari"] for r in cancer) - 0.1
     assert (poorest["seed"], poorest["size"], poorest["chosen"], round(poorest["ari"], 2)) == (
         46, "full", "PCA-2 + gmm, k=5", 0.36)
-    assert "breast cancer's poorest run was poorer than above (whole table: five GMM clusters on PCA-2, ARI 0.36)" in text
+    assert ("breast cancer's poorest run was poorer than above (whole table: five GMM clusters on PCA-2, "
+            "ARI 0.36)") in text
     # the independent test: three draws run once after everything was settled
     test = _suite_runs("label_free_seed51_53.jsonl")
     assert sorted({run["seed"] for run in test}) == [51, 52, 53] and len(test) == 108
@@ -414,6 +417,25 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     sheared = [run for run in test if run["dataset"] == "anisotropic blobs"]
     assert sum(_k(run) == 2 for run in sheared) == 4 and "breast cancer at 0.16 and the sheared blobs at 0.13 " \
         "(two clusters in four runs of six)" in text
+    # "Even round blobs got two clusters twice (ARI 0.57: that draw puts two blobs close together)"
+    import numpy as np
+    from sklearn.datasets import make_blobs
+
+    two_blobs = [run for run in test if run["dataset"] == "blobs" and _k(run) == 2]
+    assert {run["seed"] for run in two_blobs} == {52} and len(two_blobs) == 2
+    assert {round(run["ari"], 2) for run in two_blobs} == {0.57}
+    centres = make_blobs(n_samples=300, random_state=52, return_centers=True)[2]
+    assert min(np.linalg.norm(a - b) for i, a in enumerate(centres) for b in centres[i + 1:]) < 3  # SD 1 each
+    assert "Even round blobs got two clusters twice (ARI 0.57: that draw puts two blobs close together)" in text
+    wine_two = [run for run in test if run["dataset"] == "wine" and _k(run) == 2]
+    assert [(run["size"], round(run["ari"], 2)) for run in wine_two] == [("half", 0.41)]
+    assert "a random half of the wine two clusters once (ARI 0.41)" in text
+    # the circles and moons: what the rule answered
+    assert not any(run["structure"] for run in mine("noisy circles"))
+    moons = sorted(_k(run) for run in mine("noisy moons"))
+    assert '"no stable cluster structure" on every circles run' in text
+    assert f"chose {moons[0]} to {moons[-1]} GMM clusters on the moons" in text
+    assert all(run["chosen"].split(", ")[0].endswith("gmm") for run in mine("noisy moons"))
 
 
 def test_the_scaling_section_quotes_notebook_04_and_the_digits_as_they_are(cells):
