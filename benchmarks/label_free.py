@@ -183,6 +183,13 @@ def run_once(name, size, seed):
     return run
 
 
+def read_logs(*paths):
+    """The runs saved with ``--log`` in these files, in the suite's order of data sets."""
+    runs = [json.loads(line) for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    return sorted(runs, key=lambda run: DATASETS.index(run["dataset"]))
+
+
 def summarise(runs):
     """One row per data set: structure found in how many runs, mean ARI, best ARI and regret (mean and worst)."""
     rows = []
@@ -342,8 +349,7 @@ def main(argv=None):
         print(scale_rows())
         return 0
     if args.from_log:
-        runs = [json.loads(line) for path in args.from_log for line in Path(path).read_text().splitlines() if line]
-        print(markdown_table(summarise(sorted(runs, key=lambda r: DATASETS.index(r["dataset"])))))
+        print(markdown_table(summarise(read_logs(*args.from_log))))
         return 0
     seeds = tuple(args.first_seed + i for i in range(args.seeds))
     default = OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else RUN_ORDER

@@ -67,11 +67,7 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
                                  "label_free_seed51_53.jsonl", "label_free_outside.jsonl"])
 def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(log):
     # the README's tables are `--from-log` output, verbatim: a rerun that changes a row changes the README
-    import json
-
     root = Path(__file__).resolve().parents[1]
-    runs = [json.loads(line) for line in (root / "benchmarks" / log).read_text().splitlines() if line]
-    runs.sort(key=lambda run: label_free.DATASETS.index(run["dataset"]))  # as --from-log prints them
-    table = label_free.markdown_table(label_free.summarise(runs))
+    table = label_free.markdown_table(label_free.summarise(label_free.read_logs(root / "benchmarks" / log)))
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert table in readme and f"benchmarks/{log}" in readme

@@ -253,10 +253,7 @@ def test_the_round_yardstick_misses_the_sheared_blobs(cells):
 
 
 def _suite_runs(name="label_free_seed42_44.jsonl"):
-    import json
-
-    text = (Path(__file__).resolve().parents[1] / "benchmarks" / name).read_text(encoding="utf-8")
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return label_free.read_logs(Path(__file__).resolve().parents[1] / "benchmarks" / name)
 
 
 NULL_KINDS = ("uniform", "elongated", "heavy-tailed")
@@ -406,7 +403,9 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     assert '"no stable cluster structure" on all 54 null runs, and some structure on all 42 runs' in text
     test_structured = [run for run in test if run["dataset"] in label_free.REPRESENTABLE]
     assert len(test_structured) == 42 and all(run["structure"] for run in test_structured)
-    regret = {name: sum(r["regret"] for r in test if r["dataset"] == name) / 6 for name in label_free.REPRESENTABLE}
+    regret = {row["dataset"]: row["regret"] for row in label_free.summarise(test)
+              if row["dataset"] in label_free.REPRESENTABLE}
+    assert len(regret) == 7 and all(row["runs"] == 6 for row in label_free.summarise(test))
     assert f"{sum(regret.values()) / 7:.2f}" == "0.12" and "the regret averages 0.12 over those seven sets" in text
     assert max(regret, key=regret.get) == "digits" and f"{regret['digits']:.2f}" == "0.24"
     assert f"{regret['breast cancer']:.2f}" == "0.16" and f"{regret['anisotropic blobs']:.2f}" == "0.13"
