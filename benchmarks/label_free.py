@@ -33,9 +33,9 @@ tables whose columns come in different units (wine, breast cancer) column by col
 deviation for the whole table, which keeps their relative spread. The candidate representations
 are three of the notebook's four: the scaled features, PCA to 2 components and PCA keeping 80 % of
 the variance (on a 2-column table that is PCA-1, or PCA-2 once). The autoencoder of the notebook is
-left out here to keep the suite under an hour; ``--scale`` runs it. For each structured run the *regret* is the
-ARI of the best candidate the procedure scored minus the ARI of the one it chose ("no structure"
-counts as one cluster, ARI 0).
+left out here to keep the suite under an hour; ``--scale`` runs it. For each structured run the
+*regret* is the ARI of the best candidate the procedure scored minus the ARI of the one it chose
+("no structure" counts as one cluster, ARI 0).
 
 Scale (``--scale``): 5,000 / 20,000 / 50,000 rows x 20 columns (five Gaussian clusters of
 different shapes), each size in a fresh process: notebook 05's whole procedure (the four
