@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")  # before pyplot is imported anywhere: no windows, no display needed
@@ -88,6 +90,29 @@ def _record_outputs(item, runtest):
                 notebook_outputs.FRESH_OUTPUTS.setdefault(item.path.name, {})[item.cell_num] = outputs
 
     return run_and_record
+
+
+def worker_scope(nodeid):
+    """The share of the test run one pytest-xdist worker runs whole and in order.
+
+    ``"notebook 04"`` for notebook 04's nbval cells and its claims tests (they read the outputs that
+    worker recorded); otherwise the test's file (its module fixtures are built once).
+    """
+    path = nodeid.split("::", 1)[0]
+    number = re.search(r"(?:^notebooks/|/test_notebook_)(\d\d)[_.]", path)
+    return f"notebook {number.group(1)}" if number else path
+
+
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: without pytest-xdist, never called
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n 2`` (pytest-xdist, the default options): hand out the tests by ``worker_scope``."""
+    from xdist.scheduler import LoadFileScheduling
+
+    class NotebookWithItsClaims(LoadFileScheduling):
+        def _split_scope(self, nodeid):
+            return worker_scope(nodeid)
+
+    return NotebookWithItsClaims(config, log)
 
 
 def nbformat_node(output):
