@@ -13,6 +13,7 @@ The tests of the built site are skipped, with the reason, when the docs extra (`
 
 from __future__ import annotations
 
+import functools
 import html.parser
 import importlib.util
 import json
@@ -91,6 +92,12 @@ def target(page, href, site):
     return file, urllib.parse.unquote(parts.fragment)
 
 
+@functools.lru_cache(maxsize=None)
+def _anchors(file):
+    """The ids of one page, parsed once however many links point into it."""
+    return Page(file).ids
+
+
 def link_problems(page, site):
     """Internal links, anchors and images of ``page`` that lead nowhere."""
     problems = []
@@ -102,7 +109,7 @@ def link_problems(page, site):
             file, fragment = found
             if not file.is_relative_to(site.resolve()) or not file.is_file():
                 problems.append(f"{page.path.name}: {kind} {href!r} leads to no file of the site")
-            elif fragment and file.suffix == ".html" and fragment not in Page(file).ids:
+            elif fragment and file.suffix == ".html" and fragment not in _anchors(file):
                 problems.append(f"{page.path.name}: {kind} {href!r}: no anchor #{fragment} there")
     return problems
 
