@@ -429,6 +429,25 @@ def test_the_suite_paragraph_reports_the_recorded_runs(cells):
     wine_two = [run for run in test if run["dataset"] == "wine" and _k(run) == 2]
     assert [(run["size"], round(run["ari"], 2)) for run in wine_two] == [("half", 0.41)]
     assert "a random half of the wine two clusters once (ARI 0.41)" in text
+    # how far three draws move: every set at seeds 47-50 (run after the test), then all twelve seeds
+
+    def mean_regret(some_runs):  # over the seven sets a candidate method can represent
+        rows = [row for row in label_free.summarise(some_runs) if row["dataset"] in label_free.REPRESENTABLE]
+        assert len(rows) == 7
+        return sum(row["regret"] for row in rows) / 7
+
+    later = _suite_runs("label_free_seed47_50.jsonl") + _suite_runs("label_free_digits_seed47_50.jsonl")
+    assert sorted({run["seed"] for run in later}) == [47, 48, 49, 50] and len(later) == 144
+    assert f"{mean_regret(later):.2f}" == "0.07"
+    assert "Four more draws of every set, run after that test with nothing changed, gave a mean regret of 0.07" in text
+    twelve = runs + fresh + later + test
+    assert sorted({run["seed"] for run in twelve}) == list(range(42, 54))
+    assert f"{mean_regret(twelve):.2f}" == "0.08" and "Over all twelve draws the regret averages 0.08" in text
+    per_draw = {seed: mean_regret([run for run in twelve if run["seed"] == seed]) for seed in range(42, 54)}
+    assert (f"one draw alone ranges from {min(per_draw.values()):.2f} to {max(per_draw.values()):.2f} over the "
+            "seven sets") in text
+    assert set(sorted(per_draw, key=per_draw.get)[-2:]) <= {51, 52, 53}
+    assert "the test above happened to hold the two poorest" in text and "That does not make the test pass" in text
     # the circles and moons: what the rule answered
     assert not any(run["structure"] for run in mine("noisy circles"))
     moons = sorted(_k(run) for run in mine("noisy moons"))
