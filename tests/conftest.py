@@ -105,7 +105,11 @@ def worker_scope(nodeid):
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: without pytest-xdist, never called
 def pytest_xdist_make_scheduler(config, log):
-    """With ``-n 2`` (pytest-xdist, the default options): hand out the tests by ``worker_scope``."""
+    """With ``-n 2`` (pytest-xdist, the default options): hand out the tests by ``worker_scope``.
+
+    Not ``--dist loadgroup`` with ``xdist_group`` marks: under pytest 9.2 the marks' groups are lost
+    and a notebook's cells spread over both workers (pytest-xdist issue #1386).
+    """
     from xdist.scheduler import LoadFileScheduling
 
     class NotebookWithItsClaims(LoadFileScheduling):
