@@ -20,8 +20,9 @@ notebook 05's PCA keeping 80 % of the variance (after seeds 45-46, first tried t
 42-46 are not an independent test of these either; ``--first-seed 51 --seeds 3`` runs three seeds on
 which nothing was compared or run before the suite was final (seeds 47-50 of every set were run
 after it, with nothing changed, to see how far a three-seed result moves). The default seeds
-42-44, at both sizes, are the report. The real tables are the same rows whatever the seed (only the half and the
-procedure's randomness change), so on them the report is not independent of development.
+42-44, at both sizes, are the report. The real tables are the same rows whatever the seed (only
+the half and the procedure's randomness change), so on them the report is not independent of
+development.
 
 Suite (``--suite``, the default): scikit-learn's clustering-comparison toy sets (noisy circles,
 noisy moons, blobs of varied variance, anisotropic blobs, plain blobs; their "no structure" set is
