@@ -218,6 +218,24 @@ def test_choose_eps_finds_three_clusters_without_noise_on_three_blobs(three_blob
     assert evaluate(y, labels)["accuracy"] == 1.0
 
 
+def test_choose_eps_keeps_blobs_that_come_in_pairs_where_the_longest_lasting_count_merges_them():
+    # notebook 01: "when clusters come in groups ... the coarser clustering into the groups can last longest"
+    rng = np.random.default_rng(0)
+    centres = np.array([[0, 0], [3, 0], [20, 0], [23, 0]], float)
+    X = np.vstack([centre + rng.normal(scale=0.4, size=(100, 2)) for centre in centres])
+    y = np.repeat(np.arange(4), 100)
+    choice = lesson.choose_eps(X)
+    counts, first = choice.n_clusters, {}
+    for i, count in enumerate(counts):
+        first.setdefault(count, i)
+    last = {count: max(np.flatnonzero(counts == count)) for count in first}
+    lasts = {count: choice.candidates[min(last[count] + 1, len(counts) - 1)] / choice.candidates[first[count]]
+             for count in first if count >= 2}
+    assert max(lasts, key=lasts.get) == 2 and lasts[2] > 3 * lasts[4]  # the pairs last longest
+    labels = _dbscan(X, choice)
+    assert len(set(labels) - {-1}) == 4 and adjusted_rand_score(y, labels) > 0.95  # the rule keeps the four blobs
+
+
 def test_params_round_trip_to_dbscan(lesson_eps_choice):
     choice = lesson_eps_choice
     assert choice.params == {"eps": choice.eps, "min_samples": choice.min_samples}
