@@ -477,3 +477,38 @@ def test_the_scaling_section_quotes_notebook_04_and_the_digits_as_they_are(cells
     assert f"up to {farthest:.0f} standard deviations on scikit-learn's digits" in text
     assert any("ONE_UNIT = False" in c.source and "scale_columns(table.X, one_unit=ONE_UNIT)" in c.source
                for c in cells if c.cell_type == "code")
+
+
+def test_the_cluster_description_reads_the_printed_profiles(cells):
+    text = output_with(cells, "samples): highest")
+    profile = {int(c): (high, low) for c, high, low in
+               re.findall(r"cluster (\d) \(\d+ samples\): highest (.*?); lowest (.*)", text)}
+    columns = lambda listed: [item.rsplit(" ", 1)[0] for item in listed.split(", ")]  # noqa: E731
+    names = {c: (columns(high), columns(low)) for c, (high, low) in profile.items()}
+    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    assert ("cluster 2 holds the wines richest in proline, flavanoids and total phenols; cluster 1 the most "
+            "intensely coloured, with the least flavanoids and the lowest hue; cluster 0 the lightest in colour "
+            "and the lowest in alcohol and proline") in prose
+    assert names[2][0] == ["proline", "flavanoids", "total_phenols"]
+    assert names[1][0][0] == "color_intensity" and {"flavanoids", "hue"} <= set(names[1][1])
+    assert {"color_intensity", "alcohol", "proline"} == set(names[0][1])
+
+
+def test_only_the_untouched_wines_keep_their_answer_for_section_7(cells):
+    import numpy as np
+    from sklearn.datasets import load_wine
+
+    loading = next(c.source for c in cells if c.cell_type == "code" and "tables.read_csv(csv_path" in c.source)
+    reset = loading[loading.index("if table.X"):]  # the cell's own test, run on three tables
+    wine = load_wine()
+
+    def kept(X):
+        scope = {"np": np, "wine": wine, "table": type("Table", (), {"X": X}), "hidden_cultivar": wine.target}
+        exec(reset, scope)
+        return scope["hidden_cultivar"] is not None
+
+    assert kept(wine.data.round(6))  # the wines, as written to the CSV file and read back
+    assert not kept(wine.data[:, :12])  # another table, from a file or from memory (tables.from_array)
+    other = wine.data.copy()
+    other[0, 0] += 1.0
+    assert not kept(other)  # 178 rows x 13 columns, but not the wines
