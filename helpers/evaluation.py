@@ -57,26 +57,74 @@ def matched_confusion(y_true, labels):
     return _matched_confusion(codes, classes, labels)
 
 
-def _matched_confusion(codes, classes, labels):
-    found = np.unique(labels[labels != -1])
-    if found.size == 0:
-        return np.zeros((classes.size, classes.size), dtype=np.int64), classes, np.full(classes.size, -1)
+def _assignment(codes, n_classes, labels):
+    """The class x cluster counts (noise left out), the clusters found, and the Hungarian matching.
+
+    ``linear_sum_assignment`` takes the rectangular counts as they are, so memory stays classes x
+    clusters even when ``y_true`` has thousands of distinct values (a continuous column passed by mistake).
+    """
     kept = labels != -1
-    counts = np.zeros((classes.size, found.size), dtype=np.int64)
+    found = np.unique(labels[kept])
+    counts = np.zeros((n_classes, found.size), dtype=np.int64)
     np.add.at(counts, (codes[kept], np.searchsorted(found, labels[kept])), 1)
     rows, cols = linear_sum_assignment(counts, maximize=True)
+    return counts, found, rows, cols
+
+
+def _matched_confusion(codes, classes, labels):
+    counts, found, rows, cols = _assignment(codes, classes.size, labels)
+    if found.size == 0:
+        return np.zeros((classes.size, classes.size), dtype=np.int64), classes, np.full(classes.size, -1)
     match = np.full(classes.size, -1)  # cluster column matched to each class
     match[rows] = cols
-    unmatched = [c for c in range(found.size) if c not in set(cols)]
-    columns = [counts[:, c] if c >= 0 else np.zeros(classes.size, dtype=np.int64) for c in match]
-    columns += [counts[:, c] for c in unmatched]
-    names = [found[c] if c >= 0 else -1 for c in match] + [found[c] for c in unmatched]
-    return np.column_stack(columns), classes, np.asarray(names)
+    unmatched = np.setdiff1d(np.arange(found.size), cols)
+    matched = np.where(match >= 0, counts[:, np.maximum(match, 0)], 0)  # a class without a cluster: zeros
+    names = np.concatenate([np.where(match >= 0, found[np.maximum(match, 0)], -1), found[unmatched]])
+    return np.column_stack([matched, counts[:, unmatched]]), classes, names
 
 
 def _accuracy(codes, classes, labels):
-    matrix, _, _ = _matched_confusion(codes, classes, labels)
-    return float(np.trace(matrix[:, : classes.size]) / len(codes))
+    counts, _, rows, cols = _assignment(codes, classes.size, labels)  # no n_classes-wide matrix
+    return float(counts[rows, cols].sum() / len(codes))
+
+
+def _matched_codes(codes, n_classes, labels):
+    """Each sample's matched class code; surplus clusters get ``n_classes, n_classes + 1, ...``
+    (largest first, ties by cluster id); noise stays -1."""
+    counts, found, rows, cols = _assignment(codes, n_classes, labels)
+    code_of = np.full(found.size, -1, dtype=np.int64)
+    code_of[cols] = rows
+    surplus = np.flatnonzero(code_of == -1)
+    order = np.lexsort((found[surplus], -counts[:, surplus].sum(axis=0)))  # by size, then by id
+    code_of[surplus[order]] = n_classes + np.arange(surplus.size)
+    matched = np.full(labels.shape, -1, dtype=np.int64)
+    kept = labels != -1
+    matched[kept] = code_of[np.searchsorted(found, labels[kept])]
+    return matched
+
+
+def _whole_numbers(classes):
+    """``classes`` as int64 when they are whole numbers (surplus clusters are then numbered after
+    them), else ``None`` (text, fractions, booleans)."""
+    if classes.dtype.kind in "iu":
+        return classes.astype(np.int64)
+    if classes.dtype.kind == "f" and np.all(classes == np.round(classes)) and np.all(np.abs(classes) < 2.0**63):
+        return classes.astype(np.int64)
+    return None
+
+
+def _check_matchable(y_true, labels, *, name="y_true", n_samples=None):
+    """``(class codes, class names, cluster labels)`` for matching; whole-number classes must be >= 0.
+
+    The names are the classes themselves, as int64 when they are whole numbers: ``[0., 1.]`` reads
+    ``0, 1``. A negative whole-number class is refused: -1 is the noise of cluster labels.
+    """
+    codes, classes = check_classes(y_true, name=name, n_samples=n_samples)
+    labels = check_labels(labels, name="labels", n_samples=len(codes))
+    numbers = _whole_numbers(classes)
+    if numbers is not None and numbers.min() < 0:
+        raise ValueError(f"{name} must hold classes >= 0; -1 is reserved for noise in cluster labels")
+    return codes, (classes if numbers is None else numbers), labels
 
 
 def match_labels(y_true, labels):
@@ -88,39 +136,41 @@ def match_labels(y_true, labels):
 
     Parameters
     ----------
-    y_true : array-like of int, shape (n_samples,)
-        True classes, all ``>= 0`` (``-1`` is reserved for noise).
+    y_true : array-like, shape (n_samples,)
+        True classes: whole numbers ``>= 0`` (``-1`` is reserved for noise),
+        or any other class labels :func:`evaluate` takes (text, ...).
     labels : array-like of int, shape (n_samples,)
         Cluster labels; ``-1`` marks noise.
 
     Returns
     -------
-    numpy.ndarray of int, shape (n_samples,)
-        The matched class of each sample's cluster. Clusters left without a
+    numpy.ndarray, shape (n_samples,)
+        The matched class of each sample's cluster; noise stays ``-1``.
+        For whole-number classes, an int64 array: clusters left without a
         class (more clusters than classes) get new ids after the largest
         class, ``max(y_true) + 1, max(y_true) + 2, ...``, largest cluster
-        first (ties by cluster id). Noise stays ``-1``.
+        first (ties by cluster id). For other classes (text), an object
+        array: those clusters are ``"extra 1"``, ``"extra 2"``, ... (the
+        names :func:`helpers.plotting.plot_clusters` gives them).
 
     Examples
     --------
     >>> match_labels([0, 0, 1, 1, 2], [7, 7, 3, 3, -1]).tolist()
     [0, 0, 1, 1, -1]
+    >>> match_labels(["b", "b", "a", "a"], [7, 7, 3, 3]).tolist()
+    ['b', 'b', 'a', 'a']
     """
-    y_true = check_labels(y_true, name="y_true")  # integers: surplus clusters are numbered after them
-    labels = check_labels(labels, name="labels", n_samples=len(y_true))
-    if np.any(y_true < 0):
-        raise ValueError("y_true must hold classes >= 0; -1 is reserved for noise in cluster labels")
-    codes, classes = check_classes(y_true)
-    _, classes, clusters = _matched_confusion(codes, classes, labels)
-    mapping = {int(cluster): int(cls) for cls, cluster in zip(classes, clusters[: classes.size]) if cluster != -1}
-    extra = [int(c) for c in clusters[classes.size :]]
-    sizes = {c: int(np.count_nonzero(labels == c)) for c in extra}
-    next_id = int(classes.max()) + 1
-    for offset, cluster in enumerate(sorted(extra, key=lambda c: (-sizes[c], c))):
-        mapping[cluster] = next_id + offset
-    mapping[-1] = -1
-    found, inverse = np.unique(labels, return_inverse=True)
-    return np.array([mapping[int(c)] for c in found], dtype=np.int64)[inverse.ravel()]
+    codes, classes, labels = _check_matchable(y_true, labels)
+    matched = _matched_codes(codes, classes.size, labels)
+    n_surplus = int(matched.max(initial=-1)) + 1 - classes.size
+    if classes.dtype == np.int64:
+        names = np.concatenate([classes, classes.max() + 1 + np.arange(max(n_surplus, 0))])
+        result = names[matched]
+    else:  # text classes: the surplus clusters cannot be numbered after them
+        names = np.concatenate([classes.astype(object), [f"extra {i + 1}" for i in range(max(n_surplus, 0))]])
+        result = names[matched].astype(object)
+    result[matched == -1] = -1
+    return result
 
 
 def evaluate(y_true, labels, name=None):

@@ -13,7 +13,8 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_seed
+from helpers._validation import (check_classes, check_features, check_float, check_int, check_k_range,
+                                 check_labels, check_seed)
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -133,28 +134,42 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     return ax
 
 
-def _cluster_groups(labels, truth=None):
+def _cluster_groups(labels, truth=None, names=None):
     """``(mask, name, colour)`` of every cluster in drawing order; noise left out.
 
     Without ``truth`` the groups are the label values in ascending order and
-    take the palette in that order. With ``truth`` each cluster is renamed
+    take the palette in that order (``names[g]`` names group ``g`` when given:
+    the classes behind integer codes). With ``truth`` each cluster is renamed
     and coloured after the class it is matched to (Hungarian, as for
     accuracy), so it gets exactly the colour that class gets when the truth
     itself is drawn; unmatched clusters take the colours after the classes'.
     """
     if truth is None:
         groups = [g for g in np.unique(labels) if g != -1]
-        return [(labels == g, str(g), colour) for g, colour in zip(groups, cluster_colours(len(groups)))]
-    from helpers.evaluation import match_labels  # evaluation does not import plotting
+        return [(labels == g, str(g if names is None else names[g]), colour)
+                for g, colour in zip(groups, cluster_colours(len(groups)))]
+    from helpers.evaluation import _check_matchable, _matched_codes  # evaluation does not import plotting
 
-    truth = check_labels(truth, name="truth", n_samples=len(labels))
-    matched = match_labels(truth, labels)
-    classes = np.unique(truth)
-    extra = [g for g in np.unique(matched) if g > classes.max()]  # largest surplus cluster first
+    # text classes become codes 0, 1, ...; classes holds their names
+    codes, classes, labels = _check_matchable(truth, labels, name="truth", n_samples=len(labels))
+    matched = _matched_codes(codes, classes.size, labels)  # class codes; surplus clusters after them
+    extra = [g for g in np.unique(matched) if g >= classes.size]  # largest surplus cluster first
     colours = cluster_colours(classes.size + len(extra))
-    groups = [(matched == c, f"→ {c}", colour) for c, colour in zip(classes, colours)]
+    groups = [(matched == c, f"→ {name}", colour) for c, (name, colour) in enumerate(zip(classes, colours))]
     groups += [(matched == g, f"extra {i + 1}", colours[classes.size + i]) for i, g in enumerate(extra)]
     return [group for group in groups if group[0].any()]
+
+
+def _labels_or_classes(labels, n_samples=None):
+    """``(integer labels, None)`` for numbers, as :func:`check_labels` gives them; for text or other
+    class labels (true classes drawn as clusters), ``(their codes, the classes)`` from :func:`check_classes`."""
+    try:
+        kind = np.asarray(labels).dtype.kind
+    except Exception:  # ragged input: check_classes names the problem
+        kind = "O"
+    if kind in "biuf":
+        return check_labels(labels, n_samples=n_samples), None
+    return check_classes(labels, name="labels", n_samples=n_samples)
 
 
 def point_colours(labels, truth=None):
@@ -162,19 +177,20 @@ def point_colours(labels, truth=None):
 
     Parameters
     ----------
-    labels : array-like of int, shape (n_samples,)
-        Cluster labels or true classes; ``-1`` is noise (grey).
-    truth : array-like of int, shape (n_samples,), optional
-        True classes. When given, a cluster matched to class ``c`` gets the
-        colour ``point_colours(truth)`` gives class ``c``.
+    labels : array-like, shape (n_samples,)
+        Cluster labels (integers; ``-1`` is noise, grey) or true classes
+        (integers or text).
+    truth : array-like, shape (n_samples,), optional
+        True classes (integers or text). When given, a cluster matched to
+        class ``c`` gets the colour ``point_colours(truth)`` gives class ``c``.
 
     Returns
     -------
     numpy.ndarray of str, shape (n_samples,)
     """
-    labels = check_labels(labels)
+    labels, names = _labels_or_classes(labels)
     colours = np.full(labels.shape, NOISE_COLOUR, dtype=object)
-    for members, _, colour in _cluster_groups(labels, truth):
+    for members, _, colour in _cluster_groups(labels, truth, names):
         colours[members] = colour
     return colours
 
@@ -186,15 +202,16 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     Parameters
     ----------
     X : array-like of shape (n_samples, 2)
-    labels : array-like of int, shape (n_samples,)
-        Cluster labels or true classes; ``-1`` is drawn as noise.
+    labels : array-like, shape (n_samples,)
+        Cluster labels (integers; ``-1`` is drawn as noise) or true classes
+        (integers or text, e.g. ``"barolo"``).
     ax : matplotlib.axes.Axes, optional
     title, xlabel, ylabel : str
     legend : bool, default=True
         Show a legend to the right of the axes (only when there are at
         most 12 groups).
-    truth : array-like of int, shape (n_samples,), optional
-        True classes. When given, clusters are matched to the classes as
+    truth : array-like, shape (n_samples,), optional
+        True classes (integers or text). When given, clusters are matched to the classes as
         for accuracy (Hungarian) and drawn in their class's colour, the
         colour ``plot_clusters(X, truth)`` uses: beside the truth, equal
         colour means agreement. The legend reads ``→ 3`` for the cluster
@@ -211,8 +228,8 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     X = check_features(X, min_samples=1)
     if X.shape[1] != 2:
         raise ValueError(f"X must have exactly 2 columns to plot; got {X.shape[1]}")
-    labels = check_labels(labels, n_samples=len(X))
-    groups = _cluster_groups(labels, truth)
+    labels, names = _labels_or_classes(labels, n_samples=len(X))
+    groups = _cluster_groups(labels, truth, names)
     ax = _axes(ax)
     for members, name, colour in groups:
         ax.scatter(*X[members].T, s=10, color=colour, label=name, alpha=0.85, linewidths=0)

@@ -166,6 +166,34 @@ def _as_name(label):
     return str(label).strip()
 
 
+_PANDAS_INDEX = re.compile(r"Unnamed: \d+")  # the name pandas.read_csv gives a header's empty field
+
+
+def _check_column_names(header, chosen):
+    """Every column named once; an unnamed first column only when ``chosen`` (``drop`` or ``id_column``) names it.
+
+    pandas' ``DataFrame.to_csv`` writes the row index as a first column with an empty name, and
+    ``pandas.read_csv`` reads it back as a column ``"Unnamed: 0"`` holding ``0, 1, 2, ...``: clustered
+    as a feature, it would order the clusters by row number.
+    """
+    for position, name in enumerate(header):
+        if name or (position == 0 and name in chosen):
+            continue
+        if position == 0:
+            raise ValueError('column 1 has no name in the header, usually the row index written by pandas\' '
+                             'DataFrame.to_csv; use id_column="" to take it as the row names, or drop=[""] '
+                             "to leave it out")
+        raise ValueError(f"column {position + 1} has no name in the header; give every column a name")
+    index = [name for name in header if _PANDAS_INDEX.fullmatch(name) and name not in chosen]
+    if index:
+        raise ValueError(f"column {index[0]!r} is pandas' row index (an unnamed column read back by "
+                         f"pandas.read_csv), not a feature; read with pandas.read_csv(..., index_col=0), "
+                         f"or pass id_column={index[0]!r} or drop=[{index[0]!r}]")
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise ValueError(f"column name(s) {_show(repeated)} appear more than once in the header; rename them")
+
+
 def _build(header, cells, row_names, where, *, id_column, drop, missing, categorical, constant, decimal=".",
            notes=()):
     """The checks shared by :func:`read_csv` and :func:`from_array`.
@@ -178,13 +206,9 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     categorical = _check_choice(categorical, "categorical", _CATEGORICAL_POLICIES)
     constant = _check_choice(constant, "constant", _CONSTANT_POLICIES)
     header = [_as_name(name) for name in header]
-    for position, name in enumerate(header):
-        if not name:
-            raise ValueError(f"column {position + 1} has no name in the header; give every column a name")
-    repeated = sorted({name for name in header if header.count(name) > 1})
-    if repeated:
-        raise ValueError(f"column name(s) {_show(repeated)} appear more than once in the header; rename them")
     drop = [drop] if isinstance(drop, (str, numbers.Number)) else list(() if drop is None else drop)
+    chosen = {_as_name(name) for name in [*drop, *([id_column] if id_column is not None else [])]}
+    _check_column_names(header, chosen)
     for name in [*drop, *([id_column] if id_column is not None else [])]:
         if _as_name(name) not in header:
             raise ValueError(f"there is no column {name!r}; the columns are {_show(header, 20)}")
@@ -305,8 +329,12 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
         The file; the first row names the columns.
     id_column : str, optional
         A column that names the rows (kept as ``table.ids``, not clustered).
+        ``""`` names an unnamed first column: the row index that pandas'
+        ``DataFrame.to_csv`` writes by default.
     drop : sequence of str, default=()
-        Columns to leave out.
+        Columns to leave out (``""`` for an unnamed first column). A column
+        named ``"Unnamed: 0"`` (pandas' row index, read back by
+        ``pandas.read_csv``) is refused unless named here or as ``id_column``.
     missing : {"error", "median", "drop-rows"}, default="error"
         What to do with empty cells (and ``NA``, ``NaN``, ``?``, ...).
     categorical : {"error", "drop", "one-hot"}, default="error"

@@ -89,24 +89,34 @@ class CheckedInputs:
     ``keras.Model`` in the bases: ``class DEC(CheckedInputs, keras.Model)``.
 
     ``x``, ``y`` and ``validation_data`` (``(x_val, y_val)``,
-    ``(x_val, y_val, sample_weight)`` or ``x_val`` alone) are checked the
-    same way whether they are NumPy arrays, lists or pandas DataFrames
-    (converted with :func:`~helpers._validation.as_numeric_array`): numbers
-    only, no NaN or infinity, nothing beyond the range of the model's float
+    ``(x_val, y_val, sample_weight)``, or ``x_val`` alone for a model that
+    computes its own loss) are checked the same way whether they are NumPy
+    arrays, lists or pandas DataFrames (converted with
+    :func:`~helpers._validation.as_numeric_array`): numbers only, no NaN or infinity, nothing beyond the range of the model's float
     type, the rank and width the model expects, at least one sample, and as
-    many rows in ``y`` as in ``x``. When a built-in Keras loss compares
+    many rows in ``y`` as in ``x``. A model compiled with a loss (Keras
+    compares ``y`` with the output) must get ``y`` and ``y_val``: without
+    them Keras fails and the model cannot be trained again, so
+    ``fit(X)`` and ``validation_data=x_val`` are refused there (an
+    autoencoder trains on ``fit(X, X)``). When a built-in Keras loss compares
     ``y`` with the model's single output, ``y`` must have the output's
     shape. The checked data reach Keras as arrays of the model's float type
     (float32), whatever their container or dtype. A ``tf.data.Dataset``, a
     ``PyDataset``, a generator or a dict is passed to Keras unchecked.
     ``batch_size`` must be a positive integer; one larger than the data is
-    left to Keras, which uses the whole data as one batch.
+    left to Keras, which uses the whole data as one batch. So must ``epochs``
+    (0 would train nothing, silently). ``sample_weight`` (and the third item
+    of ``validation_data``) must be finite and non-negative, one weight per
+    sample: a single NaN weight makes every weight of the model NaN.
     """
 
     def fit(self, x=None, y=None, *args, **kwargs):
         arguments = _bind(super().fit, x, y, *args, **kwargs)
         _check_batch_size(arguments)
+        if "epochs" in arguments:
+            arguments["epochs"] = check_int(arguments["epochs"], name="epochs", minimum=1)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
             arguments["validation_data"] = _check_validation_data(self, arguments["validation_data"],
                                                                   arguments["y"])
@@ -116,6 +126,7 @@ class CheckedInputs:
         arguments = _bind(super().evaluate, x, y, *args, **kwargs)
         _check_batch_size(arguments)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        _check_weights_of(arguments, "sample_weight")
         return super().evaluate(**arguments)
 
     def predict(self, x, *args, **kwargs):
@@ -139,6 +150,31 @@ def _check_batch_size(arguments):
     """``batch_size`` as an ``int`` >= 1 (``None`` lets Keras choose); anything else fails deep in TensorFlow."""
     if arguments.get("batch_size") is not None:
         arguments["batch_size"] = check_int(arguments["batch_size"], name="batch_size", minimum=1)
+
+
+def _check_weights_of(arguments, key):
+    """Check ``arguments[key]`` (sample weights) against the checked ``x`` in ``arguments``."""
+    x = arguments.get("x")
+    if arguments.get(key) is not None and isinstance(x, np.ndarray):  # checked data: its rows are known
+        arguments[key] = _check_sample_weight(arguments[key], key, len(x))
+
+
+def _check_sample_weight(weights, name, n_samples):
+    """``weights`` as a finite, non-negative float array with ``n_samples`` rows; a Dataset passes through.
+
+    One NaN weight turns the weighted loss, then every weight of the model, into NaN without a word.
+    """
+    if not _is_array_like(weights):
+        return weights
+    array = as_numeric_array(weights, name=name)
+    array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1))
+    if array.shape[0] != n_samples:
+        raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples; "
+                         "give one weight per sample")
+    negative = int(np.count_nonzero(array < 0))
+    if negative:
+        raise ValueError(f"{name} has {negative} negative value(s); weights must be >= 0")
+    return array
 
 
 def _bind(method, *args, **kwargs):
@@ -240,6 +276,9 @@ def _check_target(model, y, name, n_samples, like=None):
 
 
 def _check_pair(model, x, y, x_name, y_name, like=None):
+    if y is None and _is_array_like(x) and _needs_target(model):
+        raise ValueError(f"{y_name} is missing: {model.name}'s loss compares y with its output; pass the "
+                         "targets too, e.g. fit(X, X) for an autoencoder")
     x = _check_model_input(model, x, x_name)
     if _is_array_like(x) and not isinstance(x, list):
         y = _check_target(model, y, y_name, len(x), like=like)
@@ -263,9 +302,8 @@ def _compares_y_with_output(model):
     Not for a model with its own ``compute_loss`` or training step (``y`` may be anything there), a
     learner's own loss function, a sparse loss (``y`` holds class numbers) or CTC (label sequences).
     """
-    for method in ("compute_loss", "train_step", "test_step"):
-        if getattr(type(model), method, None) is not getattr(keras.Model, method):
-            return False
+    if not _keras_computes_loss(model):
+        return False
     loss = getattr(model, "loss", None)
     if isinstance(loss, str):
         name = loss
@@ -275,6 +313,22 @@ def _compares_y_with_output(model):
     else:
         name = ""  # not compiled, or one loss per output
     return bool(name) and "sparse" not in name.lower() and "ctc" not in name.lower()
+
+
+def _keras_computes_loss(model):
+    """True unless ``model`` overrides ``compute_loss`` or a training step (then its loss is its own)."""
+    return all(getattr(type(model), method, None) is getattr(keras.Model, method)
+               for method in ("compute_loss", "train_step", "test_step"))
+
+
+def _needs_target(model):
+    """True when Keras' own ``compute_loss`` applies a loss given to ``compile``: any such loss takes ``y``.
+
+    Broader than :func:`_compares_y_with_output`: a sparse or a learner's own loss needs ``y`` too.
+    Keras given ``y=None`` there fails ("None values not supported") and leaves the model unable to
+    train again, so the check must come first. A VAE (``add_loss``, ``compute_loss``) trains on ``fit(X)``.
+    """
+    return _keras_computes_loss(model) and getattr(model, "loss", None) is not None
 
 
 def _output_shape(model, x):
@@ -322,12 +376,24 @@ def _rows_match(rows, expected):
 def _check_validation_data(model, data, y):
     """``validation_data`` in any of Keras' forms, each part checked like ``x`` and ``y``."""
     if _is_array_like(data) and not isinstance(data, list):
+        _refuse_lone_x_val(model)
         return _check_model_input(model, data, "validation_data")
     if not isinstance(data, (tuple, list)):
         return data  # a Dataset, a PyDataset or a generator: Keras checks it
     if not 1 <= len(data) <= 3:
         raise ValueError(f"validation_data must be (x_val, y_val) or (x_val, y_val, sample_weight); "
                          f"got a {type(data).__name__} of {len(data)} items")
+    if (len(data) == 1 or data[1] is None) and _is_array_like(data[0]):
+        _refuse_lone_x_val(model)
     x_val, y_val = _check_pair(model, data[0], data[1] if len(data) > 1 else None,
                                "validation_data[0]", "validation_data[1]", like=y)
+    if len(data) == 3 and data[2] is not None and isinstance(x_val, np.ndarray):
+        return x_val, y_val, _check_sample_weight(data[2], "validation_data[2]", len(x_val))
     return (x_val, y_val, *data[2:]) if len(data) > 1 else (x_val,)
+
+
+def _refuse_lone_x_val(model):
+    """``validation_data=x_val`` without ``y_val`` only suits a model that computes its own loss."""
+    if _needs_target(model):
+        raise ValueError(f"validation_data has no y_val: {model.name}'s loss compares y with its output; "
+                         "pass (x_val, y_val), e.g. (X_val, X_val) for an autoencoder")

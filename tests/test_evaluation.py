@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 
 from helpers import evaluation
 
@@ -166,9 +167,28 @@ def test_matched_confusion_names_text_classes_in_sorted_order():
     assert cluster_accuracy(["b", "b", "a", "c", "c"], [4, 4, 5, 6, -1]) == 0.8
 
 
-def test_match_labels_asks_for_integer_classes_it_can_number_surplus_clusters_after():
-    with pytest.raises(TypeError, match=r"y_true must be integers"):
-        evaluation.match_labels(["a", "b"], [0, 1])
+def test_match_labels_takes_text_classes_as_evaluate_does():
+    """match_labels refused text classes ("y_true must be integers; got dtype <U10") that evaluate scores."""
+    y_true = np.array(["barolo", "barolo", "grignolino", "grignolino", "barbera", "barbera"])
+    matched = evaluation.match_labels(y_true, [5, 5, 2, 2, 9, -1])
+    assert matched.tolist() == ["barolo", "barolo", "grignolino", "grignolino", "barbera", -1]
+    assert np.mean(matched == y_true) == evaluation.evaluate(y_true, [5, 5, 2, 2, 9, -1])["accuracy"]
+    # surplus clusters cannot be numbered after text: they are named as plot_clusters' legend names them
+    surplus = evaluation.match_labels(["a", "a", "a", "b", "b", "b"], [0, 0, 4, 1, 1, 7])
+    assert surplus.tolist() == ["a", "a", "extra 1", "b", "b", "extra 2"]  # same size: lower id first
+
+
+def test_match_labels_gives_the_same_result_for_integer_classes_and_their_text():
+    rng = np.random.default_rng(3)
+    for _ in range(5):
+        y_true = rng.integers(0, 4, size=60)
+        labels = np.where(rng.random(60) < 0.7, (y_true * 3 + 1) % 5, rng.integers(-1, 6, size=60))
+        by_number = evaluation.match_labels(y_true, labels)
+        by_text = evaluation.match_labels(np.array(["abcd"[c] for c in y_true]), labels)
+        for number, text in zip(by_number, by_text):
+            expected = -1 if number == -1 else "abcd"[number] if number < 4 else f"extra {number - 3}"
+            assert text == expected
+    np.testing.assert_array_equal(evaluation.match_labels([0.0, 0.0, 1.0, 1.0], [1, 1, 0, 0]), [0, 0, 1, 1])
 
 
 def test_evaluate_rejects_mismatched_label_lengths():
@@ -320,6 +340,8 @@ def test_match_labels_of_all_noise_is_all_noise():
         ([0, 1, 1], [0, 1], ValueError, r"labels has 2 entries but there are 3 samples"),
         ([0, 1], [0, float("nan")], ValueError, r"labels"),
         ([0, 1], ["a", "b"], TypeError, r"labels must be integers"),
+        (["a", None], [0, 1], ValueError, r"^y_true has 1 missing label"),
+        ([0.0, -1.0], [0, 1], ValueError, r"y_true must hold classes >= 0"),
     ],
 )
 def test_match_labels_rejects_bad_input(y_true, labels, error, match):
@@ -345,3 +367,53 @@ def test_evaluate_refuses_float_cluster_ids_too_large_for_integers():
     with pytest.raises(ValueError, match=r"^labels must be whole numbers within the 64-bit integer range"):
         evaluation.evaluate([0, 0, 1, 1], [1e19, 1e19, 2e19, 2e19])
     assert evaluation.evaluate([0, 0, 1, 1], [1e18, 1e18, 2e18, 2e18])["ari"] == 1.0  # still integers: kept apart
+
+
+# --------------------------------------------------------------------------- the matching on many classes
+
+
+def _reference_matching(y_true, labels):
+    """The padded square matrix the matching was once built on: (accuracy, class of each matched cluster)."""
+    classes, codes = np.unique(y_true, return_inverse=True)
+    found = np.unique(labels[labels != -1])
+    size = max(classes.size, found.size)
+    square = np.zeros((size, size), dtype=np.int64)
+    for code, label in zip(codes, labels):
+        if label != -1:
+            square[code, np.searchsorted(found, label)] += 1
+    rows, cols = linear_sum_assignment(square, maximize=True)
+    pairs = {int(found[c]): classes[r] for r, c in zip(rows, cols) if r < classes.size and c < found.size
+             and square[:, c].any()}
+    return square[rows, cols].sum() / len(y_true), pairs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_rectangular_matching_agrees_with_a_padded_square_reference(seed):
+    rng = np.random.default_rng(seed)
+    n_classes, n_clusters = rng.integers(1, 7), rng.integers(1, 9)
+    y_true = rng.integers(0, n_classes, size=80) * 2 + 1  # gaps between the class values
+    labels = np.where(rng.random(80) < 0.6, (y_true * 5 + 2) % n_clusters, rng.integers(-1, n_clusters, size=80))
+    accuracy, pairs = _reference_matching(y_true, labels)
+    assert evaluation.evaluate(y_true, labels)["accuracy"] == pytest.approx(accuracy)
+    matched = evaluation.match_labels(y_true, labels)
+    for cluster, cls in pairs.items():
+        assert np.all(matched[labels == cluster] == cls)
+
+
+def test_many_distinct_true_values_are_matched_without_a_square_matrix():
+    """5,000 distinct y_true values (a continuous column passed by mistake) made evaluate build a padded
+    5,000 x 5,000 matrix (200 MB; 1 GB at 8,000); the matching works on the 5,000 x 3 counts instead."""
+    import tracemalloc
+
+    y_true = np.arange(5000)
+    labels = np.random.default_rng(0).integers(0, 3, size=5000)
+    tracemalloc.start()
+    try:
+        result = evaluation.evaluate(y_true, labels)
+        matched = evaluation.match_labels(y_true, labels)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20e6  # classes x clusters is 120 kB; the square matrix was 200 MB
+    assert result["accuracy"] == pytest.approx(3 / 5000)  # one sample per matched class
+    assert np.isin(matched, y_true).all() and np.unique(matched).size == 3

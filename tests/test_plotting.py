@@ -250,7 +250,8 @@ def test_plot_clusters_draws_on_the_given_axes(labelled_points):
         (np.zeros((4, 2)), [0, 0, 1], ValueError, r"labels has 3 entries but there are 4 samples"),
         (np.zeros(4), [0, 0, 1, 1], ValueError, r"X must be a 2-D array"),
         ([[0.0, np.nan]] * 4, [0, 0, 1, 1], ValueError, r"NaN or infinite"),
-        (np.zeros((4, 2)), ["a", "b", "c", "d"], TypeError, r"labels must be integers"),
+        (np.zeros((4, 2)), [0.5, 1.5, 0.5, 1.5], TypeError, r"labels must be whole numbers"),
+        (np.zeros((4, 2)), ["a", None, "c", "d"], ValueError, r"labels has 1 missing label"),
     ],
 )
 def test_plot_clusters_rejects_bad_input(X, labels, error, match):
@@ -552,3 +553,21 @@ def test_best_k_keeps_the_order_of_the_ks_given():
     """ks need not be sorted (numpy integers too): each score stays with its own k."""
     assert plotting.best_k(np.array([5, 3, 4]), [0.1, 0.5, 0.3], "silhouette") == 3
     assert plotting.best_k((k for k in (5, 3, 4)), [0.1, 0.5, 0.3], "bic") == 5
+
+
+# --------------------------------------------------------------------------- text classes
+
+
+def test_plot_clusters_takes_text_classes_as_labels_and_as_truth(digits_like):
+    """plot_clusters refused text classes ("truth must be integers; got dtype <U10") that evaluate scores."""
+    X, truth = digits_like
+    names = np.array([f"class {c:02d}" for c in range(10)])[truth]  # sorted as text in the same order
+    permuted = np.array([7, 2, 9, 0, 4, 1, 8, 3, 6, 5])[truth]
+    by_number = _drawn_colours(plotting.plot_clusters(X, truth), X)
+    np.testing.assert_array_equal(_drawn_colours(plotting.plot_clusters(X, names), X), by_number)
+    ax = plotting.plot_clusters(X, permuted, truth=names)
+    np.testing.assert_array_equal(_drawn_colours(ax, X), by_number)
+    assert ax.get_legend().get_texts()[0].get_text() == "→ class 00"
+    np.testing.assert_array_equal(plotting.point_colours(permuted, names), plotting.point_colours(permuted, truth))
+    with pytest.raises(ValueError, match=r"^truth has 1 missing label"):
+        plotting.plot_clusters(X[:3], [0, 1, 1], truth=["a", None, "b"])

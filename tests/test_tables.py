@@ -663,3 +663,37 @@ def test_a_ragged_list_says_which_row_has_another_length():
         tables.from_array([[1, 2], [3], [5, 7]])
     with pytest.raises(ValueError, match=r"row 2 has 1 value\(s\) but row 0 has 2$"):
         tables.from_array([[1, 2], (3, 4), 5])
+
+
+# --------------------------------------------------------------------------- pandas' row index
+
+
+def test_an_unnamed_first_column_is_named_as_pandas_index_and_can_be_taken_or_left_out(tmp_path):
+    """A file from pandas' default DataFrame.to_csv (empty first header field) could not be read at all:
+    drop=[""] and id_column="" failed with the same "column 1 has no name" message."""
+    path = write(tmp_path, ",a,b\n0,1.0,4\n1,2.0,5\n2,3.0,7\n")
+    with pytest.raises(ValueError, match=r'^column 1 has no name in the header, usually the row index written by '
+                                         r'pandas\' DataFrame.to_csv; use id_column="" to take it as the row names, '
+                                         r'or drop=\[""\] to leave it out$'):
+        tables.read_csv(path)
+    named = tables.read_csv(path, id_column="")
+    assert named.ids.tolist() == ["0", "1", "2"] and named.X.tolist() == [[1, 4], [2, 5], [3, 7]]
+    assert tables.read_csv(path, drop=[""]).X.tolist() == [[1, 4], [2, 5], [3, 7]]
+    with pytest.raises(ValueError, match=r"^column 2 has no name in the header; give every column a name$"):
+        tables.read_csv(write(tmp_path, "a,,b\n1,2,3\n4,5,7\n"), drop=[""])  # only the first may be unnamed
+
+
+def test_a_column_named_like_pandas_index_is_refused_until_it_is_named(tmp_path):
+    """from_array(pd.read_csv(a file from to_csv)) clustered the column "Unnamed: 0" (0, 1, 2, ...), silently."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"Unnamed: 0": [0, 1, 2], "a": [1.0, 2.0, 3.0], "b": [4, 5, 7]})
+    message = (r"^column 'Unnamed: 0' is pandas' row index \(an unnamed column read back by pandas.read_csv\), "
+               r"not a feature; read with pandas.read_csv\(..., index_col=0\), or pass id_column='Unnamed: 0' "
+               r"or drop=\['Unnamed: 0'\]$")
+    with pytest.raises(ValueError, match=message):
+        tables.from_array(frame)
+    with pytest.raises(ValueError, match=message):
+        tables.read_csv(write(tmp_path, "Unnamed: 0,a,b\n0,1,4\n1,2,5\n2,3,7\n"))
+    assert tables.from_array(frame, drop=["Unnamed: 0"]).X.tolist() == [[1, 4], [2, 5], [3, 7]]
+    assert tables.from_array(frame, id_column="Unnamed: 0").ids.tolist() == ["0", "1", "2"]
+    assert tables.from_array(frame.set_index("Unnamed: 0")).X.shape == (3, 2)  # index_col=0's result

@@ -396,3 +396,82 @@ def test_checked_inputs_refuse_a_batch_size_that_is_not_a_positive_integer(check
         with pytest.raises(error, match=match):
             call()
     assert model.predict(GOOD_X, batch_size=np.int64(3), verbose=0).shape == (8, 2)  # numpy integers are fine
+
+
+# --------------------------------------------------------------------------- a missing y
+
+
+def test_fit_without_y_is_refused_before_keras_and_the_autoencoder_still_trains(autoencoder_pair):
+    """fit(X) on an autoencoder compiled with "mse" failed in Keras ("None values not supported") and left
+    the model broken: even fit(X, X) failed afterwards ("Creating variables on a non-first call")."""
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    X = GOOD_X
+    with pytest.raises(ValueError, match=r"^y is missing: autoencoder's loss compares y with its output; "
+                                         r"pass the targets too, e.g. fit\(X, X\) for an autoencoder$"):
+        autoencoder.fit(X, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"^y is missing"):
+        autoencoder.evaluate(X, verbose=0)
+    for lone in (X, (X,), (X, None, np.ones(8))):
+        with pytest.raises(ValueError, match=r"^validation_data has no y_val: autoencoder's loss compares y with "
+                                             r"its output; pass \(x_val, y_val\), e.g. \(X_val, X_val\) for an "
+                                             r"autoencoder$"):
+            autoencoder.fit(X, X, epochs=1, verbose=0, validation_data=lone)
+    history = autoencoder.fit(X, X, epochs=1, verbose=0, validation_data=(X, X))
+    assert np.isfinite(history.history["loss"][0]) and np.isfinite(history.history["val_loss"][0])
+
+
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy",
+                                  lambda y_true, y_pred: keras.ops.mean(y_pred) + 0 * keras.ops.sum(y_true)],
+                         ids=["sparse", "own-function"])
+def test_any_loss_given_to_compile_needs_y_while_a_model_with_its_own_loss_does_not(checked_models, loss):
+    """A sparse loss or a learner's own loss function broke the model on a missing y just as "mse" did."""
+    model = _fresh_functional(3, loss=loss)
+    with pytest.raises(ValueError, match=r"^y is missing: functional's loss compares y with its output"):
+        model.fit(GOOD_X, epochs=1, verbose=0)
+    assert np.isfinite(model.fit(GOOD_X, np.arange(8) % 3, epochs=1, verbose=0).history["loss"][0])
+    own = checked_models["subclassed"]  # compute_loss of its own, as the VAE: fit(X) and x_val alone are right
+    history = own.fit(GOOD_X, epochs=1, verbose=0, validation_data=GOOD_X[:4])
+    assert np.isfinite(history.history["val_loss"][0])
+
+
+# --------------------------------------------------------------------------- epochs and sample weights
+
+
+@pytest.mark.parametrize(
+    ("epochs", "error", "match"),
+    [
+        (0, ValueError, r"^epochs must be >= 1; got 0$"),
+        (-1, ValueError, r"^epochs must be >= 1; got -1$"),
+        (2.0, TypeError, r"^epochs must be an integer; got 2\.0$"),
+    ],
+)
+def test_fit_refuses_epochs_that_are_not_a_positive_integer(checked_models, epochs, error, match):
+    """epochs=2.0 failed in Keras with a TypeError; 0 and -1 trained nothing, silently."""
+    model = checked_models["functional"]
+    with pytest.raises(error, match=match):
+        model.fit(GOOD_X, GOOD_Y, epochs=epochs, verbose=0)
+    with pytest.raises(error, match=match):  # by position, as Keras allows
+        model.fit(GOOD_X, GOOD_Y, 8, epochs, 0)
+    assert len(model.fit(GOOD_X, GOOD_Y, epochs=np.int64(2), verbose=0).history["loss"]) == 2
+
+
+@pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
+def test_sample_weight_is_checked_like_x_and_y_and_the_model_stays_finite(kind):
+    """One NaN weight made every weight of the model NaN, silently."""
+    model = _fresh_functional()
+    nan_weights = np.where(np.arange(8) > 5, np.nan, 1.0)
+    cases = [
+        (nan_weights, r"^sample_weight contains 2 NaN or infinite value\(s\)"),
+        (-np.ones(8), r"^sample_weight has 8 negative value\(s\); weights must be >= 0$"),
+        (np.ones(3), r"^sample_weight has 3 rows but there are 8 samples; give one weight per sample$"),
+    ]
+    for weights, match in cases:
+        with pytest.raises(ValueError, match=match):
+            model.fit(GOOD_X, GOOD_Y, sample_weight=_container(kind, weights), epochs=1, verbose=0)
+        with pytest.raises(ValueError, match=match):
+            model.evaluate(GOOD_X, GOOD_Y, sample_weight=_container(kind, weights), verbose=0)
+    with pytest.raises(ValueError, match=r"^validation_data\[2\] contains 2 NaN"):
+        model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0, validation_data=(GOOD_X, GOOD_Y, _container(kind, nan_weights)))
+    model.fit(GOOD_X, GOOD_Y, sample_weight=_container(kind, np.arange(8) % 3), epochs=1, verbose=0)
+    assert all(np.isfinite(w).all() for w in model.get_weights())
