@@ -270,6 +270,19 @@ def check_float(value, *, name, low=None, high=None, low_inclusive=True, high_in
     return value
 
 
+def check_score(value, *, name):
+    """Return a score for a printed table as a ``float``; NaN and infinity pass (they mark a score not measured).
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (``None``, text, a boolean).
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number (NaN for a score not measured); got {value!r}")
+    return float(value)
+
+
 def check_k_range(k_range, *, minimum=1, maximum=None, name="k_range"):
     """Return the distinct numbers of clusters in ``k_range``, sorted, as a list of ``int``.
 

@@ -28,8 +28,8 @@ def check_dbscan_input(X, min_samples=None):
         At least 3 finite, numeric samples.
     min_samples : int, optional
         DBSCAN's ``min_samples`` (the point itself included), in ``[2, n_samples]``.
-        ``None`` gives the rule of thumb: twice the number of features, at least 3
-        (at most ``n_samples``).
+        ``None`` gives the rule of thumb: twice the number of features, at least 3;
+        an error if that is not below ``n_samples``.
 
     Returns
     -------
@@ -39,13 +39,30 @@ def check_dbscan_input(X, min_samples=None):
     Raises
     ------
     TypeError, ValueError
-        If ``X`` is not a finite 2-D numeric array with at least 3 samples, or
-        ``min_samples`` is not an integer in range.
+        If ``X`` is not a finite 2-D numeric array with at least 3 samples,
+        ``min_samples`` is not an integer in range, or is left to the rule of
+        thumb while X has too few rows for it (more features than half the rows).
     """
     X = np.asarray(check_features(X, min_samples=3), dtype=np.float64)
     if min_samples is None:
-        min_samples = min(max(3, 2 * X.shape[1]), len(X))
+        min_samples = _rule_of_thumb(*X.shape)
     return X, check_int(min_samples, name="min_samples", minimum=2, maximum=len(X))
+
+
+def _rule_of_thumb(n_samples, n_features):
+    """Twice the features, at least 3; refused when not below the rows.
+
+    With ``min_samples >= n_samples`` a core point needs every row as a neighbour, so
+    DBSCAN can only find one cluster or none: a result that says nothing about X.
+    """
+    rule = max(3, 2 * n_features)
+    if rule >= n_samples:
+        how = f"twice the {n_features} features" if 2 * n_features >= 3 else "at least 3"
+        allowed = f"2 to {n_samples - 1}" if n_samples > 3 else "2"
+        raise ValueError(f"the rule of thumb for min_samples ({how}: {rule}) asks for at least as many neighbours as "
+                         f"X has rows ({n_samples}): pass min_samples ({allowed}), or reduce the "
+                         f"dimension first (e.g. with PCA)")
+    return rule
 
 
 def check_fraction(value, name, high=0.5):

@@ -19,7 +19,7 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from helpers._validation import check_classes, check_int, check_labels
+from helpers._validation import check_classes, check_int, check_labels, check_score
 
 #: Columns of :func:`evaluate`'s result, in table order.
 METRICS = ("ari", "nmi", "accuracy", "noise_fraction", "n_clusters")
@@ -221,16 +221,18 @@ def results_table(results, digits=2):
     str
         One header line and one line per result; ``print`` it.
     """
-    results = list(results)
+    if isinstance(results, dict):  # one row: iterating it would give its keys, which are strings
+        raise TypeError("results must be a list of rows from evaluate(); got one row (a dict): "
+                        "pass a list of rows, results_table([row])")
+    try:
+        results = list(results)
+    except TypeError:
+        raise TypeError(f"results must be a list of rows from evaluate(); got {type(results).__name__}") from None
     if not results:
         raise ValueError("results is empty: pass at least one row from evaluate()")
     digits = check_int(digits, name="digits", minimum=0, maximum=6)
     for i, row in enumerate(results):
-        if not isinstance(row, dict):
-            raise TypeError(f"results[{i}] must be a dict from evaluate(); got {type(row).__name__}")
-        missing = [key for key in ("name", *METRICS) if key not in row]
-        if missing:
-            raise ValueError(f"results[{i}] lacks {missing}; build rows with evaluate()")
+        _check_result_row(row, i)
     headers = ("pipeline", "ARI", "NMI", "accuracy", "noise", "clusters")
     rows = [
         (
@@ -241,6 +243,18 @@ def results_table(results, digits=2):
         for row in results
     ]
     return aligned_table(headers, rows, left=(0,))
+
+
+def _check_result_row(row, i):
+    """Stop on a row of :func:`results_table` that is not :func:`evaluate`'s: a key missing, a score not a number."""
+    if not isinstance(row, dict):
+        raise TypeError(f"results[{i}] must be a dict from evaluate(); got {type(row).__name__}")
+    missing = [key for key in ("name", *METRICS) if key not in row]
+    if missing:
+        raise ValueError(f"results[{i}] lacks {missing}; build rows with evaluate()")
+    for key in ("ari", "nmi", "accuracy", "noise_fraction"):
+        check_score(row[key], name=f"results[{i}][{key!r}]")
+    check_int(row["n_clusters"], name=f"results[{i}]['n_clusters']", minimum=0)
 
 
 def aligned_table(headers, rows, *, left=(0,)):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers._validation import check_features, check_int, check_k_range, check_seed
+from helpers._validation import check_features, check_int, check_k_range, check_score, check_seed
 from helpers.evaluation import aligned_table
 
 #: The clustering methods notebook 05's candidates can use.
@@ -58,10 +58,16 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0):
             raise TypeError(f"representations[{name!r}] must be a function of X (or None for X itself); "
                             f"got {type(transform).__name__}")
         checked[str(name)] = transform
-    ks = check_k_range(k_range, minimum=1, maximum=len(X) - 1)
+    ks = check_k_range(k_range, minimum=1)
+    if ks[-1] > len(X) - 1:  # say why: the bound comes from X, not from k_range itself
+        raise ValueError(f"k_range reaches k = {ks[-1]} but X has only {len(X)} rows: k must be at most "
+                         f"{len(X) - 1}, e.g. k_range=range(1, {min(len(X), 11)})")
     if ks[0] != 1 or ks != list(range(1, ks[-1] + 1)):
         raise ValueError(f"k_range must be 1, 2, ..., k_max with k_max >= 2 (k = 1 is the no-structure "
                          f"candidate); got {ks}")
+    if not hasattr(methods, "__len__"):  # a generator: checking it here would leave nothing for the caller
+        raise TypeError(f"methods must be a list or tuple of method names, e.g. {METHODS}; "
+                        f"got {type(methods).__name__}")
     if isinstance(methods, str) or not all(m in METHODS for m in methods) or not len(methods):
         raise ValueError(f"methods must be taken from {METHODS}; got {methods!r}")
     check_seed(seed, name="seed")
@@ -79,9 +85,16 @@ def represent(transform, X, name):
     ------
     TypeError, ValueError
         If the representation is not numeric, not 2-D, not finite, or has
-        another number of rows than ``X``.
+        another number of rows than ``X``; or is a list or tuple of arrays
+        (a model with several outputs, such as a VAE's encoder).
     """
-    Z = check_features(np.asarray(transform(X)), name=f"representation {name!r} of X", min_samples=1)
+    Z = transform(X)
+    if isinstance(Z, (list, tuple)) and Z and all(np.ndim(part) >= 2 for part in Z):
+        # A model with several outputs (a VAE's encoder: z_mean, z_log_var, z) returns a list;
+        # NumPy would stack it into one 3-D array and the error would speak of shapes.
+        raise ValueError(f"representation {name!r} returned {len(Z)} array{'s' if len(Z) > 1 else ''} (a list or "
+                         f"tuple); pick one, e.g. lambda X: encoder.predict(X)[0]")
+    Z = check_features(np.asarray(Z), name=f"representation {name!r} of X", min_samples=1)
     if len(Z) != len(X):
         raise ValueError(f"representation {name!r} of X has {len(Z)} rows; X has {len(X)}: a representation "
                          "must map every row")
@@ -107,12 +120,12 @@ def candidates_table(candidates, digits=2, verdicts=None):
         ``-`` marks a score that was not measured (NaN) or does not apply
         (infinite: the separation of one cluster).
     """
-    candidates = list(candidates)
-    if not candidates:
-        raise ValueError("candidates is empty")
+    candidates = _check_candidates(candidates)
     digits = check_int(digits, name="digits", minimum=0, maximum=6)
     headers = ("representation", "method", "k", "gap", "± se", "stability", "silhouette", "separation")
     if verdicts is not None:
+        if isinstance(verdicts, str):  # a string would give one letter per candidate
+            raise TypeError(f"verdicts must be a list of texts, one per candidate; got the string {verdicts!r}")
         verdicts = [str(v) for v in verdicts]
         if len(verdicts) != len(candidates):
             raise ValueError(f"verdicts has {len(verdicts)} entries for {len(candidates)} candidates")
@@ -126,3 +139,33 @@ def candidates_table(candidates, digits=2, verdicts=None):
     if verdicts is not None:
         rows = [row + (verdict,) for row, verdict in zip(rows, verdicts)]
     return aligned_table(headers, rows, left=(0, 1, 8))  # text columns left, numbers right
+
+
+#: What :func:`candidates_table` reads from each candidate; the scores may be NaN or infinite.
+_FIELDS = ("representation", "method", "k")
+_SCORES = ("gap", "gap_se", "stability", "silhouette", "separation")
+
+
+def _check_candidates(candidates):
+    """``candidates`` as a non-empty list of objects with the fields of notebook 05's ``Candidate``."""
+    if candidates is None:
+        raise TypeError("candidates is None: there are no candidates to show (a choice that found no structure "
+                        "has chosen=None); pass a list of candidates, e.g. choice.picks")
+    if all(hasattr(candidates, field) for field in _FIELDS):  # one Candidate: iterating it gives its fields
+        raise TypeError("candidates must be a list of candidates; got a single candidate: pass a list, "
+                        "e.g. [choice.chosen]")
+    try:
+        candidates = list(candidates)
+    except TypeError:
+        raise TypeError(f"candidates must be a list of candidates, e.g. choice.picks; "
+                        f"got {type(candidates).__name__}") from None
+    if not candidates:
+        raise ValueError("candidates is empty")
+    for i, candidate in enumerate(candidates):
+        lacking = [field for field in (*_FIELDS, *_SCORES) if not hasattr(candidate, field)]
+        if lacking:
+            raise TypeError(f"candidates[{i}] ({type(candidate).__name__}) lacks {lacking}; pass notebook 05's "
+                            f"Candidate objects, e.g. choice.picks")
+        for field in _SCORES:
+            check_score(getattr(candidate, field), name=f"candidates[{i}].{field}")
+    return candidates

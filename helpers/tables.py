@@ -27,7 +27,11 @@ than UTF-8 (Excel's Latin-1 or cp1252) is read with ``encoding=``.
 
 A column with no values at all, a text value among numbers (``"n/a"``,
 ``"12.5kg"``), an empty file and a table with no numeric column are always
-errors: there is no safe automatic fix.
+errors: there is no safe automatic fix. So is a text column that mostly
+holds dates (``2024-01-05``) or numbers written with a unit or symbol
+(``5%``, ``$1,200``, ``12 kg``), unless ``categorical="drop"`` leaves text
+columns out: it is a measurement, not a category, and one-hot would make
+one column per distinct value.
 
 Data already in memory (a NumPy array, or a pandas DataFrame, which keeps
 its column names) go through :func:`from_array`, with the same checks.
@@ -47,8 +51,9 @@ import numpy as np
 
 from helpers._validation import is_missing_value
 
-#: Cell texts read as "missing" (compared after stripping spaces, case-insensitive).
-MISSING = ("", "na", "n/a", "nan", "null", "none", "?", "-")
+#: Cell texts read as "missing" (compared after stripping spaces, case-insensitive). ``#N/A`` is
+#: Excel's; ``#N/A N/A``, ``#NA`` and ``<NA>`` are pandas' (``pandas.read_csv`` reads them as missing too).
+MISSING = ("", "na", "n/a", "nan", "null", "none", "?", "-", "#n/a", "#n/a n/a", "#na", "<na>")
 
 _MISSING_POLICIES = ("error", "median", "drop-rows")
 _CATEGORICAL_POLICIES = ("error", "drop", "one-hot")
@@ -148,6 +153,61 @@ def _check_decimal_marks(name, values, is_text, row_names, where, decimal):
             f"column {name!r} holds numbers with a decimal point ({_show([t for _, t in points])}, first at "
             f"{where} {row_names[points[0][0]]}) but decimal=',' was asked for: if the point is the decimal mark, "
             f"leave decimal out; if it separates thousands, remove it in the file")
+
+
+#: A number shown with a symbol or unit, as spreadsheets display them: ``5%``, ``$1,200``, ``12 kg``, ``3.5 cm``.
+#: The amount for each decimal mark (with optional thousands separators), then the symbols around it.
+_AMOUNTS = {".": r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|\.\d+", ",": r"(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?|,\d+"}
+_CURRENCIES = "$€£¥₹"
+_UNIT_NUMBERS = {decimal: re.compile(
+    rf"[+-]?(?P<before>[{_CURRENCIES}])?[+-]?(?P<amount>{amount})"
+    rf"(?:\s?(?P<symbol>[%‰{_CURRENCIES}])|\s?(?P<unit>°[CF]|[A-Za-zµ]{{1,3}}(?:/[A-Za-z]{{1,3}}|[²³])?))?")
+    for decimal, amount in _AMOUNTS.items()}
+#: ``1st``, ``2nd``: ordinals are ranks written as text, not measurements with a unit.
+_ORDINALS = ("st", "nd", "rd", "th")
+#: A date, with an optional time: ``2024-01-05``, ``2024/1/5``, ``05/01/2024``, ``5.1.2024 10:30``.
+_DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2}(?:\d{2})?)"
+                   r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+
+
+def _symbol_of(text, decimal):
+    """The symbol or unit around a number written like ``5%``, ``$1,200`` or ``12 kg``; None for other text."""
+    match = _UNIT_NUMBERS[decimal].fullmatch(text)
+    if not match:
+        return None
+    unit = match["unit"]
+    if unit and " " not in text and unit.lower() in _ORDINALS:
+        return None
+    return match["before"] or match["symbol"] or unit
+
+
+def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, decimal):
+    """Stop when a text column mostly holds dates or numbers with a unit or symbol (``5%``, ``12 kg``).
+
+    Such a column is a measurement: turned into 0/1 columns (``categorical="one-hot"``) it would
+    become one column per distinct value, so it gets its own message instead of "categorical".
+    """
+    present = [(i, str(v).strip()) for i, (v, m) in enumerate(zip(values, is_missing)) if not m]
+    dates = [(i, c) for i, c in present if _DATE.fullmatch(c)]
+    if 2 * len(dates) > len(present):
+        i, first = dates[0]
+        raise ValueError(f"column {name!r} looks like dates ({first!r}, first at {where} {row_names[i]}): "
+                         f"convert it to numbers (e.g. days since the first date) or leave it out with "
+                         f"drop=[{name!r}]")
+    symbols = [(i, c, _symbol_of(c, decimal)) for i, c in present]
+    symbols = [(i, c, symbol) for i, c, symbol in symbols if symbol]
+    if 2 * len(symbols) <= len(present):
+        return
+    i, first, _ = symbols[0]
+    found = [symbol for _, _, symbol in symbols]
+    symbol = max(dict.fromkeys(found), key=found.count)  # the most common one, the first on a tie
+    thousands = "," if decimal == "." else "."
+    separators = (f" and the thousands separators ({thousands!r})"
+                  if any(thousands in c for _, c, _ in symbols) else "")
+    fix = (f"in the file (or convert the column in pandas) so it reads as numbers" if where == "line"
+           else "and convert the column to numbers first (in pandas: .str.replace, then pd.to_numeric)")
+    raise ValueError(f"column {name!r} holds numbers written with a unit or symbol ({first!r}, first at {where} "
+                     f"{row_names[i]}): remove the {symbol!r}{separators} {fix}")
 
 
 def _show(values, limit=3):
@@ -250,7 +310,10 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
         numeric.append(np.array([n for n, _ in parsed], dtype=np.float64))
         names.append(name)
 
+    sources = {}  # a 0/1 column's name -> the text column it was made from, which drop= can name
     for name, values, is_missing in text_columns:
+        if categorical != "drop":  # leaving text out is safe; calling it a category, or one-hot, is not
+            _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, decimal)
         levels = sorted({str(v).strip() for v, m in zip(values, is_missing) if not m})
         if categorical == "error":
             hint = (f"if it names the rows, use id_column={name!r}; " if len(levels) == n_rows else "")
@@ -266,6 +329,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                                for v, m in zip(values, is_missing)])
             numeric.append(column)
             names.append(f"{name}={level}")
+            sources[names[-1]] = name
         notes.append(f"turned the categorical column {name!r} into {len(levels)} 0/1 columns")
 
     if not numeric:
@@ -280,10 +344,13 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
         if missing == "error":
             first = int(np.flatnonzero(counts)[0])
             rows_missing = np.asarray(row_names)[holes[:, first]]
+            # Name the columns of the table, not the 0/1 columns made from them (drop= knows only the former).
+            gappy = {sources.get(names[j], names[j]) for j in np.flatnonzero(counts)}
             raise ValueError(
-                f"column {names[first]!r} has {counts[first]} missing value(s) ({_locations(rows_missing, where)}); "
-                f"{np.count_nonzero(counts)} column(s) have gaps in all. Use missing='median' to fill each gap "
-                f"with its column's median, or missing='drop-rows' to leave those rows out")
+                f"column {sources.get(names[first], names[first])!r} has {counts[first]} missing value(s) "
+                f"({_locations(rows_missing, where)}); {len(gappy)} column(s) have gaps in all. Use "
+                f"missing='median' to fill each gap with its column's median, or missing='drop-rows' to leave "
+                f"those rows out")
         if missing == "median":
             medians = np.nanmedian(X, axis=0)
             X = np.where(holes, medians, X)
@@ -307,10 +374,13 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     if flat.any():
         flat_names = [names[j] for j in np.flatnonzero(flat)]
         if constant == "error":
+            source = sources.get(flat_names[0])
+            leave_out = (f"drop=[{flat_names[0]!r}]" if source is None
+                         else f"drop=[{source!r}] (the text column it was made from)")
             raise ValueError(
                 f"column {flat_names[0]!r} is constant (every value is {X[0, np.flatnonzero(flat)[0]]:.4g}): it "
                 f"cannot separate any rows, and scaling would divide by zero. Leave it out with "
-                f"drop=[{flat_names[0]!r}] or constant='drop'")
+                f"{leave_out} or constant='drop'")
         if flat.all():
             raise ValueError(f"every numeric column is constant ({_show(flat_names, 20)}): nothing to cluster")
         notes.append(f"left out the constant column(s) {_show(flat_names, 20)}")
@@ -336,7 +406,7 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
         named ``"Unnamed: 0"`` (pandas' row index, read back by
         ``pandas.read_csv``) is refused unless named here or as ``id_column``.
     missing : {"error", "median", "drop-rows"}, default="error"
-        What to do with empty cells (and ``NA``, ``NaN``, ``?``, ...).
+        What to do with empty cells (and ``NA``, ``NaN``, ``?``, Excel's ``#N/A``, ...: see ``MISSING``).
     categorical : {"error", "drop", "one-hot"}, default="error"
         What to do with text columns.
     constant : {"error", "drop"}, default="error"

@@ -32,7 +32,23 @@ def lesson_eps_choice(three_blobs):
 def test_default_min_samples_is_twice_the_features_but_at_least_3(n_features, expected):
     X = np.random.default_rng(0).normal(size=(40, n_features))
     assert clustering.check_dbscan_input(X)[1] == expected
-    assert clustering.check_dbscan_input(X[:7])[1] == min(expected, 7)  # never more than the samples
+    assert clustering.check_dbscan_input(X[:expected + 1])[1] == expected  # one row more than the neighbours
+
+
+@pytest.mark.parametrize(("shape", "match"), [
+    ((50, 64), r"^the rule of thumb for min_samples \(twice the 64 features: 128\) asks for at least as many "
+               r"neighbours as X has rows \(50\): pass min_samples \(2 to 49\), or reduce the dimension first "
+               r"\(e.g. with PCA\)$"),
+    ((10, 5), r"\(twice the 5 features: 10\) asks for at least as many neighbours as X has rows \(10\)"),
+    ((3, 1), r"\(at least 3: 3\) asks for at least as many neighbours as X has rows \(3\): pass min_samples "
+             r"\(2\)"),
+])
+def test_default_min_samples_not_below_the_rows_is_an_error_naming_the_fix(shape, match):
+    """It became n_samples: every point then needs every row as a neighbour, one cluster or none."""
+    X = np.random.default_rng(0).normal(size=shape)
+    with pytest.raises(ValueError, match=match):
+        clustering.check_dbscan_input(X)
+    assert clustering.check_dbscan_input(X, 2)[1] == 2  # an explicit min_samples still goes through
 
 
 def test_check_dbscan_input_returns_float64_and_the_given_min_samples():

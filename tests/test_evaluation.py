@@ -270,6 +270,29 @@ def test_results_table_rejects_bad_rows_and_digits(results, kwargs, error, match
         evaluation.results_table(results, **kwargs)
 
 
+def test_results_table_of_one_row_says_to_pass_a_list():
+    """It said "results[0] must be a dict from evaluate(); got str" (the dict's first key)."""
+    with pytest.raises(TypeError, match=r"^results must be a list of rows from evaluate\(\); got one row \(a dict\): "
+                                        r"pass a list of rows, results_table\(\[row\]\)$"):
+        evaluation.results_table(_row("a"))
+    with pytest.raises(TypeError, match=r"^results must be a list of rows from evaluate\(\); got NoneType$"):
+        evaluation.results_table(None)
+
+
+@pytest.mark.parametrize(("key", "value", "match"), [
+    ("ari", None, r"^results\[0\]\['ari'\] must be a number \(NaN for a score not measured\); got None$"),
+    ("nmi", "0.5", r"^results\[0\]\['nmi'\] must be a number \(NaN for a score not measured\); got '0.5'$"),
+    ("n_clusters", None, r"^results\[0\]\['n_clusters'\] must be an integer; got None$"),
+])
+def test_results_table_names_the_field_that_is_not_a_number(key, value, match):
+    with pytest.raises(TypeError, match=match):
+        evaluation.results_table([{**_row("a"), key: value}])
+
+
+def test_results_table_still_prints_an_unmeasured_score_as_nan():
+    assert evaluation.results_table([_row("a", ari=float("nan"))]).splitlines()[1].split()[1] == "nan"
+
+
 # --------------------------------------------------------------------------- match_labels
 
 

@@ -63,6 +63,21 @@ def test_check_inputs_needs_k_range_to_be_1_to_k_max_without_gaps_and_below_the_
     with pytest.raises(ValueError, match=r"k_range"):
         selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, k_range)
 
+def test_check_inputs_says_a_k_beyond_the_rows_is_too_large_because_of_x():
+    """It said "k_range value must be <= 19; got 20", without the reason."""
+    with pytest.raises(ValueError, match=r"^k_range reaches k = 20 but X has only 20 rows: k must be at most 19, "
+                                         r"e.g. k_range=range\(1, 11\)$"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(20, 2)), {"raw": None}, range(1, 21))
+    with pytest.raises(ValueError, match=r"X has only 5 rows: k must be at most 4, e.g. k_range=range\(1, 5\)$"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(5, 2)), {"raw": None}, range(1, 7))
+
+def test_check_inputs_refuses_methods_given_as_a_generator():
+    """A generator failed with "object of type 'generator' has no len()"."""
+    with pytest.raises(TypeError, match=r"^methods must be a list or tuple of method names, e.g. \('kmeans', 'gmm'\); "
+                                        r"got generator$"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(1, 3),
+                               (m for m in ["kmeans"]))
+
 def test_check_inputs_takes_k_max_up_to_one_less_than_the_rows():
     _, _, ks = selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, [3, 1, 2, 9, 4,
                                                                                                        5, 6, 7, 8])
@@ -86,6 +101,15 @@ def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one()
     with pytest.raises(ValueError, match=r"representation 'flat' of X must be a 2-D array"):
         selection.represent(lambda rows: rows[:, 0], X, "flat")
     np.testing.assert_array_equal(selection.represent(lambda rows: rows * 2, X[:1], "one row"), 2 * X[:1])
+
+@pytest.mark.parametrize(("outputs", "count"), [(3, "3 arrays"), (1, "1 array")])
+@pytest.mark.parametrize("container", [list, tuple])
+def test_represent_names_a_list_of_arrays_from_a_model_with_several_outputs(outputs, count, container):
+    """A VAE's encoder returns [z_mean, z_log_var, z]: the error spoke of a 3-D array of shape (3, 20, 2)."""
+    X = np.arange(40.0).reshape(20, 2)
+    with pytest.raises(ValueError, match=rf"^representation 'vae' returned {count} \(a list or tuple\); pick one, "
+                                         r"e.g. lambda X: encoder.predict\(X\)\[0\]$"):
+        selection.represent(lambda rows: container([rows] * outputs), X, "vae")
 
 def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
             silhouette=np.nan, separation=2.5):
@@ -126,6 +150,49 @@ def test_candidates_table_puts_each_verdict_on_its_candidates_line():
 def test_candidates_table_refuses_bad_arguments(candidates, kwargs, match):
     with pytest.raises(ValueError, match=match):
         selection.candidates_table(candidates, **kwargs)
+
+def _candidate(**scores):
+    from typing import NamedTuple
+
+    class Candidate(NamedTuple):  # notebook 05's, whose fields list() would iterate
+        representation: str
+        method: str
+        k: int
+        labels: np.ndarray
+        gap: float
+        gap_se: float
+        stability: float
+        silhouette: float
+        separation: float
+
+    fields = {"gap": 0.5, "gap_se": 0.1, "stability": 0.9, "silhouette": 0.4, "separation": 2.0, **scores}
+    return Candidate("scaled", "kmeans", 2, np.zeros(4, int), **fields)
+
+@pytest.mark.parametrize(("candidates", "match"), [
+    (None, r"^candidates is None: there are no candidates to show \(a choice that found no structure has "
+           r"chosen=None\); pass a list of candidates, e.g. choice.picks$"),
+    (_candidate(), r"^candidates must be a list of candidates; got a single candidate: pass a list, "
+                   r"e.g. \[choice.chosen\]$"),
+    (3, r"^candidates must be a list of candidates, e.g. choice.picks; got int$"),
+    ([{"k": 2}], r"^candidates\[0\] \(dict\) lacks \['representation', 'method', 'k', 'gap', 'gap_se', "
+                 r"'stability', 'silhouette', 'separation'\]; pass notebook 05's Candidate objects"),
+    ([_candidate(), _candidate(gap=None)], r"^candidates\[1\].gap must be a number \(NaN for a score not "
+                                           r"measured\); got None$"),
+    ([_candidate(stability="0.9")], r"^candidates\[0\].stability must be a number .*; got '0.9'$"),
+])
+def test_candidates_table_names_what_is_not_a_list_of_candidates(candidates, match):
+    """A single Candidate failed with AttributeError ('str' object has no attribute ...), None with
+    "'NoneType' object is not iterable", a score of None deep inside NumPy's isfinite."""
+    with pytest.raises(TypeError, match=match):
+        selection.candidates_table(candidates)
+
+def test_candidates_table_refuses_a_string_of_verdicts():
+    with pytest.raises(TypeError, match=r"^verdicts must be a list of texts, one per candidate; got the string 'ab'$"):
+        selection.candidates_table([_scored(), _scored()], verdicts="ab")
+
+def test_candidates_table_takes_notebook_05s_namedtuple_candidates_in_a_list():
+    assert selection.candidates_table([_candidate()]).splitlines()[1].split() == [
+        "scaled", "kmeans", "2", "0.50", "0.10", "0.90", "0.40", "2.00"]
 
 # -- the building blocks ------------------------------------------------------------------------
 

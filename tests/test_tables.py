@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import numpy as np
 import pytest
@@ -697,3 +698,92 @@ def test_a_column_named_like_pandas_index_is_refused_until_it_is_named(tmp_path)
     assert tables.from_array(frame, drop=["Unnamed: 0"]).X.tolist() == [[1, 4], [2, 5], [3, 7]]
     assert tables.from_array(frame, id_column="Unnamed: 0").ids.tolist() == ["0", "1", "2"]
     assert tables.from_array(frame.set_index("Unnamed: 0")).X.shape == (3, 2)  # index_col=0's result
+
+
+# -- numbers in disguise, one-hot advice, spreadsheet missing markers ------------------------------
+
+
+@pytest.mark.parametrize(("cells", "shown", "symbol"), [
+    (["5%", "6%", "7%", "8%"], "5%", "%"),
+    (["12 kg", "13 kg", "15 kg", "11 kg"], "12 kg", "kg"),
+    (["3.5 cm", "4 cm", "2.25 cm", "1 cm"], "3.5 cm", "cm"),
+    (["€12", "€9.50", "€30", "€4"], "€12", "€"),
+])
+def test_numbers_written_with_a_unit_are_named_as_such_not_as_categorical(tmp_path, cells, shown, symbol):
+    """They were "categorical", with advice to one-hot them: one 0/1 column per distinct measurement."""
+    path = write(tmp_path, "p,a\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells)))
+    message = (rf"^column 'p' holds numbers written with a unit or symbol \('{re.escape(shown)}', first at line 2\): "
+               rf"remove the '{re.escape(symbol)}' in the file \(or convert the column in pandas\) so it reads as "
+               rf"numbers$")
+    for categorical in ("error", "one-hot"):
+        with pytest.raises(ValueError, match=message):
+            tables.read_csv(path, categorical=categorical)
+    assert tables.read_csv(path, categorical="drop").columns == ("a",)  # leaving text out stays a choice
+
+
+def test_money_with_thousands_separators_names_both_to_remove(tmp_path):
+    path = write(tmp_path, 'price,a\n"$1,200",1\n"$900",2\n"$1,500",3\n')
+    with pytest.raises(ValueError, match=r"^column 'price' holds numbers written with a unit or symbol "
+                                         r"\('\$1,200', first at line 2\): remove the '\$' and the thousands "
+                                         r"separators \(','\) in the file"):
+        tables.read_csv(path)
+
+
+def test_numbers_with_a_unit_in_memory_are_named_with_their_row():
+    with pytest.raises(ValueError, match=r"^column 'p' holds numbers written with a unit or symbol \('5%', first at "
+                                         r"row 1\): remove the '%' and convert the column to numbers first"):
+        tables.from_array([[None, 1.0], ["5%", 2.0], ["7%", 3.0]], ["p", "a"])
+
+
+@pytest.mark.parametrize("dates", [["2024-01-05", "2024-01-06", "2024-02-01"],
+                                   ["05/01/2024", "06/01/2024", "01/02/2024"],
+                                   ["2024-01-05 10:30", "2024-01-06 08:00", "2024-02-01T12:00:00"]])
+def test_a_column_of_dates_is_named_as_dates(tmp_path, dates):
+    path = write(tmp_path, "date,a\n" + "".join(f"{d},{i}\n" for i, d in enumerate(dates)))
+    for categorical in ("error", "one-hot"):
+        with pytest.raises(ValueError, match=rf"^column 'date' looks like dates \('{dates[0]}', first at line 2\): "
+                                             r"convert it to numbers \(e.g. days since the first date\) or leave "
+                                             r"it out with drop=\['date'\]$"):
+            tables.read_csv(path, categorical=categorical)
+
+
+def test_pandas_datetimes_in_memory_are_named_as_dates():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"when": pd.to_datetime(["2020-01-01", None, "2020-01-03"]), "b": [1.0, 2, 3]})
+    with pytest.raises(ValueError, match=r"^column 'when' looks like dates \('2020-01-01 00:00:00', first at row 0\)"):
+        tables.from_array(frame)
+
+
+@pytest.mark.parametrize("levels", [["red", "blue", "red"], ["1st", "2nd", "3rd"], ["A1", "B2", "A1"],
+                                    ["10 Downing St", "5 Main Road", "7 High Street"]])
+def test_genuine_text_is_still_categorical(tmp_path, levels):
+    path = write(tmp_path, "c,a\n" + "".join(f"{v},{i}\n" for i, v in enumerate(levels)))
+    with pytest.raises(ValueError, match=r"^column 'c' is categorical"):
+        tables.read_csv(path)
+    assert tables.read_csv(path, categorical="one-hot").X.shape[0] == 3
+
+
+def test_a_constant_one_hot_column_is_left_out_by_its_text_columns_name(tmp_path):
+    """The advice was drop=['country=FR'], which then failed with "there is no column 'country=FR'"."""
+    path = write(tmp_path, "country,a,b\nFR,1,2\nFR,3,4\nFR,5,7\n")
+    with pytest.raises(ValueError, match=r"^column 'country=FR' is constant \(every value is 1\): .* Leave it out "
+                                         r"with drop=\['country'\] \(the text column it was made from\) or "
+                                         r"constant='drop'$"):
+        tables.read_csv(path, categorical="one-hot")
+    assert tables.read_csv(path, categorical="one-hot", drop=["country"]).columns == ("a", "b")
+
+
+def test_missing_values_in_a_one_hot_column_name_the_text_column(tmp_path):
+    path = write(tmp_path, "c,a,b\nx,1,2\n,3,4\ny,5,7\n")
+    with pytest.raises(ValueError, match=r"^column 'c' has 1 missing value\(s\) \(line 3\); 1 column\(s\) have "
+                                         r"gaps in all\."):
+        tables.read_csv(path, categorical="one-hot")
+    assert tables.read_csv(path, categorical="one-hot", drop=["c"]).columns == ("a", "b")
+
+
+@pytest.mark.parametrize("marker", ["#N/A", "#n/a", "#N/A N/A", "#NA", "<NA>"])
+def test_spreadsheet_and_pandas_missing_markers_count_as_missing(tmp_path, marker):
+    """Excel's #N/A was "a value that is not a number" while N/A counted as missing."""
+    table = tables.read_csv(write(tmp_path, f"a,b\n1,2\n2,{marker}\n3,4\n5,8\n"), missing="median")
+    assert table.X[:, 1].tolist() == [2, 4, 4, 8]
+    assert table.notes == ("filled 1 missing value(s) in 'b' with its median 4",)

@@ -14,6 +14,7 @@ from helpers._validation import (
     check_float,
     check_int,
     check_labels,
+    check_score,
     check_seed,
 )
 
@@ -385,3 +386,19 @@ def test_check_classes_refuses_infinite_class_labels(y):
     with pytest.raises(ValueError, match=r"^y_true has 1 infinite label\(s\) \(first at position [12]\); "
                                          r"a class must be a finite number or text$"):
         check_classes(y)
+
+
+# -- check_score -----------------------------------------------------------------------------------
+
+
+def test_check_score_takes_any_real_number_including_nan_and_infinity():
+    assert check_score(np.float32(0.5), name="s") == 0.5
+    assert type(check_score(1, name="s")) is float
+    assert np.isnan(check_score(float("nan"), name="s"))
+    assert check_score(-np.inf, name="s") == -np.inf
+
+
+@pytest.mark.parametrize("value", [None, "0.5", True, 1 + 2j])
+def test_check_score_names_a_value_that_is_not_a_number(value):
+    with pytest.raises(TypeError, match=rf"^row\['ari'\] must be a number \(NaN for a score not measured\); got "):
+        check_score(value, name="row['ari']")
