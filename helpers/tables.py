@@ -267,9 +267,9 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     constant = _check_choice(constant, "constant", _CONSTANT_POLICIES)
     header = [_as_name(name) for name in header]
     drop = [drop] if isinstance(drop, (str, numbers.Number)) else list(() if drop is None else drop)
-    chosen = {_as_name(name) for name in [*drop, *([id_column] if id_column is not None else [])]}
-    _check_column_names(header, chosen)
-    for name in [*drop, *([id_column] if id_column is not None else [])]:
+    named = [*drop, *([id_column] if id_column is not None else [])]  # the columns the options name
+    _check_column_names(header, {_as_name(name) for name in named})
+    for name in named:
         if _as_name(name) not in header:
             raise ValueError(f"there is no column {name!r}; the columns are {_show(header, 20)}")
     drop = [_as_name(name) for name in drop]
