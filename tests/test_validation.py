@@ -376,6 +376,17 @@ def test_check_labels_refuses_float_labels_beyond_the_int64_range():
     assert check_labels([2.0**62, -(2.0**62)]).tolist() == [2**62, -(2**62)]  # large but exact: kept
 
 
+def test_check_labels_refuses_two_to_the_63_the_first_float_an_int64_cannot_hold():
+    with pytest.raises(ValueError, match=r"^labels must be whole numbers within the 64-bit integer range; "
+                                         r"got 9\.22337e\+18$"):
+        check_labels([0.0, 2.0**63])
+
+
+def test_check_classes_names_the_first_of_several_infinite_labels():
+    with pytest.raises(ValueError, match=r"^y_true has 2 infinite label\(s\) \(first at position 1\)"):
+        check_classes([0.0, np.inf, 1.0, -np.inf])
+
+
 @pytest.mark.parametrize(
     "y",
     [[0, np.inf, 1, 1], np.array([0.0, 1.0, -np.inf, 1.0]), np.array([0, 1, float("inf"), "a"], dtype=object)],
