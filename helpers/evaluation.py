@@ -73,14 +73,12 @@ def _assignment(codes, n_classes, labels):
 
 def _matched_confusion(codes, classes, labels):
     counts, found, rows, cols = _assignment(codes, classes.size, labels)
-    if found.size == 0:
-        return np.zeros((classes.size, classes.size), dtype=np.int64), classes, np.full(classes.size, -1)
-    match = np.full(classes.size, -1)  # cluster column matched to each class
-    match[rows] = cols
+    matched = np.zeros((classes.size, classes.size), dtype=np.int64)  # a class without a cluster: zeros
+    matched[:, rows] = counts[:, cols]  # column c: the cluster matched to class c
+    names = np.full(classes.size, -1, dtype=np.int64)
+    names[rows] = found[cols]
     unmatched = np.setdiff1d(np.arange(found.size), cols)
-    matched = np.where(match >= 0, counts[:, np.maximum(match, 0)], 0)  # a class without a cluster: zeros
-    names = np.concatenate([np.where(match >= 0, found[np.maximum(match, 0)], -1), found[unmatched]])
-    return np.column_stack([matched, counts[:, unmatched]]), classes, names
+    return np.column_stack([matched, counts[:, unmatched]]), classes, np.concatenate([names, found[unmatched]])
 
 
 def _accuracy(codes, classes, labels):
@@ -162,12 +160,12 @@ def match_labels(y_true, labels):
     """
     codes, classes, labels = _check_matchable(y_true, labels)
     matched = _matched_codes(codes, classes.size, labels)
-    n_surplus = int(matched.max(initial=-1)) + 1 - classes.size
+    n_surplus = np.unique(matched[matched >= classes.size]).size  # clusters left without a class
     if classes.dtype == np.int64:
-        names = np.concatenate([classes, classes.max() + 1 + np.arange(max(n_surplus, 0))])
+        names = np.concatenate([classes, classes.max() + 1 + np.arange(n_surplus)])
         result = names[matched]
     else:  # text classes: the surplus clusters cannot be numbered after them
-        names = np.concatenate([classes.astype(object), [f"extra {i + 1}" for i in range(max(n_surplus, 0))]])
+        names = np.concatenate([classes.astype(object), [f"extra {i + 1}" for i in range(n_surplus)]])
         result = names[matched].astype(object)
     result[matched == -1] = -1
     return result
@@ -278,11 +276,13 @@ def aligned_table(headers, rows, *, left=(0,)):
     str
         The lines joined by newlines, without trailing spaces.
     """
-    table = [tuple(str(cell) for cell in headers)] + [tuple(str(cell) for cell in row) for row in rows]
-    for i, row in enumerate(table[1:]):
-        if len(row) != len(table[0]):
-            raise ValueError(f"row {i} has {len(row)} cells but there are {len(table[0])} headers")
-    widths = [max(len(row[j]) for row in table) for j in range(len(table[0]))]
+    headers = tuple(str(cell) for cell in headers)
+    body = [tuple(str(cell) for cell in row) for row in rows]
+    for i, row in enumerate(body):
+        if len(row) != len(headers):
+            raise ValueError(f"row {i} has {len(row)} cells but there are {len(headers)} headers")
+    table = [headers] + body
+    widths = [max(len(row[j]) for row in table) for j in range(len(headers))]
     return "\n".join(
         "  ".join(cell.ljust(w) if j in left else cell.rjust(w) for j, (cell, w) in enumerate(zip(row, widths))).rstrip()
         for row in table

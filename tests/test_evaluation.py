@@ -191,6 +191,34 @@ def test_match_labels_gives_the_same_result_for_integer_classes_and_their_text()
     np.testing.assert_array_equal(evaluation.match_labels([0.0, 0.0, 1.0, 1.0], [1, 1, 0, 0]), [0, 0, 1, 1])
 
 
+def test_match_labels_keeps_whole_number_floats_as_integers_only_within_int64():
+    """[0., 200., 2.**62] are whole numbers an int64 holds: int64 results, surplus numbered after them.
+    2.**63 is not (the cast would wrap round to a negative class): such classes stay as they are."""
+    matched = evaluation.match_labels([0.0, 200.0, 2.0**62, 2.0**62], [5, 6, 7, 8])
+    assert matched.dtype == np.int64
+    assert matched.tolist() == [0, 200, 2**62, 2**62 + 1]
+    huge = evaluation.match_labels([0.0, 0.0, 2.0**63], [1, 1, 0])
+    assert huge.dtype == object and huge.tolist() == [0.0, 0.0, 2.0**63]
+
+
+def test_match_labels_names_more_surplus_clusters_than_there_are_classes():
+    assert evaluation.match_labels([5, 5, 5, 5, 5], [0, 0, 1, 2, 3]).tolist() == [5, 5, 6, 7, 8]
+    assert evaluation.match_labels(["a"] * 5, [0, 0, 1, 2, 3]).tolist() == ["a", "a", "extra 1", "extra 2", "extra 3"]
+
+
+def test_matched_confusion_of_labels_that_are_all_noise():
+    matrix, classes, clusters = evaluation.matched_confusion(["a", "b", "b"], [-1, -1, -1])
+    np.testing.assert_array_equal(matrix, np.zeros((2, 2)))
+    assert classes.tolist() == ["a", "b"] and clusters.tolist() == [-1, -1]
+    assert evaluation.match_labels(["a", "b", "b"], [-1, -1, -1]).tolist() == [-1, -1, -1]
+
+
+def test_matched_confusion_marks_a_class_left_without_a_cluster_minus_one():
+    matrix, _, clusters = evaluation.matched_confusion([0, 0, 1, 1, 2, 2], [4, 4, 4, 4, 3, 3])
+    np.testing.assert_array_equal(matrix, [[2, 0, 0], [2, 0, 0], [0, 0, 2]])
+    assert clusters.tolist() == [4, -1, 3]
+
+
 def test_evaluate_rejects_mismatched_label_lengths():
     with pytest.raises(ValueError, match=r"labels has 4 entries but there are 3 samples"):
         evaluation.evaluate([0, 1, 1], [0, 1, 1, 0])
@@ -246,6 +274,23 @@ def test_aligned_table_aligns_the_left_columns_left_and_the_others_right():
         evaluation.aligned_table(("a", "b"), [("1", "2"), ("3",)])
 
 
+def test_aligned_table_puts_only_the_first_column_on_the_left_by_default():
+    assert evaluation.aligned_table(("name", "k"), [("x", "10"), ("long", "2")]).splitlines() == [
+        "name   k", "x     10", "long   2"]
+
+
+def test_aligned_table_counts_cells_against_the_headers_even_when_every_row_agrees():
+    with pytest.raises(ValueError, match=r"^row 0 has 1 cells but there are 2 headers$"):
+        evaluation.aligned_table(("a", "b"), [("1",), ("2",)])
+    assert evaluation.aligned_table(("name", "k"), []) == "name  k"  # headers alone
+
+
+def test_results_table_takes_a_row_with_no_cluster_found():
+    """DBSCAN can call every point noise: zero clusters is a result, not an error."""
+    lines = evaluation.results_table([_row("all noise", n_clusters=0, noise=1.0)]).splitlines()
+    assert lines[1].split()[-2:] == ["1.00", "0"]
+
+
 def test_results_table_accepts_evaluate_output_and_any_iterable():
     rows = (evaluation.evaluate([0, 1, 1, 0], labels, name=name) for name, labels in [("x", [0, 1, 1, 0]), ("y", [0, 0, 0, 0])])
     lines = evaluation.results_table(rows).splitlines()
@@ -261,6 +306,7 @@ def test_results_table_accepts_evaluate_output_and_any_iterable():
         ([_row("a"), {k: v for k, v in _row("b").items() if k != "name"}], {}, ValueError, r"results\[1\] lacks \['name'\]"),
         ([("a", 1.0)], {}, TypeError, r"results\[0\] must be a dict from evaluate\(\); got tuple"),
         ([_row("a")], {"digits": -1}, ValueError, r"digits must be >= 0"),
+        ([_row("a", n_clusters=-1)], {}, ValueError, r"results\[0\]\['n_clusters'\] must be >= 0"),
         ([_row("a")], {"digits": 7}, ValueError, r"digits must be <= 6"),
         ([_row("a")], {"digits": 2.0}, TypeError, r"digits must be an integer"),
     ],
