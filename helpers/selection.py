@@ -58,7 +58,7 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0):
             raise TypeError(f"representations[{name!r}] must be a function of X (or None for X itself); "
                             f"got {type(transform).__name__}")
         checked[str(name)] = transform
-    ks = check_k_range(k_range, minimum=1)
+    ks = check_k_range(k_range)  # whole numbers >= 1; the lines below ask for exactly 1, 2, ..., k_max
     if ks[-1] > len(X) - 1:  # say why: the bound comes from X, not from k_range itself
         raise ValueError(f"k_range reaches k = {ks[-1]} but X has only {len(X)} rows: k must be at most "
                          f"{len(X) - 1}, e.g. k_range=range(1, {min(len(X), 11)})")
@@ -94,7 +94,8 @@ def represent(transform, X, name):
         # NumPy would stack it into one 3-D array and the error would speak of shapes.
         raise ValueError(f"representation {name!r} returned {len(Z)} array{'s' if len(Z) > 1 else ''} (a list or "
                          f"tuple); pick one, e.g. lambda X: encoder.predict(X)[0]")
-    Z = check_features(np.asarray(Z), name=f"representation {name!r} of X", min_samples=1)
+    # min_samples=0: an empty representation is refused by the row count below, which says why
+    Z = check_features(np.asarray(Z), name=f"representation {name!r} of X", min_samples=0)
     if len(Z) != len(X):
         raise ValueError(f"representation {name!r} of X has {len(Z)} rows; X has {len(X)}: a representation "
                          "must map every row")

@@ -102,7 +102,7 @@ def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one()
         selection.represent(lambda rows: rows[:, 0], X, "flat")
     np.testing.assert_array_equal(selection.represent(lambda rows: rows * 2, X[:1], "one row"), 2 * X[:1])
 
-@pytest.mark.parametrize(("outputs", "count"), [(3, "3 arrays"), (1, "1 array")])
+@pytest.mark.parametrize(("outputs", "count"), [(3, "3 arrays"), (2, "2 arrays"), (1, "1 array")])
 @pytest.mark.parametrize("container", [list, tuple])
 def test_represent_names_a_list_of_arrays_from_a_model_with_several_outputs(outputs, count, container):
     """A VAE's encoder returns [z_mean, z_log_var, z]: the error spoke of a 3-D array of shape (3, 20, 2)."""
@@ -110,6 +110,17 @@ def test_represent_names_a_list_of_arrays_from_a_model_with_several_outputs(outp
     with pytest.raises(ValueError, match=rf"^representation 'vae' returned {count} \(a list or tuple\); pick one, "
                                          r"e.g. lambda X: encoder.predict\(X\)\[0\]$"):
         selection.represent(lambda rows: container([rows] * outputs), X, "vae")
+
+def test_represent_refuses_an_empty_representation_by_its_row_count():
+    X = np.arange(40.0).reshape(20, 2)
+    with pytest.raises(ValueError, match=r"^representation 'none' of X has 0 rows; X has 20: a representation "
+                                         r"must map every row$"):
+        selection.represent(lambda rows: rows[:0], X, "none")
+
+
+def test_check_inputs_refuses_k_equal_to_zero():
+    with pytest.raises(ValueError, match=r"k_range"):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(0, 4))
 
 def _scored(representation="scaled", method="kmeans", k=2, gap=0.123456, gap_se=0.01, stability=0.9,
             silhouette=np.nan, separation=2.5):
