@@ -109,8 +109,8 @@ def _parse(value, decimal="."):
     if isinstance(value, (numbers.Real, np.number)):
         try:
             number = float(value)
-        except OverflowError:  # an int such as 10**400: beyond float, as the text "1e400" reads as inf
-            return (math.inf if value > 0 else -math.inf), False
+        except OverflowError:  # an int such as 10**400: beyond float, as the text "1e400" reads as inf,
+            return math.inf, False  # and refused as infinite (its sign would not change that)
         return number, math.isnan(number)
     text = str(value).strip()
     if text.lower() in MISSING:
@@ -244,11 +244,11 @@ def _check_column_names(header, chosen):
                              'DataFrame.to_csv; use id_column="" to take it as the row names, or drop=[""] '
                              "to leave it out")
         raise ValueError(f"column {position + 1} has no name in the header; give every column a name")
-    index = [name for name in header if _PANDAS_INDEX.fullmatch(name) and name not in chosen]
-    if index:
-        raise ValueError(f"column {index[0]!r} is pandas' row index (an unnamed column read back by "
+    index = next((name for name in header if _PANDAS_INDEX.fullmatch(name) and name not in chosen), None)
+    if index is not None:
+        raise ValueError(f"column {index!r} is pandas' row index (an unnamed column read back by "
                          f"pandas.read_csv), not a feature; read with pandas.read_csv(..., index_col=0), "
-                         f"or pass id_column={index[0]!r} or drop=[{index[0]!r}]")
+                         f"or pass id_column={index!r} or drop=[{index!r}]")
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise ValueError(f"column name(s) {_show(repeated)} appear more than once in the header; rename them")
@@ -374,11 +374,12 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     if flat.any():
         flat_names = [names[j] for j in np.flatnonzero(flat)]
         if constant == "error":
-            source = sources.get(flat_names[0])
-            leave_out = (f"drop=[{flat_names[0]!r}]" if source is None
+            first = int(np.flatnonzero(flat)[0])
+            source = sources.get(names[first])
+            leave_out = (f"drop=[{names[first]!r}]" if source is None
                          else f"drop=[{source!r}] (the text column it was made from)")
             raise ValueError(
-                f"column {flat_names[0]!r} is constant (every value is {X[0, np.flatnonzero(flat)[0]]:.4g}): it "
+                f"column {names[first]!r} is constant (every value is {X[0, first]:.4g}): it "
                 f"cannot separate any rows, and scaling would divide by zero. Leave it out with "
                 f"{leave_out} or constant='drop'")
         if flat.all():

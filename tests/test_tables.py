@@ -597,6 +597,9 @@ def test_a_single_column_file_still_loads_even_with_a_space_in_its_name(tmp_path
         np.testing.assert_array_equal(table.X[:, 0], [170, 182, 165])
     np.testing.assert_array_equal(tables.read_csv(write(tmp_path, "body height\n1,5\n2,5\n"), decimal=",").X,
                                   [[1.5], [2.5]])
+    # trailing spaces split every line into a value and an empty one: still one column, not "delimiter=' '"
+    table = tables.read_csv(write(tmp_path, "height \n170 \n182 \n165 \n"))
+    assert table.columns == ("height",) and table.X[:, 0].tolist() == [170, 182, 165]
 
 
 def test_integer_column_names_of_a_dataframe_are_accepted_by_drop_and_id_column():
@@ -787,3 +790,81 @@ def test_spreadsheet_and_pandas_missing_markers_count_as_missing(tmp_path, marke
     table = tables.read_csv(write(tmp_path, f"a,b\n1,2\n2,{marker}\n3,4\n5,8\n"), missing="median")
     assert table.X[:, 1].tolist() == [2, 4, 4, 8]
     assert table.notes == ("filled 1 missing value(s) in 'b' with its median 4",)
+
+
+# --------------------------------------------------------------------------- boundaries of the guards
+
+
+def test_a_column_of_integers_too_large_for_a_float_is_named_as_infinite_not_as_empty():
+    with pytest.raises(ValueError, match=r"^column 'a' has 3 infinite value\(s\) \(or numbers too large"):
+        tables.from_array([[10**400, 1.0], [-(10**400), 2.0], [10**401, 3.0]], ["a", "b"])
+
+
+def test_dates_or_symbols_must_be_more_than_half_of_a_columns_values_to_be_named_as_such():
+    """Three dates (or three '5%') among other words is text with a few odd cells: categorical."""
+    for odd in (["2024-01-05", "2024-01-06", "2024-02-01"], ["5%", "7%", "9%"]):
+        for words in (["red", "blue", "green"], ["red", "blue", "green", "pink"]):  # half, then less than half
+            values = odd + words
+            with pytest.raises(ValueError, match=r"^column 'c' is categorical"):
+                tables.from_array([[v, float(i)] for i, v in enumerate(values)], ["c", "a"])
+    with pytest.raises(ValueError, match=r"^column 'c' holds numbers written with a unit or symbol"):
+        tables.from_array([[v, float(i)] for i, v in enumerate(["5%", "7%", "9%", "red", "blue"])], ["c", "a"])
+
+
+def test_two_columns_named_like_pandas_index_name_the_first_everywhere():
+    with pytest.raises(ValueError, match=r"^column 'Unnamed: 0' is pandas' row index .* or pass "
+                                         r"id_column='Unnamed: 0' or drop=\['Unnamed: 0'\]$"):
+        tables.from_array([[0, 1.0, 5], [1, 2.0, 6], [2, 4.0, 7]], ["Unnamed: 0", "a", "Unnamed: 2"])
+
+
+def test_the_first_constant_column_is_the_one_named_with_its_own_advice():
+    """A plain constant column before a constant 0/1 column: drop the plain one by its own name."""
+    rows = [[4.0, 1.0, "x"], [4.0, 2.0, "x"], [4.0, 3.0, "x"]]
+    with pytest.raises(ValueError, match=r"^column 'same' is constant \(every value is 4\): .* Leave it out with "
+                                         r"drop=\['same'\] or constant='drop'$"):
+        tables.from_array(rows, ["same", "b", "c"], categorical="one-hot")
+
+
+def test_a_line_the_csv_module_cannot_split_at_another_character_does_not_stop_the_reading(tmp_path):
+    """A 140,000-character field at '|' is beyond the csv module's limit: that character is not the
+    delimiter, and the learner gets the line's own message, not a bare csv.Error."""
+    path = write(tmp_path, "a|b\n1|2\n3|4\n" + ",".join(["5"] * 70000) + "\n")
+    with pytest.raises(ValueError, match=r"^line 4 of .* has 70000 values but the header names 1 columns"):
+        tables.read_csv(path)
+    # and the characters after it are still tried: here the header and most lines split at spaces
+    path = write(tmp_path, "a|b c\n1 2\n3 4\n5 6\n" + ",".join(["5 5"] * 50000) + "\n")
+    with pytest.raises(ValueError, match=r"one column named 'a\|b c', but its header and rows split into 2 values "
+                                         r"at ' ': read it with delimiter=' '$"):
+        tables.read_csv(path)
+
+
+@pytest.mark.parametrize(("lines", "split"), [
+    (["1|2|3", "4|5", "6|7", "8|9", "1|2|3"], True),  # the header's width counts, not the first or last line's
+    (["1|2", "1|2|3", "4|5|6", "7|8"], True),  # exactly half of the lines, the first of them included
+    (["1|2", "1|2|3", "4|5|6", "7|8|9", "1|2|3", "4|5", "6|7"], False),  # three of seven: fewer than half
+])
+def test_another_delimiter_is_named_when_the_header_and_at_least_half_of_the_lines_split_alike(
+        tmp_path, lines, split):
+    path = write(tmp_path, "a|b\n" + "".join(line + "\n" for line in lines))
+    with pytest.raises(ValueError) as caught:
+        tables.read_csv(path)
+    named = "comes out as one column named 'a|b', but its header and rows split into 2 values at '|'"
+    assert (named in str(caught.value)) is split
+
+
+def test_rows_of_different_lengths_are_named_even_when_some_are_arrays():
+    zero_d = np.empty(2, dtype=object)
+    zero_d[0], zero_d[1] = np.array(5.0), [1.0, 2.0]  # a 0-d array is one value, not a row
+    arrays = np.empty(2, dtype=object)
+    arrays[0], arrays[1] = np.array([1.0, 2.0]), np.array([3.0])
+    for values in (zero_d, arrays):
+        with pytest.raises(ValueError, match=r"^values must be a table whose rows all have the same length; row 1 "
+                                             r"has (2|1) value\(s\) but row 0 has (1|2)$"):
+            tables.from_array(values)
+
+
+def test_a_character_that_splits_only_the_header_does_not_stop_the_search_for_the_delimiter(tmp_path):
+    """';' splits the header 'x;y|z' in two but no line: '|', tried after it, is the file's delimiter."""
+    with pytest.raises(ValueError, match=r"one column named 'x;y\|z', but its header and rows split into 2 values "
+                                         r"at '\|': read it with delimiter='\|'$"):
+        tables.read_csv(write(tmp_path, "x;y|z\n1|2\n3|4\n5|6\n"))
