@@ -188,8 +188,9 @@ def _bind(method, *args, **kwargs):
 
 
 def _is_array_like(x):
-    """An array, a list or a DataFrame/Series: data this module checks (a Dataset or generator it does not)."""
-    if isinstance(x, (np.ndarray, list)):
+    """An array, a NumPy number, a list or a DataFrame/Series: data this module checks (a Dataset or
+    generator it does not). A NumPy number such as ``X[0, 0]`` reached Keras and failed there with an IndexError."""
+    if isinstance(x, (np.ndarray, np.generic, list)):
         return True
     return hasattr(x, "to_numpy") and hasattr(x, "shape")  # pandas, recognised without importing it
 

@@ -378,6 +378,32 @@ def test_the_target_shape_check_follows_keras_losses_and_leaves_custom_ones_alon
         assert np.isfinite(model.fit(GOOD_X, y, epochs=1, verbose=0).history["loss"][0])
 
 
+def test_the_target_shape_check_allows_the_trailing_1_keras_squeezes_and_nothing_else():
+    model = _fresh_functional(2)
+    assert np.isfinite(model.fit(GOOD_X, np.ones((8, 2, 1)), epochs=1, verbose=0).history["loss"][0])
+    with pytest.raises(ValueError, match=r"^y must have shape \(n, 2\), the shape of functional's output; "
+                                         r"got shape \(8, 2, 3\)$"):
+        model.fit(GOOD_X, np.ones((8, 2, 3)), epochs=1, verbose=0)
+
+
+def test_a_model_keras_cannot_trace_without_data_still_trains():
+    """The check traces a subclassed model's output shape; where that fails, the shape is left to Keras."""
+    class Untraceable(training.CheckedInputs, keras.Model):
+        def __init__(self):
+            super().__init__(name="untraceable")
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x, training=False):
+            return self.dense(x)
+
+        def compute_output_spec(self, *args, **kwargs):
+            raise NotImplementedError("this model needs data to know its output")
+
+    model = Untraceable()
+    model.compile(optimizer="adam", loss="mse")
+    assert np.isfinite(model.fit(GOOD_X, np.ones((8, 2)), epochs=1, verbose=0).history["loss"][0])
+
+
 @pytest.mark.parametrize(
     ("batch_size", "error", "match"),
     [
@@ -475,3 +501,67 @@ def test_sample_weight_is_checked_like_x_and_y_and_the_model_stays_finite(kind):
         model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0, validation_data=(GOOD_X, GOOD_Y, _container(kind, nan_weights)))
     model.fit(GOOD_X, GOOD_Y, sample_weight=_container(kind, np.arange(8) % 3), epochs=1, verbose=0)
     assert all(np.isfinite(w).all() for w in model.get_weights())
+    model.fit(GOOD_X[:1], GOOD_Y[:1], sample_weight=_container(kind, np.array([2.0])), epochs=1, verbose=0)  # one sample, one weight
+
+
+# --------------------------------------------------------------------------- inputs and targets of other ranks
+
+
+def _reshaping_model(input_shape, units, output_shape, name):
+    """A checked functional model from ``input_shape`` to ``output_shape`` (a Dense layer, then Reshape)."""
+    inputs = keras.Input(shape=input_shape)
+    x = keras.layers.Flatten()(inputs) if len(input_shape) > 1 and None not in input_shape else inputs
+    outputs = keras.layers.Reshape(output_shape)(keras.layers.Dense(units)(x))
+    model = Functional(inputs, outputs, name=name)
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def test_images_and_sequences_of_the_wrong_width_are_named_by_their_last_axis():
+    images = _reshaping_model((8, 8), 2, (2,), "images")
+    with pytest.raises(ValueError, match=r"^x has 7 features but images expects 8$"):
+        images.fit(np.zeros((4, 8, 7)), np.zeros((4, 2)), epochs=1, verbose=0)
+    inputs = keras.Input(shape=(None, 4))  # sequences of any length, 4 values per step
+    sequences = Functional(inputs, keras.layers.Dense(2)(inputs), name="sequences")
+    sequences.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=r"^x has 3 features but sequences expects 4$"):
+        sequences.predict(np.zeros((4, 5, 3)), verbose=0)
+    assert sequences.predict(np.zeros((4, 5, 4)), verbose=0).shape == (4, 5, 2)
+
+
+def test_a_target_may_add_or_drop_the_trailing_1_of_a_higher_rank_output():
+    """Keras squeezes or adds a trailing axis of size 1 when y and the output differ by it, at any rank."""
+    cases = [((2, 1), np.ones((4, 2))), ((3, 2), np.ones((4, 3, 2, 1)))]
+    for output_shape, y in cases:
+        model = _reshaping_model((4,), int(np.prod(output_shape)), output_shape, "ranked")
+        assert np.isfinite(model.fit(np.ones((4, 4)), y, epochs=1, verbose=0).history["loss"][0])
+
+
+def test_validation_weights_reach_keras_for_a_model_with_two_inputs():
+    first, second = keras.Input(shape=(4,)), keras.Input(shape=(3,))
+    outputs = keras.layers.Dense(2)(keras.layers.Concatenate()([first, second]))
+    model = Functional([first, second], outputs, name="two")
+    model.compile(optimizer="adam", loss="mse")
+    x = [GOOD_X, np.linspace(0, 1, 24).reshape(8, 3)]
+    weights = np.r_[np.ones(4), np.zeros(4)]
+    history = model.fit(x, GOOD_Y + np.arange(8)[:, None], epochs=1, verbose=0,
+                        validation_data=(x, GOOD_Y + np.arange(8)[:, None], weights))
+    weighted = model.evaluate(x, GOOD_Y + np.arange(8)[:, None], sample_weight=weights, verbose=0)
+    plain = model.evaluate(x, GOOD_Y + np.arange(8)[:, None], verbose=0)
+    assert history.history["val_loss"][0] == pytest.approx(weighted, rel=1e-5) and weighted != pytest.approx(plain)
+    assert training._expected_shape(model) == (None, 4)  # the first input's shape, as the checks read it
+
+
+def test_a_column_of_weights_is_one_weight_per_sample_and_rows_are_counted_down_the_first_axis():
+    model = _fresh_functional()
+    assert np.isfinite(model.fit(GOOD_X, GOOD_Y, sample_weight=np.ones((8, 1)), epochs=1, verbose=0).history["loss"][0])
+    with pytest.raises(ValueError, match=r"^sample_weight has 3 rows but there are 8 samples"):
+        model.fit(GOOD_X, GOOD_Y, sample_weight=np.ones((3, 8)), epochs=1, verbose=0)
+
+
+def test_a_single_number_as_x_is_named_by_its_shape():
+    model = _fresh_functional()
+    for number in (np.float32(3.0), np.array(3.0)):  # a NumPy number (X[0, 0]) failed in Keras with an IndexError
+        with pytest.raises(ValueError, match=r"^x must be a 2-D array of shape \(n, 4\) for functional; got 0-D"):
+            model.predict(number, verbose=0)
+    assert model.predict(GOOD_X[:1], verbose=0).shape == (1, 2)  # one sample is enough to predict
