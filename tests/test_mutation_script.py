@@ -398,3 +398,11 @@ def test_the_fork_server_runs_each_request_in_a_fresh_child_that_sees_the_file_a
     finally:
         server.kill()
         server.wait()
+
+
+def test_the_copy_holds_the_records_the_claims_tests_read(tmp_path):
+    """Notebook 04's claims read benchmarks/tune_digits.json: without it every mutant run stopped at the baseline."""
+    tree = mutation.copy_project(tmp_path)
+    for record in ("tune_digits.json", "tune_digits_seeds.json"):
+        assert (tree / "benchmarks" / record).read_bytes() == (ROOT / "benchmarks" / record).read_bytes()
+    assert (tree / "helpers" / "training.py").exists() and not list(tree.rglob("__pycache__"))
