@@ -57,7 +57,7 @@ def _rule_of_thumb(n_samples, n_features):
     """
     rule = max(3, 2 * n_features)
     if rule >= n_samples:
-        how = f"twice the {n_features} features" if 2 * n_features >= 3 else "at least 3"
+        how = f"twice the {n_features} features" if rule == 2 * n_features else "at least 3"
         allowed = f"2 to {n_samples - 1}" if n_samples > 3 else "2"
         raise ValueError(f"the rule of thumb for min_samples ({how}: {rule}) asks for at least as many neighbours as "
                          f"X has rows ({n_samples}): pass min_samples ({allowed}), or reduce the "

@@ -42,6 +42,8 @@ def test_default_min_samples_is_twice_the_features_but_at_least_3(n_features, ex
     ((10, 5), r"\(twice the 5 features: 10\) asks for at least as many neighbours as X has rows \(10\)"),
     ((3, 1), r"\(at least 3: 3\) asks for at least as many neighbours as X has rows \(3\): pass min_samples "
              r"\(2\)"),
+    ((4, 2), r"\(twice the 2 features: 4\) asks for at least as many neighbours as X has rows \(4\): pass "
+             r"min_samples \(2 to 3\)"),
 ])
 def test_default_min_samples_not_below_the_rows_is_an_error_naming_the_fix(shape, match):
     """It became n_samples: every point then needs every row as a neighbour, one cluster or none."""
