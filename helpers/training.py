@@ -100,7 +100,7 @@ class CheckedInputs:
     ``fit(X)`` and ``validation_data=x_val`` are refused there (an
     autoencoder trains on ``fit(X, X)``). When a built-in Keras loss compares
     ``y`` with the model's single output, ``y`` must have the output's
-    shape. The checked data reach Keras as arrays of the model's float type
+    shape. The checked data reach Keras as arrays of Keras' float type
     (float32), whatever their container or dtype. A ``tf.data.Dataset``, a
     ``PyDataset``, a generator or a dict is passed to Keras unchecked.
     ``batch_size`` must be a positive integer; one larger than the data is
@@ -217,16 +217,13 @@ def _expected_shape(model):
     return None if first is None else tuple(first.shape)
 
 
-def _float_type(model):
-    """The float type Keras will feed ``model``: its input's, else Keras' default (float32)."""
-    first = _first_input(model)
-    dtype = np.dtype(getattr(first, "dtype", None) or keras.config.floatx())
-    return dtype if np.issubdtype(dtype, np.floating) else np.dtype(keras.config.floatx())
+def _as_float_type(array, name):
+    """The checked (finite) ``array`` in Keras' float type; values that would become infinity are refused.
 
-
-def _as_float_type(model, array, name):
-    """The checked (finite) ``array`` in ``model``'s float type; values that would become infinity are refused."""
-    dtype = _float_type(model)
+    Keras' data adapters cast every float array to ``keras.config.floatx()`` (float32), whatever the
+    model's input dtype, so that is the range that counts, even for a float64 ``keras.Input``.
+    """
+    dtype = np.dtype(keras.config.floatx())
     largest = float(np.max(np.abs(array))) if array.size else 0.0
     if largest > float(np.finfo(dtype).max):  # finite in float64, infinite once Keras casts: a loss of NaN
         raise ValueError(f"{name} has values too large for {dtype.name} (largest magnitude {largest:.3g}); "
@@ -255,7 +252,7 @@ def _check_model_input(model, x, name):
     array = check_features(array, name=name, min_samples=1, ndim=ndim)
     if shape is not None and shape[-1] is not None and array.ndim > 1 and array.shape[-1] != shape[-1]:
         raise ValueError(f"{name} has {array.shape[-1]} features but {model.name} expects {shape[-1]}")
-    return _as_float_type(model, array, name)  # Keras gets the converted array, not the original ints or objects
+    return _as_float_type(array, name)  # Keras gets the converted array, not the original ints or objects
 
 
 def _shape_text(shape):
@@ -273,7 +270,7 @@ def _check_target(model, y, name, n_samples, like=None):
     if like is not None and _is_array_like(like) and np.shape(like)[1:] != array.shape[1:]:
         raise ValueError(f"{name} has rows of shape {array.shape[1:]} but y has rows of shape "
                          f"{np.shape(like)[1:]}")
-    return _as_float_type(model, array, name)
+    return _as_float_type(array, name)
 
 
 def _check_pair(model, x, y, x_name, y_name, like=None):

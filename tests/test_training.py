@@ -565,3 +565,18 @@ def test_a_single_number_as_x_is_named_by_its_shape():
         with pytest.raises(ValueError, match=r"^x must be a 2-D array of shape \(n, 4\) for functional; got 0-D"):
             model.predict(number, verbose=0)
     assert model.predict(GOOD_X[:1], verbose=0).shape == (1, 2)  # one sample is enough to predict
+
+
+def test_a_float64_input_still_gets_float32_data_from_keras_so_float32_is_the_range_checked():
+    """Keras' data adapters cast float arrays to floatx whatever keras.Input's dtype: 1e39 became inf,
+    then a prediction of NaN, while the check let it through for a float64 input."""
+    inputs = keras.Input(shape=(4,), dtype="float64")
+    model = Functional(inputs, keras.layers.Dense(2)(inputs), name="wide")
+    with pytest.raises(ValueError, match=r"^x has values too large for float32 \(largest magnitude 1e\+39\)"):
+        model.predict(np.full((2, 4), 1e39), verbose=0)
+    assert np.isfinite(model.predict(np.full((2, 4), 1e30), verbose=0)).all()
+
+
+def test_a_target_that_is_one_number_is_named_by_its_shape():
+    with pytest.raises(ValueError, match=r"^y must be a 1-D array \(samples x features\); got 0-D"):
+        _fresh_functional().fit(GOOD_X, np.float32(1.0), epochs=1, verbose=0)
