@@ -92,8 +92,8 @@ class CheckedInputs:
     ``(x_val, y_val, sample_weight)``, or ``x_val`` alone for a model that
     computes its own loss) are checked the same way whether they are NumPy
     arrays, lists or pandas DataFrames (converted with
-    :func:`~helpers._validation.as_numeric_array`): numbers only, no NaN or infinity, nothing beyond the range of the model's float
-    type, the rank and width the model expects, at least one sample, and as
+    :func:`~helpers._validation.as_numeric_array`): numbers only, no NaN or infinity, nothing beyond the range of float32
+    (Keras' float type), the rank and width the model expects, at least one sample, and as
     many rows in ``y`` as in ``x``. A model compiled with a loss (Keras
     compares ``y`` with the output) must get ``y`` and ``y_val``: without
     them Keras fails and the model cannot be trained again, so
