@@ -580,3 +580,41 @@ def test_a_float64_input_still_gets_float32_data_from_keras_so_float32_is_the_ra
 def test_a_target_that_is_one_number_is_named_by_its_shape():
     with pytest.raises(ValueError, match=r"^y must be a 1-D array \(samples x features\); got 0-D"):
         _fresh_functional().fit(GOOD_X, np.float32(1.0), epochs=1, verbose=0)
+
+
+def test_a_model_without_an_input_shape_yet_still_names_a_number_and_an_empty_width():
+    class Plain(training.CheckedInputs, keras.Model):
+        def __init__(self):
+            super().__init__(name="plain")
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+    model = Plain()
+    with pytest.raises(ValueError, match=r"^x must be a 1-D array \(samples x features\); got 0-D"):
+        model.predict(np.float32(3.0), verbose=0)
+    for empty_width in (model, _fresh_functional()):
+        with pytest.raises(ValueError, match=r"^x needs at least 1 feature\(s\); got 0$"):  # rows, but no columns
+            empty_width.predict(np.zeros((4, 0)), verbose=0)
+
+
+def test_a_keras_loss_function_passed_to_compile_gets_the_target_shape_check_too():
+    model = _fresh_functional(2, loss=keras.losses.mean_squared_error)  # the function, not the class or "mse"
+    with pytest.raises(ValueError, match=r"^y must have shape \(n, 2\), the shape of functional's output; "
+                                         r"got shape \(8, 3\)$"):
+        model.fit(GOOD_X, np.ones((8, 3)), epochs=1, verbose=0)
+
+
+def test_a_model_with_its_own_loss_trains_on_x_alone_even_if_compile_was_given_a_loss():
+    """compile(loss=...) is ignored by a model whose compute_loss is its own (a VAE's): y is not needed."""
+    model = Reconstruct(name="own_loss")
+    model.compile(optimizer="adam", loss="mse")
+    assert np.isfinite(model.fit(GOOD_X, epochs=1, verbose=0).history["loss"][0])
+
+
+def test_validation_weights_are_checked_for_a_model_that_trains_on_x_alone():
+    model = Reconstruct(name="own_loss")
+    model.compile(optimizer="adam")
+    with pytest.raises(ValueError, match=r"^validation_data\[2\] contains 1 NaN or infinite value"):
+        model.fit(GOOD_X, epochs=1, verbose=0, validation_data=(GOOD_X, None, np.r_[np.ones(7), np.nan]))
