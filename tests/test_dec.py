@@ -129,6 +129,12 @@ def test_dec_takes_centres_from_a_nullable_dataframe_without_missing_values():
     np.testing.assert_array_equal(model.clustering.start, np.array([[0, 1.5], [3, 2.0]], dtype="float32"))
 
 
+def test_check_centres_takes_the_largest_finite_float32():
+    _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
+    largest = float(np.finfo("float32").max)
+    np.testing.assert_array_equal(lesson.check_centres(encoder, [[largest, 0.0]]), [[largest, 0.0]])
+
+
 def test_dec_refuses_data_of_the_wrong_width_in_one_line():
     _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
     model = _dec(encoder, np.eye(3, 2, dtype="float32"))

@@ -618,3 +618,8 @@ def test_validation_weights_are_checked_for_a_model_that_trains_on_x_alone():
     model.compile(optimizer="adam")
     with pytest.raises(ValueError, match=r"^validation_data\[2\] contains 1 NaN or infinite value"):
         model.fit(GOOD_X, epochs=1, verbose=0, validation_data=(GOOD_X, None, np.r_[np.ones(7), np.nan]))
+
+
+def test_an_empty_array_of_weights_is_named_as_too_few():
+    with pytest.raises(ValueError, match=r"^sample_weight needs at least 1 samples; got 0$"):
+        _fresh_functional().fit(GOOD_X, GOOD_Y, sample_weight=np.ones(0), epochs=1, verbose=0)
