@@ -599,8 +599,10 @@ def test_a_model_without_an_input_shape_yet_still_names_a_number_and_an_empty_wi
             empty_width.predict(np.zeros((4, 0)), verbose=0)
 
 
-def test_a_keras_loss_function_passed_to_compile_gets_the_target_shape_check_too():
-    model = _fresh_functional(2, loss=keras.losses.mean_squared_error)  # the function, not the class or "mse"
+@pytest.mark.parametrize("loss", [keras.losses.mean_squared_error, keras.losses.MeanSquaredError()],
+                         ids=["function", "object"])
+def test_a_keras_loss_function_or_object_passed_to_compile_gets_the_target_shape_check_too(loss):
+    model = _fresh_functional(2, loss=loss)  # not the name "mse"
     with pytest.raises(ValueError, match=r"^y must have shape \(n, 2\), the shape of functional's output; "
                                          r"got shape \(8, 3\)$"):
         model.fit(GOOD_X, np.ones((8, 3)), epochs=1, verbose=0)
