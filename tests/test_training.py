@@ -438,7 +438,7 @@ def test_fit_without_y_is_refused_before_keras_and_the_autoencoder_still_trains(
         autoencoder.fit(X, epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"^y is missing"):
         autoencoder.evaluate(X, verbose=0)
-    for lone in (X, (X,), (X, None, np.ones(8))):
+    for lone in (X, (X,), (X, None), (X, None, np.ones(8))):
         with pytest.raises(ValueError, match=r"^validation_data has no y_val: autoencoder's loss compares y with "
                                              r"its output; pass \(x_val, y_val\), e.g. \(X_val, X_val\) for an "
                                              r"autoencoder$"):
@@ -625,3 +625,34 @@ def test_validation_weights_are_checked_for_a_model_that_trains_on_x_alone():
 def test_an_empty_array_of_weights_is_named_as_too_few():
     with pytest.raises(ValueError, match=r"^sample_weight needs at least 1 samples; got 0$"):
         _fresh_functional().fit(GOOD_X, GOOD_Y, sample_weight=np.ones(0), epochs=1, verbose=0)
+
+
+def test_a_model_whose_call_takes_one_number_per_sample_keeps_a_1d_x():
+    """Without an input shape yet, a 1-D x is left as it is: such a model may add the feature axis itself."""
+    class PerNumber(training.CheckedInputs, keras.Model):
+        def __init__(self):
+            super().__init__(name="per_number")
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(keras.ops.expand_dims(x, -1))
+
+    assert PerNumber().predict(np.linspace(0, 1, 5), verbose=0).shape == (5, 2)
+
+
+def test_a_model_with_its_own_loss_may_take_a_y_of_any_shape():
+    """SCAN's y holds each digit's partner candidates: nothing like the output's shape."""
+    class OwnLoss(training.CheckedInputs, keras.Model):
+        def __init__(self):
+            super().__init__(name="own")
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x, training=False):
+            return self.dense(x)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return keras.ops.mean(keras.ops.square(y_pred)) + 0.0 * keras.ops.sum(keras.ops.cast(y, "float32"))
+
+    model = OwnLoss()
+    model.compile(optimizer="adam")
+    assert np.isfinite(model.fit(GOOD_X, np.ones((8, 5)), epochs=1, verbose=0).history["loss"][0])
