@@ -656,3 +656,14 @@ def test_a_model_with_its_own_loss_may_take_a_y_of_any_shape():
     model = OwnLoss()
     model.compile(optimizer="adam")
     assert np.isfinite(model.fit(GOOD_X, np.ones((8, 5)), epochs=1, verbose=0).history["loss"][0])
+
+
+def test_a_weight_target_or_validation_data_with_nothing_in_it_is_named():
+    model = _fresh_functional()
+    with pytest.raises(ValueError, match=r"^sample_weight must be a 1-D array .*got 0-D"):
+        model.fit(GOOD_X, GOOD_Y, sample_weight=np.float32(2.0), epochs=1, verbose=0)  # one number for all
+    with pytest.raises(ValueError, match=r"^y needs at least 1 samples; got 0$"):
+        model.fit(GOOD_X, np.ones((0, 2)), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"^validation_data must be \(x_val, y_val\) or \(x_val, y_val, "
+                                         r"sample_weight\); got a tuple of 0 items$"):
+        model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0, validation_data=())
