@@ -575,6 +575,8 @@ def test_a_float64_input_still_gets_float32_data_from_keras_so_float32_is_the_ra
     with pytest.raises(ValueError, match=r"^x has values too large for float32 \(largest magnitude 1e\+39\)"):
         model.predict(np.full((2, 4), 1e39), verbose=0)
     assert np.isfinite(model.predict(np.full((2, 4), 1e30), verbose=0)).all()
+    largest = float(np.finfo("float32").max)  # the bound is inclusive: float32 holds it
+    assert _fresh_functional().predict(np.full((2, 4), largest), verbose=0).shape == (2, 2)
 
 
 def test_a_target_that_is_one_number_is_named_by_its_shape():
