@@ -115,6 +115,17 @@ class Reconstruct(training.CheckedInputs, keras.Model):
         return keras.ops.mean(keras.ops.square((x if y is None else y) - y_pred))
 
 
+class OneDense(training.CheckedInputs, keras.Model):
+    """A subclassed checked model, one Dense(2) layer: no input shape until it sees data."""
+
+    def __init__(self, name="one_dense"):
+        super().__init__(name=name)
+        self.dense = keras.layers.Dense(2)
+
+    def call(self, x, training=False):
+        return self.dense(x)
+
+
 @pytest.fixture(scope="module")
 def checked_models():
     helpers.set_seed(0)
@@ -388,18 +399,11 @@ def test_the_target_shape_check_allows_the_trailing_1_keras_squeezes_and_nothing
 
 def test_a_model_keras_cannot_trace_without_data_still_trains():
     """The check traces a subclassed model's output shape; where that fails, the shape is left to Keras."""
-    class Untraceable(training.CheckedInputs, keras.Model):
-        def __init__(self):
-            super().__init__(name="untraceable")
-            self.dense = keras.layers.Dense(2)
-
-        def call(self, x, training=False):
-            return self.dense(x)
-
+    class Untraceable(OneDense):
         def compute_output_spec(self, *args, **kwargs):
             raise NotImplementedError("this model needs data to know its output")
 
-    model = Untraceable()
+    model = Untraceable("untraceable")
     model.compile(optimizer="adam", loss="mse")
     assert np.isfinite(model.fit(GOOD_X, np.ones((8, 2)), epochs=1, verbose=0).history["loss"][0])
 
@@ -585,15 +589,7 @@ def test_a_target_that_is_one_number_is_named_by_its_shape():
 
 
 def test_a_model_without_an_input_shape_yet_still_names_a_number_and_an_empty_width():
-    class Plain(training.CheckedInputs, keras.Model):
-        def __init__(self):
-            super().__init__(name="plain")
-            self.dense = keras.layers.Dense(2)
-
-        def call(self, x):
-            return self.dense(x)
-
-    model = Plain()
+    model = OneDense("plain")
     with pytest.raises(ValueError, match=r"^x must be a 1-D array \(samples x features\); got 0-D"):
         model.predict(np.float32(3.0), verbose=0)
     for empty_width in (model, _fresh_functional()):
@@ -631,12 +627,8 @@ def test_an_empty_array_of_weights_is_named_as_too_few():
 
 def test_a_model_whose_call_takes_one_number_per_sample_keeps_a_1d_x():
     """Without an input shape yet, a 1-D x is left as it is: such a model may add the feature axis itself."""
-    class PerNumber(training.CheckedInputs, keras.Model):
-        def __init__(self):
-            super().__init__(name="per_number")
-            self.dense = keras.layers.Dense(2)
-
-        def call(self, x):
+    class PerNumber(OneDense):
+        def call(self, x, training=False):
             return self.dense(keras.ops.expand_dims(x, -1))
 
     assert PerNumber().predict(np.linspace(0, 1, 5), verbose=0).shape == (5, 2)
@@ -644,14 +636,7 @@ def test_a_model_whose_call_takes_one_number_per_sample_keeps_a_1d_x():
 
 def test_a_model_with_its_own_loss_may_take_a_y_of_any_shape():
     """SCAN's y holds each digit's partner candidates: nothing like the output's shape."""
-    class OwnLoss(training.CheckedInputs, keras.Model):
-        def __init__(self):
-            super().__init__(name="own")
-            self.dense = keras.layers.Dense(2)
-
-        def call(self, x, training=False):
-            return self.dense(x)
-
+    class OwnLoss(OneDense):
         def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
             return keras.ops.mean(keras.ops.square(y_pred)) + 0.0 * keras.ops.sum(keras.ops.cast(y, "float32"))
 
