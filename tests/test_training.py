@@ -281,15 +281,7 @@ def test_checked_inputs_accept_lists_positional_arguments_and_pass_datasets_thro
 
 
 def test_checked_inputs_leave_the_width_to_keras_while_a_model_has_no_input_shape_yet():
-    class Plain(training.CheckedInputs, keras.Model):  # no functional part: the first data set its width
-        def __init__(self):
-            super().__init__(name="plain")
-            self.dense = keras.layers.Dense(2)
-
-        def call(self, x):
-            return self.dense(x)
-
-    model = Plain()
+    model = OneDense("plain")  # no functional part: the first data set its width
     model.compile(optimizer="adam", loss="mse")
     with pytest.raises(ValueError, match=r"^x contains 1 NaN or infinite value"):
         model.fit(_nan_x(), GOOD_Y, epochs=1, verbose=0)
