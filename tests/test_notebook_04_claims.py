@@ -544,3 +544,46 @@ def test_dec_prose_matches_its_measurements(cells, ari, rows):
     assert _number(start, r"after DEC ([\d.]+)") == ari["DEC (on the AE)"]
     assert _number(start, r"DEC trained (\d+) epochs") < 100  # the stopping rule ended it
     assert ari["DEC (on the AE)"] <= max(ari[TSNE], ari[FINAL]) - 0.15  # "far from the best methods"
+
+
+def test_the_numbers_the_teachers_read_added(cells):
+    """Statements made precise after a teacher's read: each number as the outputs and the README give it."""
+    text = _flat(_markdown(cells))
+    # "(the last batch of each epoch fewer: 899 = 3 × 256 + 131)"
+    held_out = int(re.search(r"held-out half (\d+)", output_with(cells, "held-out half")).group(1))
+    assert held_out == 899 == 3 * 256 + 131
+    assert "(the last batch of each epoch fewer: 899 = 3 × 256 + 131)" in text
+    # "The network's numbers move with the seed (0.90 to 0.92 for the final network, 0.80 to 0.92 with 75
+    # epochs per round), the baselines' do not"
+    final = [float(v) for v in re.search(r"the final network averages ARI [\d.]+ \(([\d.]+), ([\d.]+), ([\d.]+)\)",
+                                         text).groups()]
+    readme = _flat((ROOT / "README.md").read_text(encoding="utf-8"))
+    epochs_75 = [float(v) for v in re.search(r"that network scored ([\d.]+), ([\d.]+) and ([\d.]+) on the held-out "
+                                             r"seeds", readme).groups()]
+    assert (f"(0.90 to 0.92 for the final network, 0.80 to 0.92 with 75 epochs per round)" in text
+            and (min(final), max(final)) == (0.90, 0.92) and (min(epochs_75), max(epochs_75)) == (0.80, 0.92))
+    # solution 1: "(0.974 at k = 5, against 0.962 for the pixels)", "against 0.885 on the pixels"
+    printed = output_with(cells, "5-NN purity: raw pixels")
+    pixels, learned = re.search(r"5-NN purity: raw pixels ([\d.]+), round 1 [\d.]+, round 2 ([\d.]+)", printed).groups()
+    quoted = re.search(rf"\(([\d.]+) at k = 5, against {pixels} for the pixels\)", text)
+    assert quoted and abs(float(quoted.group(1)) - float(learned)) <= 0.01  # the embedding moves with the CPU
+    assert float(quoted.group(1)) > float(pixels)  # "purer"
+    at_20 = re.search(r"k=20: ([\d.]+) of the neighbours", output_with(cells, "k=20:")).group(1)
+    assert f"against {at_20} on the pixels" in text
+    # "three steps tied at two decimals; only for the epochs did the exact score favour the alternative"
+    tuned = json.loads((ROOT / "benchmarks" / "tune_digits.json").read_text(encoding="utf-8"))
+    assert "(three steps tied at two decimals; only for the epochs did the exact score favour the alternative" in text
+    first = tuned["network_start"]
+    after = dict(first, sharpness=3.0)  # the sharpness step moved it to 3.0; the later steps start there
+    dev = {json.dumps(row["config"], sort_keys=True): row["dev_ari"] for row in tuned["grid"]["network"]}
+    ties, ahead = [], []
+    for row in tuned["grid"]["network"]:
+        for incumbent in (first, after):
+            changed = {key for key in incumbent if row["config"][key] != incumbent[key]}
+            if changed and "sharpness" not in changed:  # one step's alternative to this incumbent
+                base = dev[json.dumps(incumbent, sort_keys=True)]
+                if round(row["dev_ari"], 2) == round(base, 2):
+                    ties.append(sorted(changed))
+                    if row["dev_ari"] > base:
+                        ahead.append(sorted(changed))
+    assert len(ties) == 3 and ahead == [["epochs"]]
