@@ -28,8 +28,10 @@ replace the matching tests, ``--all-operators`` for cosmic-ray's full operator s
 ``--workdir DIR`` to keep the sessions and exported lessons somewhere known, ``--report`` with
 the same ``--workdir`` to print the report of a run so far (even one still going: mutants not run
 yet count as "not run" and do not enter the kill rate), ``--retest-survivors`` with the same
-``--workdir`` to run only the surviving mutants again once the tests are stronger (the mutated
-file must be unchanged), ``--functions NAME ...`` to mutate only the lines of the named
+``--workdir`` to run only the surviving mutants again once the tests are stronger (mutants not
+run yet stay not run), ``--resume`` with the same ``--workdir`` to run only the mutants a stopped
+run has not run (for both, the mutated file must be the one the run started from: a changed file
+is refused, since the mutants are positions in its text), ``--functions NAME ...`` to mutate only the lines of the named
 top-level functions or classes of the target (the rest is marked skipped and left out of the
 counts: for a target whose tests are slow, e.g. notebook 04's losses and rules without its
 training recipe; say so when you report such a partial run), ``--no-fork`` to start every
@@ -72,11 +74,13 @@ cosmic-ray's other operators (changed numbers, ``not`` added, ``True``/``False``
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
 import shlex
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -783,7 +787,8 @@ def target_folder(target, workdir):
     return Path(workdir) / re.sub(r"[^A-Za-z0-9]+", "_", target.label).strip("_")
 
 
-def run_target(target, workdir, timeout=None, all_operators=False, fork=True, retest=False, functions=None):
+def run_target(target, workdir, timeout=None, all_operators=False, fork=True, retest=False, functions=None,
+               resume=False):
     """Mutation-test one target with cosmic-ray; return its folder (see :func:`read_target`).
 
     The project is copied to the target's folder (``tree/``); a module target mutates its copy
@@ -792,7 +797,9 @@ def run_target(target, workdir, timeout=None, all_operators=False, fork=True, re
     NumPy, pytest and scikit-learn imported already (:func:`serve_pytest`), else a new process.
 
     With ``retest``, the session already in the folder is kept and only its surviving mutants run
-    again, against the tests as they are now (the mutated file must not have changed since).
+    again, against the tests as they are now; with ``resume``, only the mutants it has not run yet
+    (a run that was stopped). Either way the mutated file must be the one the session was made from
+    (:func:`continue_session` checks it).
 
     With ``functions`` (names of top-level functions or classes of the mutated file), only the
     mutants on their lines run; the others are marked skipped and left out of the counts.
@@ -831,39 +838,96 @@ def run_target(target, workdir, timeout=None, all_operators=False, fork=True, re
             command = client + [f"{timeout + 5:.0f}"] + command[len(client) + 1:]
         print(f"{target.label}: {' '.join(target.tests)} pass unmutated in {baseline_seconds:.1f} s; "
               f"timeout {timeout:.0f} s per mutant", file=sys.stderr, flush=True)
-        _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest, ranges)
+        _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest, ranges, resume)
     finally:
         if server is not None:
             server.kill()
             server.wait()
-    (folder / "seconds").write_text(f"{time.perf_counter() - start:.1f}\n", encoding="utf-8")
+    seconds = folder / "seconds"  # a retest or a resumed run adds its time to the session's
+    before = float(seconds.read_text()) if (retest or resume) and seconds.exists() else 0.0
+    seconds.write_text(f"{before + time.perf_counter() - start:.1f}\n", encoding="utf-8")
     return folder
 
 
-def _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest=False, ranges=None):
+DEFERRED = "not run: deferred by --retest-survivors"
+
+
+def mutated_digest(path):
+    """SHA-256 of the mutated file: a session's mutants are positions in that exact text."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def continue_session(folder, mutated):
+    """Check that ``folder``'s session can run again on ``mutated``, and point it at that file.
+
+    The session records where each mutant is (line and column) in the file it was made from, so a
+    changed file would be mutated in the wrong places: refused with a clear message. The session
+    also records the file's absolute path, which is rewritten to ``mutated`` (a work directory that
+    was copied or moved still works).
+    """
+    session = Path(folder) / "session.sqlite"
+    if not session.exists():
+        raise SystemExit(f"{folder}: no session to retest or resume; start a run without "
+                         "--retest-survivors or --resume")
+    restore_pending(session)  # a retest that was killed may have left its deferral behind
+    stamp = Path(folder) / "mutated.sha256"
+    if not stamp.exists():
+        print(f"{folder}: this session has no record of the file it mutated, so it cannot be checked "
+              "to be unchanged", file=sys.stderr)
+    elif stamp.read_text(encoding="utf-8").strip() != mutated_digest(mutated):
+        raise SystemExit(f"{Path(mutated).name} has changed since the session in {folder} was made: its mutants' "
+                         "positions no longer hold. Start a new run (without --retest-survivors or --resume).")
+    with sqlite3.connect(session) as db:
+        db.execute("UPDATE mutation_specs SET module_path = ?", (str(mutated),))
+    return session
+
+
+def defer_pending(session):
+    """Mark the mutants not run yet as skipped (output :data:`DEFERRED`), so that only the others run."""
+    with sqlite3.connect(session) as db:
+        pending = [row[0] for row in db.execute(
+            "SELECT job_id FROM work_items WHERE job_id NOT IN (SELECT job_id FROM work_results)")]
+        db.executemany("INSERT INTO work_results (worker_outcome, output, test_outcome, diff, job_id) "
+                       "VALUES ('SKIPPED', ?, NULL, NULL, ?)", [(DEFERRED, job) for job in pending])
+    return len(pending)
+
+
+def restore_pending(session):
+    """Undo :func:`defer_pending`: those mutants are "not run" again."""
+    with sqlite3.connect(session) as db:
+        db.execute("DELETE FROM work_results WHERE output = ?", (DEFERRED,))
+
+
+def _exec_session(folder, tree, env, mutated, command, timeout, all_operators, retest=False, ranges=None,
+                  resume=False):
     """Write cosmic-ray's configuration, make the session (focused operators only) and run it.
 
     With ``ranges`` (see :func:`definition_lines`), the mutants outside them are marked skipped.
 
     With ``retest``, forget the results of the surviving mutants of the existing session and run
-    only those again.
+    only those again (mutants not run yet stay not run). With ``resume``, run only the mutants
+    the existing session has not run yet.
     """
     excluded = [] if all_operators else excluded_operators(operator_names())
     config = folder / "cosmic-ray.toml"
     config.write_text(config_text(mutated, command, timeout, excluded), encoding="utf-8")
     session = folder / "session.sqlite"
     cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
-    if retest:
-        import sqlite3
-
-        if not session.exists():
-            raise SystemExit(f"{folder}: no session to retest")
-        with sqlite3.connect(session) as db:
-            db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
-        _run(cosmic_ray + ["exec", str(config), str(session)], env=env, cwd=tree)
+    if retest or resume:
+        continue_session(folder, mutated)
+        deferred = defer_pending(session) if retest else 0
+        try:
+            if retest:
+                with sqlite3.connect(session) as db:
+                    db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
+            _run(cosmic_ray + ["exec", str(config), str(session)], env=env, cwd=tree)
+        finally:
+            if deferred:
+                restore_pending(session)
         return
     if session.exists():
         session.unlink()
+    (folder / "mutated.sha256").write_text(mutated_digest(mutated) + "\n", encoding="utf-8")
     _run(cosmic_ray + ["init", str(config), str(session)], env=env, cwd=tree)
     if excluded:
         _run([sys.executable, "-m", "cosmic_ray.tools.filters.operators_filter", str(session), str(config)],
@@ -916,8 +980,10 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default: 3 x the unmutated run + 10)")
     parser.add_argument("--all-operators", action="store_true", help="cosmic-ray's full operator set")
     parser.add_argument("--retest-survivors", action="store_true",
-                        help="with the --workdir of an earlier run: run its surviving mutants again against "
-                             "the tests as they are now")
+                        help="with the --workdir of an earlier run: run only its surviving mutants again, "
+                             "against the tests as they are now")
+    parser.add_argument("--resume", action="store_true",
+                        help="with the --workdir of a run that was stopped: run only the mutants it has not run")
     parser.add_argument("--functions", nargs="+", metavar="NAME",
                         help="mutate only the lines of these top-level functions or classes of the target "
                              "(the others count as not mutants)")
@@ -936,15 +1002,17 @@ def main(argv=None):
             print(f"{target.label}: {' '.join(target.tests)}")
         return 0
     equivalents = read_equivalents(args.equivalent)
-    if (args.report or args.retest_survivors) and not args.workdir:
-        raise SystemExit("--report and --retest-survivors need the --workdir of an earlier run")
+    if (args.report or args.retest_survivors or args.resume) and not args.workdir:
+        raise SystemExit("--report, --retest-survivors and --resume need the --workdir of an earlier run")
+    if args.retest_survivors and args.resume:
+        raise SystemExit("--retest-survivors and --resume are two separate runs: give one, then the other")
     workdir = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="series-mutation-"))
     print(f"work directory: {workdir}", file=sys.stderr)
     summaries = []
     for target in targets:
         if not args.report:
             run_target(target, workdir, args.timeout, args.all_operators, fork=not args.no_fork,
-                       retest=args.retest_survivors, functions=args.functions)
+                       retest=args.retest_survivors, functions=args.functions, resume=args.resume)
         mutants, seconds = read_target(target, target_folder(target, workdir))
         summaries.append(summarise(target.label, mutants, equivalents, seconds))
     print(format_report(summaries))

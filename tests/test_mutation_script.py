@@ -406,3 +406,105 @@ def test_the_copy_holds_the_records_the_claims_tests_read(tmp_path):
     for record in ("tune_digits.json", "tune_digits_seeds.json"):
         assert (tree / "benchmarks" / record).read_bytes() == (ROOT / "benchmarks" / record).read_bytes()
     assert (tree / "helpers" / "training.py").exists() and not list(tree.rglob("__pycache__"))
+
+
+# --------------------------------------------------------------------------
+# Running an earlier session again: --retest-survivors and --resume
+
+
+def _session_with(tmp_path, mutated):
+    """A session of four mutants of ``mutated``: one killed, one survived, two not run; its file recorded."""
+    work_db = pytest.importorskip("cosmic_ray.work_db")
+    from cosmic_ray.work_item import MutationSpec, TestOutcome, WorkerOutcome, WorkItem, WorkResult
+
+    def item(job_id, line):
+        spec = MutationSpec(module_path="/elsewhere/tree/x.py", operator_name="core/NumberReplacer", occurrence=0,
+                            start_pos=(line, 4), end_pos=(line, 5))
+        return WorkItem(job_id=job_id, mutations=(spec,))
+
+    session = tmp_path / "session.sqlite"
+    with work_db.use_db(str(session), work_db.WorkDB.Mode.create) as db:
+        db.add_work_items([item("killed", 1), item("survived", 2), item("pending", 3), item("also pending", 4)])
+        db.set_result("killed", WorkResult(worker_outcome=WorkerOutcome.NORMAL, test_outcome=TestOutcome.KILLED))
+        db.set_result("survived", WorkResult(worker_outcome=WorkerOutcome.NORMAL, test_outcome=TestOutcome.SURVIVED))
+    (tmp_path / "mutated.sha256").write_text(mutation.mutated_digest(mutated) + "\n")
+    return session
+
+
+def _pending(session):
+    from cosmic_ray.work_db import WorkDB, use_db
+
+    with use_db(str(session), WorkDB.Mode.open) as db:
+        return sorted(item.job_id for item in db.pending_work_items)
+
+
+def _run_recording_pending(monkeypatch, session):
+    """Replace the cosmic-ray call by one that records which mutants it would run."""
+    seen = []
+    monkeypatch.setattr(mutation, "_run", lambda args, env, cwd, check=True: seen.append(_pending(session)))
+    return seen
+
+
+def test_retest_runs_only_the_survivors_and_leaves_the_mutants_not_run_as_they_were(tmp_path, monkeypatch):
+    mutated = tmp_path / "x.py"
+    mutated.write_text("VALUE = 1\n")
+    session = _session_with(tmp_path, mutated)
+    seen = _run_recording_pending(monkeypatch, session)
+    mutation._exec_session(tmp_path, tmp_path, {}, mutated, ["pytest"], 10, True, retest=True)
+    assert seen == [["survived"]]  # cosmic-ray's exec saw only the survivor to run
+    assert _pending(session) == ["also pending", "pending", "survived"]  # (exec was not really run here)
+    import sqlite3
+
+    with sqlite3.connect(session) as db:
+        assert db.execute("SELECT COUNT(*) FROM work_results WHERE output = ?", (mutation.DEFERRED,)).fetchone() == (0,)
+        assert {row[0] for row in db.execute("SELECT module_path FROM mutation_specs")} == {str(mutated)}
+
+
+def test_resume_runs_only_the_mutants_not_run_and_keeps_the_results(tmp_path, monkeypatch):
+    mutated = tmp_path / "x.py"
+    mutated.write_text("VALUE = 1\n")
+    session = _session_with(tmp_path, mutated)
+    seen = _run_recording_pending(monkeypatch, session)
+    mutation._exec_session(tmp_path, tmp_path, {}, mutated, ["pytest"], 10, True, resume=True)
+    assert seen == [["also pending", "pending"]]
+
+
+def test_a_retest_killed_midway_leaves_no_deferred_mutant_behind_for_the_next_run(tmp_path, monkeypatch):
+    mutated = tmp_path / "x.py"
+    mutated.write_text("VALUE = 1\n")
+    session = _session_with(tmp_path, mutated)
+    assert mutation.defer_pending(session) == 2 and _pending(session) == []  # as a killed retest leaves it
+    seen = _run_recording_pending(monkeypatch, session)
+    mutation._exec_session(tmp_path, tmp_path, {}, mutated, ["pytest"], 10, True, resume=True)
+    assert seen == [["also pending", "pending"]]
+
+
+def test_retest_or_resume_refuses_a_file_changed_since_the_session_and_a_missing_session(tmp_path, monkeypatch):
+    mutated = tmp_path / "x.py"
+    mutated.write_text("VALUE = 1\n")
+    session = _session_with(tmp_path, mutated)
+    seen = _run_recording_pending(monkeypatch, session)
+    mutated.write_text("VALUE = 2\n")
+    for options in ({"retest": True}, {"resume": True}):
+        with pytest.raises(SystemExit, match="x.py has changed since the session"):
+            mutation._exec_session(tmp_path, tmp_path, {}, mutated, ["pytest"], 10, True, **options)
+    assert seen == [] and _pending(session) == ["also pending", "pending"]  # nothing ran, nothing deferred
+    with pytest.raises(SystemExit, match="no session to retest or resume"):
+        mutation.continue_session(tmp_path / "empty", mutated)
+
+
+def test_a_new_run_records_the_file_it_mutates(tmp_path, monkeypatch):
+    mutated = tmp_path / "x.py"
+    mutated.write_text("VALUE = 1\n")
+    monkeypatch.setattr(mutation, "_run", lambda args, env, cwd, check=True: None)
+    mutation._exec_session(tmp_path, tmp_path, {}, mutated, ["pytest"], 10, True)
+    assert (tmp_path / "mutated.sha256").read_text().strip() == mutation.mutated_digest(mutated)
+    assert mutation.mutated_digest(mutated) != mutation.mutated_digest(tmp_path / "cosmic-ray.toml")
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--retest-survivors"], "need the --workdir"), (["--resume"], "need the --workdir"),
+    (["--retest-survivors", "--resume", "--workdir", "w"], "two separate runs")])
+def test_retest_and_resume_need_a_workdir_and_not_each_other(flags, message):
+    with pytest.raises(SystemExit, match=message):
+        mutation.main(["--module", "helpers/evaluation.py", *flags])
