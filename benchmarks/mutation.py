@@ -355,8 +355,8 @@ def outcome_of(result):
     if result is None:
         return "pending"
     worker = result.get("worker_outcome")
-    if worker == "skipped":
-        return "skipped"
+    if worker == "skipped":  # a mutant a running retest has set aside is still not run
+        return "pending" if result.get("output") == DEFERRED else "skipped"
     if worker != "normal":
         return "incompetent"
     test = result.get("test_outcome")
