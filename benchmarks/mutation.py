@@ -879,7 +879,6 @@ def continue_session(folder, mutated):
                          "positions no longer hold. Start a new run (without --retest-survivors or --resume).")
     with sqlite3.connect(session) as db:
         db.execute("UPDATE mutation_specs SET module_path = ?", (str(mutated),))
-    return session
 
 
 def defer_pending(session):
@@ -915,15 +914,14 @@ def _exec_session(folder, tree, env, mutated, command, timeout, all_operators, r
     cosmic_ray = [sys.executable, "-m", "cosmic_ray.cli"]
     if retest or resume:
         continue_session(folder, mutated)
-        deferred = defer_pending(session) if retest else 0
         try:
-            if retest:
+            if retest:  # set the mutants not run aside, then forget the survivors' results: only they run
+                defer_pending(session)
                 with sqlite3.connect(session) as db:
                     db.execute("DELETE FROM work_results WHERE test_outcome = 'SURVIVED'")
             _run(cosmic_ray + ["exec", str(config), str(session)], env=env, cwd=tree)
         finally:
-            if deferred:
-                restore_pending(session)
+            restore_pending(session)  # nothing to restore after a resume
         return
     if session.exists():
         session.unlink()
