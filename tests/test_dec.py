@@ -126,7 +126,7 @@ def test_dec_takes_centres_from_a_nullable_dataframe_without_missing_values():
     _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
     frame = pd.DataFrame({"a": pd.array([0, 3], dtype="Int64"), "b": pd.array([1.5, 2.0], dtype="Float64")})
     model = lesson.DEC(encoder, frame)
-    np.testing.assert_array_equal(model.clustering.start, np.array([[0, 1.5], [3, 2.0]], dtype="float32"))
+    np.testing.assert_array_equal(model.clustering.centres.numpy(), np.array([[0, 1.5], [3, 2.0]], dtype="float32"))
 
 
 def test_check_centres_takes_the_largest_finite_float32():
