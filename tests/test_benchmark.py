@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import network_seeds  # noqa: E402
 import run  # noqa: E402
 
 TABLE = """pipeline      ARI   NMI   accuracy  noise  clusters
@@ -90,3 +91,21 @@ def test_peak_memory_counts_the_worker_processes_a_run_starts():
         child.wait()
     assert whole.peak_mb > before + 250  # the child's 300 MB are counted
     assert below.peak_mb > 250 and whole.peak_mb - below.peak_mb > own / 2  # below leaves this process out
+
+
+def test_network_seeds_changes_only_the_seed_of_section_7s_training_cell():
+    notebook = nbformat.read(network_seeds.NOTEBOOK, as_version=4)
+    changed = network_seeds.with_network_seed(notebook, 43)
+    differing = [(old.source, new.source) for old, new in zip(notebook.cells, changed.cells) if old.source != new.source]
+    assert len(differing) == 1  # one cell, and the notebook itself is left as it was
+    old, new = differing[0]
+    assert new == old.replace("helpers.set_seed(SEED)", "helpers.set_seed(43)", 1) and "autoencoder50.fit" in new
+    assert "random_state=SEED" in "".join(c.source for c in changed.cells)  # the data keep the notebook's SEED
+
+
+def test_network_seeds_stops_when_the_training_cell_is_not_found():
+    notebook = nbformat.read(network_seeds.NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        cell.source = cell.source.replace("autoencoder50,", "autoencoder_50d,")
+    with pytest.raises(ValueError, match="expected one code cell"):
+        network_seeds.with_network_seed(notebook, 43)
