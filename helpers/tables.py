@@ -25,8 +25,10 @@ much of Europe) are read with ``decimal=","``; without it, such a column is
 an error that says so, never a text column. A file in another encoding
 than UTF-8 (Excel's Latin-1 or cp1252) is read with ``encoding=``.
 
-A column with no values at all, a text value among numbers (``"n/a"``,
-``"12.5kg"``), an empty file and a table with no numeric column are always
+Empty cells and the usual markers of a missing value (``NA``, ``n/a``,
+``?``, ``-``, ``null``, ...: ``MISSING`` below) are missing values. A column
+with no values at all, a text value among numbers (``"12.5kg"``,
+``"1.2.3"``), an empty file and a table with no numeric column are always
 errors: there is no safe automatic fix. So is a text column that mostly
 holds dates (``2024-01-05``) or numbers written with a unit or symbol
 (``5%``, ``$1,200``, ``12 kg``), unless ``categorical="drop"`` leaves text
