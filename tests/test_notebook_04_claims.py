@@ -564,7 +564,8 @@ def test_the_numbers_the_teachers_read_added(cells, request):
     assert (f"(0.90 to 0.92 for the final network, 0.80 to 0.92 with 75 epochs per round)" in text
             and (min(final), max(final)) == (0.90, 0.92) and (min(epochs_75), max(epochs_75)) == (0.80, 0.92))
     # solution 1: the round-2 embedding's purity at k = 1, 5, 10, 20 against the pixels'
-    pixels = [float(v) for v in re.findall(r"k=\s*\d+: ([\d.]+) of the neighbours show", output_with(cells, "of the neighbours show the same digit"))]
+    pixels = [float(v) for v in re.findall(r"k=\s*\d+: ([\d.]+) of the neighbours show",
+                                          output_with(cells, "of the neighbours show the same digit"))]
     learned = [float(v) for v in re.findall(r"k=\s*\d+: ([\d.]+) of the round-2 embedding's",
                                             output_with(cells, "of the round-2 embedding's neighbours"))]
     assert len(pixels) == len(learned) == 4
