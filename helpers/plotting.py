@@ -636,7 +636,7 @@ def plot_cluster_means(X, labels, truth=None, ax=None, title=None):
     return ax
 
 
-def plot_dec_history(history, axes=None, title="DEC training"):
+def plot_dec_history(history, axes=None, title="DEC training", tol=None):
     """DEC's training dynamics: labels changed per target update, and the losses.
 
     Parameters
@@ -646,6 +646,10 @@ def plot_dec_history(history, axes=None, title="DEC training"):
         and ``kl_loss`` (notebook 04's ``train_dec`` log).
     axes : sequence of two matplotlib.axes.Axes, optional
     title : str
+    tol : float, optional
+        The stopping rule's share of changed labels (``train_dec``'s ``tol``):
+        drawn as a dashed line, with the log axis' floor just below it, where
+        an update that changed no label is drawn as a hollow marker.
 
     Returns
     -------
@@ -653,14 +657,27 @@ def plot_dec_history(history, axes=None, title="DEC training"):
     """
     if not isinstance(history, list) or not history or not all(isinstance(h, dict) for h in history):
         raise ValueError("history must be a non-empty list of dicts, one per target update")
+    if tol is not None and not 0 < tol < 1:
+        raise ValueError(f"tol is a share of the labels, between 0 and 1 (exclusive); got {tol}")
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(9.0, 3.2))
-    epochs = [h["epoch"] for h in history]
+    epochs = np.array([h["epoch"] for h in history])
     changed = np.array([h["label_change_fraction"] for h in history])
-    axes[0].plot(epochs, 100 * np.maximum(changed, 1e-3), marker=".")
+    floor = (tol if tol is not None else 1e-3) / 2  # a log axis cannot show 0: no change is drawn here
+    axes[0].plot(epochs, 100 * np.maximum(changed, floor), marker=".")
+    none = changed == 0
+    if none.any():
+        axes[0].plot(epochs[none], np.full(none.sum(), 100 * floor), linestyle="none", marker="o",
+                     markerfacecolor="white", label="no label changed")
+    if tol is not None:
+        axes[0].axhline(100 * tol, color="0.4", linestyle="--", linewidth=1, label=f"stop below {100 * tol:g} %")
+    if none.any() or tol is not None:
+        axes[0].legend(fontsize=8)
     axes[0].set_yscale("log")
     axes[0].set(xlabel="epoch", ylabel="labels changed (%)", title=f"{title}: label changes")
-    axes[1].plot(epochs, [h["kl_loss"] for h in history], label="kl loss")
-    axes[1].set(xlabel="epoch", ylabel="loss (mean over interval)", title=f"{title}: loss")
+    axes[1].plot(epochs, [h["kl_loss"] for h in history], label="KL(P || Q)")
+    axes[1].set(xlabel="epoch", ylabel="loss (mean over the epoch)", title=f"{title}: loss")
     axes[1].legend()
+    for ax in axes:
+        ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))  # epochs are whole numbers
     return np.asarray(axes)

@@ -53,8 +53,23 @@ def test_plot_dec_history_draws_the_notebooks_training_log():
     model.compile(optimizer="adam", loss="kld")
     _, history = lesson.train_dec(model, X, max_epochs=3, tol=0.0, batch_size=20)
     axes = plotting.plot_dec_history(history)
-    assert len(axes[0].lines) == 1 and len(axes[1].lines) == 1  # label changes; the KL loss
+    # label changes (and, for updates that changed none, hollow markers); the KL loss
+    assert 1 <= len(axes[0].lines) <= 2 and len(axes[1].lines) == 1
     assert list(axes[0].lines[0].get_xdata()) == [1, 2, 3]
     plt.close("all")
     with pytest.raises(ValueError, match="non-empty list"):
         plotting.plot_dec_history([])
+
+
+def test_plot_dec_history_draws_the_stopping_line_and_marks_updates_that_changed_no_label():
+    history = [{"epoch": e, "label_change_fraction": f, "kl_loss": 0.2} for e, f in ((1, 0.05), (2, 0.004), (3, 0.0))]
+    axes = plotting.plot_dec_history(history, tol=0.001)
+    drawn, hollow, stop = axes[0].lines
+    assert list(drawn.get_ydata()) == pytest.approx([5.0, 0.4, 0.05])  # in %, no change at half the threshold
+    assert list(hollow.get_xdata()) == [3] and hollow.get_markerfacecolor() == "white"
+    assert list(stop.get_ydata()) == [0.1, 0.1] and stop.get_linestyle() == "--"
+    assert [t.get_text() for t in axes[0].get_legend().get_texts()] == ["no label changed", "stop below 0.1 %"]
+    plt.close("all")
+    for tol in (0, 1.5):
+        with pytest.raises(ValueError, match="tol is a share of the labels"):
+            plotting.plot_dec_history(history, tol=tol)
