@@ -213,6 +213,11 @@ def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cel
     assert "with `eps` chosen in those reconstructions the three blobs come back exactly" in text
     assert linear["ari"] == 1.0 and linear["noise"] == 0.0
     assert "(section 7's last table shows that on the codes it does not)" in text
+    # "only one of the decoder's five relu units is ever active on blob 2 (the last line)"
+    units = re.search(r"decoder relu units active on any point of blob 2: (\d) of (\d)",
+                      _output_with(cells, "article: latent code, chosen eps"))
+    assert units and units.groups() == ("1", "5")
+    assert "only one of the decoder's five `relu` units is ever active on blob 2 (the last line)" in text
 
 
 def test_exercise_1_clusters_do_not_change_with_min_samples_from_4_up_and_3_fools_the_rule(cells):
