@@ -5,10 +5,10 @@
 asks another question: with the same 50-D moons (seed 42), how much does the autoencoder's result
 depend on the network's start? It tells the learner to set ``helpers.set_seed(43)`` in the training
 cell of section 7 and run that section again. This script does exactly that, for each seed, on a
-copy of the notebook run top to bottom (``run.execute``: papermill, a fresh kernel), and reads the
-results table the notebook printed::
+copy of the notebook run top to bottom (``run.execute_alone``: papermill, a fresh kernel), and reads
+the results table the notebook printed::
 
-    python benchmarks/network_seeds.py          # about three minutes
+    python benchmarks/network_seeds.py          # about two minutes
 """
 
 from __future__ import annotations
