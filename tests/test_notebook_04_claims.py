@@ -143,10 +143,11 @@ def test_settings_in_the_notebook_are_the_ones_the_tuning_script_chose(cells):
     assert abs(ratio - cpu["network"] / cpu["tsne_gmm"]) < 1
     # every network setting the search changed is named with its new value, and none that it kept
     changed = {k: v for k, v in chosen["network"]["config"].items() if record["network_start"][k] != v}
-    search = text.split("against the alternatives on the development half.")[1].split("**A close call")[0]
+    search = text.split("- the network: one setting at a time")[1].split("(dev ARI")[0]
     for key, value in changed.items():
-        assert f"`{key}` {value}" in search, (key, value)
-    assert search.count("`") // 2 == len(changed)
+        assert f"`{key}` {value} (was {record['network_start'][key]:g})" in search, (key, value)
+    assert search.count("(was ") == len(changed)
+    assert f"It changed {['no', 'one', 'two', 'three'][len(changed)]} starting value" in search
 
 
 def test_the_baseline_ranges_quoted_are_the_scripts(cells):
@@ -203,11 +204,14 @@ def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
     assert f"({winner['dev_ari']:.3f} against {incumbent['dev_ari']:.3f} with 100)" in text
     assert "keeps the current value: 100 epochs" in text
     assert "The tie rule was adopted after those held-out scores had been seen" in text
-    # the check on two more development seeds that the notebook quotes (benchmarks/tune_digits_seeds.py)
+    # the notebook gives the close call; the README gives the search step by step (section 7 points there)
+    readme = _flat((ROOT / "README.md").read_text())
+    assert "The README's benchmark section gives the network's search step by step" in text
+    # the check on two more development seeds that the README quotes (benchmarks/tune_digits_seeds.py)
     seeds = {(r["seed"], r["epochs"]): r["dev_ari_final"] for r in
              json.loads((ROOT / "benchmarks" / "tune_digits_seeds.json").read_text())}
     assert (f"75 epochs scored {seeds[43, 75]:.3f} and {seeds[44, 75]:.3f} against {seeds[43, 100]:.3f} and "
-            f"{seeds[44, 100]:.3f} for 100") in text
+            f"{seeds[44, 100]:.3f} for 100") in readme
     assert seeds[43, 75] + seeds[44, 75] < seeds[43, 100] + seeds[44, 100]  # "is noise": 75 is not better
     # how much the seed moves one setting's development score, and 75 epochs' lead over 100 on each seed
     seeds[42, 75], seeds[42, 100] = winner["dev_ari"], incumbent["dev_ari"]
@@ -218,7 +222,7 @@ def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
             f"({widest} epochs: {scores})") in text
     lead = [round(seeds[s, 75], 3) - round(seeds[s, 100], 3) for s in (42, 43, 44)]
     assert (f"lead over 100 goes from {lead[0]:+.3f} on seed 42 to {lead[1]:+.3f} and {lead[2]:+.3f} on seeds 43 and "
-            f"44").replace("-", "−") in text
+            f"44").replace("-", "−") in readme
     assert all(r["config"]["epochs"] <= 100 for r in record["grid"]["network"])
     # the encoder's shape: both alternatives far lower, and the largest drop of the last three steps
     incumbent, others = _step(record, "encoder shape")
@@ -226,7 +230,7 @@ def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
     wide_code = next(r for r in others if r["config"]["embedding_dim"] == 32)
     smooth2 = next(r for r in _step(record, "smooth")[1] if r["config"]["smooth"] == 2.0)
     assert (f"{narrow['dev_ari']:.3f} and {wide_code['dev_ari']:.3f} for the two other shapes, "
-            f"{smooth2['dev_ari']:.3f} for a smoothness of 2.0, against {incumbent['dev_ari']:.3f}") in text
+            f"{smooth2['dev_ari']:.3f} for a smoothness of 2.0, against {incumbent['dev_ari']:.3f}") in readme
     drops = {name: _step(record, name)[0]["dev_ari"] - min(r["dev_ari"] for r in _step(record, name)[1])
              for name in ("epochs", "encoder shape", "smooth")}
     assert min(drops["encoder shape"], drops["smooth"]) > drops["epochs"]  # "cost the most when changed"
@@ -236,6 +240,24 @@ def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
     quoted = (f"(`smooth` 1.0 or 2.0 instead of 1.5: {by[1.0]:.2f} and {by[2.0]:.2f} against {incumbent['dev_ari']:.2f}; "
               "each comparison is against the best score so far at that step of the search)")
     assert quoted in text and max(by.values()) < incumbent["dev_ari"]  # "also scored lower"
+
+
+def test_the_readme_gives_every_step_of_the_networks_search_as_the_script_ran_it():
+    record = json.loads((ROOT / "benchmarks" / "tune_digits.json").read_text())
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("| step, in order | current value: dev ARI | alternatives: dev ARI | kept |")[1]
+    rows = [line for line in table.strip().split("\n\n")[0].splitlines()[1:]]
+    assert len(rows) == len(record["network_steps"])
+    for row, step in zip(rows, record["network_steps"]):
+        _, _, current, alternatives, kept, _ = row.split("|")
+        incumbent, others = _step(record, step["step"], alternatives=3 if step["step"].startswith("k_round1") else 2)
+        quoted = [float(x) for x in re.findall(r": (\d\.\d{3})", current + alternatives)]
+        assert quoted == [round(r["dev_ari"], 3) for r in (incumbent, *others)], step["step"]
+        best = max(others, key=lambda r: r["dev_ari"])
+        moved = round(best["dev_ari"], 2) > round(incumbent["dev_ari"], 2)
+        assert moved == (step["chosen"] != {k: incumbent["config"][k] for k in step["chosen"]}), step["step"]
+        tie = not moved and round(best["dev_ari"], 2) == round(incumbent["dev_ari"], 2)
+        assert ("a tie at" in kept) == tie, step["step"]
 
 
 def test_the_settings_not_searched_are_the_published_defaults_named(cells):
@@ -589,9 +611,9 @@ def test_the_numbers_the_teachers_read_added(cells, request):
     assert first[3] < learned[3] + slack
     if not slack:
         assert f"just as\npure up to 10 ({first[2]:.3f} at 10), and a little less at 20 ({first[3]:.3f})".replace("\n", " ") in text
-    # "three steps tied at two decimals; only for the epochs did the exact score favour the alternative"
+    # the README's search table marks three ties; "Only at the epochs did an exact score favour the alternative"
     record = json.loads((ROOT / "benchmarks" / "tune_digits.json").read_text())
-    assert "(three steps tied at two decimals; only for the epochs did the exact score favour the alternative" in text
+    assert "Only at the epochs did an exact score favour the alternative" in readme and readme.count("(a tie at") == 3
     ties, ahead = [], []
     for step in record["network_steps"]:
         grid = step["step"] == "k_round1 x k_round2"  # the first step tries both neighbour counts, a 2 x 2 grid
