@@ -3,7 +3,8 @@
 The procedure itself (the clustering methods, the no-structure reference, the gap, stability,
 the rule that chooses) is written in notebook 05's own cells, where a learner can change it.
 This module holds what is not the lesson's subject: checking a learner's arguments up front, with
-a clear message, and formatting scored candidates as a table.
+a clear message, running independent scoring tasks side by side in several processes, and
+formatting scored candidates as a table.
 """
 
 from __future__ import annotations
@@ -100,6 +101,48 @@ def represent(transform, X, name):
         raise ValueError(f"representation {name!r} of X has {len(Z)} rows; X has {len(X)}: a representation "
                          "must map every row")
     return Z
+
+
+def _in_one_thread(task, args):
+    # A worker process does not inherit this process's thread limit, so each task sets its own.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):  # hundreds of small fits: one BLAS/OpenMP thread each is fastest
+        return task(*args)
+
+
+def run_side_by_side(task, jobs, n_jobs=None):
+    """``[task(*args) for args in jobs]``, the tasks spread over ``n_jobs`` processes.
+
+    The tasks must not depend on each other. Each runs with one BLAS/OpenMP thread, in this process
+    or in a worker, so the results are the same whatever ``n_jobs`` is, and in the order of ``jobs``.
+
+    Parameters
+    ----------
+    task : callable
+        Called as ``task(*args)`` for each ``args`` in ``jobs``. With ``n_jobs`` above 1 it is sent to
+        worker processes (joblib's loky backend, which can send functions defined in a notebook).
+    jobs : iterable of tuple
+        The arguments of each call. Large arrays among them reach the workers once, as memory maps.
+    n_jobs : int or None, default=None
+        How many processes, as scikit-learn's ``n_jobs``: None or 1 runs every task here, one after
+        another; 2 uses both cores of a 2-core machine such as Colab's; -1 every core.
+
+    Returns
+    -------
+    list
+        The tasks' results, in the order of ``jobs``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_jobs`` is 0 or not an integer.
+    """
+    if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
+        raise ValueError(f"n_jobs must be None, a number of processes >= 1, or -1 for every core; got {n_jobs!r}")
+    from joblib import Parallel, delayed
+
+    return Parallel(n_jobs=None if n_jobs is None else int(n_jobs))(delayed(_in_one_thread)(task, args) for args in jobs)
 
 
 def candidates_table(candidates, digits=2, verdicts=None):

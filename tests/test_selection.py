@@ -923,3 +923,29 @@ def test_a_representation_the_references_cannot_follow_fools_the_rule(nb05, unif
     assert fooled.structure and fooled.chosen.k == 4 and fooled.chosen.gap == pytest.approx(0.13, abs=0.01)
     assert fooled.chosen.stability == pytest.approx(0.95, abs=0.02)
     assert not choice(PCA(2, random_state=0).fit(uniform).transform).structure
+
+
+def _pid_and_threads(value):
+    """A task for run_side_by_side: its process, its native thread limit, and its argument back."""
+    import os
+
+    from threadpoolctl import threadpool_info
+
+    return os.getpid(), max((pool["num_threads"] for pool in threadpool_info()), default=1), value
+
+
+@pytest.mark.parametrize("n_jobs", [None, 1, 2, np.int64(2)])
+def test_run_side_by_side_returns_every_result_in_the_order_of_the_jobs_with_one_thread(n_jobs):
+    import os
+
+    results = selection.run_side_by_side(_pid_and_threads, [(v,) for v in range(7)], n_jobs=n_jobs)
+    assert [value for _, _, value in results] == list(range(7))
+    assert {threads for _, threads, _ in results} == {1}
+    here = {pid for pid, _, _ in results} == {os.getpid()}
+    assert here == (n_jobs in (None, 1)), "None and 1 run here; 2 runs in worker processes"
+
+
+@pytest.mark.parametrize("n_jobs", [0, 1.5, "2", True])
+def test_run_side_by_side_refuses_an_impossible_number_of_processes(n_jobs):
+    with pytest.raises(ValueError, match=r"n_jobs must be None, a number of processes >= 1, or -1"):
+        selection.run_side_by_side(_pid_and_threads, [(1,)], n_jobs=n_jobs)
