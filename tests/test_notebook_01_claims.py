@@ -212,7 +212,7 @@ def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cel
     assert "On the reconstructions of the same code it finds four" in text and recon["clusters"] == 4
     assert "with `eps` chosen in those reconstructions the three blobs come back exactly" in text
     assert linear["ari"] == 1.0 and linear["noise"] == 0.0
-    assert "(section 7's last table shows that on the codes it does not)" in text
+    assert "(further down, the same rule run on the codes does not)" in text
     # "only one of the decoder's five relu units is ever active on blob 2 (the last line)"
     units = re.search(r"decoder relu units active on any point of blob 2: (\d) of (\d)",
                       _output_with(cells, "article: latent code, chosen eps"))
