@@ -143,7 +143,7 @@ def test_settings_in_the_notebook_are_the_ones_the_tuning_script_chose(cells):
     assert abs(ratio - cpu["network"] / cpu["tsne_gmm"]) < 1
     # every network setting the search changed is named with its new value, and none that it kept
     changed = {k: v for k, v in chosen["network"]["config"].items() if record["network_start"][k] != v}
-    search = text.split("- the network: one setting at a time")[1].split("(dev ARI")[0]
+    search = text.split("- the network: first the neighbours per round")[1].split("(dev ARI")[0]
     for key, value in changed.items():
         assert f"`{key}` {value} (was {record['network_start'][key]:g})" in search, (key, value)
     assert search.count("(was ") == len(changed)
@@ -206,7 +206,8 @@ def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
     assert "The tie rule was adopted after those held-out scores had been seen" in text
     # the notebook gives the close call; the README gives the search step by step (section 7 points there)
     readme = _flat((ROOT / "README.md").read_text())
-    assert "The README's benchmark section gives the network's search step by step" in text
+    link = "README's benchmark section](https://github.com/nn-clustering/clustering-with-neural-networks#benchmark-"
+    assert link in text and "gives the network's search step by step" in text
     # the check on two more development seeds that the README quotes (benchmarks/tune_digits_seeds.py)
     seeds = {(r["seed"], r["epochs"]): r["dev_ari_final"] for r in
              json.loads((ROOT / "benchmarks" / "tune_digits_seeds.json").read_text())}
@@ -611,9 +612,9 @@ def test_the_numbers_the_teachers_read_added(cells, request):
     assert first[3] < learned[3] + slack
     if not slack:
         assert f"just as\npure up to 10 ({first[2]:.3f} at 10), and a little less at 20 ({first[3]:.3f})".replace("\n", " ") in text
-    # the README's search table marks three ties; "Only at the epochs did an exact score favour the alternative"
+    # the README's search table marks three ties; "Only at the epochs was an exact-score lead turned down as a tie"
     record = json.loads((ROOT / "benchmarks" / "tune_digits.json").read_text())
-    assert "Only at the epochs did an exact score favour the alternative" in readme and readme.count("(a tie at") == 3
+    assert "Only at the epochs was an exact-score lead turned down as a tie" in readme and readme.count("(a tie at") == 3
     ties, ahead = [], []
     for step in record["network_steps"]:
         grid = step["step"] == "k_round1 x k_round2"  # the first step tries both neighbour counts, a 2 x 2 grid
