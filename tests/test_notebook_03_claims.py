@@ -376,7 +376,11 @@ def test_solution_3_min_samples(text):
     assert rows[20][1] == 2 and rows[20][2] <= 2.0 and rows[20][3] <= 0.8
 
 
-def test_solution_4_correlation_finds_the_informative_features(tables, text, hidden):
+def test_solution_4_correlation_finds_the_informative_features(tables, text, hidden, prose):
     assert "exactly the informative features (0-9)? True" in text
+    # "The ranking drops sharply after 10 features (the first line printed)": the count comes from the data
+    drop = re.search(r"largest drop after (\d+) features \((\d\.\d+) -> (\d\.\d+)\)", text)
+    assert drop and int(drop.group(1)) == 10 and float(drop.group(2)) >= 1.5 * float(drop.group(3))
+    assert "The ranking drops sharply after 10 features (the first line printed)" in " ".join(prose.split())
     picked = _table(tables, "OPTICS on 10 features picked by correlation")
     assert picked["OPTICS on 10 features picked by correlation"]["ari"] - hidden["autoencoder + OPTICS"]["ari"] >= 0.3
