@@ -126,7 +126,8 @@ def run_side_by_side(task, jobs, n_jobs=None):
         The arguments of each call. Large arrays among them reach the workers once, as memory maps.
     n_jobs : int or None, default=None
         How many processes, as scikit-learn's ``n_jobs``: None or 1 runs every task here, one after
-        another; 2 uses both cores of a 2-core machine such as Colab's; -1 every core.
+        another (unless a joblib ``parallel_config`` says otherwise); 2 uses both cores of a 2-core
+        machine such as Colab's; -1 every core, -2 all but one.
 
     Returns
     -------
@@ -139,7 +140,8 @@ def run_side_by_side(task, jobs, n_jobs=None):
         If ``n_jobs`` is 0 or not an integer.
     """
     if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, (int, np.integer)) or n_jobs == 0):
-        raise ValueError(f"n_jobs must be None, a number of processes >= 1, or -1 for every core; got {n_jobs!r}")
+        raise ValueError(f"n_jobs must be None or a non-zero integer (a number of processes, or -1 for every core, "
+                         f"as in scikit-learn); got {n_jobs!r}")
     from joblib import Parallel, delayed
 
     return Parallel(n_jobs=None if n_jobs is None else int(n_jobs))(delayed(_in_one_thread)(task, args) for args in jobs)
