@@ -292,12 +292,16 @@ def test_sampled_z_is_guessing_at_beta_10_while_z_mean_still_clusters(sampling):
 
 
 def test_sampling_prose_quotes_the_printed_numbers(cells, sampling):
-    prose = _source_with(cells, "How much sampling costs depends on one ratio", "markdown")
+    prose = _source_with(cells, "How much sampling costs depends mostly on one ratio", "markdown")
     classic, large = sampling[1.0], sampling[10.0]
     assert f"from {_fmt(classic['z_mean'])} to {_fmt(classic['z_mean_of_5'])} on average" in prose
     assert f"({_fmt(classic['z_worst'])} for the worst one)" in prose
     assert f"guessing (ARI {_fmt(large['z_mean_of_5'])})" in prose
     assert f"still gives {_fmt(large['z_mean'])}" in prose
+    # section 8: at beta = 10 "a sampled z ... tells it little", while "z_mean still holds the blobs"
+    collapse = " ".join(_source_with(cells, "**posterior", "markdown").split())
+    assert f"`z_mean` still holds the blobs: KMeans on it scores {_fmt(large['z_mean'])}, section 9" in collapse
+    assert large["z_mean_of_5"] <= 0.1 < 0.5 <= large["z_mean"]
 
 
 def test_the_gap_over_spread_ratio_is_the_same_in_both_tables(betas, sampling):
