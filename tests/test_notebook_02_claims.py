@@ -411,3 +411,22 @@ def test_the_data_and_backend_sentences_say_who_did_what(cells):
     assert "(the setup cell printed" not in prose and "(the imports cell printed" in prose
     imports = next(c for c in cells if c.cell_type == "code" and "keras.backend.backend()" in c.source)
     assert "colab-setup" not in imports.metadata.get("tags", [])
+
+
+def test_the_kl_curves_show_the_warning_sign_the_prose_names(cells):
+    """Section 8: "at beta = 0.1 and beta = 1 it climbs to its highest within the first six epochs, then eases
+    back a little; at beta = 10 it is highest at the very first epoch and never climbs, one to two orders of
+    magnitude below the beta = 1 curve"; section 3 points there for "a KL term that stays near 0"."""
+    text = _output_with(cells, "KL term highest")
+    runs = {float(b): (float(high), int(epoch), float(last)) for b, high, epoch, last in re.findall(
+        r"β = (\S+): KL term highest ([\d.]+) \(epoch (\d+)\), last ([\d.]+)", text)}
+    assert sorted(runs) == [0.1, 1.0, 10.0]
+    for beta in (0.1, 1.0):
+        high, epoch, last = runs[beta]
+        assert 2 <= epoch <= 6 and last < high  # climbs early, then eases back
+    high, epoch, last = runs[10.0]
+    assert epoch == 1 and high < 0.1  # highest at the first epoch: it never climbs
+    assert 10 <= runs[1.0][2] / last <= 1000 and 10 <= runs[1.0][0] / high  # one to two orders of magnitude
+    prose = " ".join(_source_with(cells, "**posterior", "markdown").split())
+    assert "climbs to its highest within the first six epochs" in prose and "never climbs" in prose
+    assert "(section 8 draws one, at β = 10)" in " ".join(_source_with(cells, "tug of war", "markdown").split())
