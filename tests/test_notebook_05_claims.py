@@ -39,9 +39,10 @@ def _picks(text):
     for line in text.splitlines():
         match = re.match(pattern, line)
         if match:
-            name, method, k, gap, _, stability, silhouette, separation, verdict = match.groups()
+            name, method, k, gap, gap_se, stability, silhouette, separation, verdict = match.groups()
             value = lambda v: float("nan") if v == "-" else float(v)  # noqa: E731
             rows.append({"representation": name.strip(), "method": method, "k": int(k), "gap": value(gap),
+                         "gap_se": value(gap_se),
                          "stability": value(stability), "silhouette": value(silhouette),
                          "separation": value(separation), "verdict": verdict})
     assert rows, "no candidates table found"
@@ -118,7 +119,7 @@ def test_the_verdicts_follow_the_stated_rule(picks):
     assert len(chosen) == 1 and chosen[0]["gap"] == max(p["gap"] for p in counted)
 
 
-def test_the_picks_the_prose_describes(picks, reveal):
+def test_the_picks_the_prose_describes(cells, picks, reveal):
     by = {(p["representation"], p["method"]): p for p in picks}
     assert len(picks) == 8
     counted = {key: p["k"] for key, p in by.items() if p["verdict"] in ("chosen", "stable")}
@@ -137,6 +138,14 @@ def test_the_picks_the_prose_describes(picks, reveal):
     silhouette_name, _ = _row(reveal, "highest silhouette alone")
     assert silhouette_name.endswith("scaled features + kmeans, k=3")
     assert by[("scaled features", "kmeans")]["k"] == 4
+    # "though narrowly: four clusters' gap (0.84) exceeds three's by about its standard error (0.10; ...), and
+    # their stability, 0.77, only just passes 0.75"
+    four = by[("scaled features", "kmeans")]
+    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    assert (f"four clusters' gap ({four['gap']:.2f}) exceeds three's by about its standard error "
+            f"({four['gap_se']:.2f};") in prose
+    assert f"their stability, {four['stability']:.2f}, only just passes 0.75" in prose
+    assert 0.75 <= four["stability"] < 0.80
 
 
 def test_the_other_picks_mostly_agree_with_the_choice(cells, picks, request):
@@ -406,6 +415,13 @@ def test_the_suite_paragraphs_report_the_recorded_runs(cells, suite_text):
     assert all(run["chosen"].split(", ")[0].endswith("gmm") for run in cancer if _k(run) != 2)
     assert (f"two clusters in {sum(_k(run) == 2 for run in cancer)} of 24 runs; in the others a GMM with "
             f"{others[0]} to {others[-1]} clusters") in text
+    # the summary: "breast cancer, where it chose the right number of clusters in only 11 of 24 runs and lost the
+    # most ARI (0.14 on average)"
+    per_set = {row["dataset"]: row for row in label_free.summarise(runs)}
+    assert max(label_free.REPRESENTABLE, key=lambda name: per_set[name]["regret"]) == "breast cancer"
+    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    assert (f"breast cancer, where it chose the right number of clusters in only {sum(_k(run) == 2 for run in cancer)} "
+            f"of 24 runs and lost the most ARI ({per_set['breast cancer']['regret']:.2f} on average)") in prose
     # the digits
     assert not any(_k(run) == 10 for run in mine("digits") if run["seed"] in TEST_SEEDS)
     assert "poorest set on the three test draws: no run there found ten clusters" in text
@@ -529,3 +545,23 @@ def test_the_code_rebuilds_the_wines_a_little_better_than_pca_2(cells):
     error = np.mean((pca.inverse_transform(pca.transform(X)) - X) ** 2)
     assert abs(error - (1 - pca.explained_variance_ratio_.sum())) < 1e-9  # the share is the error
     assert loss < error - 0.03  # "a little better"
+
+
+def test_the_teaching_guide_quotes_the_suite_as_the_notebook_does():
+    """docs/teaching.md's row for section 7 gives the twelve draws' numbers, recomputed from the logs."""
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+    (row,) = [line for line in guide.splitlines() if line.startswith("| §7 where it fails |")]
+    runs = _suite_runs()
+    nulls = [run for run in runs if run["dataset"] in label_free.NULLS]
+    assert f"{sum(not run['structure'] for run in nulls)} of {len(nulls)} null runs over twelve draws" in row
+    right = {name: sum(_k(run) == groups for run in runs if run["dataset"] == name) for name, _, groups in SUITE_TABLE}
+    regret = {row_["dataset"]: row_.get("regret") for row_ in label_free.summarise(runs)}
+    assert f"breast cancer (the right k in only {right['breast cancer']} of 24 runs" in row
+    assert f"the largest mean regret, {regret['breast cancer']:.2f})" in row
+    assert f"iris found as 3 clusters in {right['iris']} of 24 runs" in row
+    assert f"sheared blobs merged to two in {24 - right['anisotropic blobs']} runs" in row
+    assert f"round blobs right in {right['blobs']} of 24 runs, unequal-spread blobs in {right['varied blobs']} of 24" in row
+    test = [run for run in runs if run["seed"] in TEST_SEEDS]
+    means = [fmean(r["regret"] for r in label_free.summarise(some) if r["dataset"] in label_free.REPRESENTABLE)
+             for some in (test, runs)]
+    assert f"mean regret {means[0]:.2f} against {means[1]:.2f} over all twelve draws" in row
