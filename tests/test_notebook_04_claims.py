@@ -559,7 +559,9 @@ def test_dec_prose_matches_its_measurements(cells, ari, rows):
     assert 0 < moved < 100 and abs(moved + left - 100.0) < 0.2  # "part of a wrong start, not all of it"
     assert "brings fewer than half to the right one and leaves the rest in a wrong cluster" in md
     assert moved < 50 < left
-    assert "more often stays in a wrong cluster than reaches the right one" in md  # section 5 says it first
+    # section 5 says it first: "of the digits that start in a wrong cluster, more stay in a wrong cluster than reach
+    # the right one"
+    assert "of the digits that start in a wrong cluster, more stay in a wrong cluster than reach the right one" in md
     # "about as many correct ones out of theirs (compare the accuracy of AE + KMeans and of DEC)"
     assert "about as many correct ones out of theirs" in md
     assert abs(rows["DEC (on the AE)"]["accuracy"] - rows["AE + KMeans"]["accuracy"]) <= 0.03
