@@ -387,3 +387,15 @@ def test_solution_4_correlation_finds_the_informative_features(tables, text, hid
     assert "The ranking drops sharply after 10 features (the first line printed)" in " ".join(prose.split())
     picked = _table(tables, "OPTICS on 10 features picked by correlation")
     assert picked["OPTICS on 10 features picked by correlation"]["ari"] - hidden["autoencoder + OPTICS"]["ari"] >= 0.3
+
+
+def test_the_denoising_loss_is_what_copying_the_jittered_input_scores(notebook, text, request):
+    """Section 2: "the final loss, 0.0101, is about what copying the jittered input would score (0.1² = 0.01)"."""
+    losses = [float(v) for v in re.findall(r"trained 40 epochs in [\d.]+ s  loss ([\d.]+)", text)]
+    loss = losses[0]  # section 2's network, the first one trained
+    assert abs(loss - 0.1 ** 2) <= 0.001  # "about": the identity map's error on jitter of standard deviation 0.1
+    prose = " ".join("\n".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+    quoted = float(re.search(r"and the final loss, ([\d.]+), is about what copying the jittered input would score "
+                             r"\(0\.1² = 0\.01\)", prose).group(1))
+    tolerance = 0.0 if request.node.callspec.params["notebook"] == "committed" else 0.0005  # another CPU or TF build
+    assert abs(quoted - loss) <= tolerance + 1e-9
