@@ -184,7 +184,7 @@ def test_the_tanh_prose_says_what_exercise_5_shows(prose):
     assert "piles them up" not in text and "squeezed into a narrow range" not in text
     # section 2 calls both changes safeguards and leaves the measurement to exercise 5, whose solution says
     # the article's network does as well here (test_solution_5_the_articles_network_does_as_well_on_the_moons)
-    assert "Both changes are safeguards; exercise 5 asks how much either one matters on these moons" in text
+    assert "Both changes are safeguards; exercise 5 measures how much either one matters on these moons" in text
     assert "the code stays well inside -1..1" in text and "a safeguard here, not a rescue" in text
     assert "beyond ±0.95, where `tanh` flattens, which is 0 here" in text
 

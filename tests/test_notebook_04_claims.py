@@ -456,7 +456,7 @@ def test_the_results_reading_quotes_this_runs_table(cells, ari, request):
     tolerance = 0.0 if request.node.callspec.params["cells"] == "committed" else 0.02
     for name, phrase in (("KMeans, raw pixels", "KMeans on the pixels ({:.2f})"), ("PCA-20 + GMM", "PCA-20 + GMM ({:.2f})"),
                          (TSNE, "t-SNE + GMM {:.2f}, spectral"), (SPECTRAL, "4 nearest other digits) {:.2f}"),
-                         ("AE + KMeans", "AE + KMeans ({:.2f})"), ("DEC (on the AE)", "DEC lifts it to\n  {:.2f}"),
+                         ("AE + KMeans", "AE + KMeans ({:.2f})"), ("DEC (on the AE)", "DEC lifts it to {:.2f}, still below raw KMeans"),
                          (R1K, "Round 1 + KMeans ({:.2f})"), (FINAL, "round 2 + SCAN head) scores {:.2f}")):
         pattern = re.escape(phrase).replace(re.escape("{:.2f}"), r"(\d\.\d\d)")
         quoted = re.search(pattern, text)
@@ -467,7 +467,7 @@ def test_the_results_reading_quotes_this_runs_table(cells, ari, request):
     # "the SCAN head and round 2 each add a little"
     assert ari[R1K] <= ari[R1S] <= ari[FINAL] and ari[R1K] <= ari[R2K] <= ari[FINAL]
     assert ari["AE + KMeans"] < ari["KMeans, raw pixels"]  # "below KMeans on raw pixels"
-    assert abs(ari["DEC (on the AE)"] - ari["KMeans, raw pixels"]) <= 0.05  # "at about the level of raw KMeans"
+    assert ari["DEC (on the AE)"] < ari["KMeans, raw pixels"]  # "still below raw KMeans"
 
 
 TRIPLE = r"([\d.]+) \(([\d.]+), ([\d.]+), ([\d.]+)\)"
@@ -656,6 +656,8 @@ def test_dec_and_the_map_quote_this_runs_table(cells, rows, request):
     if request.node.callspec.params["cells"] == "committed":  # DEC's share moves with the CPU (see above)
         assert raw["ari"] - dec["ari"] <= 0.06 and raw["accuracy"] - dec["accuracy"] >= 0.04  # "a little", "clearly"
     assert f"DEC ends below KMeans on raw pixels (ARI {quoted[0]:.2f} against {quoted[1]:.2f})" in text  # summary
+    # section 8's reading of the table says it too: "still below raw KMeans (0.69; accuracy 0.73 against 0.80)"
+    assert f"still below raw KMeans ({quoted[1]:.2f}; accuracy {quoted[2]:.2f} against {quoted[3]:.2f})" in text
     found = re.search(r"the results table's KMeans rows measure it: ([\d.]+) on the pixels, ([\d.]+) on this embedding",
                       text)
     assert found and abs(float(found.group(1)) - raw["ari"]) <= tolerance + 1e-9
