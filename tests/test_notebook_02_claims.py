@@ -417,9 +417,10 @@ def test_the_data_and_backend_sentences_say_who_did_what(cells):
 
 def test_the_kl_curves_show_the_warning_sign_the_prose_names(cells):
     """Section 8: "at beta = 0.1 and beta = 1 it starts at its lowest, climbs to its highest within the first six
-    epochs, then eases back (by a fifth at beta = 1, by over a third at beta = 0.1). At beta = 10 the shape is the opposite: highest at the first epoch (0.065), it
-    falls tenfold to 0.006 by epoch 11 and climbs back only part of the way, ending almost two orders of magnitude
-    below the beta = 1 curve (0.025 against 1.858)"; section 3 points there for "a KL term that stays near 0"."""
+    epochs, then eases back (by a fifth at beta = 1, by over a third at beta = 0.1). At beta = 10 the shape is the
+    opposite: highest at the first epoch (0.065), it falls tenfold to 0.006 by epoch 11 and climbs back only part of
+    the way, ending almost two orders of magnitude below the beta = 1 curve (0.025 against 1.858)"; section 3 points
+    there for "a KL term that stays near 0"."""
     text = _output_with(cells, "KL term highest")
     runs = {float(b): (float(high), int(at_high), float(low), int(at_low), float(last)) for b, high, at_high, low, at_low, last
             in re.findall(r"β = (\S+): KL term highest ([\d.]+) \(epoch (\d+)\), lowest ([\d.]+) \(epoch (\d+)\), "

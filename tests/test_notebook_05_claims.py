@@ -67,6 +67,11 @@ def reveal(reveal_text):
     return table(reveal_text)
 
 
+def _prose(cells):
+    """Every markdown cell's text, joined, with each run of whitespace as one space."""
+    return " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+
+
 def _row(rows, prefix):
     hits = [(name, row) for name, row in rows.items() if name.startswith(prefix)]
     assert len(hits) == 1, f"expected one row starting with {prefix!r}"
@@ -141,7 +146,7 @@ def test_the_picks_the_prose_describes(cells, picks, reveal):
     # "though narrowly: four clusters' gap (0.84) exceeds three's by about its standard error (0.10; ...), and
     # their stability, 0.77, only just passes 0.75"
     four = by[("scaled features", "kmeans")]
-    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    prose = _prose(cells)
     text = output_with(cells, "scaled features  kmeans   2")
     three = next(row for row in _picks(text) if row["method"] == "kmeans" and row["k"] == 3)
     assert (f"four clusters' gap ({four['gap']:.2f}) exceeds three's ({three['gap']:.2f}) by about its standard "
@@ -161,7 +166,7 @@ def test_the_other_picks_mostly_agree_with_the_choice(cells, picks, request):
     assert set(others) == counted and len(others) == 7  # every pick that counts but the chosen one
     odd = ("autoencoder code", "gmm")
     agreeing = [ari for key, (_, ari) in others.items() if key != odd]
-    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    prose = _prose(cells)
     slack = 0.0 if request.node.callspec.params["cells"] == "committed" else 0.05  # the code moves with the CPU
     assert others[odd][0] == 2 and others[odd][1] < min(agreeing) - 0.1
     if not slack:
@@ -188,16 +193,14 @@ def test_three_kmeans_clusters_as_a_pick_still_lose_to_a_gmm(cells):
 def _walk(rows):
     """Tibshirani's rule on printed rows: the first whose gap is at least the next one's minus its se."""
     for current, following in zip(rows, rows[1:]):
-        if current["gap"] >= following["gap"] - following["se"]:
+        if current["gap"] >= following["gap"] - following["gap_se"]:
             return current
     return rows[-1]
 
 
 def _family(text, method):
-    rows = [row for row in _picks(text) if row["method"] == method]
-    for row in rows:
-        row["se"] = row["gap_se"]  # the "± se" column
-    return rows
+    """One method's rows of a printed family table."""
+    return [row for row in _picks(text) if row["method"] == method]
 
 
 def test_one_familys_walk_over_every_split_and_over_the_splits_that_count(cells, picks):
@@ -207,7 +210,7 @@ def test_one_familys_walk_over_every_split_and_over_the_splits_that_count(cells,
     # "walked over every split, Tibshirani's rule would stop at five clusters ... (stability 0.62)"
     every = _walk(rows)
     assert every["k"] == 5 and every["verdict"] == "not stable" and every["stability"] == 0.62
-    gaps = {row["k"]: (row["gap"], row["se"]) for row in rows}
+    gaps = {row["k"]: (row["gap"], row["gap_se"]) for row in rows}
     assert gaps[2][0] == 1.10 and gaps[3] == (1.55, 0.07) and gaps[4] == (1.63, 0.06) and gaps[5] == (1.81, 0.11)
     assert gaps[6] == (1.78, 0.11)
     # "only the three clusters pass every condition of rule 1, so the walk ... stops there at once"
@@ -219,7 +222,7 @@ def test_one_familys_walk_over_every_split_and_over_the_splits_that_count(cells,
     assert [row["k"] for row in rows if row["verdict"] == "a cluster of outliers"] == [9, 10]
     # KMeans' family: "KMeans' splits that count are three and four clusters (two gain too little over one cluster,
     # five to seven do not come back on resampling, and from eight on one cluster holds under 5 % of the wines), and
-    # the walk over them goes on to four, since 0.74 is just below 0.84 - 0.10"
+    # the walk over them goes on to four: three's gap, 0.74, falls just short of four's less its standard error"
     kmeans = _family(text, "kmeans")
     assert [row["k"] for row in kmeans] == list(range(2, 11))
     said = {row["k"]: row["verdict"] for row in kmeans}
@@ -230,10 +233,10 @@ def test_one_familys_walk_over_every_split_and_over_the_splits_that_count(cells,
     three, four = counting
     assert [three["k"], four["k"]] == [3, 4]
     # printed to two decimals the two numbers agree, so the walk stopped at four on a difference below 0.01
-    assert round(three["gap"], 2) == round(four["gap"] - four["se"], 2)
-    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    assert round(three["gap"], 2) == round(four["gap"] - four["gap_se"], 2)
+    prose = _prose(cells)
     assert (f"three's gap, {three['gap']:.2f}, falls just short of four's less its standard error, {four['gap']:.2f} - "
-            f"{four['se']:.2f} (the two agree to the two decimals printed)") in prose
+            f"{four['gap_se']:.2f} (the two agree to the two decimals printed)") in prose
 
 
 def test_the_reveal_sentence_agrees_with_the_table(reveal, reveal_text):
@@ -444,13 +447,14 @@ def test_the_suite_paragraphs_report_the_recorded_runs(cells, suite_text):
     # "Breast cancer loses the most over all twelve draws (the digits lose more on the three test draws)", and the
     # summary: "breast cancer and the digits, where it chose the right number of clusters in only 11 and 7 of 24 runs"
     per_set = {row["dataset"]: row for row in label_free.summarise(runs)}
-    tested = {row["dataset"]: row for row in label_free.summarise([run for run in runs if run["seed"] in TEST_SEEDS])}
+    tested = {row["dataset"]: row for row in label_free.summarise(test)}  # the three test draws' own log
     assert max(label_free.REPRESENTABLE, key=lambda name: per_set[name]["regret"]) == "breast cancer"
     assert tested["digits"]["regret"] > tested["breast cancer"]["regret"]
     assert "**Breast cancer loses the most over all twelve draws** (the digits lose more on the three test draws)" in text
-    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    prose = _prose(cells)
     right = [sum(_k(run) == groups for run in mine(name)) for name, groups in (("breast cancer", 2), ("digits", 10))]
-    assert right == sorted(right, reverse=True)  # the two fewest of the seven sets' right counts
+    assert right == sorted(right, reverse=True)  # quoted in that order: 11, then 7
+    # the two fewest right counts of the seven sets
     assert sorted(sum(_k(run) == g for run in mine(n)) for n, _, g in SUITE_TABLE)[:2] == sorted(right)
     assert (f"breast cancer and the digits, where it chose the right number of clusters in only {right[0]} and "
             f"{right[1]} of 24 runs") in prose
@@ -477,11 +481,10 @@ def test_the_suite_paragraphs_report_the_recorded_runs(cells, suite_text):
     summary = (f"a GMM on PCA-2 with {ks[0]} to {ks[-1]} clusters (ARI {_range([run['ari'] for run in pca])}) in 12 "
                f"of 18 runs")
     assert summary.replace(" in 12 of 18 runs", " in 12 of 18 runs (nine draws)") in text
-    everything = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
     three, pca = on_pca_2()
     assert (len(three), len(pca)) == (24, 4)
     assert f"the rule fell back on a GMM on PCA-2 in 4 of 24 runs (ARI {_range([run['ari'] for run in pca])})" in text
-    assert "on the digits it needed a representation of moderate size (PCA-13) among them" in everything  # summary
+    assert "on the digits it needed a representation of moderate size (PCA-13) among them" in prose  # summary
     before = [run for run in _suite_runs("label_free_seed42_44_each_column.jsonl") if run["dataset"] == "digits"]
     assert len(before) == 6 and all(run["chosen"].startswith("PCA-2 + gmm") for run in before)
     assert not any(_k(run) == 10 for run in before)
@@ -509,7 +512,7 @@ def test_the_scaling_section_quotes_notebook_04_and_the_digits_as_they_are(cells
     from sklearn.datasets import load_digits
     from sklearn.preprocessing import StandardScaler
 
-    text = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    text = _prose(cells)
     printed = output_with(read("04_deep_embedded_clustering_digits.ipynb").cells, "KMeans ARI on pixels / 16")
     pixels16, standardised = re.search(r"KMeans ARI on pixels / 16: ([\d.]+); on standardised pixels: ([\d.]+)",
                                        printed).groups()
@@ -527,7 +530,7 @@ def test_the_cluster_description_reads_the_printed_profiles(cells):
                re.findall(r"cluster (\d) \(\d+ samples\): highest (.*?); lowest (.*)", text)}
     columns = lambda listed: [item.rsplit(" ", 1)[0] for item in listed.split(", ")]  # noqa: E731
     names = {c: (columns(high), columns(low)) for c, (high, low) in profile.items()}
-    prose = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    prose = _prose(cells)
     assert ("cluster 2 holds the wines richest in proline, flavanoids and total phenols; cluster 1 the most "
             "intensely coloured, with the least flavanoids and the lowest hue; cluster 0 the lightest in colour "
             "and the lowest in alcohol and proline") in prose
@@ -564,7 +567,7 @@ def test_the_code_rebuilds_the_wines_a_little_better_than_pca_2(cells):
     from sklearn.decomposition import PCA
     from sklearn.preprocessing import StandardScaler
 
-    text = " ".join("\n".join(c.source for c in cells if c.cell_type == "markdown").split())
+    text = _prose(cells)
     loss = float(re.search(r"trained \d+ epochs in [\d.]+ s\s+loss ([\d.]+)", output_with(cells, "trained 100 epochs")
                            ).group(1))
     kept = float(re.search(r"PCA-2 keeps (\d+)% of the variance", output_with(cells, "PCA-2 keeps")).group(1)) / 100
