@@ -100,6 +100,25 @@ def test_compute_loss_is_reconstruction_plus_beta_times_kl(lesson, keras, X):
     assert loss == pytest.approx(error + 3.0 * kl, rel=1e-5)
 
 
+@pytest.mark.parametrize("model", ["build_vae", "VAE", "WarmupVAE"])
+def test_without_a_beta_the_model_is_the_plain_vae(lesson, keras, X, model):
+    # beta = 1: the loss is the negative evidence lower bound, reconstruction + KL, unweighted
+    helpers.set_seed(0)
+    vae, encoder, decoder = lesson.build_vae(4, hidden_units=8, latent_dim=2, beta=3.0, seed=0)
+    if model == "build_vae":
+        vae, encoder, _ = lesson.build_vae(4, hidden_units=8, latent_dim=2, seed=0)
+    else:
+        vae = getattr(lesson, model)(encoder, decoder, seed=0)
+    x = X.astype("float32")
+    reconstruction = vae(x)
+    z_mean, z_log_var = encoder(x)
+    kl = float(_numpy(keras, lesson.kl_divergence(z_mean, z_log_var)))
+    error = float(_numpy(keras, lesson.reconstruction_error(x, reconstruction)))
+    assert kl > 0.01 and error > 0.01
+    loss = float(_numpy(keras, vae.compute_loss(x=x, y_pred=reconstruction)))
+    assert loss == pytest.approx(error + kl, rel=1e-5)
+
+
 # --------------------------------------------------------------------------- training
 
 
@@ -236,8 +255,9 @@ def test_a_dataframe_with_nan_is_refused_with_a_clear_error(lesson, X):
 
 
 def test_the_warm_up_callback_changes_beta_epoch_by_epoch(lesson, X):
-    *_, history = _trained(lesson, X, epochs=5, callbacks=[lesson.KLWarmup(epochs=4)], model_class=lesson.WarmupVAE)
-    np.testing.assert_allclose(_beta_used(history), [0.0, 0.25, 0.5, 0.75, 1.0], atol=1e-3)
+    # six epochs: the ramp over the first four, then beta stays at final_beta
+    *_, history = _trained(lesson, X, epochs=6, callbacks=[lesson.KLWarmup(epochs=4)], model_class=lesson.WarmupVAE)
+    np.testing.assert_allclose(_beta_used(history), [0.0, 0.25, 0.5, 0.75, 1.0, 1.0], atol=1e-3)
 
 
 def test_a_plain_float_beta_is_frozen_when_fit_compiles_the_step(lesson, keras, X):
