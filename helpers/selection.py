@@ -9,16 +9,18 @@ formatting scored candidates as a table.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from helpers._validation import check_features, check_int, check_k_range, check_score, check_seed
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_score, check_seed
 from helpers.evaluation import aligned_table
 
 #: The clustering methods notebook 05's candidates can use.
 METHODS = ("kmeans", "gmm")
 
 
-def check_inputs(X, representations, k_range, methods=METHODS, seed=0):
+def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_references=5, n_resamples=5, max_fit=2000):
     """Check the arguments of a label-free scoring run and return them cleaned.
 
     Parameters
@@ -33,7 +35,12 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0):
         no-structure candidate), ``k_max < n_samples``.
     methods : sequence of str, default=("kmeans", "gmm")
     seed : int, default=0
-        Non-negative integer.
+        Non-negative integer; the stability refits use ``seed + 1`` to
+        ``seed + n_resamples``, so those must be valid seeds too.
+    n_references, n_resamples : int, default=5
+        No-structure data sets per kind, and stability refits: at least 1.
+    max_fit : int, default=2000
+        Rows each clustering is fitted on: more than ``k_max``.
 
     Returns
     -------
@@ -48,6 +55,11 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0):
         Naming the argument and the problem.
     """
     X = check_features(X, min_samples=4)
+    if X.shape[1] == 1:  # the cloud reference keeps each row's distance from the centre, with a random direction
+        raise ValueError("X has one column: its no-structure reference would be the column itself, mirrored about "
+                         "its mean at random (in one dimension a direction is only a sign), so groups in X would be "
+                         "groups in the reference too and the gap could not see them; look at a histogram of the "
+                         "column instead, or cluster it together with other columns")
     if not isinstance(representations, dict) or not representations:
         raise TypeError("representations must be a non-empty dict: name -> function(X) returning an array, "
                         "e.g. {'scaled features': None, 'PCA': pca.transform}")
@@ -72,7 +84,49 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0):
     if isinstance(methods, str) or not all(m in METHODS for m in methods) or not len(methods):
         raise ValueError(f"methods must be taken from {METHODS}; got {methods!r}")
     check_seed(seed, name="seed")
+    check_int(n_references, name="n_references", minimum=1)
+    check_int(n_resamples, name="n_resamples", minimum=1)
+    if seed + n_resamples > 2**32 - 1:
+        raise ValueError(f"seed must be at most {2**32 - 1 - n_resamples}: the stability refits use the seeds "
+                         f"seed + 1 to seed + n_resamples, and a seed is at most 2**32 - 1; got {seed}")
+    if check_int(max_fit, name="max_fit") <= ks[-1]:
+        raise ValueError(f"max_fit must be more than k_max = {ks[-1]}: each clustering is fitted on max_fit rows "
+                         f"and needs more rows than clusters; got {max_fit}")
     return X, checked, ks
+
+
+def check_rule(candidates, min_stability, min_gain, min_share, min_separation):
+    """Check the arguments of notebook 05's ``choose`` and return the candidates as a list.
+
+    Parameters
+    ----------
+    candidates : sequence
+        ``score_candidates``' result, non-empty.
+    min_stability : float
+        In ``[0, 1]``: a stability is a mean adjusted Rand index, at most 1.
+    min_gain : float
+        Finite, at least 0.
+    min_share : float
+        In ``[0, 0.5]``: no split into two or more clusters gives every
+        cluster more than half of the rows.
+    min_separation : float
+        Finite, at least 0 (standard deviations).
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the argument and the problem (a whole percentage such as 75
+        for 0.75, text for a number).
+    """
+    candidates = _check_candidates(candidates, example="score_candidates(X, representations)")
+    for name, value, high in (("min_stability", min_stability, 1.0), ("min_share", min_share, 0.5)):
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and 2 <= value <= 100:
+            raise ValueError(f"{name} is a share between 0 and {high}, not a percentage: "
+                             f"{value / 100:g} for {value:g} %; got {value}")
+        check_float(value, name=name, low=0.0, high=high)
+    check_float(min_gain, name="min_gain", low=0.0)
+    check_float(min_separation, name="min_separation", low=0.0)
+    return candidates
 
 
 def _identity(X):
@@ -192,18 +246,21 @@ _FIELDS = ("representation", "method", "k")
 _SCORES = ("gap", "gap_se", "stability", "silhouette", "separation")
 
 
-def _check_candidates(candidates):
-    """``candidates`` as a non-empty list of objects with the fields of notebook 05's ``Candidate``."""
+def _check_candidates(candidates, example="choice.picks"):
+    """``candidates`` as a non-empty list of objects with the fields of notebook 05's ``Candidate``.
+
+    ``example`` names where such a list comes from, for the messages.
+    """
     if candidates is None:
         raise TypeError("candidates is None: there are no candidates to show (a choice that found no structure "
-                        "has chosen=None); pass a list of candidates, e.g. choice.picks")
+                        f"has chosen=None); pass a list of candidates, e.g. {example}")
     if all(hasattr(candidates, field) for field in _FIELDS):  # one Candidate: iterating it gives its fields
         raise TypeError("candidates must be a list of candidates; got a single candidate: pass a list, "
                         "e.g. [choice.chosen]")
     try:
         candidates = list(candidates)
     except TypeError:
-        raise TypeError(f"candidates must be a list of candidates, e.g. choice.picks; "
+        raise TypeError(f"candidates must be a list of candidates, e.g. {example}; "
                         f"got {type(candidates).__name__}") from None
     if not candidates:
         raise ValueError("candidates is empty")
@@ -211,7 +268,7 @@ def _check_candidates(candidates):
         lacking = [field for field in (*_FIELDS, *_SCORES) if not hasattr(candidate, field)]
         if lacking:
             raise TypeError(f"candidates[{i}] ({type(candidate).__name__}) lacks {lacking}; pass notebook 05's "
-                            f"Candidate objects, e.g. choice.picks")
+                            f"Candidate objects, e.g. {example}")
         for field in _SCORES:
             check_score(getattr(candidate, field), name=f"candidates[{i}].{field}")
     return candidates

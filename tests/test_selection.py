@@ -951,3 +951,63 @@ def test_run_side_by_side_returns_every_result_in_the_order_of_the_jobs_with_one
 def test_run_side_by_side_refuses_an_impossible_number_of_processes(n_jobs):
     with pytest.raises(ValueError, match=r"n_jobs must be None or a non-zero integer"):
         selection.run_side_by_side(_pid_and_threads, [(1,)], n_jobs=n_jobs)
+
+
+def test_check_inputs_refuses_one_column_and_says_why():
+    # One column: the cloud reference mirrors the column about its mean, so two groups stay two groups there.
+    X = np.concatenate([np.full(20, -1.0), np.full(20, 1.0)])[:, None] + np.random.default_rng(0).normal(0, 0.1, (40, 1))
+    with pytest.raises(ValueError, match=r"^X has one column: .*mirrored .*histogram"):
+        selection.check_inputs(X, {"raw": None}, range(1, 4))
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"n_references": 0}, ValueError, r"n_references must be >= 1; got 0"),
+    ({"n_references": -1}, ValueError, r"n_references must be >= 1; got -1"),
+    ({"n_resamples": 0}, ValueError, r"n_resamples must be >= 1; got 0"),
+    ({"n_resamples": 2.5}, TypeError, r"n_resamples must be an integer"),
+    ({"max_fit": 3}, ValueError, r"max_fit must be more than k_max = 3: .*got 3"),
+    ({"seed": 2**32 - 1}, ValueError, r"seed must be at most 4294967290: the stability refits use the seeds"),
+])
+def test_check_inputs_refuses_impossible_scoring_settings(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(1, 4), **kwargs)
+
+
+def test_check_inputs_takes_the_largest_seed_that_leaves_room_for_the_refits():
+    X, _, _ = selection.check_inputs(np.random.default_rng(0).normal(size=(10, 2)), {"raw": None}, range(1, 4),
+                                     seed=2**32 - 1 - 5, max_fit=4)
+    assert X.shape == (10, 2)
+
+
+THRESHOLDS = {"min_stability": 0.75, "min_gain": 0.1, "min_share": 0.05, "min_separation": 1.0}
+
+
+@pytest.mark.parametrize(("changed", "error", "match"), [
+    ({"min_stability": 75}, ValueError, r"^min_stability is a share between 0 and 1.0, not a percentage: 0.75 for 75 %"),
+    ({"min_share": 5}, ValueError, r"^min_share is a share between 0 and 0.5, not a percentage: 0.05 for 5 %"),
+    ({"min_stability": 1.5}, ValueError, r"min_stability must be <= 1.0; got 1.5"),
+    ({"min_share": 0.6}, ValueError, r"min_share must be <= 0.5; got 0.6"),
+    ({"min_gain": "0.1"}, TypeError, r"min_gain must be a number; got '0.1'"),
+    ({"min_gain": float("nan")}, ValueError, r"min_gain must be finite"),
+    ({"min_gain": -0.1}, ValueError, r"min_gain must be >= 0.0"),
+    ({"min_separation": -1}, ValueError, r"min_separation must be >= 0.0"),
+])
+def test_check_rule_refuses_impossible_thresholds(changed, error, match):
+    with pytest.raises(error, match=match):
+        selection.check_rule([_candidate()], **{**THRESHOLDS, **changed})
+
+
+def test_check_rule_returns_the_candidates_as_a_list_and_refuses_none_or_nothing():
+    candidate = _candidate()
+    checked = selection.check_rule((candidate,), **THRESHOLDS)
+    assert isinstance(checked, list) and len(checked) == 1 and checked[0] is candidate
+    with pytest.raises(TypeError, match=r"candidates is None: .*e.g. score_candidates\(X, representations\)"):
+        selection.check_rule(None, **THRESHOLDS)
+    with pytest.raises(ValueError, match="candidates is empty"):
+        selection.check_rule([], **THRESHOLDS)
+
+
+def test_choose_checks_its_thresholds_before_judging(nb05, blob_candidates):
+    # a percentage read as a share used to refuse every split in silence: "no stable cluster structure"
+    with pytest.raises(ValueError, match="not a percentage"):
+        nb05.choose(blob_candidates, min_stability=75)
