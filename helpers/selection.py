@@ -83,9 +83,9 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                         f"got {type(methods).__name__}")
     if isinstance(methods, str) or not all(m in METHODS for m in methods) or not len(methods):
         raise ValueError(f"methods must be taken from {METHODS}; got {methods!r}")
-    check_seed(seed, name="seed")
+    seed = check_seed(seed, name="seed")  # a Python int: a NumPy one could wrap round in the sum below
     check_int(n_references, name="n_references", minimum=1)
-    check_int(n_resamples, name="n_resamples", minimum=1)
+    n_resamples = check_int(n_resamples, name="n_resamples", minimum=1)
     if seed + n_resamples > 2**32 - 1:
         raise ValueError(f"seed must be at most {2**32 - 1 - n_resamples}: the stability refits use the seeds "
                          f"seed + 1 to seed + n_resamples, and a seed is at most 2**32 - 1; got {seed}")
