@@ -252,8 +252,8 @@ def _check_candidates(candidates, example="choice.picks"):
     ``example`` names where such a list comes from, for the messages.
     """
     if candidates is None:
-        raise TypeError("candidates is None: there are no candidates to show (a choice that found no structure "
-                        f"has chosen=None); pass a list of candidates, e.g. {example}")
+        raise TypeError(f"candidates is None; pass a list of candidates, e.g. {example} (a choice that found "
+                        "no structure has chosen=None, which is not a list)")
     if all(hasattr(candidates, field) for field in _FIELDS):  # one Candidate: iterating it gives its fields
         raise TypeError("candidates must be a list of candidates; got a single candidate: pass a list, "
                         "e.g. [choice.chosen]")

@@ -180,8 +180,8 @@ def _candidate(**scores):
     return Candidate("scaled", "kmeans", 2, np.zeros(4, int), **fields)
 
 @pytest.mark.parametrize(("candidates", "match"), [
-    (None, r"^candidates is None: there are no candidates to show \(a choice that found no structure has "
-           r"chosen=None\); pass a list of candidates, e.g. choice.picks$"),
+    (None, r"^candidates is None; pass a list of candidates, e.g. choice.picks \(a choice that found no "
+           r"structure has chosen=None, which is not a list\)$"),
     (_candidate(), r"^candidates must be a list of candidates; got a single candidate: pass a list, "
                    r"e.g. \[choice.chosen\]$"),
     (3, r"^candidates must be a list of candidates, e.g. choice.picks; got int$"),
@@ -1001,7 +1001,8 @@ def test_check_rule_returns_the_candidates_as_a_list_and_refuses_none_or_nothing
     candidate = _candidate()
     checked = selection.check_rule((candidate,), **THRESHOLDS)
     assert isinstance(checked, list) and len(checked) == 1 and checked[0] is candidate
-    with pytest.raises(TypeError, match=r"candidates is None: .*e.g. score_candidates\(X, representations\)"):
+    with pytest.raises(TypeError, match=r"^candidates is None; pass a list of candidates, "
+                                        r"e.g. score_candidates\(X, representations\) "):
         selection.check_rule(None, **THRESHOLDS)
     with pytest.raises(ValueError, match="candidates is empty"):
         selection.check_rule([], **THRESHOLDS)
