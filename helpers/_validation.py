@@ -73,7 +73,8 @@ def check_labels(labels, *, name="labels", n_samples=None):
     Parameters
     ----------
     labels : array-like of int
-        Cluster or class labels; ``-1`` is allowed (noise).
+        Cluster or class labels; ``-1`` is allowed (noise). Integers held
+        as Python objects (an object array, a pandas column) are read too.
     name : str, default="labels"
         Name used in error messages.
     n_samples : int, optional
@@ -89,13 +90,15 @@ def check_labels(labels, *, name="labels", n_samples=None):
         If the labels are not whole numbers.
     ValueError
         If they are not 1-D, are empty, have the wrong length, contain
-        NaN or infinity, or floats too large for a 64-bit integer.
+        NaN, ``None`` or infinity, or numbers too large for a 64-bit integer.
     """
     array = np.asarray(labels)
     if array.ndim != 1:
         raise ValueError(f"{name} must be a 1-D array; got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{name} is empty")
+    if array.dtype == object:  # a list with None, a pandas column of nullable integers, ints stored as objects
+        array = _object_labels(array, name)
     if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
         raise TypeError(f"{name} must be integers; got dtype {array.dtype}")
     if np.issubdtype(array.dtype, np.complexfloating):
@@ -113,6 +116,23 @@ def check_labels(labels, *, name="labels", n_samples=None):
         array = array.astype(np.int64)
     if n_samples is not None and array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} entries but there are {n_samples} samples")
+    return array
+
+
+def _object_labels(array, name):
+    """An object array of labels as int64 (all integers) or float64 (all real numbers), else unchanged;
+    a missing label (``None``, NaN, pandas' ``NA``) is refused by name."""
+    values = array.tolist()
+    missing = [i for i, value in enumerate(values) if is_missing_value(value)]
+    if missing:
+        raise ValueError(f"{name} has {len(missing)} missing label(s) (NaN or None, first at position "
+                         f"{missing[0]}); every sample needs a label")
+    if all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in values):
+        if any(abs(int(v)) >= 2**63 for v in values):
+            raise ValueError(f"{name} must be whole numbers within the 64-bit integer range")
+        return np.array([int(v) for v in values], dtype=np.int64)
+    if all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in values):
+        return np.array([float(v) for v in values], dtype=np.float64)
     return array
 
 
@@ -190,6 +210,10 @@ def check_classes(y, *, name="y_true", n_samples=None):
     """
     try:
         array = np.asarray(y)
+        if array.dtype.kind in "US" and isinstance(y, (list, tuple)) and not all(isinstance(v, str) for v in y):
+            # NumPy writes a NaN among text as the text 'nan' (hiding a missing label) and 1 as '1'
+            # (merging it with the class "1"): keep a list's labels as they are
+            array = np.asarray(y, dtype=object)
     except Exception as exc:
         raise TypeError(f"{name} must be a 1-D sequence of class labels; got {type(y).__name__}") from exc
     if array.ndim != 1:

@@ -413,3 +413,37 @@ def test_check_score_takes_any_real_number_including_nan_and_infinity():
 def test_check_score_names_a_value_that_is_not_a_number(value):
     with pytest.raises(TypeError, match=rf"^row\['ari'\] must be a number \(NaN for a score not measured\); got "):
         check_score(value, name="row['ari']")
+
+
+# --------------------------------------------------------------------------- labels held as Python objects
+
+
+@pytest.mark.parametrize("y", [["barolo", np.nan, "grignolino"], ("barolo", None, "grignolino"),
+                               ["barolo", float("nan"), "grignolino"]], ids=["nan", "none-tuple", "float-nan"])
+def test_check_classes_finds_a_missing_label_among_text_in_a_list(y):
+    """NumPy turned the NaN of ["barolo", nan, ...] into the text 'nan': a class of its own, not a gap."""
+    with pytest.raises(ValueError, match=r"^y_true has 1 missing label\(s\) \(NaN or None, first at position 1\)"):
+        check_classes(y)
+
+
+def test_check_classes_keeps_the_number_1_and_the_text_1_apart_in_a_list():
+    codes, classes = check_classes(["1", 1, "1", 2])
+    assert codes.tolist() == [2, 0, 2, 1] and classes.tolist() == [1, 2, "1"]
+    codes, classes = check_classes(["b", "a", "b"])  # plain text still comes back as NumPy text
+    assert codes.tolist() == [1, 0, 1] and classes.dtype.kind == "U"
+
+
+def test_check_labels_reads_integers_held_as_objects_and_names_a_missing_one():
+    """An object array of ints (a pandas column of mixed or nullable type) was called "not integers"."""
+    as_objects = np.array([0, 2, np.int64(1), -1], dtype=object)
+    result = check_labels(as_objects)
+    assert result.dtype == np.int64 and result.tolist() == [0, 2, 1, -1]
+    assert check_labels(np.array([0.0, 1.0], dtype=object)).tolist() == [0, 1]
+    with pytest.raises(ValueError, match=r"^labels has 1 missing label\(s\) \(NaN or None, first at position 2\)"):
+        check_labels(np.array([0, 1, None], dtype=object))
+    with pytest.raises(TypeError, match=r"^labels must be integers; got dtype object"):
+        check_labels(np.array([0, "a"], dtype=object))
+    with pytest.raises(TypeError, match=r"^labels must be integers; got dtype object"):
+        check_labels(np.array([True, 1], dtype=object))
+    with pytest.raises(TypeError, match=r"^labels must be whole numbers"):
+        check_labels(np.array([0, 0.5], dtype=object))
