@@ -30,10 +30,14 @@ Empty cells and the usual markers of a missing value (``NA``, ``n/a``,
 with no values at all, a text value among numbers (``"12.5kg"``,
 ``"1.2.3"``), an empty file and a table with no numeric column are always
 errors: there is no safe automatic fix. So is a text column that mostly
-holds dates (``2024-01-05``) or numbers written with a unit or symbol
-(``5%``, ``$1,200``, ``12 kg``), unless ``categorical="drop"`` leaves text
-columns out: it is a measurement, not a category, and one-hot would make
-one column per distinct value.
+holds dates (``2024-01-05``), numbers written with a unit or symbol
+(``5%``, ``$1,200``, ``12 kg``) or with thousands separators (``1,000.50``,
+``1 234,5``), or a DataFrame column of durations or periods, unless
+``categorical="drop"`` leaves text columns out: it is a measurement, not a
+category, and one-hot would make one column per distinct value. A
+typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
+every line (``a,b,``) leaves an empty last field, which is left out with a
+note.
 
 Data already in memory (a NumPy array, or a pandas DataFrame, which keeps
 its column names) go through :func:`from_array`, with the same checks.
@@ -43,6 +47,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import datetime
 import math
 import numbers
 import os
@@ -114,7 +119,7 @@ def _parse(value, decimal="."):
         except OverflowError:  # an int such as 10**400: beyond float, as the text "1e400" reads as inf,
             return math.inf, False  # and refused as infinite (its sign would not change that)
         return number, math.isnan(number)
-    text = str(value).strip()
+    text = str(value).strip().replace("\u2212", "-")  # a typographic minus sign (U+2212) is a minus
     if text.lower() in MISSING:
         return math.nan, True
     if decimal == ",":
@@ -183,6 +188,20 @@ def _symbol_of(text, decimal):
     return match["before"] or match["symbol"] or unit
 
 
+#: A number with thousands separators (a comma, a point, a space, an apostrophe), with or without a
+#: decimal part: ``1,000.50``, ``1 234,5``, ``1'234.5``, ``12,345,678``.
+_THOUSANDS = re.compile(r"[+\-\u2212]?\d{1,3}(?P<sep>[,. '\u2019\u00a0\u202f])\d{3}(?:(?P=sep)\d{3})*"
+                        r"(?P<mark>[.,]\d+)?")
+
+
+def _thousands_of(text):
+    """``(separator, decimal mark or None)`` of a number written with thousands separators, else None."""
+    match = _THOUSANDS.fullmatch(text)
+    if not match or (match["mark"] and match["mark"][0] == match["sep"]):
+        return None
+    return match["sep"], match["mark"][0] if match["mark"] else None
+
+
 def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, decimal):
     """Stop when a text column mostly holds dates or numbers with a unit or symbol (``5%``, ``12 kg``).
 
@@ -196,6 +215,16 @@ def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, d
         raise ValueError(f"column {name!r} looks like dates ({first!r}, first at {where} {row_names[i]}): "
                          f"convert it to numbers (e.g. days since the first date) or leave it out with "
                          f"drop=[{name!r}]")
+    grouped = [(i, c, _thousands_of(c)) for i, c in present]
+    grouped = [(i, c, found) for i, c, found in grouped if found]
+    if 2 * len(grouped) > len(present):
+        i, first, (separator, mark) = grouped[0]
+        fix = ("in the file (or convert the column in pandas) so it reads as numbers" if where == "line"
+               else "and convert the column to numbers first (in pandas: .str.replace, then pd.to_numeric)")
+        other_mark = (f"; their decimal mark is {mark!r}, so read the file with decimal={mark!r}"
+                      if mark and mark != decimal and where == "line" else "")
+        raise ValueError(f"column {name!r} holds numbers written with thousands separators ({first!r}, first at "
+                         f"{where} {row_names[i]}): remove the separators ({separator!r}) {fix}{other_mark}")
     symbols = [(i, c, _symbol_of(c, decimal)) for i, c in present]
     symbols = [(i, c, symbol) for i, c, symbol in symbols if symbol]
     if 2 * len(symbols) <= len(present):
@@ -303,9 +332,11 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             if np.count_nonzero(is_text) < present - np.count_nonzero(is_text):
                 # Mostly numbers: the text is a typo or an unmarked gap, not a category.
                 bad = np.flatnonzero(is_text)
+                grouped = ("; a number with thousands separators reads once they are removed"
+                           if any(_thousands_of(w) for w in words) else "")
                 raise ValueError(
                     f"column {name!r} holds numbers but {_locations(np.asarray(row_names)[bad], where)} "
-                    f"{'has' if len(bad) == 1 else 'have'} a value that is not a number: {_show(words)}. "
+                    f"{'has' if len(bad) == 1 else 'have'} a value that is not a number: {_show(words)}{grouped}. "
                     f"Correct it, or write it as an empty cell to mark it missing")
             text_columns.append((name, values, is_missing))
             continue
@@ -482,6 +513,9 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     hollow = sum(1 for number, row in rows if number > header_line and len(row) > 1
                  and not any(cell.strip() for cell in row))
     notes += [f"skipped {hollow} line(s) holding only delimiters"] if hollow else []
+    header, body, trailing = _without_trailing_delimiter(header, body)
+    notes += [f"left out the empty last field of every line: each line ends with the delimiter {delimiter!r}"
+              ] if trailing else []
     for number, row in body:
         if len(row) != len(header):
             hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
@@ -491,6 +525,23 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     cells = [[row[j] for _, row in body] for j in range(len(header))]
     return _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
                   missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
+
+
+def _without_trailing_delimiter(header, body):
+    """``(header, body, True)`` without the empty field that a delimiter at the end of every data line
+    leaves (some exports write ``a,b,``); ``(header, body, False)`` when there is none.
+
+    The header may end with the delimiter too, or not; a last field that holds a value on any
+    line, or a header that names the last column, leaves the table as it is.
+    """
+    if not body or any(not row or row[-1].strip() for _, row in body):
+        return header, body, False
+    widths = {len(row) for _, row in body}
+    if widths == {len(header)} and len(header) > 1 and not header[-1].strip():
+        header = header[:-1]
+    elif widths != {len(header) + 1}:
+        return header, body, False
+    return header, [(number, row[:-1]) for number, row in body], True
 
 
 #: Characters that separate the values of a table in files people save.
@@ -637,8 +688,31 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
     if row_names is None:
         row_names = [str(r) for r in range(array.shape[0])]
     cells = [list(array[:, j]) for j in range(array.shape[1])]
+    if categorical != "drop":  # as for dates and numbers with units: leaving text out is safe
+        chosen = [drop] if isinstance(drop, (str, numbers.Number)) else list(() if drop is None else drop)
+        chosen = {_as_name(c) for c in [*chosen, *([id_column] if id_column is not None else [])]}
+        for name, values in zip(columns, cells):
+            if _as_name(name) not in chosen:
+                _refuse_durations_and_periods(name, values, row_names)
     return _build(columns, cells, row_names, "row", id_column=id_column, drop=drop, missing=missing,
                   categorical=categorical, constant=constant, decimal=decimal)
+
+
+def _refuse_durations_and_periods(name, values, row_names):
+    """Stop on a column of durations (``timedelta``) or of pandas periods (``2024-01`` as a month).
+
+    They are measurements, but as text (``"1 days 02:00:00"``) they would be called categorical and
+    one-hot would make a column per distinct value; the learner picks the unit of the number.
+    """
+    for i, value in enumerate(values):
+        if isinstance(value, (datetime.timedelta, np.timedelta64)) and not is_missing_value(value):
+            raise ValueError(f"column {name!r} holds durations ({value!s}, first at row {row_names[i]}): convert "
+                             f"it to numbers in the unit you mean (hours: in pandas "
+                             f"df[{name!r}].dt.total_seconds() / 3600), or leave it out with drop=[{name!r}]")
+        if type(value).__name__ == "Period":
+            raise ValueError(f"column {name!r} holds periods ({value!s}, first at row {row_names[i]}): convert it "
+                             f"to numbers, e.g. in pandas df[{name!r}].dt.year, or months since the first "
+                             f"period, or leave it out with drop=[{name!r}]")
 
 
 def _check_rows_have_one_length(array):

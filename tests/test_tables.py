@@ -868,3 +868,93 @@ def test_a_character_that_splits_only_the_header_does_not_stop_the_search_for_th
     with pytest.raises(ValueError, match=r"one column named 'x;y\|z', but its header and rows split into 2 values "
                                          r"at '\|': read it with delimiter='\|'$"):
         tables.read_csv(write(tmp_path, "x;y|z\n1|2\n3|4\n5|6\n"))
+
+
+# -- numbers as spreadsheets and typesetters write them ------------------------------------------
+
+
+def test_a_typographic_minus_sign_reads_as_a_minus(tmp_path):
+    """U+2212 (what Word and many web tables print) was text, so the column was called categorical."""
+    table = tables.read_csv(write(tmp_path, "a,b\n\u22121.5,2\n2.5,\u22120.25\n\u22123,1e\u22122\n"))
+    np.testing.assert_array_equal(table.X, [[-1.5, 2], [2.5, -0.25], [-3, 0.01]])
+    assert tables.from_array([["\u22121", 2.0], ["3", 1.0]]).X[:, 0].tolist() == [-1.0, 3.0]
+
+
+@pytest.mark.parametrize(("cells", "shown", "separator"), [
+    (['"1,000.50"', '"2,300.25"', "950.00"], "1,000.50", ","),
+    (['"12,345,678"', '"1,234,567"', '"2,345,678"'], "12,345,678", ","),
+    (["1'234.5", "2'345.5", "9.5"], "1'234.5", "'"),
+    (["1\u00a0234.5", "2\u00a0345.5", "3\u00a0456"], "1\u00a0234.5", "\u00a0"),
+], ids=["comma", "two-commas", "apostrophe", "no-break-space"])
+def test_thousands_separators_are_named_never_called_categorical(tmp_path, cells, shown, separator):
+    shown, separator = repr(shown), repr(separator)  # as the message shows them
+    """"1,000.50" was "categorical", and the hint offered one-hot: one 0/1 column per amount."""
+    text = "amount,x\n" + "".join(f"{c},{i}\n" for i, c in enumerate(cells))
+    for options in ({}, {"categorical": "one-hot"}):
+        with pytest.raises(ValueError, match=rf"^column 'amount' holds numbers written with thousands separators "
+                                             rf"\({re.escape(shown)}, first at line 2\): remove the separators "
+                                             rf"\({re.escape(separator)}\) in the file"):
+            tables.read_csv(write(tmp_path, text), **options)
+
+
+def test_thousands_separators_with_a_decimal_comma_point_to_decimal_comma(tmp_path):
+    text = "amount;x\n1 234,5;1\n2 345,0;2\n3 456,7;3\n"
+    with pytest.raises(ValueError, match=r"remove the separators \(' '\) in the file .*; their decimal mark is "
+                                         r"',', so read the file with decimal=','$"):
+        tables.read_csv(write(tmp_path, text))
+    with pytest.raises(ValueError, match=r"thousands separators \('1 234,5'.*remove the separators \(' '\) in the "
+                                         r"file \(or convert the column in pandas\) so it reads as numbers$"):
+        tables.read_csv(write(tmp_path, text), decimal=",")
+
+
+def test_a_few_amounts_with_separators_among_numbers_are_named_in_the_typo_message(tmp_path):
+    with pytest.raises(ValueError, match=r"^column 'a' holds numbers but line 3 has a value that is not a number: "
+                                         r"'1,000.50'; a number with thousands separators reads once they are "
+                                         r"removed\."):
+        tables.read_csv(write(tmp_path, 'a,b\n950.00,1\n"1,000.50",2\n800,3\n'))
+
+
+def test_codes_with_digit_groups_are_not_taken_for_thousands(tmp_path):
+    # 1.234.5 (a version: its last group is a decimal part after the same mark) is text, still refused as categorical by default
+    with pytest.raises(ValueError, match=r"^column 'v' is categorical"):
+        tables.read_csv(write(tmp_path, "v;x\n1.234.5;1\n3.1.4;2\n2.0.1;3\n"))
+
+
+# -- files that end every line with the delimiter ---------------------------------------------------
+
+
+@pytest.mark.parametrize("header", ["a,b,", "a,b"], ids=["header-too", "data-only"])
+def test_a_delimiter_at_the_end_of_every_line_is_left_out_with_a_note(tmp_path, header):
+    """Some exports write "a,b," on every line: it was refused as "column 3 has no name", with no option."""
+    table = tables.read_csv(write(tmp_path, f"{header}\n1,2,\n3,5,\n4,4,\n"))
+    assert table.columns == ("a", "b")
+    np.testing.assert_array_equal(table.X, [[1, 2], [3, 5], [4, 4]])
+    assert table.notes == ("left out the empty last field of every line: each line ends with the delimiter ','",)
+
+
+def test_a_last_field_with_a_value_on_any_line_is_not_taken_for_a_trailing_delimiter(tmp_path):
+    with pytest.raises(ValueError, match=r"^column 3 has no name in the header"):
+        tables.read_csv(write(tmp_path, "a,b,\n1,2,\n3,5,7\n4,4,\n"))
+    with pytest.raises(ValueError, match=r"^column 'c' has no values"):  # a named column stays a column
+        tables.read_csv(write(tmp_path, "a,b,c\n1,2,\n3,5,\n4,4,\n"))
+    with pytest.raises(ValueError, match=r"^line 2 of .* has 3 values but the header names 2 columns"):
+        tables.read_csv(write(tmp_path, "a,b\n1,2,\n3,5,7\n4,4,\n"))
+
+
+# -- durations and periods ---------------------------------------------------------------------------
+
+
+def test_durations_and_periods_are_named_never_called_categorical():
+    pd = pytest.importorskip("pandas")
+    hours = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0], "d": pd.to_timedelta([1, 2, 3], unit="h")})
+    with pytest.raises(ValueError, match=r"^column 'd' holds durations \(0 days 01:00:00, first at row 0\): "
+                                         r"convert it to numbers in the unit you mean"):
+        tables.from_array(hours)
+    with pytest.raises(ValueError, match=r"^column 'x1' holds durations"):
+        tables.from_array([[1.0, np.timedelta64(5, "s")], [2.0, np.timedelta64(7, "s")]])
+    months = pd.DataFrame({"a": [1.0, 2.0, 3.0], "p": pd.period_range("2024-01", periods=3, freq="M")})
+    with pytest.raises(ValueError, match=r"^column 'p' holds periods \(2024-01, first at row 0\)"):
+        tables.from_array(months)
+    # leaving them out on purpose still works
+    assert tables.from_array(hours, drop=["d"]).columns == ("a", "b")
+    assert tables.from_array(hours, categorical="drop").columns == ("a", "b")
