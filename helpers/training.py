@@ -22,7 +22,7 @@ import weakref
 import numpy as np
 
 from helpers._tensorflow import load_keras
-from helpers._validation import as_numeric_array, check_features, check_int
+from helpers._validation import as_numeric_array, check_features, check_float, check_int
 
 keras = load_keras()
 
@@ -105,22 +105,33 @@ class CheckedInputs:
     ``PyDataset``, a generator or a dict is passed to Keras unchecked.
     ``batch_size`` must be a positive integer; one larger than the data is
     left to Keras, which uses the whole data as one batch. So must ``epochs``
-    (0 would train nothing, silently). ``sample_weight`` (and the third item
+    (0 would train nothing, silently), with ``initial_epoch`` below it, and
+    ``validation_split`` must lie in [0, 1). ``sample_weight`` (and the third item
     of ``validation_data``) must be finite and non-negative, one weight per
-    sample: a single NaN weight makes every weight of the model NaN.
+    sample: a single NaN weight makes every weight of the model NaN. A
+    training whose loss becomes NaN or infinite (unscaled values around
+    1e12 do that) stops at the end of that epoch with a ``FloatingPointError``
+    that says what to try, instead of returning a history of NaN.
     """
 
     def fit(self, x=None, y=None, *args, **kwargs):
         arguments = _bind(super().fit, x, y, *args, **kwargs)
         _check_batch_size(arguments)
-        if "epochs" in arguments:
-            arguments["epochs"] = check_int(arguments["epochs"], name="epochs", minimum=1)
+        _check_epochs(arguments)
+        if arguments.get("validation_split"):  # 0 and None: no split
+            arguments["validation_split"] = check_float(arguments["validation_split"], name="validation_split",
+                                                        low=0.0, high=1.0, high_inclusive=False)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
             arguments["validation_data"] = _check_validation_data(self, arguments["validation_data"],
                                                                   arguments["y"])
-        return super().fit(**arguments)
+        watch = _StopOnInvalidLoss()
+        arguments["callbacks"] = [*(arguments.get("callbacks") or []), watch]
+        history = super().fit(**arguments)
+        if watch.invalid is not None:
+            raise FloatingPointError(_diverged(watch.invalid, arguments["x"]))
+        return history
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
         arguments = _bind(super().evaluate, x, y, *args, **kwargs)
@@ -144,6 +155,44 @@ class CheckedModel(CheckedInputs, keras.Model):
     see :class:`CheckedInputs` for what is checked. A saved one loads back
     with ``keras.models.load_model`` once :mod:`helpers` is imported.
     """
+
+
+def _check_epochs(arguments):
+    """``epochs`` an ``int`` >= 1 and ``initial_epoch`` below it: Keras counts ``epochs`` from the start,
+    so ``fit(epochs=5, initial_epoch=5)`` trains nothing and returns an empty history, silently."""
+    epochs = arguments["epochs"] = check_int(arguments.get("epochs", 1), name="epochs", minimum=1)
+    if arguments.get("initial_epoch"):
+        first = arguments["initial_epoch"] = check_int(arguments["initial_epoch"], name="initial_epoch", minimum=0)
+        if first >= epochs:
+            raise ValueError(f"initial_epoch ({first}) must be below epochs ({epochs}): Keras counts epochs from "
+                             f"the start, not from initial_epoch, so this would train nothing; to train "
+                             f"{epochs} more epochs, pass epochs={first + epochs}")
+
+
+class _StopOnInvalidLoss(keras.callbacks.Callback):
+    """Stop training at the end of the first epoch whose loss is NaN or infinite, and remember it."""
+
+    def __init__(self):
+        super().__init__()
+        self.invalid = None  # (epoch, loss) once the loss is not a finite number
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = (logs or {}).get("loss")
+        if loss is not None and not np.isfinite(float(loss)):
+            self.invalid = (epoch + 1, float(loss))
+            self.model.stop_training = True
+
+
+def _diverged(invalid, x):
+    """Why a training that ended with a loss of NaN or infinity failed, and what to try."""
+    epoch, loss = invalid
+    largest = float(np.max(np.abs(x))) if isinstance(x, np.ndarray) and x.size else 0.0
+    hint = (f"x holds values up to {largest:.3g}: scale its columns first (e.g. sklearn's StandardScaler), "
+            f"then build the model again" if largest > 1e4 else
+            "lower the learning rate, or check the loss for a log of 0 or a division by 0, then build the "
+            "model again")
+    return (f"training stopped: the loss was {loss} at epoch {epoch}, so the model's weights are no longer "
+            f"numbers; {hint}")
 
 
 def _check_batch_size(arguments):

@@ -478,6 +478,55 @@ def test_fit_refuses_epochs_that_are_not_a_positive_integer(checked_models, epoc
     assert len(model.fit(GOOD_X, GOOD_Y, epochs=np.int64(2), verbose=0).history["loss"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"epochs": 3, "initial_epoch": 3}, ValueError,
+         r"^initial_epoch \(3\) must be below epochs \(3\): Keras counts epochs from the start, not from "
+         r"initial_epoch, so this would train nothing; to train 3 more epochs, pass epochs=6$"),
+        ({"initial_epoch": 1}, ValueError, r"^initial_epoch \(1\) must be below epochs \(1\)"),  # Keras' default
+        ({"epochs": 2, "initial_epoch": -1}, ValueError, r"^initial_epoch must be >= 0; got -1$"),
+        ({"validation_split": 1.5}, ValueError, r"^validation_split must be < 1\.0; got 1\.5$"),
+        ({"validation_split": 1}, ValueError, r"^validation_split must be < 1\.0; got 1\.0$"),
+        ({"validation_split": -0.2}, ValueError, r"^validation_split must be >= 0\.0; got -0\.2$"),
+        ({"validation_split": "0.2"}, TypeError, r"^validation_split must be a number; got '0\.2'$"),
+    ],
+)
+def test_fit_refuses_an_initial_epoch_or_validation_split_that_trains_nothing_or_nonsense(kwargs, error, match):
+    """initial_epoch >= epochs trained nothing and returned an empty history; validation_split=1.5 trained."""
+    model = _fresh_functional()
+    with pytest.raises(error, match=match):
+        model.fit(GOOD_X, GOOD_Y, verbose=0, **kwargs)
+    history = model.fit(GOOD_X, GOOD_Y, epochs=3, initial_epoch=1, validation_split=0.25, verbose=0)
+    assert history.epoch == [1, 2] and set(history.history) == {"loss", "val_loss"}
+
+
+@pytest.mark.parametrize("which", ["functional", "subclassed"])
+def test_a_loss_that_becomes_nan_stops_training_with_a_sentence_that_points_to_scaling(which):
+    """Values around 1e12 trained to a loss of NaN without a word (1e6 and 1e9 train, with a huge loss)."""
+    helpers.set_seed(0)
+    model = _fresh_functional() if which == "functional" else Reconstruct(name="reconstruct")
+    if which == "subclassed":
+        model.compile(optimizer="adam")
+    huge = np.random.default_rng(0).normal(size=(64, 4)) * 1e12  # within float32, so the input check lets it by
+    stops = []
+    callback = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: stops.append(epoch))
+    with pytest.raises(FloatingPointError, match=r"^training stopped: the loss was (nan|inf) at epoch ([1-4]), so "
+                                                 r"the model's weights are no longer numbers; x holds values up to "
+                                                 r"[0-9.]+e\+12: scale its columns first") as stopped:
+        model.fit(huge, None if which == "subclassed" else huge[:, :2], epochs=5, verbose=0, callbacks=[callback])
+    epoch = int(re.search(r"at epoch (\d)", str(stopped.value))[1])
+    assert stops == list(range(epoch))  # it stopped there, not after five epochs; the caller's callbacks still ran
+
+
+def test_a_loss_that_becomes_nan_on_scaled_data_points_to_the_learning_rate():
+    model = _fresh_functional()
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=1e6), loss="mse")
+    with pytest.raises(FloatingPointError, match=r"the loss was (nan|inf) at epoch [1-5], .*; lower the learning "
+                                                 r"rate"):
+        model.fit(GOOD_X, GOOD_Y * 1e3, epochs=5, verbose=0)
+
+
 @pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
 def test_sample_weight_is_checked_like_x_and_y_and_the_model_stays_finite(kind):
     """One NaN weight made every weight of the model NaN, silently."""
