@@ -39,6 +39,11 @@ left out here to keep the suite under an hour; ``--scale`` runs it. For each str
 *regret* is the ARI of the best candidate the procedure scored minus the ARI of the one it chose
 ("no structure" counts as one cluster, ARI 0).
 
+Small tables (``--small``): the suite's made-up sets have 300 rows or more. Three blobs in 2-D,
+uniform noise in 2-D and one round Gaussian cloud in 5-D, each at 50 and 150 rows, with the suite's
+scaling and representations: how often the procedure finds "structure" in noise when a learner's
+table is small. Nothing was compared or tuned on them.
+
 Scale (``--scale``): 5,000 / 20,000 / 50,000 rows x 20 columns (five Gaussian clusters of
 different shapes), each size in a fresh process: notebook 05's whole procedure (the four
 representations including the autoencoder's training, k 1-10, stability; the candidates scored by
@@ -54,6 +59,7 @@ Usage::
     python benchmarks/label_free.py --only iris     # one data set
     python benchmarks/label_free.py --scale         # the scale rows
     python benchmarks/label_free.py --outside --first-seed 45   # data outside the suite, fresh seeds
+    python benchmarks/label_free.py --small --first-seed 45 --seeds 12   # tables of 50 and 150 rows
 """
 
 from __future__ import annotations
@@ -87,7 +93,11 @@ NULLS = tuple(f"{kind} {d}-D" for kind in ("uniform", "elongated Gaussian", "hea
 #: Data outside the suite (``--outside``), never used to compare rules: other dimensions and cluster sizes.
 OUTSIDE_STRUCTURED = ("blobs 10-D", "blobs with a small cluster")
 OUTSIDE_NULLS = ("uniform 16-D", "heavy-tailed 16-D")
-DATASETS = BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS
+#: Small tables (``--small``), below the suite's smallest made-up set (300 rows): at 50 and 150 rows.
+SMALL_STRUCTURED = ("small blobs",)
+SMALL_NULLS = ("small uniform 2-D", "small Gaussian 5-D")
+SMALL_SIZES = (50, 150)
+DATASETS = BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS + SMALL_STRUCTURED + SMALL_NULLS
 #: The order the suite runs in: structured and null sets interleaved, the slowest (digits) last.
 RUN_ORDER = ("blobs", "uniform 2-D", "anisotropic blobs", "elongated Gaussian 8-D", "varied blobs",
              "heavy-tailed 8-D", "iris", "uniform 30-D", "wine", "heavy-tailed 30-D", "breast cancer",
@@ -115,6 +125,7 @@ def load(name, size, seed):
 
     rng = np.random.default_rng(seed)
     y = None
+    name = name.removeprefix("small ")  # a small table is drawn as the set of the same name, with fewer rows
     if name == "noisy circles":
         X, y = datasets.make_circles(n_samples=size, factor=0.5, noise=0.05, random_state=seed)
     elif name == "noisy moons":
@@ -144,6 +155,8 @@ def load(name, size, seed):
         d = int(dims.removesuffix("-D"))
         if kind == "uniform":
             X = rng.uniform(size=(size, d))
+        elif kind == "Gaussian":  # one round cloud
+            X = rng.normal(size=(size, d))
         elif kind == "elongated Gaussian":
             X = rng.normal(size=(size, d)) * np.geomspace(5.0, 1.0, d)  # 5 times longer than wide
         elif kind == "heavy-tailed":
@@ -156,6 +169,8 @@ def load(name, size, seed):
 
 
 def sizes_of(name):
+    if name in SMALL_STRUCTURED + SMALL_NULLS:
+        return SMALL_SIZES
     return ("full", "half") if name in ("iris", "wine", "breast cancer", "digits") else SIZES
 
 
@@ -198,7 +213,7 @@ def summarise(runs):
     for name in dict.fromkeys(run["dataset"] for run in runs):
         mine = [run for run in runs if run["dataset"] == name]
         row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
-               "kind": ("null" if name in NULLS + OUTSIDE_NULLS else "beyond KMeans/GMM" if name in BEYOND
+               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + SMALL_NULLS else "beyond KMeans/GMM" if name in BEYOND
                         else "structured"),
                "seconds": statistics.fmean(run["seconds"] for run in mine),
                "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
@@ -342,6 +357,9 @@ def main(argv=None):
     parser.add_argument("--scale", action="store_true", help="the 5,000 / 20,000 / 50,000-row rows")
     parser.add_argument("--outside", action="store_true",
                         help=f"data outside the suite instead: {', '.join(OUTSIDE_STRUCTURED + OUTSIDE_NULLS)}")
+    parser.add_argument("--small", action="store_true",
+                        help=f"small tables instead ({SMALL_SIZES[0]} and {SMALL_SIZES[1]} rows): "
+                             f"{', '.join(SMALL_STRUCTURED + SMALL_NULLS)}")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_one:
@@ -354,7 +372,8 @@ def main(argv=None):
         print(markdown_table(summarise(read_logs(*args.from_log))))
         return 0
     seeds = tuple(args.first_seed + i for i in range(args.seeds))
-    default = OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else RUN_ORDER
+    default = (OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else SMALL_STRUCTURED + SMALL_NULLS if args.small
+               else RUN_ORDER)
     runs = suite(seeds, datasets=tuple(args.only) if args.only else default, log=args.log)
     runs.sort(key=lambda run: DATASETS.index(run["dataset"]))
     print(markdown_table(summarise(runs)))

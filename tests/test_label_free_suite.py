@@ -37,6 +37,23 @@ def test_every_real_table_is_declared_one_unit_or_mixed_on_purpose():
     assert X.std(axis=0).max() / X.std(axis=0).min() > 3  # petal length varies far more than sepal width
 
 
+def test_the_small_tables_are_the_named_sets_with_fewer_rows_and_count_as_null_or_structured():
+    assert label_free.sizes_of("small uniform 2-D") == (50, 150) and label_free.sizes_of("uniform 2-D") == (300, 1000)
+    small, _ = label_free.load("small uniform 2-D", 50, 7)
+    large, _ = label_free.load("uniform 2-D", 50, 7)
+    np.testing.assert_array_equal(small, large)  # the same draw: only the size differs from the suite's set
+    cloud, y = label_free.load("small Gaussian 5-D", 150, 0)
+    assert cloud.shape == (150, 5) and y is None
+    assert abs(np.corrcoef(cloud.T)[np.triu_indices(5, 1)]).max() < 0.3  # one round cloud, not elongated
+    blobs, labels = label_free.load("small blobs", 50, 0)
+    assert blobs.shape == (50, 2) and sorted(set(labels.tolist())) == [0, 1, 2]
+    rows = label_free.summarise([
+        {"dataset": "small Gaussian 5-D", "structure": False, "seconds": 1.0, "chosen": "no structure"},
+        {"dataset": "small blobs", "structure": True, "seconds": 1.0, "chosen": "PCA-1 + kmeans, k=3",
+         "ari": 1.0, "best_ari": 1.0, "regret": 0.0}])
+    assert [row["kind"] for row in rows] == ["null", "structured"]
+
+
 @pytest.mark.parametrize(("name", "size", "extra"), [("wine", "half", "PCA-5"), ("anisotropic blobs", 300, "PCA-1"),
                                                      ("blobs", 300, None)])
 def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monkeypatch, name, size, extra):
@@ -65,7 +82,8 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
 
 @pytest.mark.parametrize("logs", [("label_free_seed42_44.jsonl",), ("label_free_seed45_46.jsonl",),
                                   ("label_free_seed47_50.jsonl", "label_free_digits_seed47_50.jsonl"),
-                                  ("label_free_seed51_53.jsonl",), ("label_free_outside.jsonl",)])
+                                  ("label_free_seed51_53.jsonl",), ("label_free_outside.jsonl",),
+                                  ("label_free_small.jsonl",)])
 def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(logs):
     # the README's tables are `--from-log` output, verbatim: a rerun that changes a row changes the README
     root = Path(__file__).resolve().parents[1]

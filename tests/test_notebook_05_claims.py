@@ -599,3 +599,32 @@ def test_the_teaching_guide_quotes_the_suite_as_the_notebook_does():
     means = [fmean(r["regret"] for r in label_free.summarise(some) if r["dataset"] in label_free.REPRESENTABLE)
              for some in (test, runs)]
     assert f"mean regret {means[0]:.2f} against {means[1]:.2f} over all twelve draws" in row
+
+
+def test_the_small_table_trap_reports_the_recorded_small_runs(cells):
+    """Section 8's "a small table", the summary and the README: recomputed from the --small log."""
+    runs = _suite_runs("label_free_small.jsonl")
+    assert {run["size"] for run in runs} == set(label_free.SMALL_SIZES) == {50, 150}
+    assert {run["seed"] for run in runs} == set(range(45, 57))  # "twelve seeds each"
+    per = {(name, size): [run for run in runs if run["dataset"] == name and run["size"] == size]
+           for name in label_free.SMALL_STRUCTURED + label_free.SMALL_NULLS for size in label_free.SMALL_SIZES}
+    assert all(len(mine) == 12 for mine in per.values())
+    alarm = lambda name, size: sum(run["structure"] for run in per[(name, size)])  # noqa: E731
+    uniform = [run for run in runs if run["dataset"] == "small uniform 2-D" and run["structure"]]
+    ks = sorted(_k(run) for run in uniform)
+    text = " ".join(_prose(cells).split())
+    assert (f'uniform noise in two columns got "structure" in {len(uniform)} of 24 runs '
+            f"({alarm('small uniform 2-D', 50)} of 12 at 50 rows, {alarm('small uniform 2-D', 150)} of 12 at 150), "
+            f"each time KMeans or the GMM on the scaled features, with {ks[0]} to {ks[-1]} clusters") in text
+    assert all(run["chosen"].startswith("scaled features + ") for run in uniform)
+    gaussian = alarm("small Gaussian 5-D", 50) + alarm("small Gaussian 5-D", 150)
+    assert gaussian == 0 and "a round Gaussian cloud in five columns in none of 24" in text
+    blobs = [run for run in runs if run["dataset"] == "small blobs"]
+    assert all(run["structure"] for run in blobs) and "three blobs were found in all 24 runs" in text
+    assert f'two-column noise of 50 to 150 rows got "structure" in {len(uniform)} of 24 runs' in text  # summary
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert (f'found "structure" in {len(uniform)} of 24 runs ({alarm("small uniform 2-D", 50)} of 12 at 50 rows, '
+            f'{alarm("small uniform 2-D", 150)} of 12 at 150)') in readme
+    two = [run for run in blobs if _k(run) == 2]
+    assert len(two) == 4 and {run["seed"] for run in two} == {52, 55}
+    assert f"worst regret {max(run['regret'] for run in blobs):.2f}" in readme
