@@ -32,7 +32,8 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
     Returns
     -------
     numpy.ndarray
-        ``X`` converted to a floating-point array (float32 stays float32).
+        ``X`` converted to a floating-point array (float32 stays float32;
+        integers and float16 become float64).
         A DataFrame with pandas' nullable types (``Float64``, ``Int64``) is
         converted as :func:`as_numeric_array` does, its ``NA`` counted as
         a missing value.
@@ -59,8 +60,8 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
         raise ValueError(f"{name} needs at least {min_samples} samples; got {array.shape[0]}")
     if ndim == 2 and array.shape[1] < min_features:
         raise ValueError(f"{name} needs at least {min_features} feature(s); got {array.shape[1]}")
-    if not np.issubdtype(array.dtype, np.floating):
-        array = array.astype(np.float64)
+    if not np.issubdtype(array.dtype, np.floating) or array.dtype == np.float16:
+        array = array.astype(np.float64)  # float16: NumPy's linear algebra refuses it, and its sums overflow
     if not np.all(np.isfinite(array)):
         n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s); clean or impute them first")
@@ -224,6 +225,12 @@ def check_classes(y, *, name="y_true", n_samples=None):
         raise ValueError(f"{name} has {array.shape[0]} entries but there are {n_samples} samples")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold class labels; got dtype {array.dtype}")
+    if array.dtype.kind in "US":
+        written = np.flatnonzero(np.isin(np.char.strip(array.astype(str)), ("nan", "None", "NaN", "<NA>")))
+        if written.size:  # what str() makes of NaN, None and pandas' NA: a label that went missing, as text
+            raise ValueError(f"{name} has {written.size} label(s) written as {str(array[written[0]]).strip()!r} "
+                             f"(first at position {written[0]}): the text NumPy or pandas write for a missing "
+                             "value, not a class; every sample needs a class")
     if np.issubdtype(array.dtype, np.integer) or array.dtype == bool or array.dtype.kind in "US":
         classes, codes = np.unique(array, return_inverse=True)
         return codes.ravel().astype(np.int64), classes

@@ -26,7 +26,9 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     Parameters
     ----------
     X : array-like of shape (n_samples, n_features)
-        The prepared (scaled) features, at least 4 rows, finite.
+        The prepared (scaled) features, at least 4 rows, finite, varying
+        along at least two directions (one column, or columns that are
+        copies or multiples of one another, are refused).
     representations : dict of str -> callable or None
         Name -> function mapping feature rows to the representation to
         cluster; ``None`` stands for ``X`` itself.
@@ -60,6 +62,12 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "its mean at random (in one dimension a direction is only a sign), so groups in X would be "
                          "groups in the reference too and the gap could not see them; look at a histogram of the "
                          "column instead, or cluster it together with other columns")
+    spread = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)  # along each principal axis, largest first
+    if spread[0] == 0 or spread[1] <= 1e-9 * spread[0]:  # the axes reference_cloud keeps: fewer than two
+        raise ValueError("X varies along only one direction (its columns are constant, or copies or multiples of "
+                         "one another, such as one length in cm and in inches): like a table of one column, its "
+                         "no-structure reference would hold the same groups as X; keep one of those columns and "
+                         "look at its histogram, or add columns that vary on their own")
     if not isinstance(representations, dict) or not representations:
         raise TypeError("representations must be a non-empty dict: name -> function(X) returning an array, "
                         "e.g. {'scaled features': None, 'PCA': pca.transform}")

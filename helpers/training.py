@@ -15,6 +15,7 @@ its bases, so that NaN, a wrong width or a wrong rank in a learner's data
 
 from __future__ import annotations
 
+import numbers
 import sys
 import time
 import weakref
@@ -213,10 +214,15 @@ def _check_sample_weight(weights, name, n_samples):
 
     One NaN weight turns the weighted loss, then every weight of the model, into NaN without a word.
     """
+    if isinstance(weights, numbers.Number) or (isinstance(weights, np.ndarray) and weights.ndim == 0):
+        raise ValueError(f"{name} must hold one weight per sample ({n_samples} of them); got the single number "
+                         f"{weights!r}: to weight every sample alike, leave {name} out")
     if not _is_array_like(weights):
         return weights
     array = as_numeric_array(weights, name=name)
     array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1))
+    if array.ndim > 2 or (array.ndim == 2 and array.shape[1] != 1):
+        raise ValueError(f"{name} must hold one weight per sample, shape ({n_samples},); got shape {array.shape}")
     if array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples; "
                          "give one weight per sample")

@@ -50,7 +50,7 @@ def blob_candidates(nb05, four_blobs):
 # -- helpers.selection on its own: the checks and the table, without the notebook --------------
 
 def test_check_inputs_replaces_none_by_the_identity_and_names_by_strings():
-    X = np.arange(20.0).reshape(10, 2)
+    X = np.random.default_rng(0).normal(size=(10, 2))
     first_column = lambda rows: rows[:, :1]  # noqa: E731
     checked_X, representations, ks = selection.check_inputs(X, {"raw": None, 5: first_column}, range(1, 4))
     np.testing.assert_array_equal(checked_X, X)
@@ -958,6 +958,22 @@ def test_check_inputs_refuses_one_column_and_says_why():
     X = np.concatenate([np.full(20, -1.0), np.full(20, 1.0)])[:, None] + np.random.default_rng(0).normal(0, 0.1, (40, 1))
     with pytest.raises(ValueError, match=r"^X has one column: .*mirrored .*histogram"):
         selection.check_inputs(X, {"raw": None}, range(1, 4))
+
+
+@pytest.mark.parametrize("second", ["inches", "constant", "sum"])
+def test_check_inputs_refuses_columns_that_vary_along_one_direction(second):
+    """Two columns that are one length in cm and in inches answered "no stable cluster structure" on two
+    groups 7.5 standard deviations apart: the cloud reference keeps one axis, so it mirrored the groups."""
+    rng = np.random.default_rng(0)
+    cm = np.concatenate([rng.normal(160, 4, 50), rng.normal(190, 4, 50)])
+    other = {"inches": cm / 2.54, "constant": np.zeros(100), "sum": cm / 2.54 + 3.0}[second]
+    X = np.column_stack([cm, other, -cm]) if second == "sum" else np.column_stack([cm, other])
+    with pytest.raises(ValueError, match=r"^X varies along only one direction \(its columns are constant, or "
+                                         r"copies or multiples of one another.*add columns that vary on their own$"):
+        selection.check_inputs(X, {"raw": None}, range(1, 4))
+    # a second column that varies on its own, however little, is a second direction
+    wobble = np.column_stack([cm, cm / 2.54 + rng.normal(0, 1e-3, 100)])
+    assert selection.check_inputs(wobble, {"raw": None}, range(1, 4))[0].shape == (100, 2)
 
 
 @pytest.mark.parametrize(("kwargs", "error", "match"), [

@@ -601,7 +601,14 @@ def test_a_column_of_weights_is_one_weight_per_sample_and_rows_are_counted_down_
     model = _fresh_functional()
     assert np.isfinite(model.fit(GOOD_X, GOOD_Y, sample_weight=np.ones((8, 1)), epochs=1, verbose=0).history["loss"][0])
     with pytest.raises(ValueError, match=r"^sample_weight has 3 rows but there are 8 samples"):
-        model.fit(GOOD_X, GOOD_Y, sample_weight=np.ones((3, 8)), epochs=1, verbose=0)
+        model.fit(GOOD_X, GOOD_Y, sample_weight=np.ones((3, 1)), epochs=1, verbose=0)
+    # a weight per sample and feature failed deep in TensorFlow ("Dimensions must be equal, but are 32 and 4")
+    for weights in (np.ones((8, 4)), np.ones((3, 8)), np.ones((8, 1, 1))):
+        with pytest.raises(ValueError, match=rf"^sample_weight must hold one weight per sample, shape \(8,\); "
+                                             rf"got shape {re.escape(str(weights.shape))}$"):
+            model.fit(GOOD_X, GOOD_Y, sample_weight=weights, epochs=1, verbose=0)
+        with pytest.raises(ValueError, match=r"^validation_data\[2\] must hold one weight per sample"):
+            model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0, validation_data=(GOOD_X, GOOD_Y, weights))
 
 
 def test_a_single_number_as_x_is_named_by_its_shape():
@@ -688,8 +695,12 @@ def test_a_model_with_its_own_loss_may_take_a_y_of_any_shape():
 
 def test_a_weight_target_or_validation_data_with_nothing_in_it_is_named():
     model = _fresh_functional()
-    with pytest.raises(ValueError, match=r"^sample_weight must be a 1-D array .*got 0-D"):
-        model.fit(GOOD_X, GOOD_Y, sample_weight=np.float32(2.0), epochs=1, verbose=0)  # one number for all
+    # one number for all: a Python float failed in Keras with the whole of x printed
+    for weight in (np.float32(2.0), 2.0, 3, np.array(2.0)):
+        with pytest.raises(ValueError, match=r"^sample_weight must hold one weight per sample \(8 of them\); got "
+                                             r"the single number .*: to weight every sample alike, leave "
+                                             r"sample_weight out$"):
+            model.fit(GOOD_X, GOOD_Y, sample_weight=weight, epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"^y needs at least 1 samples; got 0$"):
         model.fit(GOOD_X, np.ones((0, 2)), epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"^validation_data must be \(x_val, y_val\) or \(x_val, y_val, "

@@ -447,3 +447,21 @@ def test_check_labels_reads_integers_held_as_objects_and_names_a_missing_one():
         check_labels(np.array([True, 1], dtype=object))
     with pytest.raises(TypeError, match=r"^labels must be whole numbers"):
         check_labels(np.array([0, 0.5], dtype=object))
+
+
+@pytest.mark.parametrize("y", [np.array(["a", "a", "b", np.nan, "c"]), np.array(["a", "None", "b", "b", "c"]),
+                               np.array(["a", "b", " nan", "b", "c"])], ids=["nan", "None", "padded"])
+def test_check_classes_refuses_text_that_was_a_missing_value(y):
+    """np.array(["a", nan]) holds the text 'nan': it became a class of its own and accuracy was scored on it."""
+    with pytest.raises(ValueError, match=r"^y_true has 1 label\(s\) written as '(nan|None)' \(first at position "
+                                         r"[1-3]\): the text NumPy or pandas write for a missing value"):
+        check_classes(y)
+    assert check_classes(np.array(["nano", "none", "NA"]))[1].tolist() == ["NA", "nano", "none"]  # real classes
+
+
+def test_check_features_gives_float16_as_float64_and_keeps_float32():
+    """float16 reached NumPy's SVD ("array type float16 is unsupported in linalg") and overflowed sums."""
+    half = np.array([[800.0, 1.0], [900.0, 2.0], [1000.0, 3.0]], dtype=np.float16)
+    assert check_features(half).dtype == np.float64
+    assert check_features(half.astype(np.float32)).dtype == np.float32
+    np.linalg.svd(check_features(half) - check_features(half).mean(axis=0))  # runs
