@@ -37,7 +37,12 @@ holds dates (``2024-01-05``), numbers written with a unit or symbol
 category, and one-hot would make one column per distinct value. A
 typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
 every line (``a,b,``) leaves an empty last field, which is left out with a
-note.
+note. A column that numbers the rows (``1, 2, 3, ...`` in order: Kaggle's
+``Id``, pandas' ``index``) is refused: it belongs in ``id_column``. With
+``missing="median"`` a row with no value at all is left out (with a note),
+not made up of medians. Excel's ``sep=;`` first line and UTF-16 files
+(recognised by their byte order mark) are read, each with a note; so is a
+header line of numbers, the sign of a file without one.
 
 Data already in memory (a NumPy array, or a pandas DataFrame, which keeps
 its column names) go through :func:`from_array`, with the same checks.
@@ -48,6 +53,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
+import io
 import math
 import numbers
 import os
@@ -260,6 +266,18 @@ def _as_name(label):
 _PANDAS_INDEX = re.compile(r"Unnamed: \d+")  # the name pandas.read_csv gives a header's empty field
 
 
+def _refuse_row_numbers(name, column):
+    """Stop on a column that numbers the rows, 0, 1, 2, ... or 1, 2, 3, ... in order (Kaggle's ``Id``, pandas'
+    ``index`` after ``reset_index``): clustered as a feature, it orders the clusters by row number, and in a
+    file sorted by class it leaks the classes. From 10 rows on: a short feature may count up by chance."""
+    n = len(column)
+    if n >= 10 and column[0] in (0.0, 1.0) and np.array_equal(column, column[0] + np.arange(n)):
+        raise ValueError(f"column {name!r} numbers the rows ({column[0]:.0f}, {column[1]:.0f}, {column[2]:.0f}, ... "
+                         f"{column[-1]:.0f} in order), so it is not a measurement: clustered as a feature it would "
+                         f"order the clusters by row number. Use id_column={name!r} to name the rows by it, or "
+                         f"drop=[{name!r}]")
+
+
 def _check_column_names(header, chosen):
     """Every column named once; an unnamed first column only when ``chosen`` (``drop`` or ``id_column``) names it.
 
@@ -340,7 +358,9 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                     f"Correct it, or write it as an empty cell to mark it missing")
             text_columns.append((name, values, is_missing))
             continue
-        numeric.append(np.array([n for n, _ in parsed], dtype=np.float64))
+        column = np.array([n for n, _ in parsed], dtype=np.float64)
+        _refuse_row_numbers(name, column)
+        numeric.append(column)
         names.append(name)
 
     sources = {}  # a 0/1 column's name -> the text column it was made from, which drop= can name
@@ -385,6 +405,15 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                 f"missing='median' to fill each gap with its column's median, or missing='drop-rows' to leave "
                 f"those rows out")
         if missing == "median":
+            empty = holes.all(axis=1)  # a median in every column would make up a whole sample
+            if empty.any():
+                if np.count_nonzero(~empty) < 2:
+                    raise ValueError(f"only {np.count_nonzero(~empty)} row(s) have any value; nothing to cluster")
+                notes.append(f"left out {np.count_nonzero(empty)} row(s) with no value at all "
+                             f"({_locations(np.asarray(row_names)[empty], where)}): a median in every column "
+                             f"would make up a whole sample")
+                X, ids, holes = X[~empty], ids[~empty], holes[~empty]
+                counts = holes.sum(axis=0)
             medians = np.nanmedian(X, axis=0)
             X = np.where(holes, medians, X)
             for j in np.flatnonzero(counts):
@@ -487,6 +516,11 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     text, notes = _read_text(path, encoding)
     if not text.strip():
         raise ValueError(f"{path} is empty: expected a header row with the column names, then one row per sample")
+    excel_hint = re.fullmatch(r"\s*sep=(.)\s*", text.split("\n", 1)[0], flags=re.IGNORECASE)
+    if excel_hint:  # Excel's "sep=;" line names the delimiter; blanked (not cut) so line numbers still hold
+        text = text[len(text.split("\n", 1)[0]):]
+        delimiter = excel_hint[1] if delimiter is None else delimiter
+        notes.append(f"skipped line 1, {excel_hint[0].strip()!r}: Excel's line naming the delimiter")
     if delimiter is None:
         try:
             # With decimal commas, a comma inside a number must not be taken for the separator.
@@ -499,7 +533,7 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
         raise ValueError(f"delimiter and decimal are both {delimiter!r}; a file with decimal commas separates "
                          f"its values with ';' (delimiter=';')")
     try:
-        rows = list(enumerate(_csv_rows(text, delimiter), start=1))
+        rows = _csv_rows(text, delimiter)
     except csv.Error as exc:
         raise ValueError(f"{path} cannot be read as a table: {exc}") from None
     lines = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
@@ -513,6 +547,15 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     hollow = sum(1 for number, row in rows if number > header_line and len(row) > 1
                  and not any(cell.strip() for cell in row))
     notes += [f"skipped {hollow} line(s) holding only delimiters"] if hollow else []
+    if all(_parse(name, decimal)[0] is not None for name in header if name.strip()):
+        notes.append(f"every name on line {header_line} is a number ({_show(header)}): if the file has no header "
+                     f"line, that row of data was taken for the column names; add a line of names first")
+    widths = {len(row) for _, row in body}
+    comma_numbers = delimiter == "," and all(_COMMA_NUMBER.fullmatch(",".join(row).strip()) for _, row in body)
+    if len(header) == 1 and len(widths) == 1 and widths != {1} and not comma_numbers:  # (1,5 has its own hint)
+        raise ValueError(f"line {header_line} of {path} holds one value ({header[0]!r}) but the lines after it hold "
+                         f"{widths.pop()}: if it is a title or a comment, delete that line, so that the first line "
+                         f"holds the column names")
     header, body, trailing = _without_trailing_delimiter(header, body)
     notes += [f"left out the empty last field of every line: each line ends with the delimiter {delimiter!r}"
               ] if trailing else []
@@ -549,8 +592,18 @@ _SEPARATORS = (",", ";", "\t", "|", " ")
 
 
 def _csv_rows(text, delimiter):
-    """The rows of ``text`` split at ``delimiter`` (a run of spaces counts as one space)."""
-    return csv.reader(text.splitlines(), delimiter=delimiter, skipinitialspace=delimiter == " ")
+    """``(line, row)`` for every row of ``text`` split at ``delimiter`` (a run of spaces counts as one space).
+
+    ``line`` is the line of the file where the row starts: a quoted cell may hold a line break. Only
+    ``\\n``, ``\\r`` and ``\\r\\n`` end a line (``str.splitlines`` would also break at U+0085, which a
+    cp1252 file read as latin-1 holds for its "...", and at U+2028 and form feeds).
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=delimiter == " ")
+    rows, line = [], 1
+    for row in reader:
+        rows.append((line, row))
+        line = reader.line_num + 1
+    return rows
 
 
 def _refuse_merged_columns(path, text, name, delimiter, decimal):
@@ -568,7 +621,7 @@ def _refuse_merged_columns(path, text, name, delimiter, decimal):
         if candidate == delimiter or candidate not in name.strip():
             continue
         try:
-            rows = [row for row in _csv_rows(text, candidate) if any(cell.strip() for cell in row)]
+            rows = [row for _, row in _csv_rows(text, candidate) if any(cell.strip() for cell in row)]
         except csv.Error:
             continue
         width, body = len(rows[0]), rows[1:]
@@ -604,6 +657,10 @@ def _read_text(path, encoding):
     marked = data.startswith(codecs.BOM_UTF8)
     notes = ([f"read as UTF-8, not {encoding}: the file starts with UTF-8's byte order mark"]
              if marked and asked not in ("utf-8", "utf-8-sig") else [])
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and not asked.startswith("utf-16"):
+        # Excel's "Unicode text" and PowerShell write UTF-16 with its byte order mark, which says so
+        notes.append(f"read as UTF-16, not {encoding}: the file starts with UTF-16's byte order mark")
+        encoding = asked = "utf-16"
     try:
         text = data.decode("utf-8-sig" if marked else encoding)
     except LookupError:  # a codec that is not for text, such as 'rot13'
@@ -668,6 +725,8 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
     else:
         if isinstance(values, (str, bytes, os.PathLike)):
             raise TypeError("values is a file name: read a file with read_csv(path)")
+        if np.ma.isMaskedArray(values):  # a masked value is a missing one, not the number stored under the mask
+            values = np.ma.asarray(values).astype(object).filled(None)
         try:
             array = np.asarray(values, dtype=object)
         except ValueError as exc:  # ragged rows

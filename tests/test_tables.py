@@ -197,11 +197,12 @@ class FrameLike:
 
 
 def test_a_frame_keeps_its_column_names_and_index_and_na_is_missing_without_pandas():
-    frame = FrameLike(["alcohol", "region"], [[12.5, "n"], [NAType(), "s"], [11.0, "n"]], ["w1", "w2", "w3"])
+    frame = FrameLike(["alcohol", "region", "acid"], [[12.5, "n", 3.0], [NAType(), "s", 2.5], [11.0, "n", 2.9]],
+                      ["w1", "w2", "w3"])
     with pytest.raises(ValueError, match=r"column 'alcohol' has 1 missing value\(s\) \(row w2\)"):
         tables.from_array(frame, categorical="drop")
     table = tables.from_array(frame, categorical="drop", missing="median")
-    assert table.columns == ("alcohol",) and table.ids.tolist() == ["w1", "w2", "w3"]
+    assert table.columns == ("alcohol", "acid") and table.ids.tolist() == ["w1", "w2", "w3"]
     np.testing.assert_array_equal(table.X[:, 0], [12.5, 11.75, 11.0])
 
 
@@ -958,3 +959,76 @@ def test_durations_and_periods_are_named_never_called_categorical():
     # leaving them out on purpose still works
     assert tables.from_array(hours, drop=["d"]).columns == ("a", "b")
     assert tables.from_array(hours, categorical="drop").columns == ("a", "b")
+
+
+# -- a second learner's-data probe ---------------------------------------------------------------
+
+
+def test_a_column_that_numbers_the_rows_is_refused_and_points_to_id_column(tmp_path):
+    """Kaggle's Iris.csv starts with Id = 1..150 in class order: clustered, it leaked the species (ARI 1.0)."""
+    rows = "".join(f"{i},{np.sin(i):.3f},{np.cos(i):.3f}\n" for i in range(1, 13))
+    path = write(tmp_path, "Id,a,b\n" + rows)
+    with pytest.raises(ValueError, match=r"^column 'Id' numbers the rows \(1, 2, 3, \.\.\. 12 in order\), so it is "
+                                         r"not a measurement: .* Use id_column='Id' to name the rows by it, or "
+                                         r"drop=\['Id'\]$"):
+        tables.read_csv(path)
+    assert tables.read_csv(path, id_column="Id").columns == ("a", "b")
+    assert tables.read_csv(path, drop=["Id"]).columns == ("a", "b")
+    index = np.column_stack([np.arange(12), np.sin(np.arange(12)), np.cos(np.arange(12))])
+    with pytest.raises(ValueError, match=r"^column 'index' numbers the rows \(0, 1, 2, \.\.\. 11 in order\)"):
+        tables.from_array(index, ["index", "a", "b"])  # what DataFrame.reset_index() adds
+    # not a row count: another start, a gap, another order, or fewer than 10 rows
+    for column in (np.arange(2, 14), np.r_[np.arange(11), 12], np.arange(12)[::-1], None):
+        values = index.copy() if column is not None else index[:9].copy()
+        if column is not None:
+            values[:, 0] = column
+        assert tables.from_array(values, ["n", "a", "b"]).columns == ("n", "a", "b")
+
+
+def test_median_filling_leaves_out_a_row_with_no_value_at_all_with_a_note(tmp_path):
+    """A row of NA (or np.genfromtxt's header row of NaN) became a sample of medians: a made-up wine."""
+    table = tables.read_csv(write(tmp_path, "id,a,b\nw1,1,2\nw2,NA,NA\nw3,4,\nw4,5,9\n"), id_column="id",
+                            missing="median")
+    assert table.ids.tolist() == ["w1", "w3", "w4"]
+    np.testing.assert_array_equal(table.X, [[1, 2], [4, 5.5], [5, 9]])
+    assert table.notes == ("left out 1 row(s) with no value at all (line 3): a median in every column would make "
+                           "up a whole sample", "filled 1 missing value(s) in 'b' with its median 5.5")
+    with pytest.raises(ValueError, match=r"^only 1 row\(s\) have any value; nothing to cluster$"):
+        tables.from_array([[1.0, 2.0], [np.nan, np.nan], [np.nan, np.nan]], missing="median")
+
+
+def test_a_header_of_numbers_is_noted_as_a_possible_first_row_of_data(tmp_path):
+    table = tables.read_csv(write(tmp_path, "170,65\n180,80\n165,55\n"))
+    assert table.columns == ("170", "65") and len(table.X) == 2
+    assert table.notes == ("every name on line 1 is a number ('170', '65'): if the file has no header line, that "
+                           "row of data was taken for the column names; add a line of names first",)
+    assert tables.read_csv(write(tmp_path, "h2019,w\n170,65\n180,80\n")).notes == ()
+
+
+def test_a_masked_array_reads_its_masked_values_as_missing():
+    masked = np.ma.masked_array([[1.0, 2.0], [999.0, 4.0], [5.0, 7.0]], mask=[[0, 0], [1, 0], [0, 0]])
+    with pytest.raises(ValueError, match=r"^column 'x0' has 1 missing value\(s\) \(row 1\)"):
+        tables.from_array(masked)
+    np.testing.assert_array_equal(tables.from_array(masked, missing="median").X, [[1, 2], [3, 4], [5, 7]])
+
+
+def test_excel_sep_line_title_lines_utf16_and_line_breaks_inside_cells(tmp_path):
+    table = tables.read_csv(write(tmp_path, "sep=;\nheight;weight\n170;65\n180;80\n"))
+    assert table.columns == ("height", "weight") and table.ids.tolist() == ["3", "4"]
+    assert table.notes == ("skipped line 1, 'sep=;': Excel's line naming the delimiter",)
+    with pytest.raises(ValueError, match=r"^line 1 of .* holds one value \('# exported by device X'\) but the lines "
+                                         r"after it hold 2: if it is a title or a comment, delete that line"):
+        tables.read_csv(write(tmp_path, "# exported by device X\nheight,weight\n170,65\n180,80\n"))
+    utf16 = tmp_path / "u16.csv"
+    utf16.write_bytes("h,w\n170,65\n180,80\n".encode("utf-16"))
+    table = tables.read_csv(utf16)
+    assert table.columns == ("h", "w") and table.notes == (
+        "read as UTF-16, not utf-8: the file starts with UTF-16's byte order mark",)
+    # cp1252's "…" read as latin-1 is U+0085, which str.splitlines took for a line break
+    cp = tmp_path / "cp.csv"
+    cp.write_bytes("name,h,w\nCaf\u00e9 A\u2026,170,65\nB,180,80\nC,165,55\n".encode("cp1252"))
+    assert tables.read_csv(cp, id_column="name", encoding="latin-1").X.shape == (3, 2)
+    # a quoted cell across two lines: later rows keep their own line numbers
+    with pytest.raises(ValueError, match=r"^column 'w' holds numbers but line 4 has a value that is not a number"):
+        tables.read_csv(write(tmp_path, 'name,h,w\n"two\nlines",170,65\nB,180,x\nC,165,55\nD,150,50\n'),
+                        id_column="name")
