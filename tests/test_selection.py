@@ -236,6 +236,23 @@ def test_scale_columns_keeps_rare_pixels_from_becoming_outliers(nb05):
     assert np.abs(nb05.scale_columns(pixels, one_unit=True)).max() < 4  # one scale: 3.5 at most
 
 
+@pytest.mark.parametrize("one_unit", [False, True])
+def test_scale_columns_works_in_float64_whatever_it_is_given(nb05, one_unit):
+    """float16 overflowed (every scaled value 0 with one unit), and a DataFrame failed with "The truth value of
+    a Series is ambiguous"; integers must not be scaled in integer arithmetic either."""
+    pd = pytest.importorskip("pandas")
+    values = np.random.default_rng(0).normal(size=(100, 3)) * [300, 2, 2] + [800, 0, 0]
+    expected = nb05.scale_columns(values, one_unit=one_unit)
+    half = nb05.scale_columns(values.astype(np.float16), one_unit=one_unit)
+    assert half.dtype == np.float64 and np.abs(half).max() > 1
+    np.testing.assert_allclose(half, expected, atol=0.02 if one_unit else 0.05)  # float16 holds 3 digits
+    frame = nb05.scale_columns(pd.DataFrame(values, columns=["a", "b", "c"]), one_unit=one_unit)
+    np.testing.assert_allclose(frame, expected)
+    whole = np.round(values).astype(int)
+    np.testing.assert_allclose(nb05.scale_columns(whole, one_unit=one_unit),
+                               nb05.scale_columns(whole.astype(float), one_unit=one_unit))
+
+
 def test_scale_columns_refuses_a_table_of_constant_columns(nb05):
     with pytest.raises(ValueError, match="every column is constant"):
         nb05.scale_columns(np.ones((10, 3)), one_unit=True)
