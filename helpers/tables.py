@@ -183,6 +183,12 @@ _DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
+#: A time of day or a duration: ``10:30``, ``7:05:59``, ``0:00:01.5``.
+_TIME = re.compile(r"\d{1,3}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+#: An accounting negative: ``(1,234.50)``, ``(12)``, ``($5)``.
+_BRACKETED = re.compile(rf"\([{_CURRENCIES}]?\s?[\d.,' ]*\d\)")
+
+
 def _symbol_of(text, decimal):
     """The symbol or unit around a number written like ``5%``, ``$1,200`` or ``12 kg``; None for other text."""
     match = _UNIT_NUMBERS[decimal].fullmatch(text)
@@ -231,6 +237,19 @@ def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, d
                       if mark and mark != decimal and where == "line" else "")
         raise ValueError(f"column {name!r} holds numbers written with thousands separators ({first!r}, first at "
                          f"{where} {row_names[i]}): remove the separators ({separator!r}) {fix}{other_mark}")
+    times = [(i, c) for i, c in present if _TIME.fullmatch(c)]
+    if 2 * len(times) > len(present):
+        i, first = times[0]
+        raise ValueError(f"column {name!r} looks like times of day or durations ({first!r}, first at {where} "
+                         f"{row_names[i]}): convert it to numbers (e.g. minutes since midnight, or the duration in "
+                         f"minutes) or leave it out with drop=[{name!r}]")
+    bracketed = [(i, c) for i, c in present if _BRACKETED.fullmatch(c)]
+    plain = sum(_parse(c, decimal)[0] is not None for _, c in present)
+    if bracketed and len(bracketed) + plain == len(present):  # every value a number, some in parentheses
+        i, first = bracketed[0]
+        raise ValueError(f"column {name!r} holds numbers in parentheses ({first!r}, first at {where} {row_names[i]}), "
+                         f"as accounting formats write negative amounts: write them with a minus sign (-1234.5) "
+                         f"so the column reads as numbers")
     symbols = [(i, c, _symbol_of(c, decimal)) for i, c in present]
     symbols = [(i, c, symbol) for i, c, symbol in symbols if symbol]
     if 2 * len(symbols) <= len(present):
@@ -351,7 +370,9 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                 # Mostly numbers: the text is a typo or an unmarked gap, not a category.
                 bad = np.flatnonzero(is_text)
                 grouped = ("; a number with thousands separators reads once they are removed"
-                           if any(_thousands_of(w) for w in words) else "")
+                           if any(_thousands_of(w) for w in words) else
+                           "; a number in parentheses is an accounting negative: write it with a minus sign"
+                           if any(_BRACKETED.fullmatch(w) for w in words) else "")
                 raise ValueError(
                     f"column {name!r} holds numbers but {_locations(np.asarray(row_names)[bad], where)} "
                     f"{'has' if len(bad) == 1 else 'have'} a value that is not a number: {_show(words)}{grouped}. "
@@ -557,8 +578,7 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
                          f"{widths.pop()}: if it is a title or a comment, delete that line, so that the first line "
                          f"holds the column names")
     header, body, trailing = _without_trailing_delimiter(header, body)
-    notes += [f"left out the empty last field of every line: each line ends with the delimiter {delimiter!r}"
-              ] if trailing else []
+    notes += [f"left out the empty last field: {trailing} {delimiter!r}"] if trailing else []
     for number, row in body:
         if len(row) != len(header):
             hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
@@ -571,20 +591,23 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
 
 
 def _without_trailing_delimiter(header, body):
-    """``(header, body, True)`` without the empty field that a delimiter at the end of every data line
-    leaves (some exports write ``a,b,``); ``(header, body, False)`` when there is none.
+    """``(header, body, how)`` without the empty field that a delimiter at the end of every data line
+    leaves (some exports write ``a,b,``), or at the end of the header line alone; ``how`` says which,
+    and is False when there is none.
 
     The header may end with the delimiter too, or not; a last field that holds a value on any
     line, or a header that names the last column, leaves the table as it is.
     """
+    widths = {len(row) for _, row in body}
+    if len(header) > 1 and not header[-1].strip() and widths == {len(header) - 1}:
+        return header[:-1], body, "the header line ends with the delimiter"  # and no data line does
     if not body or any(not row or row[-1].strip() for _, row in body):
         return header, body, False
-    widths = {len(row) for _, row in body}
     if widths == {len(header)} and len(header) > 1 and not header[-1].strip():
         header = header[:-1]
     elif widths != {len(header) + 1}:
         return header, body, False
-    return header, [(number, row[:-1]) for number, row in body], True
+    return header, [(number, row[:-1]) for number, row in body], "each line ends with the delimiter"
 
 
 #: Characters that separate the values of a table in files people save.
@@ -698,9 +721,11 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
     Parameters
     ----------
     values : array-like or pandas.DataFrame of shape (n_rows, n_columns)
+        Or a dict of columns (name -> values), or a NumPy structured array
+        (``np.genfromtxt(path, delimiter=",", names=True)``).
     columns : sequence of str, optional
-        Column names for an array; default ``"x0", "x1", ...``. A DataFrame
-        brings its own.
+        Column names for an array; default ``"x0", "x1", ...``. A DataFrame,
+        a dict or a structured array brings its own.
     id_column, drop, missing, categorical, constant, decimal
         As for :func:`read_csv` (``decimal`` matters only for numbers held
         as text).
@@ -722,6 +747,9 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
         columns = [str(c) for c in values.columns]
         row_names = [str(r) for r in values.index]
         array = values.to_numpy(dtype=object)
+    elif isinstance(values, dict) or getattr(getattr(values, "dtype", None), "names", None):
+        columns, array = _named_columns(values, columns)
+        row_names = None
     else:
         if isinstance(values, (str, bytes, os.PathLike)):
             raise TypeError("values is a file name: read a file with read_csv(path)")
@@ -755,6 +783,23 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
                 _refuse_durations_and_periods(name, values, row_names)
     return _build(columns, cells, row_names, "row", id_column=id_column, drop=drop, missing=missing,
                   categorical=categorical, constant=constant, decimal=decimal)
+
+
+def _named_columns(values, columns):
+    """``(names, object array of rows x columns)`` from a dict of columns or a NumPy structured array
+    (``np.genfromtxt(..., names=True)``), whose names are the column names."""
+    if columns is not None:
+        raise TypeError("columns is for plain arrays: a dict or a structured array brings its own column names")
+    names = list(values) if isinstance(values, dict) else list(values.dtype.names)
+    if not names:
+        raise ValueError("values has no columns")
+    if not isinstance(values, dict) and values.ndim != 1:
+        raise ValueError(f"a structured array must be 1-D, one record per row; got shape {values.shape}")
+    cells = [np.asarray(values[name], dtype=object) for name in names]
+    shapes = {name: cell.shape for name, cell in zip(names, cells)}
+    if any(len(shape) != 1 for shape in shapes.values()) or len(set(shapes.values())) != 1:
+        raise ValueError(f"every column must be a 1-D sequence of the same length; got {shapes}")
+    return [str(name) for name in names], np.column_stack(cells)
 
 
 def _refuse_durations_and_periods(name, values, row_names):

@@ -930,7 +930,7 @@ def test_a_delimiter_at_the_end_of_every_line_is_left_out_with_a_note(tmp_path, 
     table = tables.read_csv(write(tmp_path, f"{header}\n1,2,\n3,5,\n4,4,\n"))
     assert table.columns == ("a", "b")
     np.testing.assert_array_equal(table.X, [[1, 2], [3, 5], [4, 4]])
-    assert table.notes == ("left out the empty last field of every line: each line ends with the delimiter ','",)
+    assert table.notes == ("left out the empty last field: each line ends with the delimiter ','",)
 
 
 def test_a_last_field_with_a_value_on_any_line_is_not_taken_for_a_trailing_delimiter(tmp_path):
@@ -1032,3 +1032,45 @@ def test_excel_sep_line_title_lines_utf16_and_line_breaks_inside_cells(tmp_path)
     with pytest.raises(ValueError, match=r"^column 'w' holds numbers but line 4 has a value that is not a number"):
         tables.read_csv(write(tmp_path, 'name,h,w\n"two\nlines",170,65\nB,180,x\nC,165,55\nD,150,50\n'),
                         id_column="name")
+
+
+def test_a_header_alone_ending_with_the_delimiter_is_read_with_a_note(tmp_path):
+    """"a,b," over "1,2" rows was blamed on line 2 ("has 2 values but the header names 3 columns")."""
+    table = tables.read_csv(write(tmp_path, "a,b,\n1,2\n3,5\n4,4\n"))
+    assert table.columns == ("a", "b") and table.X.shape == (3, 2)
+    assert table.notes == ("left out the empty last field: the header line ends with the delimiter ','",)
+
+
+@pytest.mark.parametrize(("cells", "match"), [
+    (["10:30", "11:45", "9:05", "7:00:30"], r"^column 'x0' looks like times of day or durations \('10:30', first at "
+                                             r"row 0\): convert it to numbers"),
+    (["(1,234.50)", "200", "(12)", "5"], r"^column 'x0' holds numbers in parentheses \('\(1,234.50\)', first at "
+                                         r"row 0\), as accounting formats write negative amounts: write them with a "
+                                         r"minus sign"),
+    (["(12)", "200", "7", "5"], r"^column 'x0' holds numbers but row 0 has a value that is not a number: '\(12\)'; "
+                                r"a number in parentheses is an accounting negative: write it with a minus sign\."),
+], ids=["times", "accounting", "one-accounting"])
+def test_times_and_accounting_negatives_are_named_never_called_categorical(cells, match):
+    values = [[c, float(i)] for i, c in enumerate(cells)]
+    for options in ({}, {"categorical": "one-hot"}):
+        with pytest.raises(ValueError, match=match):
+            tables.from_array(values, **options)
+    # text in parentheses is still a category
+    assert tables.from_array([["(a)", 1.0], ["(b)", 2.0], ["c", 3.0]], categorical="one-hot").X.shape == (3, 4)
+
+
+def test_a_dict_of_columns_or_a_structured_array_keeps_its_column_names(tmp_path):
+    """Both failed with "values must be a 2-D table; got shape ()" (or "(3,)")."""
+    table = tables.from_array({"height": [170, 180, 165], "weight": [65.0, np.nan, 55.0]}, missing="median")
+    assert table.columns == ("height", "weight") and table.X.tolist() == [[170, 65], [180, 60], [165, 55]]
+    path = write(tmp_path, "height,weight\n170,65\n180,80\n165,55\n")
+    records = np.genfromtxt(path, delimiter=",", names=True)
+    table = tables.from_array(records)
+    assert table.columns == ("height", "weight") and table.X.tolist() == [[170, 65], [180, 80], [165, 55]]
+    with pytest.raises(ValueError, match=r"^every column must be a 1-D sequence of the same length; got "
+                                         r"\{'a': \(3,\), 'b': \(2,\)\}$"):
+        tables.from_array({"a": [1, 2, 3], "b": [1, 2]})
+    with pytest.raises(TypeError, match=r"^columns is for plain arrays"):
+        tables.from_array({"a": [1, 2, 3]}, ["x"])
+    with pytest.raises(ValueError, match=r"^values has no columns$"):
+        tables.from_array({})
