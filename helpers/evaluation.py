@@ -209,7 +209,7 @@ def results_table(results, digits=2):
 
     Parameters
     ----------
-    results : sequence of dict
+    results : sequence of dict, or a pandas DataFrame of them
         Rows from :func:`evaluate`, each with a ``name``.
     digits : int, default=2
         Decimals for the scores.
@@ -222,6 +222,8 @@ def results_table(results, digits=2):
     if isinstance(results, dict):  # one row: iterating it would give its keys, which are strings
         raise TypeError("results must be a list of rows from evaluate(); got one row (a dict): "
                         "pass a list of rows, results_table([row])")
+    if hasattr(results, "to_dict") and hasattr(results, "columns"):  # a DataFrame iterates over its column names
+        results = results.to_dict("records")
     try:
         results = list(results)
     except TypeError:

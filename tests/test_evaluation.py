@@ -486,3 +486,11 @@ def test_many_distinct_true_values_are_matched_without_a_square_matrix():
     assert peak < 20e6  # classes x clusters is 120 kB; the square matrix was 200 MB
     assert result["accuracy"] == pytest.approx(3 / 5000)  # one sample per matched class
     assert np.isin(matched, y_true).all() and np.unique(matched).size == 3
+
+
+def test_results_table_reads_a_dataframe_of_rows_as_its_rows():
+    """pd.DataFrame(rows) was iterated by its column names: "results[0] ... got str"."""
+    pd = pytest.importorskip("pandas")
+    rows = [evaluation.evaluate([0, 0, 1, 1], [0, 0, 1, 1], name="perfect"),
+            evaluation.evaluate([0, 0, 1, 1], [0, 1, 0, 1], name="crossed")]
+    assert evaluation.results_table(pd.DataFrame(rows)) == evaluation.results_table(rows)
