@@ -38,7 +38,9 @@ category, and one-hot would make one column per distinct value. A
 typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
 every line (``a,b,``) leaves an empty last field, which is left out with a
 note. A column that numbers the rows (``1, 2, 3, ...`` in order: Kaggle's
-``Id``, pandas' ``index``) is refused: it belongs in ``id_column``. With
+``Id``, pandas' ``index``) is refused: it belongs in ``id_column``. So is
+a column whose points look like thousands separators (``950``, ``1.200``,
+``2.450``: read as decimals, 1.200 would be 1.2). With
 ``missing="median"`` a row with no value at all is left out (with a note),
 not made up of medians. Excel's ``sep=;`` first line and UTF-16 files
 (recognised by their byte order mark) are read, each with a note; so is a
@@ -285,6 +287,36 @@ def _as_name(label):
 _PANDAS_INDEX = re.compile(r"Unnamed: \d+")  # the name pandas.read_csv gives a header's empty field
 
 
+#: A whole number written with a point before each group of three digits: ``1.200``, ``12.345.678``.
+_POINT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+#: A whole number with no point: ``950``, ``-78``.
+_WHOLE = re.compile(r"[+-]?\d+")
+
+
+def _refuse_thousands_points(name, values, row_names, where):
+    """Stop on a column whose points look like thousands separators, which would silently divide by 1,000.
+
+    The sign: two or more whole numbers from 100 to 999 written plainly (``950``) beside two or more
+    numbers that have a point followed by groups of three digits (``1.200``, ``2.450``), and nothing else. Read as thousands separators, they make
+    one column of whole numbers, the grouped ones exactly those from 1,000 up.
+    """
+    texts = [v.strip() for v in values if isinstance(v, str) and v.strip().lower() not in MISSING]
+    grouped = [t for t in texts if _POINT_THOUSANDS.fullmatch(t)]
+    plain = [t for t in texts if _WHOLE.fullmatch(t)]
+    if len(grouped) < 2 or len(plain) < 2 or len(grouped) + len(plain) != len(texts):
+        return
+    if max(abs(int(t)) for t in plain) >= 1000 or max(abs(int(t)) for t in plain) < 100:
+        return
+    i = next(i for i, v in enumerate(values) if isinstance(v, str) and v.strip() == grouped[0])
+    raise ValueError(f"column {name!r} mixes whole numbers below 1,000 ({_show(plain)}) with numbers such as "
+                     f"{grouped[0]!r} (first at {where} {row_names[i]}) that have a point before groups of three "
+                     f"digits: the point looks like a thousands separator ({grouped[0]} = "
+                     f"{grouped[0].replace('.', '')}), as much of Europe writes it, and read as a decimal point it "
+                     f"would divide those values by 1,000. If so, remove the points in the file (with decimal "
+                     f"commas, also read it with decimal=','); if the point is the decimal mark, write those "
+                     f"numbers with another count of decimals ({grouped[0]}0)")
+
+
 def _refuse_row_numbers(name, column):
     """Stop on a column that numbers the rows, 0, 1, 2, ... or 1, 2, 3, ... in order (Kaggle's ``Id``, pandas'
     ``index`` after ``reset_index``): clustered as a feature, it orders the clusters by row number, and in a
@@ -380,6 +412,8 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             text_columns.append((name, values, is_missing))
             continue
         column = np.array([n for n, _ in parsed], dtype=np.float64)
+        if decimal == ".":
+            _refuse_thousands_points(name, values, row_names, where)
         _refuse_row_numbers(name, column)
         numeric.append(column)
         names.append(name)

@@ -1074,3 +1074,20 @@ def test_a_dict_of_columns_or_a_structured_array_keeps_its_column_names(tmp_path
         tables.from_array({"a": [1, 2, 3]}, ["x"])
     with pytest.raises(ValueError, match=r"^values has no columns$"):
         tables.from_array({})
+
+
+def test_points_that_look_like_thousands_separators_are_named_not_divided_by_1000(tmp_path):
+    """A German price list (950; 1.200; 2.450; 780) read 1.200 as 1.2: a silent division by 1,000."""
+    path = write(tmp_path, "Artikel;Preis;Menge\nA;950;3\nB;1.200;5\nC;2.450;2\nD;780;4\n")
+    with pytest.raises(ValueError, match=r"^column 'Preis' mixes whole numbers below 1,000 \('950', '780'\) with "
+                                         r"numbers such as '1.200' \(first at line 3\) that have a point before "
+                                         r"groups of three digits: the point looks like a thousands separator "
+                                         r"\(1.200 = 1200\)"):
+        tables.read_csv(path, id_column="Artikel")
+    with pytest.raises(ValueError, match=r"^column 'x0' mixes whole numbers below 1,000"):
+        tables.from_array([["950", 1.0], ["1.200", 2.0], ["2.450", 3.0], ["780", 4.0]])
+    # decimals that are decimals: no whole numbers beside them, or too few of either kind, or one of another form
+    for column in (["1.250", "2.500", "3.125", "4.750"], ["1.250", "950", "3.125"], ["1.200", "950", "2.45", "780"],
+                   ["1.200", "95", "2.450", "78"]):
+        text = "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate(column))
+        assert len(tables.read_csv(write(tmp_path, text)).X) == len(column)
