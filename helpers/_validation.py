@@ -120,6 +120,10 @@ def check_labels(labels, *, name="labels", n_samples=None):
     return array
 
 
+#: The text ``str()`` gives a missing value: ``str(float("nan"))``, ``str(pd.NA)`` (``str(None)`` is also a word).
+_LOST = ("nan", "NaN", "<NA>")
+
+
 def _object_labels(array, name):
     """An object array of labels as int64 (all integers) or float64 (all real numbers), else unchanged;
     a missing label (``None``, NaN, pandas' ``NA``) is refused by name."""
@@ -129,7 +133,7 @@ def _object_labels(array, name):
         raise ValueError(f"{name} has {len(missing)} missing label(s) (NaN or None, first at position "
                          f"{missing[0]}); every sample needs a label")
     if all(isinstance(v, numbers.Integral) and not isinstance(v, (bool, np.bool_)) for v in values):
-        if any(abs(int(v)) >= 2**63 for v in values):
+        if any(not -(2**63) <= int(v) < 2**63 for v in values):
             raise ValueError(f"{name} must be whole numbers within the 64-bit integer range")
         return np.array([int(v) for v in values], dtype=np.int64)
     if all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_)) for v in values):
@@ -225,12 +229,12 @@ def check_classes(y, *, name="y_true", n_samples=None):
         raise ValueError(f"{name} has {array.shape[0]} entries but there are {n_samples} samples")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{name} must hold class labels; got dtype {array.dtype}")
-    if array.dtype.kind in "US":
-        written = np.flatnonzero(np.isin(np.char.strip(array.astype(str)), ("nan", "None", "NaN", "<NA>")))
-        if written.size:  # what str() makes of NaN, None and pandas' NA: a label that went missing, as text
-            raise ValueError(f"{name} has {written.size} label(s) written as {str(array[written[0]]).strip()!r} "
-                             f"(first at position {written[0]}): the text NumPy or pandas write for a missing "
-                             "value, not a class; every sample needs a class")
+    if array.dtype.kind in "US" or array.dtype == object:
+        texts = [i for i, value in enumerate(array.tolist()) if isinstance(value, str) and value.strip() in _LOST]
+        if texts:  # what str() makes of NaN and pandas' NA: a label that went missing, turned into text
+            raise ValueError(f"{name} has {len(texts)} label(s) written as {str(array[texts[0]]).strip()!r} "
+                             f"(first at position {texts[0]}): the text NumPy or pandas write for a missing "
+                             "value, not a class; every sample needs a class (if it is a real class, rename it)")
     if np.issubdtype(array.dtype, np.integer) or array.dtype == bool or array.dtype.kind in "US":
         classes, codes = np.unique(array, return_inverse=True)
         return codes.ravel().astype(np.int64), classes

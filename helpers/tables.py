@@ -185,8 +185,8 @@ _DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 
-#: A time of day or a duration: ``10:30``, ``7:05:59``, ``0:00:01.5``.
-_TIME = re.compile(r"\d{1,3}:\d{2}(?::\d{2}(?:\.\d+)?)?")
+#: A time of day or a duration: ``10:30``, ``7:05:59``, ``0:00:01.5``, a lap time ``1:23.45``.
+_TIME = re.compile(r"\d{1,3}:\d{2}(?::\d{2})?(?:\.\d+)?")
 #: An accounting negative: ``(1,234.50)``, ``(12)``, ``($5)``.
 _BRACKETED = re.compile(rf"\([{_CURRENCIES}]?\s?[\d.,' ]*\d\)")
 
@@ -233,10 +233,17 @@ def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, d
     grouped = [(i, c, found) for i, c, found in grouped if found]
     if 2 * len(grouped) > len(present):
         i, first, (separator, mark) = grouped[0]
-        fix = ("in the file (or convert the column in pandas) so it reads as numbers" if where == "line"
-               else "and convert the column to numbers first (in pandas: .str.replace, then pd.to_numeric)")
+        comma = mark == ","
+        if where == "line":
+            fix = (f"in the file so it reads as numbers, or read the file with pandas.read_csv(path, "
+                   f"thousands={separator!r}{', decimal=' + repr(mark) if comma else ''}) and pass the DataFrame "
+                   f"to from_array")
+        else:
+            fix = (f"and convert the column to numbers first (in pandas: .str.replace({separator!r}, '')"
+                   + (", then from_array(..., decimal=',') reads the decimal commas)" if comma
+                      else ", then pd.to_numeric)"))
         other_mark = (f"; their decimal mark is {mark!r}, so read the file with decimal={mark!r}"
-                      if mark and mark != decimal and where == "line" else "")
+                      if comma and decimal != "," and where == "line" else "")
         raise ValueError(f"column {name!r} holds numbers written with thousands separators ({first!r}, first at "
                          f"{where} {row_names[i]}): remove the separators ({separator!r}) {fix}{other_mark}")
     times = [(i, c) for i, c in present if _TIME.fullmatch(c)]
@@ -249,9 +256,11 @@ def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, d
     plain = sum(_parse(c, decimal)[0] is not None for _, c in present)
     if bracketed and len(bracketed) + plain == len(present):  # every value a number, some in parentheses
         i, first = bracketed[0]
+        written = "-" + re.sub(rf"[{_CURRENCIES}\s'" + ("," if decimal == "." else ".") + "]", "", first[1:-1])
         raise ValueError(f"column {name!r} holds numbers in parentheses ({first!r}, first at {where} {row_names[i]}), "
-                         f"as accounting formats write negative amounts: write them with a minus sign (-1234.5) "
-                         f"so the column reads as numbers")
+                         f"as accounting formats write negative amounts: if these are amounts, write them with a "
+                         f"minus sign and without thousands separators or currency ({written!r}) so the column "
+                         f"reads as numbers")
     symbols = [(i, c, _symbol_of(c, decimal)) for i, c in present]
     symbols = [(i, c, symbol) for i, c, symbol in symbols if symbol]
     if 2 * len(symbols) <= len(present):
@@ -313,20 +322,28 @@ def _refuse_thousands_points(name, values, row_names, where):
                      f"digits: the point looks like a thousands separator ({grouped[0]} = "
                      f"{grouped[0].replace('.', '')}), as much of Europe writes it, and read as a decimal point it "
                      f"would divide those values by 1,000. If so, remove the points in the file (with decimal "
-                     f"commas, also read it with decimal=','); if the point is the decimal mark, write those "
-                     f"numbers with another count of decimals ({grouped[0]}0)")
+                     f"commas, also read it with decimal=','); if the point is the decimal mark, read the file "
+                     f"with pandas.read_csv and pass the DataFrame to from_array, or write those numbers with "
+                     f"another count of decimals ({grouped[0]}0)")
+
+
+#: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
+_ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row number", "no", "no.", "nr", "#",
+                     "number", "unnamed: 0")
 
 
 def _refuse_row_numbers(name, column):
-    """Stop on a column that numbers the rows, 0, 1, 2, ... or 1, 2, 3, ... in order (Kaggle's ``Id``, pandas'
-    ``index`` after ``reset_index``): clustered as a feature, it orders the clusters by row number, and in a
-    file sorted by class it leaks the classes. From 10 rows on: a short feature may count up by chance."""
-    n = len(column)
-    if n >= 10 and column[0] in (0.0, 1.0) and np.array_equal(column, column[0] + np.arange(n)):
-        raise ValueError(f"column {name!r} numbers the rows ({column[0]:.0f}, {column[1]:.0f}, {column[2]:.0f}, ... "
-                         f"{column[-1]:.0f} in order), so it is not a measurement: clustered as a feature it would "
-                         f"order the clusters by row number. Use id_column={name!r} to name the rows by it, or "
-                         f"drop=[{name!r}]")
+    """Stop on a column named like an identifier (``Id``, ``index``, ``customer_id``) that numbers the rows,
+    0, 1, 2, ... or 1, 2, 3, ... in order: clustered as a feature, it orders the clusters by row number,
+    and in a file sorted by class it leaks the classes (Kaggle's Iris.csv). An age or a dose that
+    counts up is a measurement: the name decides. From 10 rows on."""
+    n, label = len(column), name.strip().lower()
+    named = label in _ROW_NUMBER_NAMES or label.endswith(("_id", " id", "-id"))
+    if named and n >= 10 and column[0] in (0.0, 1.0) and np.array_equal(column, column[0] + np.arange(n)):
+        raise ValueError(f"column {name!r} looks like row numbers ({column[0]:.0f}, {column[1]:.0f}, "
+                         f"{column[2]:.0f}, ... {column[-1]:.0f} in order, and its name): clustered as a feature it "
+                         f"would order the clusters by row number. Use id_column={name!r} to name the rows by it, or "
+                         f"drop=[{name!r}]; if it is a real measurement, rename the column")
 
 
 def _check_column_names(header, chosen):
@@ -602,17 +619,16 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     hollow = sum(1 for number, row in rows if number > header_line and len(row) > 1
                  and not any(cell.strip() for cell in row))
     notes += [f"skipped {hollow} line(s) holding only delimiters"] if hollow else []
-    if all(_parse(name, decimal)[0] is not None for name in header if name.strip()):
-        notes.append(f"every name on line {header_line} is a number ({_show(header)}): if the file has no header "
-                     f"line, that row of data was taken for the column names; add a line of names first")
-    widths = {len(row) for _, row in body}
-    comma_numbers = delimiter == "," and all(_COMMA_NUMBER.fullmatch(",".join(row).strip()) for _, row in body)
-    if len(header) == 1 and len(widths) == 1 and widths != {1} and not comma_numbers:  # (1,5 has its own hint)
-        raise ValueError(f"line {header_line} of {path} holds one value ({header[0]!r}) but the lines after it hold "
-                         f"{widths.pop()}: if it is a title or a comment, delete that line, so that the first line "
-                         f"holds the column names")
     header, body, trailing = _without_trailing_delimiter(header, body)
     notes += [f"left out the empty last field: {trailing} {delimiter!r}"] if trailing else []
+    if all(_parse(name, decimal)[0] is not None for name in header if name.strip()):
+        if len(set(header)) < len(header):  # "rename them" would be the wrong advice
+            raise ValueError(f"line {header_line} of {path} holds only numbers ({_show(header)}), some of them twice: "
+                             f"the file seems to have no header line; add a line of column names first")
+        notes.append(f"every name on line {header_line} is a number ({_show(header)}): if the file has no header "
+                     f"line, that row of data was taken for the column names; add a line of names first")
+    if len(header) == 1 and not trailing:
+        _refuse_title_line(path, text, header_line, header[0], delimiter, decimal)
     for number, row in body:
         if len(row) != len(header):
             hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
@@ -622,6 +638,29 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     cells = [[row[j] for _, row in body] for j in range(len(header))]
     return _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
                   missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
+
+
+def _refuse_title_line(path, text, header_line, name, delimiter, decimal):
+    """Stop when the first line holds one value but the lines after it split into several: a title or a
+    comment above the header (``# exported by device X``). The delimiter may be ``delimiter`` or, when the
+    title kept ``csv.Sniffer`` from finding it, another one; ``1,5`` in a comma file has its own hint."""
+    for candidate in dict.fromkeys((delimiter, *_SEPARATORS[:-1])):  # not a space: a title has spaces
+        if candidate == decimal:
+            continue
+        try:
+            rows = [row for number, row in _csv_rows(text, candidate)
+                    if number > header_line and any(cell.strip() for cell in row)]
+        except csv.Error:  # a field beyond the csv module's limit at this character: not the delimiter
+            continue
+        widths = {len(row) for row in rows}
+        if len(widths) != 1 or widths == {1}:
+            continue
+        if candidate == "," and decimal == "." and all(_COMMA_NUMBER.fullmatch(",".join(row).strip()) for row in rows):
+            continue  # one column of decimal commas, 0,5: the ragged-line message says so
+        other = "" if candidate == delimiter else f" at {candidate!r}"
+        raise ValueError(f"line {header_line} of {path} holds one value ({name!r}) but the lines after it hold "
+                         f"{widths.pop()}{other}: if it is a title or a comment, delete that line, so that the first "
+                         f"line holds the column names")
 
 
 def _without_trailing_delimiter(header, body):
@@ -849,8 +888,8 @@ def _refuse_durations_and_periods(name, values, row_names):
                              f"df[{name!r}].dt.total_seconds() / 3600), or leave it out with drop=[{name!r}]")
         if type(value).__name__ == "Period":
             raise ValueError(f"column {name!r} holds periods ({value!s}, first at row {row_names[i]}): convert it "
-                             f"to numbers, e.g. in pandas df[{name!r}].dt.year, or months since the first "
-                             f"period, or leave it out with drop=[{name!r}]")
+                             f"to numbers in the unit you mean (months: in pandas df[{name!r}].dt.year * 12 + "
+                             f"df[{name!r}].dt.month), or leave it out with drop=[{name!r}]")
 
 
 def _check_rows_have_one_length(array):

@@ -120,8 +120,7 @@ class CheckedInputs:
         _check_batch_size(arguments)
         _check_epochs(arguments)
         if arguments.get("validation_split"):  # 0 and None: no split
-            arguments["validation_split"] = check_float(arguments["validation_split"], name="validation_split",
-                                                        low=0.0, high=1.0, high_inclusive=False)
+            arguments["validation_split"] = _check_validation_split(arguments["validation_split"])
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
@@ -131,7 +130,7 @@ class CheckedInputs:
         arguments["callbacks"] = [*(arguments.get("callbacks") or []), watch]
         history = super().fit(**arguments)
         if watch.invalid is not None:
-            raise FloatingPointError(_diverged(watch.invalid, arguments["x"]))
+            raise FloatingPointError(_diverged(watch.invalid, arguments["x"], arguments.get("y")))
         return history
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
@@ -184,16 +183,28 @@ class _StopOnInvalidLoss(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def _diverged(invalid, x):
+def _check_validation_split(split):
+    """``validation_split`` as a float in [0, 1): the fraction of the rows Keras holds out."""
+    if isinstance(split, numbers.Real) and not isinstance(split, bool) and 1 < split <= 100:
+        raise ValueError(f"validation_split is the fraction of the rows held out, in [0, 1), not a percentage: "
+                         f"{split / 100:g} for {split:g} %")
+    return check_float(split, name="validation_split", low=0.0, high=1.0, high_inclusive=False)
+
+
+def _diverged(invalid, x, y):
     """Why a training that ended with a loss of NaN or infinity failed, and what to try."""
     epoch, loss = invalid
-    largest = float(np.max(np.abs(x))) if isinstance(x, np.ndarray) and x.size else 0.0
-    hint = (f"x holds values up to {largest:.3g}: scale its columns first (e.g. sklearn's StandardScaler), "
-            f"then build the model again" if largest > 1e4 else
+
+    def largest(data):
+        return float(np.max(np.abs(data))) if isinstance(data, np.ndarray) and data.size else 0.0
+
+    big = [(name, largest(data)) for name, data in (("x", x), ("y", y)) if largest(data) > 1e4]
+    hint = (" and ".join(f"{name} holds values up to {value:.3g}" for name, value in big)
+            + ": scale them first (e.g. sklearn's StandardScaler), then build the model again" if big else
             "lower the learning rate, or check the loss for a log of 0 or a division by 0, then build the "
             "model again")
-    return (f"training stopped: the loss was {loss} at epoch {epoch}, so the model's weights are no longer "
-            f"numbers; {hint}")
+    return (f"training stopped: the loss was {loss} at epoch {epoch}, not a finite number (the training has "
+            f"diverged, and the weights may be NaN too); {hint}")
 
 
 def _check_batch_size(arguments):
@@ -206,13 +217,15 @@ def _check_weights_of(arguments, key):
     """Check ``arguments[key]`` (sample weights) against the checked ``x`` in ``arguments``."""
     x = arguments.get("x")
     if arguments.get(key) is not None and isinstance(x, np.ndarray):  # checked data: its rows are known
-        arguments[key] = _check_sample_weight(arguments[key], key, len(x))
+        arguments[key] = _check_sample_weight(arguments[key], key, len(x), arguments.get("y"))
 
 
-def _check_sample_weight(weights, name, n_samples):
+def _check_sample_weight(weights, name, n_samples, y=None):
     """``weights`` as a finite, non-negative float array with ``n_samples`` rows; a Dataset passes through.
 
-    One NaN weight turns the weighted loss, then every weight of the model, into NaN without a word.
+    One weight per sample, shape ``(n,)`` or ``(n, 1)``; Keras' per-timestep weights, shape ``(n, T)``,
+    where the target ``y`` is a sequence of shape ``(n, T, ...)``. One NaN weight turns the weighted
+    loss, then every weight of the model, into NaN without a word.
     """
     if isinstance(weights, numbers.Number) or (isinstance(weights, np.ndarray) and weights.ndim == 0):
         raise ValueError(f"{name} must hold one weight per sample ({n_samples} of them); got the single number "
@@ -221,8 +234,10 @@ def _check_sample_weight(weights, name, n_samples):
         return weights
     array = as_numeric_array(weights, name=name)
     array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1))
-    if array.ndim > 2 or (array.ndim == 2 and array.shape[1] != 1):
-        raise ValueError(f"{name} must hold one weight per sample, shape ({n_samples},); got shape {array.shape}")
+    per_step = isinstance(y, np.ndarray) and y.ndim >= 3 and array.ndim == 2 and array.shape == y.shape[:2]
+    if array.ndim > 2 or (array.ndim == 2 and array.shape[1] != 1 and not per_step):
+        raise ValueError(f"{name} must hold one weight per sample, shape ({n_samples},); got shape {array.shape} "
+                         f"(weights of shape (samples, steps) are for a target of shape (samples, steps, ...))")
     if array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples; "
                          "give one weight per sample")
@@ -441,7 +456,7 @@ def _check_validation_data(model, data, y):
     x_val, y_val = _check_pair(model, data[0], data[1] if len(data) > 1 else None,
                                "validation_data[0]", "validation_data[1]", like=y)
     if len(data) == 3 and data[2] is not None and isinstance(x_val, np.ndarray):
-        return x_val, y_val, _check_sample_weight(data[2], "validation_data[2]", len(x_val))
+        return x_val, y_val, _check_sample_weight(data[2], "validation_data[2]", len(x_val), y_val)
     return (x_val, y_val, *data[2:]) if len(data) > 1 else (x_val,)
 
 

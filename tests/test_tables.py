@@ -904,8 +904,18 @@ def test_thousands_separators_with_a_decimal_comma_point_to_decimal_comma(tmp_pa
                                          r"',', so read the file with decimal=','$"):
         tables.read_csv(write(tmp_path, text))
     with pytest.raises(ValueError, match=r"thousands separators \('1 234,5'.*remove the separators \(' '\) in the "
-                                         r"file \(or convert the column in pandas\) so it reads as numbers$"):
+                                         r"file so it reads as numbers, or read the file with pandas.read_csv\(path, "
+                                         r"thousands=' ', decimal=','\) and pass the DataFrame to from_array$"):
         tables.read_csv(write(tmp_path, text), decimal=",")
+    # in memory: the advice names both steps, and following it loads the column
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"amt": ["1.234,5", "2.300,1", "12.345,0"], "z": [1.0, 2.0, 5.0]})
+    with pytest.raises(ValueError, match=r"remove the separators \('.'\) and convert the column to numbers first "
+                                         r"\(in pandas: .str.replace\('.', ''\), then from_array\(\.\.\., "
+                                         r"decimal=','\) reads the decimal commas\)$"):
+        tables.from_array(frame)
+    frame["amt"] = frame["amt"].str.replace(".", "")
+    assert tables.from_array(frame, decimal=",").X[:, 0].tolist() == [1234.5, 2300.1, 12345.0]
 
 
 def test_a_few_amounts_with_separators_among_numbers_are_named_in_the_typo_message(tmp_path):
@@ -968,15 +978,18 @@ def test_a_column_that_numbers_the_rows_is_refused_and_points_to_id_column(tmp_p
     """Kaggle's Iris.csv starts with Id = 1..150 in class order: clustered, it leaked the species (ARI 1.0)."""
     rows = "".join(f"{i},{np.sin(i):.3f},{np.cos(i):.3f}\n" for i in range(1, 13))
     path = write(tmp_path, "Id,a,b\n" + rows)
-    with pytest.raises(ValueError, match=r"^column 'Id' numbers the rows \(1, 2, 3, \.\.\. 12 in order\), so it is "
-                                         r"not a measurement: .* Use id_column='Id' to name the rows by it, or "
-                                         r"drop=\['Id'\]$"):
+    with pytest.raises(ValueError, match=r"^column 'Id' looks like row numbers \(1, 2, 3, \.\.\. 12 in order, and "
+                                         r"its name\): .* Use id_column='Id' to name the rows by it, or "
+                                         r"drop=\['Id'\]; if it is a real measurement, rename the column$"):
         tables.read_csv(path)
     assert tables.read_csv(path, id_column="Id").columns == ("a", "b")
     assert tables.read_csv(path, drop=["Id"]).columns == ("a", "b")
     index = np.column_stack([np.arange(12), np.sin(np.arange(12)), np.cos(np.arange(12))])
-    with pytest.raises(ValueError, match=r"^column 'index' numbers the rows \(0, 1, 2, \.\.\. 11 in order\)"):
+    with pytest.raises(ValueError, match=r"^column 'index' looks like row numbers \(0, 1, 2, \.\.\. 11 in order"):
         tables.from_array(index, ["index", "a", "b"])  # what DataFrame.reset_index() adds
+    with pytest.raises(ValueError, match=r"^column 'customer_id' looks like row numbers"):
+        tables.from_array(index, ["customer_id", "a", "b"])
+    assert tables.from_array(index, ["age", "a", "b"]).columns == ("age", "a", "b")  # a measurement counting up
     # not a row count: another start, a gap, another order, or fewer than 10 rows
     for column in (np.arange(2, 14), np.r_[np.arange(11), 12], np.arange(12)[::-1], None):
         values = index.copy() if column is not None else index[:9].copy()
@@ -1045,8 +1058,9 @@ def test_a_header_alone_ending_with_the_delimiter_is_read_with_a_note(tmp_path):
     (["10:30", "11:45", "9:05", "7:00:30"], r"^column 'x0' looks like times of day or durations \('10:30', first at "
                                              r"row 0\): convert it to numbers"),
     (["(1,234.50)", "200", "(12)", "5"], r"^column 'x0' holds numbers in parentheses \('\(1,234.50\)', first at "
-                                         r"row 0\), as accounting formats write negative amounts: write them with a "
-                                         r"minus sign"),
+                                         r"row 0\), as accounting formats write negative amounts: if these are "
+                                         r"amounts, write them with a minus sign and without thousands separators or "
+                                         r"currency \('-1234.50'\)"),
     (["(12)", "200", "7", "5"], r"^column 'x0' holds numbers but row 0 has a value that is not a number: '\(12\)'; "
                                 r"a number in parentheses is an accounting negative: write it with a minus sign\."),
 ], ids=["times", "accounting", "one-accounting"])
@@ -1091,3 +1105,23 @@ def test_points_that_look_like_thousands_separators_are_named_not_divided_by_100
                    ["1.200", "95", "2.450", "78"]):
         text = "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate(column))
         assert len(tables.read_csv(write(tmp_path, text)).X) == len(column)
+
+
+@pytest.mark.parametrize(("text", "at"), [("My measurements\na;b;c\n1;1;2\n3;4;5\n5;7;1\n", " at ';'"),
+                                          ("My measurements\na\tb\n1\t2\n3\t4\n", " at '\\\\t'")],
+                         ids=["semicolons", "tabs"])
+def test_a_title_line_is_named_whatever_the_delimiter(tmp_path, text, at):
+    """With ';' or tabs the title kept csv.Sniffer from the delimiter: "categorical", with a one-hot hint."""
+    with pytest.raises(ValueError, match=rf"^line 1 of .* holds one value \('My measurements'\) but the lines after "
+                                         rf"it hold [23]{at}: if it is a title or a comment, delete that line"):
+        tables.read_csv(write(tmp_path, text))
+
+
+def test_a_headerless_file_whose_first_row_repeats_a_number_is_named_as_headerless(tmp_path):
+    """"1,1,2" as a header was refused with "column name(s) '1' appear more than once; rename them"."""
+    with pytest.raises(ValueError, match=r"^line 1 of .* holds only numbers \('1', '1', '2'\), some of them twice: "
+                                         r"the file seems to have no header line; add a line of column names first$"):
+        tables.read_csv(write(tmp_path, "1,1,2\n3,4,5\n5,7,1\n"))
+    # one column whose lines end with the delimiter is a trailing delimiter, not a title
+    table = tables.read_csv(write(tmp_path, "a\n1,\n2,\n3,\n"))
+    assert table.columns == ("a",) and table.X[:, 0].tolist() == [1, 2, 3]

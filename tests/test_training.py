@@ -486,9 +486,12 @@ def test_fit_refuses_epochs_that_are_not_a_positive_integer(checked_models, epoc
          r"initial_epoch, so this would train nothing; to train 3 more epochs, pass epochs=6$"),
         ({"initial_epoch": 1}, ValueError, r"^initial_epoch \(1\) must be below epochs \(1\)"),  # Keras' default
         ({"epochs": 2, "initial_epoch": -1}, ValueError, r"^initial_epoch must be >= 0; got -1$"),
-        ({"validation_split": 1.5}, ValueError, r"^validation_split must be < 1\.0; got 1\.5$"),
+        ({"validation_split": 1.5}, ValueError, r"^validation_split is the fraction .*: 0\.015 for 1\.5 %$"),
+        ({"validation_split": 150}, ValueError, r"^validation_split must be < 1\.0; got 150\.0$"),
         ({"validation_split": 1}, ValueError, r"^validation_split must be < 1\.0; got 1\.0$"),
         ({"validation_split": -0.2}, ValueError, r"^validation_split must be >= 0\.0; got -0\.2$"),
+        ({"validation_split": 20}, ValueError, r"^validation_split is the fraction of the rows held out, in \[0, 1\), "
+                                               r"not a percentage: 0\.2 for 20 %$"),
         ({"validation_split": "0.2"}, TypeError, r"^validation_split must be a number; got '0\.2'$"),
     ],
 )
@@ -511,9 +514,9 @@ def test_a_loss_that_becomes_nan_stops_training_with_a_sentence_that_points_to_s
     huge = np.random.default_rng(0).normal(size=(64, 4)) * 1e12  # within float32, so the input check lets it by
     stops = []
     callback = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: stops.append(epoch))
-    with pytest.raises(FloatingPointError, match=r"^training stopped: the loss was (nan|inf) at epoch ([1-4]), so "
-                                                 r"the model's weights are no longer numbers; x holds values up to "
-                                                 r"[0-9.]+e\+12: scale its columns first") as stopped:
+    with pytest.raises(FloatingPointError, match=r"^training stopped: the loss was (nan|inf) at epoch ([1-4]), not a "
+                                                 r"finite number \(the training has diverged, and the weights may be "
+                                                 r"NaN too\); x holds values up to [0-9.]+e\+12(:| and y)") as stopped:
         model.fit(huge, None if which == "subclassed" else huge[:, :2], epochs=5, verbose=0, callbacks=[callback])
     epoch = int(re.search(r"at epoch (\d)", str(stopped.value))[1])
     assert stops == list(range(epoch))  # it stopped there, not after five epochs; the caller's callbacks still ran
@@ -605,7 +608,7 @@ def test_a_column_of_weights_is_one_weight_per_sample_and_rows_are_counted_down_
     # a weight per sample and feature failed deep in TensorFlow ("Dimensions must be equal, but are 32 and 4")
     for weights in (np.ones((8, 4)), np.ones((3, 8)), np.ones((8, 1, 1))):
         with pytest.raises(ValueError, match=rf"^sample_weight must hold one weight per sample, shape \(8,\); "
-                                             rf"got shape {re.escape(str(weights.shape))}$"):
+                                             rf"got shape {re.escape(str(weights.shape))} \(weights of shape "):
             model.fit(GOOD_X, GOOD_Y, sample_weight=weights, epochs=1, verbose=0)
         with pytest.raises(ValueError, match=r"^validation_data\[2\] must hold one weight per sample"):
             model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0, validation_data=(GOOD_X, GOOD_Y, weights))
@@ -706,3 +709,22 @@ def test_a_weight_target_or_validation_data_with_nothing_in_it_is_named():
     with pytest.raises(ValueError, match=r"^validation_data must be \(x_val, y_val\) or \(x_val, y_val, "
                                          r"sample_weight\); got a tuple of 0 items$"):
         model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0, validation_data=())
+
+
+def test_a_diverged_training_names_a_huge_target_too():
+    model = _fresh_functional()
+    with pytest.raises(FloatingPointError, match=r"; y holds values up to [0-9.]+e\+19: scale them first"):
+        model.fit(GOOD_X, GOOD_Y * 1e19, epochs=3, verbose=0)
+
+
+def test_per_timestep_weights_are_taken_for_a_sequence_target():
+    """Keras weights each step of a sequence output with sample_weight of shape (samples, steps)."""
+    inputs = keras.Input(shape=(5, 3))
+    model = Functional(inputs, keras.layers.Dense(3)(inputs), name="steps")
+    model.compile(optimizer="adam", loss="mse")
+    x = np.random.default_rng(0).normal(size=(20, 5, 3)).astype("float32")
+    history = model.fit(x, x, sample_weight=np.ones((20, 5)), epochs=1, verbose=0)
+    assert np.isfinite(history.history["loss"][0])
+    with pytest.raises(ValueError, match=r"^sample_weight must hold one weight per sample, shape \(20,\); got "
+                                         r"shape \(20, 4\)"):
+        model.fit(x, x, sample_weight=np.ones((20, 4)), epochs=1, verbose=0)

@@ -447,16 +447,21 @@ def test_check_labels_reads_integers_held_as_objects_and_names_a_missing_one():
         check_labels(np.array([True, 1], dtype=object))
     with pytest.raises(TypeError, match=r"^labels must be whole numbers"):
         check_labels(np.array([0, 0.5], dtype=object))
+    assert check_labels(np.array([-(2**63), 1], dtype=object)).tolist() == [-(2**63), 1]  # the int64 range's end
+    with pytest.raises(ValueError, match=r"^labels must be whole numbers within the 64-bit integer range"):
+        check_labels(np.array([2**63, 1], dtype=object))
 
 
-@pytest.mark.parametrize("y", [np.array(["a", "a", "b", np.nan, "c"]), np.array(["a", "None", "b", "b", "c"]),
-                               np.array(["a", "b", " nan", "b", "c"])], ids=["nan", "None", "padded"])
+@pytest.mark.parametrize("y", [np.array(["a", "a", "b", np.nan, "c"]), np.array(["a", "<NA>", "b", "b", "c"]),
+                               np.array(["a", "b", " nan", "b", "c"]), np.array(["a", "b", "nan", 1], dtype=object)],
+                         ids=["nan", "pandas-NA", "padded", "object"])
 def test_check_classes_refuses_text_that_was_a_missing_value(y):
     """np.array(["a", nan]) holds the text 'nan': it became a class of its own and accuracy was scored on it."""
-    with pytest.raises(ValueError, match=r"^y_true has 1 label\(s\) written as '(nan|None)' \(first at position "
+    with pytest.raises(ValueError, match=r"^y_true has 1 label\(s\) written as '(nan|<NA>)' \(first at position "
                                          r"[1-3]\): the text NumPy or pandas write for a missing value"):
         check_classes(y)
-    assert check_classes(np.array(["nano", "none", "NA"]))[1].tolist() == ["NA", "nano", "none"]  # real classes
+    # real classes, "None" among them (a severity, an answer)
+    assert check_classes(np.array(["nano", "none", "NA", "None"]))[1].tolist() == ["NA", "None", "nano", "none"]
 
 
 def test_check_features_gives_float16_as_float64_and_keeps_float32():
