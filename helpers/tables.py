@@ -37,8 +37,9 @@ holds dates (``2024-01-05``), numbers written with a unit or symbol
 category, and one-hot would make one column per distinct value. A
 typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
 every line (``a,b,``) leaves an empty last field, which is left out with a
-note. A column that numbers the rows (``1, 2, 3, ...`` in order: Kaggle's
-``Id``, pandas' ``index``) is refused: it belongs in ``id_column``. So is
+note. A column named like an identifier that numbers the rows (``1, 2,
+3, ...`` in order: Kaggle's ``Id``, pandas' ``index``) is refused: it
+belongs in ``id_column``. So is
 a column whose points look like thousands separators (``950``, ``1.200``,
 ``2.450``: read as decimals, 1.200 would be 1.2). With
 ``missing="median"`` a row with no value at all is left out (with a note),
