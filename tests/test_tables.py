@@ -1125,3 +1125,63 @@ def test_a_headerless_file_whose_first_row_repeats_a_number_is_named_as_headerle
     # one column whose lines end with the delimiter is a trailing delimiter, not a title
     table = tables.read_csv(write(tmp_path, "a\n1,\n2,\n3,\n"))
     assert table.columns == ("a",) and table.X[:, 0].tolist() == [1, 2, 3]
+
+
+# -- the edges of the new rules (from a mutation run of their functions) ------------------------------
+
+
+@pytest.mark.parametrize(("plain", "refused"), [(("999", "640"), True), (("100", "50"), True), (("1000", "500"), False),
+                                                (("99", "50"), False)], ids=["999", "100", "1000", "99"])
+def test_the_thousands_point_rule_needs_whole_numbers_from_100_to_999(tmp_path, plain, refused):
+    """Read as thousands, the grouped values are the ones from 1,000 up: a plain 1000 breaks that reading,
+    and whole numbers all below 100 beside 1.200 look like anything but prices."""
+    text = "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate([plain[0], "1.200", "2.450", plain[1]]))
+    if refused:
+        with pytest.raises(ValueError, match=r"^column 'a' mixes whole numbers below 1,000 .* or write those numbers "
+                                             r"with another count of decimals \(1.2000\)$"):
+            tables.read_csv(write(tmp_path, text))
+    else:
+        assert tables.read_csv(write(tmp_path, text)).X.shape == (4, 2)
+    # one grouped value is not enough to call the point a separator
+    one = "a;b\n950;1\n1.200;2\n780;3\n640;4\n"
+    assert tables.read_csv(write(tmp_path, one)).X[:, 0].tolist() == [950, 1.2, 780, 640]
+
+
+def test_a_version_number_is_not_a_number_with_thousands_separators(tmp_path):
+    # "1.234.5": a point before groups of three, then a decimal part after the same mark: text, not thousands
+    with pytest.raises(ValueError, match=r"^column 'v' is categorical"):
+        tables.read_csv(write(tmp_path, "v;x\n1.234.5;1\n2.345.6;2\n3.456.7;3\n"))
+
+
+@pytest.mark.parametrize(("n", "refused"), [(10, True), (9, False)])
+def test_row_numbers_are_refused_from_ten_rows(n, refused):
+    values = np.column_stack([np.arange(1, n + 1), np.sin(np.arange(n)), np.cos(np.arange(n))])
+    if refused:
+        with pytest.raises(ValueError, match=r"^column 'Id' looks like row numbers"):
+            tables.from_array(values, ["Id", "a", "b"])
+    else:
+        assert tables.from_array(values, ["Id", "a", "b"]).columns == ("Id", "a", "b")
+
+
+def test_the_title_line_check_tries_every_separator_and_survives_an_unsplittable_one(tmp_path):
+    with pytest.raises(ValueError, match=r"holds one value \('Measurements'\) but the lines after it hold 2 at '\|'"):
+        tables.read_csv(write(tmp_path, "Measurements\na|b\n1|2\n3|4\n"))
+    # decimal commas: ',' is the decimal mark, never a candidate separator, and the tab after it is still tried
+    with pytest.raises(ValueError, match=r"holds one value \('Measurements'\) but the lines after it hold 2 at '\\t'"):
+        tables.read_csv(write(tmp_path, "Measurements\na\tb\n1,5\t2\n3\t4,5\n"), decimal=",")
+    # a line too long for the csv module at ';' and tabs (one field) does not stop the search before '|'
+    long_line = "5," * 40000 + "5|" + "6," * 40000 + "6"  # 160,000 characters; each side of '|' half of it
+    with pytest.raises(ValueError, match=r"holds one value \('Measurements'\) but the lines after it hold 2 at '\|'"):
+        tables.read_csv(write(tmp_path, f"Measurements\na|b\n1|2\n3,3|4\n{long_line}\n"))
+
+
+def test_a_two_column_header_with_a_trailing_delimiter_over_one_column_rows(tmp_path):
+    table = tables.read_csv(write(tmp_path, "a,\n1\n2\n3\n"))
+    assert table.columns == ("a",) and table.notes == (
+        "left out the empty last field: the header line ends with the delimiter ','",)
+    table = tables.read_csv(write(tmp_path, "a,\n1,\n2,\n3,\n"))
+    assert table.columns == ("a",) and table.notes == ("left out the empty last field: each line ends with the "
+                                                       "delimiter ','",)
+    # a named last column that is empty on every line is the learner's to drop, and no delimiter was trailing
+    table = tables.read_csv(write(tmp_path, "a,b,c\n1,2,\n3,4,\n"), drop=["c"])
+    assert table.columns == ("a", "b") and table.notes == ()
