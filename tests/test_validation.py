@@ -470,3 +470,15 @@ def test_check_features_gives_float16_as_float64_and_keeps_float32():
     assert check_features(half).dtype == np.float64
     assert check_features(half.astype(np.float32)).dtype == np.float32
     np.linalg.svd(check_features(half) - check_features(half).mean(axis=0))  # runs
+
+
+def test_labels_held_as_objects_are_checked_at_the_int64_ends_and_name_the_first_missing_one():
+    as_objects = lambda *values: np.array(values, dtype=object)  # noqa: E731
+    assert check_labels(as_objects(2**63 - 1, 0)).tolist() == [2**63 - 1, 0]
+    for beyond in (2**63, -(2**63) - 1):
+        with pytest.raises(ValueError, match=r"^labels must be whole numbers within the 64-bit integer range"):
+            check_labels(as_objects(beyond, 0))
+    with pytest.raises(ValueError, match=r"^labels has 2 missing label\(s\) \(NaN or None, first at position 1\)"):
+        check_labels(as_objects(0, None, 1, None))
+    with pytest.raises(ValueError, match=r"^y_true has 2 label\(s\) written as 'nan' \(first at position 1\)"):
+        check_classes(np.array(["a", "nan", "b", "<NA>", "c"]))
