@@ -224,12 +224,14 @@ def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, d
     become one column per distinct value, so it gets its own message instead of "categorical".
     """
     present = [(i, str(v).strip()) for i, (v, m) in enumerate(zip(values, is_missing)) if not m]
-    dates = [(i, c) for i, c in present if _DATE.fullmatch(c)]
-    if 2 * len(dates) > len(present):
-        i, first = dates[0]
-        raise ValueError(f"column {name!r} looks like dates ({first!r}, first at {where} {row_names[i]}): "
-                         f"convert it to numbers (e.g. days since the first date) or leave it out with "
-                         f"drop=[{name!r}]")
+    for pattern, kind, unit in ((_DATE, "dates", "days since the first date"),
+                                (_TIME, "times of day or durations", "minutes since midnight, or the duration in "
+                                                                     "minutes")):
+        matches = [(i, c) for i, c in present if pattern.fullmatch(c)]
+        if 2 * len(matches) > len(present):
+            i, first = matches[0]
+            raise ValueError(f"column {name!r} looks like {kind} ({first!r}, first at {where} {row_names[i]}): "
+                             f"convert it to numbers (e.g. {unit}) or leave it out with drop=[{name!r}]")
     grouped = [(i, c, _thousands_of(c)) for i, c in present]
     grouped = [(i, c, found) for i, c, found in grouped if found]
     if 2 * len(grouped) > len(present):
@@ -247,12 +249,6 @@ def _check_not_numbers_in_disguise(name, values, is_missing, row_names, where, d
                       if comma and decimal != "," and where == "line" else "")
         raise ValueError(f"column {name!r} holds numbers written with thousands separators ({first!r}, first at "
                          f"{where} {row_names[i]}): remove the separators ({separator!r}) {fix}{other_mark}")
-    times = [(i, c) for i, c in present if _TIME.fullmatch(c)]
-    if 2 * len(times) > len(present):
-        i, first = times[0]
-        raise ValueError(f"column {name!r} looks like times of day or durations ({first!r}, first at {where} "
-                         f"{row_names[i]}): convert it to numbers (e.g. minutes since midnight, or the duration in "
-                         f"minutes) or leave it out with drop=[{name!r}]")
     bracketed = [(i, c) for i, c in present if _BRACKETED.fullmatch(c)]
     plain = sum(_parse(c, decimal)[0] is not None for _, c in present)
     if bracketed and len(bracketed) + plain == len(present):  # every value a number, some in parentheses
