@@ -195,10 +195,9 @@ def _diverged(invalid, x, y):
     """Why a training that ended with a loss of NaN or infinity failed, and what to try."""
     epoch, loss = invalid
 
-    def largest(data):
-        return float(np.max(np.abs(data))) if isinstance(data, np.ndarray) and data.size else 0.0
-
-    big = [(name, largest(data)) for name, data in (("x", x), ("y", y)) if largest(data) > 1e4]
+    largest = {name: float(np.max(np.abs(data))) for name, data in (("x", x), ("y", y))
+               if isinstance(data, np.ndarray) and data.size}
+    big = [(name, value) for name, value in largest.items() if value > 1e4]
     hint = (" and ".join(f"{name} holds values up to {value:.3g}" for name, value in big)
             + ": scale them first (e.g. sklearn's StandardScaler), then build the model again" if big else
             "lower the learning rate, or check the loss for a log of 0 or a division by 0, then build the "
