@@ -1185,3 +1185,22 @@ def test_a_two_column_header_with_a_trailing_delimiter_over_one_column_rows(tmp_
     # a named last column that is empty on every line is the learner's to drop, and no delimiter was trailing
     table = tables.read_csv(write(tmp_path, "a,b,c\n1,2,\n3,4,\n"), drop=["c"])
     assert table.columns == ("a", "b") and table.notes == ()
+
+
+@pytest.mark.parametrize(("column", "refused"), [
+    (("100", "50", "100.000", "2.000"), True),
+    (("950", "780", "640", "100.000", "2.000"), True),  # more than two whole numbers under 1,000
+    (("1000", "500", "100.000", "2.000"), False),       # a plain 1000: the thousands reading breaks
+    (("99", "50", "100.000", "2.000"), False),          # plain numbers all below 100
+    (("950", "100.000", "2.000", "3.000"), False),      # one plain number
+    (("950", "780", "100.000", "2.000", "1.5"), False),  # a decimal of another form
+], ids=["100", "three-plain", "1000", "99", "one-plain", "other-decimal"])
+def test_the_thousands_point_rule_reads_the_text_when_the_grouped_values_are_whole(tmp_path, column, refused):
+    """1.000 and 100.000 parse to whole numbers under 1,000, so these columns reach the rule on the text
+    itself, past the quick test on the parsed numbers."""
+    text = "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate(column))
+    if refused:
+        with pytest.raises(ValueError, match=r"^column 'a' mixes whole numbers below 1,000"):
+            tables.read_csv(write(tmp_path, text))
+    else:
+        assert tables.read_csv(write(tmp_path, text)).X.shape == (len(column), 2)
