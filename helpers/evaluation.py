@@ -162,6 +162,9 @@ def match_labels(y_true, labels):
     matched = _matched_codes(codes, classes.size, labels)
     n_surplus = np.unique(matched[matched >= classes.size]).size  # clusters left without a class
     if classes.dtype == np.int64:
+        if int(classes.max()) + n_surplus > np.iinfo(np.int64).max:
+            raise ValueError(f"{n_surplus} clusters have no class, and their ids would come after the largest "
+                             f"class, {classes.max()}, which leaves no room in int64: number the classes from 0")
         names = np.concatenate([classes, classes.max() + 1 + np.arange(n_surplus)])
         result = names[matched]
     else:  # text classes: the surplus clusters cannot be numbered after them

@@ -454,7 +454,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                 f"leave it out with drop=[{name!r}] or categorical='drop', or turn it into 0/1 columns "
                 f"with categorical='one-hot'")
         if categorical == "drop":
-            notes.append(f"left out the categorical column {name!r} ({len(levels)} different values)")
+            notes.append(f"left out the text column {name!r} ({len(levels)} different values)")
             continue
         for level in levels:
             column = np.array([math.nan if m else float(str(v).strip() == level)

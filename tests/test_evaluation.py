@@ -373,6 +373,13 @@ def test_match_labels_numbers_surplus_clusters_after_the_classes_largest_first()
     np.testing.assert_array_equal(matched, [0, 0, 0, 0, 3, 2, 1, 1, 1, 2, 2, -1])
 
 
+def test_match_labels_refuses_surplus_ids_past_int64():
+    top = np.iinfo(np.int64).max
+    assert evaluation.match_labels([top - 1, top - 1, 0, 0], [0, 0, 1, 2]).tolist() == [top - 1, top - 1, 0, top]
+    with pytest.raises(ValueError, match="2 clusters have no class.*largest class, 9223372036854775806"):
+        evaluation.match_labels([top - 1, top - 1, 0, 0, 0], [0, 0, 1, 2, 3])  # ids top and top + 1 (overflow)
+
+
 def test_match_labels_with_fewer_clusters_than_classes_leaves_classes_unused():
     y_true = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])
     labels = np.array([5, 5, 5, 5, 5, 8, 8, 8, 8])  # classes 0 and 1 merged in cluster 5

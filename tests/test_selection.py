@@ -880,6 +880,24 @@ def test_assignment_confidence_is_the_share_of_refits_that_keep_each_samples_clu
     confidence = nb05.assignment_confidence(np.zeros((6, 2)), "kmeans", 2, labels, 0, n_resamples=4)
     np.testing.assert_allclose(confidence, [1.0, 1.0, 0.5, 1.0, 1.0, 0.75])
 
+def test_resampling_reads_a_dataframe_and_refuses_no_refits_or_foreign_labels(nb05):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(-4, 0.5, (40, 2)), rng.normal(4, 0.5, (40, 2))])
+    labels = (X[:, 0] > 0).astype(int)
+    table = pd.DataFrame(X, columns=["height", "weight"], index=np.arange(100, 180))  # not 0..n-1
+    assert nb05.fit_clustering(table, "gmm", 2, 0).predict(X).shape == (80,)
+    assert nb05.stability(table, "kmeans", 2, labels, 0) == nb05.stability(X, "kmeans", 2, labels, 0) == 1.0
+    np.testing.assert_array_equal(nb05.assignment_confidence(table, "kmeans", 2, labels, 0, n_resamples=3),
+                                  np.ones(80))
+    for function in ("stability", "assignment_confidence"):
+        with pytest.raises(ValueError, match="n_resamples must be at least 1.*got 0"):
+            getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=0)
+    with pytest.raises(ValueError, match="labels must be the 2 clusters of kmeans, numbered 0 to 1"):
+        nb05.assignment_confidence(X, "kmeans", 2, np.where(labels == 0, -1, 1), 0)  # DBSCAN's noise
+    with pytest.raises(ValueError, match="numbered 0 to 1"):
+        nb05.assignment_confidence(X, "kmeans", 2, labels + 1, 0)
+
 # -- helpers.selection: checks and the table ----------------------------------------------------
 
 def test_candidates_table_lists_every_candidate(nb05, blob_candidates):

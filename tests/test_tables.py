@@ -218,7 +218,7 @@ def test_a_dataframe_keeps_its_column_names_and_index_and_pandas_na_is_missing()
     assert table.columns == ("alcohol", "magnesium")
     assert table.ids.tolist() == ["w1", "w2", "w3", "w4"]
     np.testing.assert_array_equal(table.X, [[12.5, 100], [12.5, 95], [11.0, 100], [14.0, 120]])
-    assert table.notes[0] == "left out the categorical column 'region' (2 different values)"
+    assert table.notes[0] == "left out the text column 'region' (2 different values)"
     with pytest.raises(TypeError, match="a DataFrame brings its own column names"):
         tables.from_array(frame, ["a", "b", "c"])
     np.testing.assert_array_equal(tables.from_array(frame.dropna(), id_column="region").X, [[12.5, 100], [14.0, 120]])
@@ -519,8 +519,8 @@ def test_categorical_drop_leaves_out_every_text_column():
     values = np.array([["red", "round", 1.0], ["blue", "square", 2.0], ["red", "round", 4.0]], dtype=object)
     table = tables.from_array(values, ["colour", "shape", "x"], categorical="drop")
     assert table.columns == ("x",)
-    assert table.notes == ("left out the categorical column 'colour' (2 different values)",
-                           "left out the categorical column 'shape' (2 different values)")
+    assert table.notes == ("left out the text column 'colour' (2 different values)",
+                           "left out the text column 'shape' (2 different values)")
 
 
 def test_six_lines_are_five_and_one_more(tmp_path):
