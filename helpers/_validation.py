@@ -120,6 +120,29 @@ def check_labels(labels, *, name="labels", n_samples=None):
     return array
 
 
+def check_cluster_labels(labels, *, name="labels", n_samples=None):
+    """:func:`check_labels` for a clustering's labels: ``0, 1, ...`` and ``-1`` for noise, nothing lower.
+
+    scikit-learn's ``HDBSCAN`` marks rows with an infinite value ``-2`` and rows with a missing value
+    ``-3``; scored or drawn as clusters they would pass for two more groups, so they are refused.
+
+    Raises
+    ------
+    ValueError
+        Besides :func:`check_labels`' cases, if a label is below ``-1``.
+    """
+    labels = check_labels(labels, name=name, n_samples=n_samples)
+    below = labels < -1
+    if np.any(below):
+        values = ", ".join(str(v) for v in np.unique(labels[below])[::-1][:5])
+        raise ValueError(
+            f"{name} holds {values} ({np.count_nonzero(below)} sample(s)): cluster labels are 0, 1, ... and -1 for "
+            f"noise. scikit-learn's HDBSCAN gives -2 to rows with an infinite value and -3 to rows with a missing "
+            f"one: clean those rows before clustering, or count them as noise with np.maximum(labels, -1); true "
+            f"classes below -1 can be passed as text")
+    return labels
+
+
 #: The text ``str()`` gives a missing value: ``str(float("nan"))``, ``str(pd.NA)`` (``str(None)`` is also a word).
 _LOST = ("nan", "NaN", "<NA>")
 
@@ -164,6 +187,9 @@ def as_numeric_array(values, *, name="x"):
     ValueError
         If an integer is too large for a float (``10**400``).
     """
+    nullable = _nullable_numbers(values)
+    if nullable is not None:
+        return nullable
     try:
         array = np.asarray(values)
     except Exception as exc:  # ragged lists and the like
@@ -180,6 +206,24 @@ def as_numeric_array(values, *, name="x"):
         else:
             converted[i] = _to_float(value, name)
     return converted.reshape(array.shape)
+
+
+def _nullable_numbers(values):
+    """A pandas DataFrame or Series of numbers with a nullable column (``Int64``, ``Float64``) as float64,
+    ``NA`` as NaN, converted column by column; ``None`` for anything else.
+
+    NumPy would make it an object array and :func:`as_numeric_array` convert that element by element,
+    13 s for 50,000 x 200 values against a fraction of a second here.
+    """
+    if not type(values).__module__.startswith("pandas"):
+        return None
+    columns = [values] if values.ndim == 1 else [values.iloc[:, i] for i in range(values.shape[1])]
+    dtypes = [column.dtype for column in columns]
+    # pandas' own dtypes are not NumPy's; .kind is "i", "u" or "f" for numbers, as NumPy's is
+    if all(isinstance(d, np.dtype) for d in dtypes) or not all(getattr(d, "kind", "O") in "iuf" for d in dtypes):
+        return None  # plain NumPy columns convert fast already; text and booleans are named further on
+    converted = [column.to_numpy(dtype=np.float64, na_value=np.nan) for column in columns]
+    return converted[0] if values.ndim == 1 else np.column_stack(converted) if converted else None
 
 
 def _to_float(value, name):

@@ -19,7 +19,10 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-from helpers._validation import check_classes, check_int, check_labels, check_score
+from helpers._validation import check_classes, check_cluster_labels, check_int, check_score
+
+#: The most classes :func:`matched_confusion` draws up (its matrix has as many columns as rows, and more).
+MAX_CONFUSION_CLASSES = 1000
 
 #: Columns of :func:`evaluate`'s result, in table order.
 METRICS = ("ari", "nmi", "accuracy", "noise_fraction", "n_clusters")
@@ -28,7 +31,7 @@ METRICS = ("ari", "nmi", "accuracy", "noise_fraction", "n_clusters")
 def _check_pair(y_true, labels):
     """``(class codes 0..n_classes-1, the class of each code, cluster labels)``."""
     codes, classes = check_classes(y_true, name="y_true")
-    labels = check_labels(labels, name="labels", n_samples=len(codes))
+    labels = check_cluster_labels(labels, name="labels", n_samples=len(codes))
     return codes, classes, labels
 
 
@@ -42,6 +45,12 @@ def matched_confusion(y_true, labels):
     labels : array-like of int, shape (n_samples,)
         Cluster labels; ``-1`` (noise) is left out of the matrix.
 
+    Raises
+    ------
+    ValueError
+        Besides bad labels, if ``y_true`` has more than
+        :data:`MAX_CONFUSION_CLASSES` classes.
+
     Returns
     -------
     matrix : numpy.ndarray of shape (n_classes, n_columns)
@@ -54,6 +63,10 @@ def matched_confusion(y_true, labels):
         The cluster label of each column (``-1`` where a class got no cluster).
     """
     codes, classes, labels = _check_pair(y_true, labels)
+    if classes.size > MAX_CONFUSION_CLASSES:  # the matrix is classes x classes: 20,000 of them take 3 GB
+        raise ValueError(f"y_true has {classes.size:,} different classes in {len(codes):,} samples, too many for a "
+                         f"confusion matrix (at most {MAX_CONFUSION_CLASSES:,}): is it a measurement rather than a "
+                         f"class? evaluate() scores any number of classes")
     return _matched_confusion(codes, classes, labels)
 
 
@@ -118,7 +131,7 @@ def _check_matchable(y_true, labels, *, name="y_true", n_samples=None):
     ``0, 1``. A negative whole-number class is refused: -1 is the noise of cluster labels.
     """
     codes, classes = check_classes(y_true, name=name, n_samples=n_samples)
-    labels = check_labels(labels, name="labels", n_samples=len(codes))
+    labels = check_cluster_labels(labels, name="labels", n_samples=len(codes))
     numbers = _whole_numbers(classes)
     if numbers is not None and numbers.min() < 0:
         raise ValueError(f"{name} must hold classes >= 0; -1 is reserved for noise in cluster labels")

@@ -8,13 +8,14 @@ points (label ``-1``) are always small grey crosses.
 from __future__ import annotations
 
 import math
+import warnings
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers._validation import (check_classes, check_features, check_float, check_int, check_k_range,
-                                 check_labels, check_seed)
+from helpers._validation import (check_classes, check_cluster_labels, check_features, check_float, check_int,
+                                 check_k_range, check_labels, check_seed)
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -111,7 +112,8 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     ax : matplotlib.axes.Axes, optional
     title : str, default="Training loss"
     log_scale : bool, default=False
-        Use a logarithmic y-axis.
+        Use a logarithmic y-axis (every loss must then be positive; a
+        Gaussian negative log-likelihood, for one, can go below 0).
 
     Returns
     -------
@@ -125,6 +127,9 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
         values = np.asarray(values, dtype=float)  # NaN allowed: a diverged run still plots
         if values.ndim != 1 or values.size == 0:
             raise ValueError(f"history[{key!r}] must be a non-empty list of numbers per epoch")
+        if log_scale and np.any(values <= 0):  # a log axis would drop them without a word
+            raise ValueError(f"history[{key!r}] has values <= 0 (smallest {np.nanmin(values):g}), which a log axis "
+                             f"cannot show: plot it with log_scale=False")
         ax.plot(np.arange(1, len(values) + 1), values, label=key)
     ax.set(xlabel="epoch", ylabel="loss", title=title)
     if log_scale:
@@ -161,14 +166,14 @@ def _cluster_groups(labels, truth=None, names=None):
 
 
 def _labels_or_classes(labels, n_samples=None):
-    """``(integer labels, None)`` for numbers, as :func:`check_labels` gives them; for text or other
+    """``(integer labels, None)`` for numbers, as :func:`check_cluster_labels` gives them; for text or other
     class labels (true classes drawn as clusters), ``(their codes, the classes)`` from :func:`check_classes`."""
     try:
         kind = np.asarray(labels).dtype.kind
     except Exception:  # ragged input: check_classes names the problem
         kind = "O"
-    if kind in "biuf":
-        return check_labels(labels, n_samples=n_samples), None
+    if kind in "iuf":  # booleans are two classes, False and True, as evaluate reads them
+        return check_cluster_labels(labels, n_samples=n_samples), None
     return check_classes(labels, name="labels", n_samples=n_samples)
 
 
@@ -229,6 +234,9 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     if X.shape[1] != 2:
         raise ValueError(f"X must have exactly 2 columns to plot; got {X.shape[1]}")
     labels, names = _labels_or_classes(labels, n_samples=len(X))
+    if names is None and truth is None and set(np.unique(labels).tolist()) == {-1, 1}:  # the ±1 coding of classes
+        warnings.warn("labels hold -1 but no 0: -1 is drawn as noise; if these are true classes coded -1 and 1, "
+                      "pass them as text (labels.astype(str)) to draw -1 as a class", UserWarning, stacklevel=2)
     groups = _cluster_groups(labels, truth, names)
     ax = _axes(ax)
     for members, name, colour in groups:
@@ -273,18 +281,26 @@ def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_sa
     distances = check_features(k_distances, name="k_distances", min_samples=2, ndim=1)
     if np.any(np.diff(distances) < 0):
         raise ValueError("k_distances must be sorted in ascending order")
+    if eps is not None:
+        eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
     ax = _axes(ax)
-    ax.plot(np.arange(len(distances)), distances, color=PALETTE[0], label="k-distance")
+    # A log axis has no 0: repeated rows (k-distance 0) are drawn at its floor, and the legend says so.
+    positive = distances[distances > 0]
+    floor = 0.5 * float(positive.min()) if positive.size else (eps if eps is not None else 1.0) / 100
+    zeros = int(np.count_nonzero(distances == 0))
+    ax.plot(np.arange(len(distances)), np.maximum(distances, floor), color=PALETTE[0],
+            label=f"k-distance ({zeros} at 0, drawn at the bottom)" if zeros else "k-distance")
     if knee_index is not None:
         knee_index = check_int(knee_index, name="knee_index", minimum=0, maximum=len(distances) - 1)
         knee = float(distances[knee_index])
-        ax.plot(knee_index, knee, "o", color=PALETTE[1], label=f"knee ({knee:.2f})")
+        ax.plot(knee_index, max(knee, floor), "o", color=PALETTE[1], label=f"knee ({knee:.2f})")
     if eps is not None:
-        eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
         ax.axhline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.2f})")
     if band is not None:
         ax.axhspan(*band, color=PALETTE[2], alpha=0.12, label="stable range")
     ax.set_yscale("log")
+    if zeros:
+        ax.set_ylim(bottom=0.8 * floor)
     _plain_log_axis(ax.yaxis)
     neighbour = f"neighbour {min_samples}" if min_samples is not None else "the k-th neighbour"
     ax.set(
@@ -390,7 +406,7 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     if labels is None:
         colours = np.array([PALETTE[0]] * len(order), dtype=object)
     else:  # as plot_clusters colours the same labels
-        colours = point_colours(check_labels(labels, n_samples=len(order)))[order]
+        colours = point_colours(check_cluster_labels(labels, n_samples=len(order)))[order]
     ax = _axes(ax)
     infinite = ~np.isfinite(heights)
     heights = np.where(infinite, top, heights)
@@ -430,12 +446,14 @@ def best_k(ks, scores, method):
         The numbers of clusters tried: whole numbers >= 1, no repeats, at
         least two (the convention of every k range in the package).
     scores : sequence of float
-        The score of each, in the same order.
+        The score of each, in the same order; NaN marks a k not measured
+        (the silhouette of one cluster) and is passed over.
     method : {"silhouette", "bic"}
 
     Returns
     -------
     int
+        On a tie, the smallest of the tied ks.
 
     Raises
     ------
@@ -443,20 +461,28 @@ def best_k(ks, scores, method):
         If a k is not an integer or a score not a number.
     ValueError
         If a k is below 1 or repeated, fewer than two are given, the
-        lengths differ, a score is NaN or the method is unknown.
+        lengths differ, a score is infinite, none is measured or the
+        method is unknown.
     """
     ks, scores = _check_k_scores(ks, scores, method)
-    return int(ks[np.argmax(scores) if method == "silhouette" else np.argmin(scores)])
+    return int(ks[np.nanargmax(scores) if method == "silhouette" else np.nanargmin(scores)])
 
 
 def _check_k_scores(ks, scores, method):
     if method not in K_SCORE_LABELS:
         raise ValueError(f"method must be one of {sorted(K_SCORE_LABELS)}; got {method!r}")
     ks = _check_ks(ks)
-    scores = check_features(scores, name="scores", min_samples=1, ndim=1)
+    array = np.asarray(scores)
+    measured = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(array.shape, dtype=bool)
+    # NaN marks a k not measured (the silhouette of one cluster); check_features names text or infinity
+    scores = check_features(np.where(measured, array, 0.0) if array.dtype.kind == "f" else scores,
+                            name="scores", min_samples=1, ndim=1)
     if len(scores) != len(ks):
         raise ValueError(f"ks and scores must have the same length; got {len(ks)} and {len(scores)}")
-    return ks, scores
+    if not measured.any():
+        raise ValueError("scores are all NaN: no k was measured")
+    order = np.argsort(ks)  # drawn from left to right whatever order they were tried in
+    return ks[order], np.where(measured, scores, np.nan)[order]
 
 
 def _check_ks(ks):
@@ -480,7 +506,8 @@ def plot_k_scores(ks, scores, method, ax=None, title=None):
     ks : sequence of int
         The numbers of clusters tried.
     scores : sequence of float
-        The score of each: mean silhouette (higher is better) or BIC (lower is better).
+        The score of each: mean silhouette (higher is better) or BIC (lower is better);
+        NaN for a k not measured leaves a gap. The points are drawn in order of k.
     method : {"silhouette", "bic"}
     ax : matplotlib.axes.Axes, optional
     title : str, optional
@@ -564,7 +591,7 @@ def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, titl
         Row labels give each cluster (or matched class) and its size.
     """
     images = check_features(images, name="images", min_samples=1)
-    labels = check_labels(labels, n_samples=len(images))
+    labels = check_cluster_labels(labels, n_samples=len(images))
     per_cluster = check_int(per_cluster, name="per_cluster", minimum=1)
     height = width = _image_side(images, "images")
     rng = np.random.default_rng(check_seed(random_state))
@@ -616,7 +643,7 @@ def plot_cluster_means(X, labels, truth=None, ax=None, title=None):
         cluster (or matched class) and its size.
     """
     X = check_features(X, min_samples=1)
-    labels = check_labels(labels, n_samples=len(X))
+    labels = check_cluster_labels(labels, n_samples=len(X))
     height = width = _image_side(X, "X")
     groups = _cluster_groups(labels, truth)
     if not groups:

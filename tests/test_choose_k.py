@@ -80,12 +80,26 @@ def test_plot_k_scores_marks_the_best_k():
     plt.close(ax.figure)
 
 
+def test_k_scores_pass_over_a_k_not_measured_and_are_drawn_in_order_of_k():
+    # notebook 05's candidates hold NaN as the silhouette of one cluster
+    assert plotting.best_k([1, 2, 3, 4], [np.nan, 0.3, 0.5, 0.4], "silhouette") == 3
+    assert plotting.best_k([1, 2, 3], [np.nan, 40.0, 50.0], "bic") == 2
+    assert plotting.best_k([5, 2, 8, 3], [0.4, 0.6, 0.1, 0.6], "silhouette") == 2  # a tie: the smaller k
+    ax = plotting.plot_k_scores([5, 2, 8, 1, 3], [0.4, 0.6, 0.1, np.nan, 0.5], "silhouette")
+    x, y = ax.get_lines()[0].get_data()
+    np.testing.assert_array_equal(x, [1, 2, 3, 5, 8])  # from left to right, not in the order tried
+    np.testing.assert_array_equal(y, [np.nan, 0.6, 0.5, 0.4, 0.1])
+    assert ax.get_title() == "Silhouette picks k = 2"
+    plt.close(ax.figure)
+
+
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
         (([2, 3], [0.1, 0.2], "elbow"), ValueError, "method must be one of"),
         (([2, 3, 4], [0.1, 0.2], "bic"), ValueError, "same length"),
-        (([2, 3], [0.1, np.nan], "silhouette"), ValueError, "NaN"),
+        (([2, 3], [np.nan, np.nan], "silhouette"), ValueError, "all NaN: no k was measured"),
+        (([2, 3], [0.1, np.inf], "silhouette"), ValueError, "infinite"),
         (([2, 3], ["a", "b"], "silhouette"), TypeError, "real numbers"),
     ],
 )

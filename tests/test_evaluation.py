@@ -373,6 +373,27 @@ def test_match_labels_numbers_surplus_clusters_after_the_classes_largest_first()
     np.testing.assert_array_equal(matched, [0, 0, 0, 0, 3, 2, 1, 1, 1, 2, 2, -1])
 
 
+@pytest.mark.parametrize("score", [evaluation.evaluate, evaluation.match_labels, evaluation.matched_confusion])
+def test_hdbscans_labels_for_infinite_and_missing_rows_are_not_clusters(score):
+    # scikit-learn's HDBSCAN: -2 for a row with an infinite value, -3 for one with a missing value
+    y = [0, 0, 1, 1, 2, 2]
+    with pytest.raises(ValueError, match=r"labels holds -2, -3 \(3 sample\(s\)\).*np.maximum\(labels, -1\)"):
+        score(y, [0, 0, 1, -2, -3, -3])
+    score(y, np.maximum([0, 0, 1, -2, -3, -3], -1))  # the advice: counted as noise
+
+
+def test_matched_confusion_refuses_a_measurement_passed_as_classes():
+    # a continuous column as y_true: 20,000 classes made a 20,000 x 20,000 matrix (3 GB)
+    rng = np.random.default_rng(0)
+    measured = rng.normal(size=1001)
+    with pytest.raises(ValueError, match=r"y_true has 1,001 different classes in 1,001 samples, too many for a "
+                                         r"confusion matrix \(at most 1,000\): is it a measurement"):
+        evaluation.matched_confusion(measured, rng.integers(0, 3, 1001))
+    assert evaluation.evaluate(measured, rng.integers(0, 3, 1001))["ari"] < 0.01  # scored all the same
+    matrix, classes, _ = evaluation.matched_confusion(np.arange(1000) % 1000, np.zeros(1000, dtype=int))
+    assert matrix.shape == (1000, 1000) and classes.size == 1000  # at the limit: drawn up
+
+
 def test_match_labels_refuses_surplus_ids_past_int64():
     top = np.iinfo(np.int64).max
     assert evaluation.match_labels([top - 1, top - 1, 0, 0], [0, 0, 1, 2]).tolist() == [top - 1, top - 1, 0, top]

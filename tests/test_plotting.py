@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -188,6 +190,18 @@ def test_plot_history_rejects_bad_histories(history, match):
         plotting.plot_history(history)
 
 
+def test_plot_history_on_a_log_axis_refuses_losses_at_or_below_zero():
+    # a Gaussian negative log-likelihood goes below 0: a log axis would drop that curve without a word
+    with pytest.raises(ValueError, match=r"history\['loss'\] has values <= 0 \(smallest -3\).*log_scale=False"):
+        plotting.plot_history({"loss": [-1.0, -2.0, -3.0], "kl": [0.5, 0.4, 0.3]}, log_scale=True)
+    with pytest.raises(ValueError, match=r"history\['kl'\] has values <= 0 \(smallest 0\)"):
+        plotting.plot_history({"loss": [2.0, 1.0], "kl": [0.5, 0.0]}, log_scale=True)
+    ax = plotting.plot_history({"loss": [2.0, np.nan]}, log_scale=True)  # a diverged run still plots
+    assert ax.get_yscale() == "log"
+    assert plotting.plot_history({"loss": [-1.0, -2.0]}).get_yscale() == "linear"
+    plt.close("all")
+
+
 # --------------------------------------------------------------------------- plot_clusters
 
 
@@ -196,6 +210,24 @@ def labelled_points():
     X = np.random.default_rng(0).normal(size=(20, 2))
     labels = np.array([0] * 8 + [1] * 6 + [-1] * 4 + [2] * 2)
     return X, labels
+
+
+def test_plot_clusters_draws_boolean_classes_and_warns_on_classes_coded_minus_one_and_one():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    malignant = np.array([True, False, True, False, True, False])
+    ax = plotting.plot_clusters(X, malignant)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["False", "True"]
+    with pytest.warns(UserWarning, match="coded -1 and 1, pass them as text"):
+        ax = plotting.plot_clusters(X, np.where(malignant, 1, -1))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1", "noise"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # DBSCAN's own labels, or all noise: no warning
+        plotting.plot_clusters(X, [0, 1, -1, 0, 1, -1])
+        plotting.plot_clusters(X, [-1] * 6)
+        plotting.plot_clusters(X, [-1, 1, 1, 1, -1, 1], truth=malignant.astype(int))  # clusters, scored
+    with pytest.raises(ValueError, match="labels holds -2 .*HDBSCAN"):
+        plotting.plot_clusters(X, [0, 0, 1, 1, -2, -1])
+    plt.close("all")
 
 
 def test_plot_clusters_draws_one_collection_per_cluster_plus_noise(labelled_points):
@@ -380,6 +412,23 @@ def test_plot_k_distance_draws_curve_knee_eps_and_stable_range(lesson_scan):
     assert ax.get_yscale() == "log"
     assert "min_samples=4" in ax.get_title() and ax.get_ylabel() == "distance to neighbour 4"
     assert len(ax.get_legend().get_texts()) == 4
+
+
+def test_plot_k_distance_draws_repeated_rows_at_the_floor_of_its_log_axis():
+    # 4 repeated rows have k-distance 0: a log axis would drop them, and the curve would seem to start later
+    curve = np.array([0.0, 0.0, 0.0, 0.0, 0.4, 0.5, 0.8, 2.0])
+    ax = plotting.plot_k_distance(curve, eps=0.6, knee_index=2)
+    curve_line, knee_dot = ax.lines[:2]
+    np.testing.assert_allclose(curve_line.get_ydata(), [0.2, 0.2, 0.2, 0.2, 0.4, 0.5, 0.8, 2.0])
+    assert curve_line.get_label() == "k-distance (4 at 0, drawn at the bottom)"
+    assert knee_dot.get_ydata()[0] == pytest.approx(0.2) and knee_dot.get_label() == "knee (0.00)"
+    assert ax.get_ylim()[0] == pytest.approx(0.16)  # every point inside the axes
+    no_zeros = plotting.plot_k_distance(curve[4:])
+    assert no_zeros.lines[0].get_label() == "k-distance"
+    np.testing.assert_allclose(no_zeros.lines[0].get_ydata(), curve[4:])
+    all_zero = plotting.plot_k_distance(np.zeros(5), eps=0.5)
+    np.testing.assert_allclose(all_zero.lines[0].get_ydata(), 0.005)
+    plt.close("all")
 
 
 def test_plot_k_distance_draws_only_what_it_is_given(lesson_scan):

@@ -361,6 +361,28 @@ def test_check_features_counts_pandas_na_as_a_missing_value():
         check_features(frame)
 
 
+def test_a_nullable_pandas_table_is_converted_column_by_column_not_value_by_value(monkeypatch):
+    """Element by element, 50,000 x 200 nullable values took 13 s in every fit, predict and standardize."""
+    pd = pytest.importorskip("pandas")
+    from helpers import _validation
+
+    def one_by_one(value, name):
+        raise AssertionError("converted value by value")
+
+    monkeypatch.setattr(_validation, "_to_float", one_by_one)
+    frame = pd.DataFrame({"a": pd.array([1, None, 3], dtype="Int64"), "b": [0.5, 1.5, 2.5],
+                          "c": pd.array([2.0, 1.0, None], dtype="Float64"), "d": np.array([7, 8, 9], np.uint8)})
+    frame.columns = ["a", "b", "a", "d"]  # repeated names: still one column each
+    np.testing.assert_array_equal(as_numeric_array(frame), [[1, 0.5, 2, 7], [np.nan, 1.5, 1, 8], [3, 2.5, np.nan, 9]])
+    np.testing.assert_array_equal(as_numeric_array(frame.iloc[:, 0]), [1, np.nan, 3])  # a Series
+    with pytest.raises(ValueError, match=r"^X contains 2 NaN or infinite value\(s\)"):
+        check_features(frame)
+    booleans = pd.DataFrame({"a": pd.array([1, 2], dtype="Int64"), "flag": pd.array([True, None], dtype="boolean")})
+    monkeypatch.undo()
+    with pytest.raises(TypeError, match="must contain numbers only; found True"):  # booleans are not measurements
+        as_numeric_array(booleans)
+
+
 def test_as_numeric_array_refuses_an_integer_too_large_for_a_float_in_one_sentence():
     """A cell like 10**400 in a learner's list raised a bare OverflowError from float()."""
     with pytest.raises(ValueError, match=r"^x holds a number too large for a float \(401 digits\); "
