@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from helpers._validation import check_int
+from helpers._validation import check_features, check_int
 
 
 def train_as_published(model, X, epochs):
@@ -42,9 +42,9 @@ def train_as_published(model, X, epochs):
     import tensorflow as tf
 
     epochs = check_int(epochs, name="epochs", minimum=1)
+    X = check_features(X, min_samples=1).astype(np.float32)  # a tf.data stream reaches Keras unchecked
     batches_per_pass = math.ceil(len(X) / 32)
     model.compile(optimizer="adam", loss="mse", steps_per_execution=batches_per_pass)
-    X = np.asarray(X, dtype=np.float32)
     # One endless stream, reshuffled on every pass in the order TensorFlow's global seed gives
     # (keras.utils.set_random_seed sets it), instead of the new iterator Keras builds for NumPy
     # input at every epoch.

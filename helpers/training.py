@@ -116,6 +116,7 @@ class CheckedInputs:
     """
 
     def fit(self, x=None, y=None, *args, **kwargs):
+        _check_weights_finite(self)
         arguments = _bind(super().fit, x, y, *args, **kwargs)
         _check_batch_size(arguments)
         _check_epochs(arguments)
@@ -134,6 +135,7 @@ class CheckedInputs:
         return history
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
+        _check_weights_finite(self)
         arguments = _bind(super().evaluate, x, y, *args, **kwargs)
         _check_batch_size(arguments)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
@@ -141,6 +143,7 @@ class CheckedInputs:
         return super().evaluate(**arguments)
 
     def predict(self, x, *args, **kwargs):
+        _check_weights_finite(self)
         arguments = _bind(super().predict, x, *args, **kwargs)
         _check_batch_size(arguments)
         arguments["x"] = _check_model_input(self, arguments["x"], "x")
@@ -181,6 +184,16 @@ class _StopOnInvalidLoss(keras.callbacks.Callback):
         if loss is not None and not np.isfinite(float(loss)):
             self.invalid = (epoch + 1, float(loss))
             self.model.stop_training = True
+
+
+def _check_weights_finite(model):
+    """Refuse a model whose weights hold NaN or infinity: a diverged training leaves them so, and from
+    then on every prediction is NaN and every further training fails, whatever the data."""
+    broken = [w.path for w in model.weights if not np.all(np.isfinite(keras.ops.convert_to_numpy(w)))]
+    if broken:
+        raise ValueError(f"{model.name}'s weights hold NaN or infinity ({len(broken)} of {len(model.weights)} "
+                         f"weight arrays, e.g. {broken[0]}), left by a training that diverged: build the model "
+                         f"again (a new one, not recompiled) before training or predicting")
 
 
 def _check_validation_split(split):
@@ -319,6 +332,9 @@ def _check_model_input(model, x, name):
         raise ValueError(f"{name} must be a {ndim}-D array of shape {_shape_text(shape)} for {model.name}; "
                          f"got {array.ndim}-D with shape {array.shape}")
     array = check_features(array, name=name, min_samples=1, ndim=ndim)
+    if shape is not None and any(want not in (None, got) for want, got in zip(shape[1:-1], array.shape[1:-1])):
+        # images of another size: Keras would fail inside a layer, several lines long
+        raise ValueError(f"{name} has shape {array.shape} but {model.name} expects {_shape_text(shape)}")
     if shape is not None and shape[-1] is not None and array.ndim > 1 and array.shape[-1] != shape[-1]:
         raise ValueError(f"{name} has {array.shape[-1]} features but {model.name} expects {shape[-1]}")
     return _as_float_type(array, name)  # Keras gets the converted array, not the original ints or objects

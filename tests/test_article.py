@@ -56,6 +56,17 @@ def test_train_as_published_refuses_impossible_epochs(epochs, error):
         article.train_as_published(_autoencoder(), np.zeros((4, 4)), epochs=epochs)
 
 
+@pytest.mark.parametrize(("X", "match"), [(np.array([[0.0, 1.0, np.nan, 2.0]] + [[1.0] * 4] * 3), "X contains 1 NaN"),
+                                          (np.zeros((4, 4, 1)), "X must be a 2-D array"),
+                                          (np.zeros((0, 4)), "at least 1 samples")])
+def test_train_as_published_checks_x_before_it_reaches_keras_as_a_stream(X, match):
+    # as a tf.data stream, X reached Keras unchecked and a NaN trained to a loss of NaN
+    model = _autoencoder()
+    with pytest.raises(ValueError, match=match):
+        article.train_as_published(model, X, epochs=1)
+    assert not model.compiled  # refused before anything was compiled or trained
+
+
 def _with_recorded_training(name):
     """The notebook's article code, with training replaced by a recorder (no weights change)."""
     lesson_code.load.cache_clear()

@@ -522,6 +522,41 @@ def test_a_loss_that_becomes_nan_stops_training_with_a_sentence_that_points_to_s
     assert stops == list(range(epoch))  # it stopped there, not after five epochs; the caller's callbacks still ran
 
 
+def test_a_model_left_with_nan_weights_by_a_diverged_training_is_refused_until_built_again():
+    """After a divergence the weights are NaN: predict returned NaN in silence, and a second fit on scaled
+    data blamed the learning rate."""
+    helpers.set_seed(0)
+    model = _fresh_functional()
+    huge = np.random.default_rng(0).normal(size=(64, 4)) * 1e12
+    with pytest.raises(FloatingPointError):
+        model.fit(huge, huge[:, :2], epochs=5, verbose=0)
+    for call in (lambda: model.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0), lambda: model.predict(GOOD_X, verbose=0),
+                 lambda: model.evaluate(GOOD_X, GOOD_Y, verbose=0)):
+        with pytest.raises(ValueError, match=r"weights hold NaN or infinity \(\d+ of \d+ weight arrays, e\.g\. "
+                                             r".+\), left by a training that diverged: build the model again"):
+            call()
+    fresh = _fresh_functional()
+    fresh.fit(GOOD_X, GOOD_Y, epochs=1, verbose=0)
+    assert np.all(np.isfinite(fresh.predict(GOOD_X, verbose=0)))
+
+
+def test_images_of_another_size_are_refused_with_both_shapes():
+    """Only the rank and the last axis were compared: 28 x 28 images reached an 8 x 8 model and failed in
+    TensorFlow ('Matrix size-incompatible'); with both x and y of that size, y alone was blamed."""
+    images = _reshaping_model((8, 8, 1), 64, (8, 8, 1), "images")
+    big = np.zeros((4, 28, 28, 1))
+    expected = r"^x has shape \(4, 28, 28, 1\) but images expects \(n, 8, 8, 1\)$"
+    with pytest.raises(ValueError, match=expected):
+        images.fit(big, np.zeros((4, 8, 8, 1)), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=expected):
+        images.fit(big, big, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=expected):
+        images.predict(big, verbose=0)
+    with pytest.raises(ValueError, match=r"^x has shape \(4, 8, 9, 1\)"):
+        images.predict(np.zeros((4, 8, 9, 1)), verbose=0)  # one axis off
+    assert images.predict(np.zeros((4, 8, 8, 1)), verbose=0).shape == (4, 8, 8, 1)
+
+
 def test_a_loss_that_becomes_nan_on_scaled_data_points_to_the_learning_rate():
     model = _fresh_functional()
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=1e6), loss="mse")
