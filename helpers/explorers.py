@@ -308,6 +308,10 @@ def _draw_scatter(ax, points, labels, truth, limits, title, xlabel="latent 1", y
 # --------------------------------------------------------------------------- notebook 01: DBSCAN
 
 
+#: The most points :func:`dbscan_explorer` takes: DBSCAN's neighbour lists at a large eps grow with their square.
+MAX_DBSCAN_EXPLORER_ROWS = 10_000
+
+
 def dbscan_explorer(Z, y=None, *, eps, min_samples):
     """Sliders for DBSCAN's ``eps`` (log scale) and ``min_samples`` on a latent code.
 
@@ -320,7 +324,8 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples):
     Parameters
     ----------
     Z : array-like of shape (n_samples, 2)
-        The points to cluster and draw (a 2-D latent code).
+        The points to cluster and draw (a 2-D latent code), at most
+        :data:`MAX_DBSCAN_EXPLORER_ROWS` of them (explore a sample of more).
     y : array-like of int, shape (n_samples,), optional
         True classes: matched colours and the ARI.
     eps : float
@@ -349,6 +354,13 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples):
 
     widgets = _widgets()
     Z = _check_points(Z, None, name="Z", min_samples=3)
+    if len(Z) > MAX_DBSCAN_EXPLORER_ROWS:
+        raise ValueError(
+            f"Z has {len(Z):,} points; dbscan_explorer refits DBSCAN at every move of a slider, and at a large eps "
+            f"every point is every other's neighbour (memory grows with the square of the points: 20,000 took "
+            f"5.5 GB). Explore a random sample of at most {MAX_DBSCAN_EXPLORER_ROWS:,}, e.g. "
+            f"rows = np.random.default_rng(0).choice(len(Z), {MAX_DBSCAN_EXPLORER_ROWS}, replace=False), "
+            f"then dbscan_explorer(Z[rows], y[rows], ...)")
     y = _check_truth(y, len(Z))
     chosen_eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
     chosen_min = check_int(min_samples, name="min_samples", minimum=2, maximum=len(Z))

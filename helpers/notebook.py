@@ -127,7 +127,8 @@ def show_source(function):
     Parameters
     ----------
     function : callable
-        A Python function or class defined in source code.
+        A Python function or class defined in source code. A lambda's
+        source is the line or lines that hold it, printed as they are.
     """
     if not callable(function):
         raise TypeError(f"function must be a function or class; got {type(function).__name__}")
@@ -139,7 +140,12 @@ def show_source(function):
     # multi-line string whose lines start at column 0.
     indent = len(lines[0]) - len(lines[0].lstrip())
     lines = [line[indent:] if not line[:indent].strip() else line for line in lines]
-    hidden = _hidden_lines(ast.parse("\n".join(lines)).body[0])
+    try:
+        tree = ast.parse("\n".join(lines))
+    except SyntaxError:  # a lambda: its source is the line that holds it, part of a larger statement
+        print("\n".join(lines).rstrip())
+        return
+    hidden = _hidden_lines(tree.body[0])
     shown = [line for number, line in enumerate(lines, start=1) if number not in hidden]
     # Hiding lines can leave a blank line after a signature, or two in a row: drop those.
     text = "\n".join(

@@ -354,6 +354,20 @@ def test_dbscan_explorer_rejects_bad_input(blobs, choice):
         explorers.dbscan_explorer(X, y)  # the caller chooses where the sliders start
 
 
+def test_dbscan_explorer_refuses_more_points_than_its_refits_can_hold_and_its_advice_works(blobs, choice,
+                                                                                          monkeypatch):
+    # at a large eps DBSCAN holds every point's neighbours: 50,000 points ran out of memory on a slider move
+    X, y = blobs
+    assert explorers.MAX_DBSCAN_EXPLORER_ROWS == 10_000
+    monkeypatch.setattr(explorers, "MAX_DBSCAN_EXPLORER_ROWS", 100)
+    with pytest.raises(ValueError, match=r"^Z has 150 points; .* a random sample of at most 100, e\.g\. rows = "
+                                         r"np\.random\.default_rng\(0\)\.choice\(len\(Z\), 100, replace=False\)"):
+        explorers.dbscan_explorer(X, y, **choice.params)
+    Z = X
+    rows = np.random.default_rng(0).choice(len(Z), 100, replace=False)  # the advice, as written
+    assert len(explorers.dbscan_explorer(Z[rows], y[rows], **choice.params).state["labels"]) == 100
+
+
 def test_a_failed_update_is_shown_and_raised(blobs, choice):
     explorer = explorers.dbscan_explorer(*blobs, **choice.params)
 

@@ -188,6 +188,21 @@ def test_show_source_rejects_callables_without_python_source():
         notebook.show_source(len)
 
 
+_REPRESENTATIONS = {"scaled": None,
+                    "PCA": lambda X: X[:, :2],  # notebook 05's style: a dict of lambdas
+                    }
+
+
+def test_show_source_prints_a_lambdas_line_as_it_is(capsys):
+    # ast cannot parse a lambda's line on its own: it raised SyntaxError ('illegal target for annotation')
+    notebook.show_source(_REPRESENTATIONS["PCA"])
+    assert capsys.readouterr().out == '"PCA": lambda X: X[:, :2],  # notebook 05\'s style: a dict of lambdas\n'
+    for scale in [2]:
+        square = lambda x: x * scale  # noqa: E731  (inside a for: the line is indented)
+    notebook.show_source(square)
+    assert capsys.readouterr().out == "square = lambda x: x * scale  # noqa: E731  (inside a for: the line is indented)\n"
+
+
 class _WithColumnZeroString:
     def query(self):
         """Return a query."""
