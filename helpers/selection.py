@@ -63,7 +63,7 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "groups in the reference too and the gap could not see them; look at a histogram of the "
                          "column instead, or cluster it together with other columns")
     spread = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)  # along each principal axis, largest first
-    if spread[0] == 0 or spread[1] <= 1e-9 * spread[0]:  # the axes reference_cloud keeps: fewer than two
+    if spread[1] <= 1e-9 * spread[0]:  # the axes reference_cloud keeps: fewer than two (none if X is constant)
         raise ValueError("X varies along only one direction (its columns are constant, or copies or multiples of "
                          "one another, such as one length in cm and in inches): like a table of one column, its "
                          "no-structure reference would hold the same groups as X; keep one of those columns and "

@@ -1011,6 +1011,24 @@ def test_check_inputs_refuses_columns_that_vary_along_one_direction(second):
     assert selection.check_inputs(wobble, {"raw": None}, range(1, 4))[0].shape == (100, 2)
 
 
+def test_check_inputs_measures_one_direction_relative_to_the_largest_spread():
+    rng = np.random.default_rng(0)
+    metres = rng.normal(0, 1, 100) * 1e6  # large values: a rounding error is far above 1e-9 in absolute terms
+    with pytest.raises(ValueError, match="varies along only one direction"):
+        selection.check_inputs(np.column_stack([metres, 2.54 * metres + rng.normal(0, 1e-6, 100)]), {"raw": None},
+                               range(1, 4))
+    # two directions and a third column that copies one of them: the reference keeps two axes, enough
+    plane = rng.normal(size=(100, 2))
+    assert selection.check_inputs(np.column_stack([plane, 3 * plane[:, 0]]), {"raw": None}, range(1, 4))[0].shape \
+        == (100, 3)
+    with pytest.raises(ValueError, match="varies along only one direction"):  # not at all: every spread is 0
+        selection.check_inputs(np.full((10, 3), 7.0), {"raw": None}, range(1, 4))
+    # spreads of exactly 1 along both axes (centred columns of norm 1, at right angles) are two directions
+    unit = np.array([[0.5, 0.0], [0.5, 0.0], [-0.5, 0.0], [-0.5, 0.0], [0.0, 0.5], [0.0, 0.5], [0.0, -0.5], [0.0, -0.5]])
+    np.testing.assert_allclose(np.linalg.svd(unit, compute_uv=False), [1.0, 1.0])
+    assert selection.check_inputs(unit, {"raw": None}, range(1, 4))[0].shape == (8, 2)
+
+
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
     ({"n_references": 0}, ValueError, r"n_references must be >= 1; got 0"),
     ({"n_references": -1}, ValueError, r"n_references must be >= 1; got -1"),
@@ -1018,6 +1036,7 @@ def test_check_inputs_refuses_columns_that_vary_along_one_direction(second):
     ({"n_resamples": 2.5}, TypeError, r"n_resamples must be an integer"),
     ({"max_fit": 3}, ValueError, r"max_fit must be more than k_max = 3: .*got 3"),
     ({"seed": 2**32 - 1}, ValueError, r"seed must be at most 4294967290: the stability refits use the seeds"),
+    ({"seed": 2**32 - 5}, ValueError, r"seed must be at most 4294967290: .*got 4294967291"),  # one past the last
 ])
 def test_check_inputs_refuses_impossible_scoring_settings(kwargs, error, match):
     with pytest.raises(error, match=match):
