@@ -134,12 +134,13 @@ def check_cluster_labels(labels, *, name="labels", n_samples=None):
     labels = check_labels(labels, name=name, n_samples=n_samples)
     below = labels < -1
     if np.any(below):
-        values = ", ".join(str(v) for v in np.unique(labels[below])[::-1][:5])
+        values = np.unique(labels[below])[::-1]
+        shown = ", ".join(str(v) for v in values[:5]) + (", ..." if values.size > 5 else "")
         raise ValueError(
-            f"{name} holds {values} ({np.count_nonzero(below)} sample(s)): cluster labels are 0, 1, ... and -1 for "
-            f"noise. scikit-learn's HDBSCAN gives -2 to rows with an infinite value and -3 to rows with a missing "
-            f"one: clean those rows before clustering, or count them as noise with np.maximum(labels, -1); true "
-            f"classes below -1 can be passed as text")
+            f"{name} holds {shown} ({np.count_nonzero(below)} sample(s)), but cluster labels are 0, 1, ... with -1 "
+            f"for noise: scikit-learn's HDBSCAN gives -2 to rows with an infinite value and -3 to rows with a "
+            f"missing one, so clean those rows before clustering, or count them as noise with "
+            f"np.maximum(labels, -1)")
     return labels
 
 
@@ -215,14 +216,16 @@ def _nullable_numbers(values):
     NumPy would make it an object array and :func:`as_numeric_array` convert that element by element,
     13 s for 50,000 x 200 values against a fraction of a second here.
     """
-    if not type(values).__module__.startswith("pandas"):
-        return None
+    if not type(values).__module__.startswith("pandas") or getattr(values, "ndim", None) not in (1, 2):
+        return None  # not a DataFrame or Series: pd.NA or a Timestamp alone is named further on
     columns = [values] if values.ndim == 1 else [values.iloc[:, i] for i in range(values.shape[1])]
     dtypes = [column.dtype for column in columns]
     # pandas' own dtypes are not NumPy's; .kind is "i", "u" or "f" for numbers, as NumPy's is
     if all(isinstance(d, np.dtype) for d in dtypes) or not all(getattr(d, "kind", "O") in "iuf" for d in dtypes):
         return None  # plain NumPy columns convert fast already; text and booleans are named further on
-    converted = [column.to_numpy(dtype=np.float64, na_value=np.nan) for column in columns]
+    common = np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))  # Float32 columns stay float32
+    dtype = common if common.kind == "f" else np.float64
+    converted = [column.to_numpy(dtype=dtype, na_value=np.nan) for column in columns]
     return converted[0] if values.ndim == 1 else np.column_stack(converted) if converted else None
 
 

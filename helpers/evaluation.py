@@ -176,9 +176,10 @@ def match_labels(y_true, labels):
     n_surplus = np.unique(matched[matched >= classes.size]).size  # clusters left without a class
     if classes.dtype == np.int64:
         if int(classes.max()) + n_surplus > np.iinfo(np.int64).max:
-            raise ValueError(f"{n_surplus} clusters have no class, and their ids would come after the largest "
+            raise ValueError(f"{n_surplus} cluster(s) have no class, and their ids would come after the largest "
                              f"class, {classes.max()}, which leaves no room in int64: number the classes from 0")
-        names = np.concatenate([classes, classes.max() + 1 + np.arange(n_surplus)])
+        extra = classes.max() + 1 + np.arange(n_surplus) if n_surplus else np.empty(0, dtype=np.int64)
+        names = np.concatenate([classes, extra])
         result = names[matched]
     else:  # text classes: the surplus clusters cannot be numbered after them
         names = np.concatenate([classes.astype(object), [f"extra {i + 1}" for i in range(n_surplus)]])

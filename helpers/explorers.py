@@ -356,11 +356,11 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples):
     Z = _check_points(Z, None, name="Z", min_samples=3)
     if len(Z) > MAX_DBSCAN_EXPLORER_ROWS:
         raise ValueError(
-            f"Z has {len(Z):,} points; dbscan_explorer refits DBSCAN at every move of a slider, and at a large eps "
-            f"every point is every other's neighbour (memory grows with the square of the points: 20,000 took "
-            f"5.5 GB). Explore a random sample of at most {MAX_DBSCAN_EXPLORER_ROWS:,}, e.g. "
-            f"rows = np.random.default_rng(0).choice(len(Z), {MAX_DBSCAN_EXPLORER_ROWS}, replace=False), "
-            f"then dbscan_explorer(Z[rows], y[rows], ...)")
+            f"Z has {len(Z):,} points, more than dbscan_explorer's {MAX_DBSCAN_EXPLORER_ROWS:,}: it refits DBSCAN "
+            f"at every move of a slider, and at a large eps every point is every other's neighbour (memory grows "
+            f"with the square of the points; 20,000 took 5.5 GB), so explore a random sample, "
+            f"rows = np.random.default_rng(0).choice(len(Z), {MAX_DBSCAN_EXPLORER_ROWS}, replace=False), with "
+            f"dbscan_explorer(np.asarray(Z)[rows], np.asarray(y)[rows], ...) (leave y out if you have none)")
     y = _check_truth(y, len(Z))
     chosen_eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
     chosen_min = check_int(min_samples, name="min_samples", minimum=2, maximum=len(Z))

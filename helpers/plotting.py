@@ -8,7 +8,6 @@ points (label ``-1``) are always small grey crosses.
 from __future__ import annotations
 
 import math
-import warnings
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -209,7 +208,9 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     X : array-like of shape (n_samples, 2)
     labels : array-like, shape (n_samples,)
         Cluster labels (integers; ``-1`` is drawn as noise) or true classes
-        (integers or text, e.g. ``"barolo"``).
+        (integers, booleans or text, e.g. ``"barolo"``). Classes coded
+        ``-1`` and ``1`` would draw ``-1`` as noise: pass them as text,
+        ``np.asarray(y).astype(str)``.
     ax : matplotlib.axes.Axes, optional
     title, xlabel, ylabel : str
     legend : bool, default=True
@@ -234,9 +235,6 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     if X.shape[1] != 2:
         raise ValueError(f"X must have exactly 2 columns to plot; got {X.shape[1]}")
     labels, names = _labels_or_classes(labels, n_samples=len(X))
-    if names is None and truth is None and set(np.unique(labels).tolist()) == {-1, 1}:  # the ±1 coding of classes
-        warnings.warn("labels hold -1 but no 0: -1 is drawn as noise; if these are true classes coded -1 and 1, "
-                      "pass them as text (labels.astype(str)) to draw -1 as a class", UserWarning, stacklevel=2)
     groups = _cluster_groups(labels, truth, names)
     ax = _axes(ax)
     for members, name, colour in groups:
@@ -299,8 +297,9 @@ def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_sa
     if band is not None:
         ax.axhspan(*band, color=PALETTE[2], alpha=0.12, label="stable range")
     ax.set_yscale("log")
-    if zeros:
-        ax.set_ylim(bottom=0.8 * floor)
+    if zeros:  # the floor, and the eps and band drawn, in view
+        ax.set_ylim(bottom=0.8 * min([floor] + ([eps] if eps is not None else []) +
+                                     ([band[0]] if band is not None and band[0] > 0 else [])))
     _plain_log_axis(ax.yaxis)
     neighbour = f"neighbour {min_samples}" if min_samples is not None else "the k-th neighbour"
     ax.set(
@@ -474,13 +473,16 @@ def _check_k_scores(ks, scores, method):
     ks = _check_ks(ks)
     array = np.asarray(scores)
     measured = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(array.shape, dtype=bool)
-    # NaN marks a k not measured (the silhouette of one cluster); check_features names text or infinity
+    if array.dtype.kind == "f" and array.ndim == 1 and len(array) == len(ks) and np.isinf(array).any():
+        raise ValueError(f"scores has an infinite value at k = {ks[np.isinf(array)][0]}: a score is a finite number, "
+                         f"or NaN for a k not measured")
+    # NaN marks a k not measured (the silhouette of one cluster); check_features names text
     scores = check_features(np.where(measured, array, 0.0) if array.dtype.kind == "f" else scores,
                             name="scores", min_samples=1, ndim=1)
     if len(scores) != len(ks):
         raise ValueError(f"ks and scores must have the same length; got {len(ks)} and {len(scores)}")
     if not measured.any():
-        raise ValueError("scores are all NaN: no k was measured")
+        raise ValueError("scores are all NaN, so no k was measured: score at least one k")
     order = np.argsort(ks)  # drawn from left to right whatever order they were tried in
     return ks[order], np.where(measured, scores, np.nan)[order]
 

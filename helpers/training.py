@@ -112,7 +112,11 @@ class CheckedInputs:
     sample: a single NaN weight makes every weight of the model NaN. A
     training whose loss becomes NaN or infinite (unscaled values around
     1e12 do that) stops at the end of that epoch with a ``FloatingPointError``
-    that says what to try, instead of returning a history of NaN.
+    that says what to try, instead of returning a history of NaN; the
+    weights it leaves NaN are refused by any later ``fit``, ``predict`` or
+    ``evaluate``, which would otherwise give NaN whatever the data. Images
+    or sequences of another size than the model's input are named with
+    both shapes.
     """
 
     def fit(self, x=None, y=None, *args, **kwargs):
@@ -189,11 +193,12 @@ class _StopOnInvalidLoss(keras.callbacks.Callback):
 def _check_weights_finite(model):
     """Refuse a model whose weights hold NaN or infinity: a diverged training leaves them so, and from
     then on every prediction is NaN and every further training fails, whatever the data."""
-    broken = [w.path for w in model.weights if not np.all(np.isfinite(keras.ops.convert_to_numpy(w)))]
+    broken = [w.path for w in model.weights if not np.all(np.isfinite(w.numpy()))]
     if broken:
         raise ValueError(f"{model.name}'s weights hold NaN or infinity ({len(broken)} of {len(model.weights)} "
                          f"weight arrays, e.g. {broken[0]}), left by a training that diverged: build the model "
-                         f"again (a new one, not recompiled) before training or predicting")
+                         f"again (a new one, not recompiled), and any model it shares layers with, such as a "
+                         f"pretrained encoder, before training or predicting")
 
 
 def _check_validation_split(split):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -377,8 +378,11 @@ def test_match_labels_numbers_surplus_clusters_after_the_classes_largest_first()
 def test_hdbscans_labels_for_infinite_and_missing_rows_are_not_clusters(score):
     # scikit-learn's HDBSCAN: -2 for a row with an infinite value, -3 for one with a missing value
     y = [0, 0, 1, 1, 2, 2]
-    with pytest.raises(ValueError, match=r"labels holds -2, -3 \(3 sample\(s\)\).*np.maximum\(labels, -1\)"):
+    with pytest.raises(ValueError, match=r"^labels holds -2, -3 \(3 sample\(s\)\), but cluster labels are .* "
+                                         r"count them as noise with np.maximum\(labels, -1\)$"):
         score(y, [0, 0, 1, -2, -3, -3])
+    with pytest.raises(ValueError, match=r"labels holds -2, -3, -4, -5, -6, \.\.\. \(6 sample\(s\)\)"):
+        score(y, [-2, -3, -4, -5, -6, -7])
     score(y, np.maximum([0, 0, 1, -2, -3, -3], -1))  # the advice: counted as noise
 
 
@@ -397,8 +401,11 @@ def test_matched_confusion_refuses_a_measurement_passed_as_classes():
 def test_match_labels_refuses_surplus_ids_past_int64():
     top = np.iinfo(np.int64).max
     assert evaluation.match_labels([top - 1, top - 1, 0, 0], [0, 0, 1, 2]).tolist() == [top - 1, top - 1, 0, top]
-    with pytest.raises(ValueError, match="2 clusters have no class.*largest class, 9223372036854775806"):
+    with pytest.raises(ValueError, match=r"2 cluster\(s\) have no class.*largest class, 9223372036854775806"):
         evaluation.match_labels([top - 1, top - 1, 0, 0, 0], [0, 0, 1, 2, 3])  # ids top and top + 1 (overflow)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no surplus cluster: nothing is numbered after the largest class
+        assert evaluation.match_labels([0, 0, top, top], [1, 1, 0, 0]).tolist() == [0, 0, top, top]
 
 
 def test_match_labels_with_fewer_clusters_than_classes_leaves_classes_unused():

@@ -360,12 +360,17 @@ def test_dbscan_explorer_refuses_more_points_than_its_refits_can_hold_and_its_ad
     X, y = blobs
     assert explorers.MAX_DBSCAN_EXPLORER_ROWS == 10_000
     monkeypatch.setattr(explorers, "MAX_DBSCAN_EXPLORER_ROWS", 100)
-    with pytest.raises(ValueError, match=r"^Z has 150 points; .* a random sample of at most 100, e\.g\. rows = "
-                                         r"np\.random\.default_rng\(0\)\.choice\(len\(Z\), 100, replace=False\)"):
+    with pytest.raises(ValueError, match=r"^Z has 150 points, more than dbscan_explorer's 100: .* explore a random "
+                                         r"sample, rows = np\.random\.default_rng\(0\)\.choice\(len\(Z\), 100, "
+                                         r"replace=False\), with dbscan_explorer\(np\.asarray\(Z\)\[rows\], "
+                                         r"np\.asarray\(y\)\[rows\], \.\.\.\) \(leave y out if you have none\)$"):
         explorers.dbscan_explorer(X, y, **choice.params)
-    Z = X
-    rows = np.random.default_rng(0).choice(len(Z), 100, replace=False)  # the advice, as written
-    assert len(explorers.dbscan_explorer(Z[rows], y[rows], **choice.params).state["labels"]) == 100
+    pd = pytest.importorskip("pandas")
+    Z, y = pd.DataFrame(X, columns=["a", "b"]), list(y)  # a learner's containers: the advice, as written
+    rows = np.random.default_rng(0).choice(len(Z), 100, replace=False)
+    assert len(explorers.dbscan_explorer(np.asarray(Z)[rows], np.asarray(y)[rows], **choice.params)
+               .state["labels"]) == 100
+    assert len(explorers.dbscan_explorer(np.asarray(Z)[rows], **choice.params).state["labels"]) == 100
 
 
 def test_a_failed_update_is_shown_and_raised(blobs, choice):

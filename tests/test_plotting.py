@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
@@ -212,19 +210,15 @@ def labelled_points():
     return X, labels
 
 
-def test_plot_clusters_draws_boolean_classes_and_warns_on_classes_coded_minus_one_and_one():
+def test_plot_clusters_draws_boolean_classes_and_classes_coded_minus_one_and_one_given_as_text():
     X = np.random.default_rng(0).normal(size=(6, 2))
     malignant = np.array([True, False, True, False, True, False])
     ax = plotting.plot_clusters(X, malignant)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["False", "True"]
-    with pytest.warns(UserWarning, match="coded -1 and 1, pass them as text"):
-        ax = plotting.plot_clusters(X, np.where(malignant, 1, -1))
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1", "noise"]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # DBSCAN's own labels, or all noise: no warning
-        plotting.plot_clusters(X, [0, 1, -1, 0, 1, -1])
-        plotting.plot_clusters(X, [-1] * 6)
-        plotting.plot_clusters(X, [-1, 1, 1, 1, -1, 1], truth=malignant.astype(int))  # clusters, scored
+    coded = list(np.where(malignant, 1, -1))  # as numbers -1 is noise; the docstring's advice draws it as a class
+    assert [t.get_text() for t in plotting.plot_clusters(X, coded).get_legend().get_texts()] == ["1", "noise"]
+    ax = plotting.plot_clusters(X, np.asarray(coded).astype(str))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["-1", "1"]
     with pytest.raises(ValueError, match="labels holds -2 .*HDBSCAN"):
         plotting.plot_clusters(X, [0, 0, 1, 1, -2, -1])
     plt.close("all")
@@ -428,6 +422,9 @@ def test_plot_k_distance_draws_repeated_rows_at_the_floor_of_its_log_axis():
     np.testing.assert_allclose(no_zeros.lines[0].get_ydata(), curve[4:])
     all_zero = plotting.plot_k_distance(np.zeros(5), eps=0.5)
     np.testing.assert_allclose(all_zero.lines[0].get_ydata(), 0.005)
+    # an eps or a band below the floor stay in view
+    low = plotting.plot_k_distance(np.r_[np.zeros(10), np.linspace(1, 3, 90)], eps=0.2, band=(0.15, 0.3))
+    assert low.get_ylim()[0] == pytest.approx(0.8 * 0.15)
     plt.close("all")
 
 

@@ -893,10 +893,12 @@ def test_resampling_reads_a_dataframe_and_refuses_no_refits_or_foreign_labels(nb
     for function in ("stability", "assignment_confidence"):
         with pytest.raises(ValueError, match="n_resamples must be at least 1.*got 0"):
             getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=0)
-    with pytest.raises(ValueError, match="labels must be the 2 clusters of kmeans, numbered 0 to 1"):
+    with pytest.raises(ValueError, match="labels must give each row of Z one of the 2 clusters fit_clustering "
+                                         "finds, numbered 0 to 1"):
         nb05.assignment_confidence(X, "kmeans", 2, np.where(labels == 0, -1, 1), 0)  # DBSCAN's noise
-    with pytest.raises(ValueError, match="numbered 0 to 1"):
-        nb05.assignment_confidence(X, "kmeans", 2, labels + 1, 0)
+    for wrong in (labels + 1, labels[:-1], []):
+        with pytest.raises(ValueError, match="numbered 0 to 1"):
+            nb05.assignment_confidence(X, "kmeans", 2, wrong, 0)
 
 # -- helpers.selection: checks and the table ----------------------------------------------------
 

@@ -377,6 +377,11 @@ def test_a_nullable_pandas_table_is_converted_column_by_column_not_value_by_valu
     np.testing.assert_array_equal(as_numeric_array(frame.iloc[:, 0]), [1, np.nan, 3])  # a Series
     with pytest.raises(ValueError, match=r"^X contains 2 NaN or infinite value\(s\)"):
         check_features(frame)
+    floats = pd.DataFrame({"a": pd.array([1.5, None], dtype="Float32"), "b": np.array([2.5, 3.5], np.float32)})
+    assert as_numeric_array(floats).dtype == np.float32  # float32 stays float32, as for an array
+    with pytest.raises(TypeError, match="must contain numbers only; found Timestamp"):
+        as_numeric_array(pd.Timestamp("2024-01-01"))  # a pandas value alone, not a table
+    assert np.isnan(as_numeric_array(pd.NA))
     booleans = pd.DataFrame({"a": pd.array([1, 2], dtype="Int64"), "flag": pd.array([True, None], dtype="boolean")})
     monkeypatch.undo()
     with pytest.raises(TypeError, match="must contain numbers only; found True"):  # booleans are not measurements
