@@ -153,6 +153,15 @@ def test_find_knee_scales_the_values_by_their_range_from_first_to_last():
     assert lesson.find_knee(3.0 * values - 2.0) == 5
 
 
+def test_find_knee_refuses_a_curve_that_does_not_bend_upwards():
+    # a straight line and a curve bending the other way gave index 0, read as a knee
+    for values in (np.arange(10.0), np.sqrt(np.arange(10.0))):
+        with pytest.raises(ValueError, match=r"^the curve does not bend upwards anywhere \(it is straight, or "
+                                             r"bulges\): it has no knee$"):
+            lesson.find_knee(values)
+    assert lesson.find_knee(np.r_[np.zeros(2), [0.1, 0.2, 0.3, 0.4, 5.0]]) == 5
+
+
 @pytest.mark.parametrize(
     ("values", "match"),
     [
@@ -356,7 +365,8 @@ def test_choose_eps_is_deterministic_and_ignores_the_order_of_the_points(three_b
 @pytest.mark.parametrize("seed", range(4))
 def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
     X = np.random.default_rng(seed).normal(size=(200, 2))
-    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters lasts") as caught:
+    with pytest.warns(UserWarning,
+                      match=r"no clustering into two or more clusters of at least \d+ points lasts") as caught:
         choice = lesson.choose_eps(X)
     assert caught[0].filename == __file__  # the warning points at the learner's call
     assert choice.stable_range is None
@@ -506,11 +516,25 @@ def test_choose_eps_run_lasts_only_if_eps_grows_by_min_growth_before_the_next_co
     assert choice.stable_range == (choice.candidates[0], choice.candidates[2])
 
 
+def test_choose_eps_says_which_setting_to_lower_when_the_clusters_are_small():
+    # 25 separate blobs of 40 points: each is under 5 % of the rows, so no cluster was ever counted, and
+    # the warning said eps was "chosen for one cluster" (DBSCAN found 24); it names the knob, which finds all 25
+    rng = np.random.default_rng(0)
+    y = np.repeat(np.arange(25), 40)
+    X = 10.0 * np.array([(i, j) for i in range(5) for j in range(5)])[y] + rng.normal(0.0, 0.5, (1000, 2))
+    with pytest.warns(UserWarning, match=r"of at least 50 points lasts while eps grows \(min_samples=4\), so eps "
+                                         r"falls back to the longest run of one counted cluster \(or of none\); if "
+                                         r"your clusters may be smaller, lower min_cluster_fraction \(0.05\) or "
+                                         r"min_samples$"):
+        lesson.choose_eps(X)
+    assert adjusted_rand_score(y, _dbscan(X, lesson.choose_eps(X, min_cluster_fraction=0.01))) == 1.0
+
+
 def test_choose_eps_falls_back_to_the_longest_run_of_one_cluster(monkeypatch):
     # No count of two or more lasts (2 clusters for radii 1-2 only: +4 %); of the runs of one cluster
     # (radius 0, and radii 3-8 with the final one-cluster radius) the longer gives eps.
     X = _scripted_scan(monkeypatch, [1, 2, 2, 1, 1, 1, 1, 1])
-    with pytest.warns(UserWarning, match="no clustering into two or more clusters lasts"):
+    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters of at least \d+ points lasts"):
         choice = lesson.choose_eps(X)
     assert choice.stable_range is None
     assert choice.eps == pytest.approx(np.sqrt(choice.candidates[3] * choice.candidates[8]))
@@ -520,7 +544,7 @@ def test_choose_eps_fallback_takes_one_cluster_over_a_longer_run_of_none_and_the
     # No cluster big enough at radii 0-4 (the longest run), one cluster at 5-7, two at 8-9 (+4 %: does not
     # last), one again at 10-11: the fallback takes one cluster, and of its two runs the longer, earlier one.
     X = _scripted_scan(monkeypatch, [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1])
-    with pytest.warns(UserWarning, match="no clustering into two or more clusters lasts"):
+    with pytest.warns(UserWarning, match=r"no clustering into two or more clusters of at least \d+ points lasts"):
         choice = lesson.choose_eps(X)
     assert choice.n_clusters.tolist() == [0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 1, 1]
     assert choice.eps == pytest.approx(np.sqrt(choice.candidates[5] * choice.candidates[7]))

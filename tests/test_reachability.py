@@ -3,6 +3,9 @@ OPTICS check in helpers.clustering, and plot_reachability."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import lesson_code
 import matplotlib.colors as mcolors
 import matplotlib.pyplot as plt
@@ -40,6 +43,21 @@ def test_choose_reachability_eps_splits_separated_blobs(blobs_optics, three_blob
     assert 0.3 < choice.eps < 10
     assert choice.labels.shape == (150,)
     assert adjusted_rand_score(y, choice.labels) > 0.5
+
+
+def test_the_rule_finds_the_first_split_not_every_valley_as_the_notebook_says():
+    # notebook 03, section 4: on 500 points in three 10-D blobs the highest peak that splits off large
+    # clusters parts one blob from the other two; the xi method finds all three
+    from helpers import data
+
+    blobs = data.blobs(n_samples=500, centers=3, n_features=10, random_state=42)
+    cut = lesson.choose_reachability_eps(OPTICS(min_samples=10).fit(blobs.X))
+    assert cut.n_large_clusters == 2 and round(adjusted_rand_score(blobs.y, cut.labels), 2) == 0.57
+    text = "".join("".join(cell["source"]) for cell in json.loads(
+        (Path(__file__).parent.parent / "notebooks" / "03_deep_autoencoder_optics.ipynb").read_text())["cells"])
+    assert "on three well-separated\ngroups the highest such peak parts one group from the other two" in text
+    xi = OPTICS(min_samples=10, cluster_method="xi").fit(blobs.X).labels_
+    assert set(xi) == {0, 1, 2} and adjusted_rand_score(blobs.y, xi) == 1.0
 
 
 def test_the_labels_are_cluster_optics_dbscan_at_eps(blobs_optics):

@@ -260,6 +260,17 @@ def test_the_warm_up_callback_changes_beta_epoch_by_epoch(lesson, X):
     np.testing.assert_allclose(_beta_used(history), [0.0, 0.25, 0.5, 0.75, 1.0, 1.0], atol=1e-3)
 
 
+def test_the_warm_up_ramps_an_integer_beta_and_refuses_what_it_cannot_ramp(lesson, keras, X):
+    # beta=1 made an int32 Variable: assign(0.25) truncated to 0, and the ramp went 0, 0, 0, 0, 1
+    *_, history = _trained(lesson, X, epochs=5, callbacks=[lesson.KLWarmup(epochs=4, final_beta=0.5)],
+                           model_class=lesson.WarmupVAE, beta=1)
+    np.testing.assert_allclose(_beta_used(history), [0.0, 0.125, 0.25, 0.375, 0.5], atol=1e-3)
+    with pytest.raises(ValueError, match="epochs \\(of warm-up\\) must be at least 1; got 0"):
+        lesson.KLWarmup(epochs=0)
+    with pytest.raises(TypeError, match="KLWarmup needs a model whose beta is a keras.Variable, such as WarmupVAE"):
+        _trained(lesson, X, epochs=1, callbacks=[lesson.KLWarmup(epochs=2)])  # the plain VAE: beta is a float
+
+
 def test_a_plain_float_beta_is_frozen_when_fit_compiles_the_step(lesson, keras, X):
     class FloatWarmup(keras.callbacks.Callback):
         def on_epoch_begin(self, epoch, logs=None):
