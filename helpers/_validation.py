@@ -210,15 +210,15 @@ def as_numeric_array(values, *, name="x"):
 
 
 def _nullable_numbers(values):
-    """A pandas DataFrame or Series of numbers with a nullable column (``Int64``, ``Float64``) as float64,
-    ``NA`` as NaN, converted column by column; ``None`` for anything else.
+    """A pandas DataFrame of numbers with a nullable column (``Int64``, ``Float64``) as floats, ``NA`` as
+    NaN, converted column by column; ``None`` for anything else (NumPy reads a nullable Series itself).
 
     NumPy would make it an object array and :func:`as_numeric_array` convert that element by element,
     13 s for 50,000 x 200 values against a fraction of a second here.
     """
-    if not type(values).__module__.startswith("pandas") or getattr(values, "ndim", None) not in (1, 2):
-        return None  # not a DataFrame or Series: pd.NA or a Timestamp alone is named further on
-    columns = [values] if values.ndim == 1 else [values.iloc[:, i] for i in range(values.shape[1])]
+    if not type(values).__module__.startswith("pandas") or getattr(values, "ndim", None) != 2:
+        return None  # not a DataFrame: pd.NA or a Timestamp alone is named further on
+    columns = [values.iloc[:, i] for i in range(values.shape[1])]
     dtypes = [column.dtype for column in columns]
     # pandas' own dtypes are not NumPy's; .kind is "i", "u" or "f" for numbers, as NumPy's is
     if all(isinstance(d, np.dtype) for d in dtypes) or not all(getattr(d, "kind", "O") in "iuf" for d in dtypes):
@@ -226,7 +226,7 @@ def _nullable_numbers(values):
     common = np.result_type(*(getattr(d, "numpy_dtype", d) for d in dtypes))  # Float32 columns stay float32
     dtype = common if common.kind == "f" else np.float64
     converted = [column.to_numpy(dtype=dtype, na_value=np.nan) for column in columns]
-    return converted[0] if values.ndim == 1 else np.column_stack(converted) if converted else None
+    return np.column_stack(converted)  # at least one column: a frame without any returned None above
 
 
 def _to_float(value, name):

@@ -101,6 +101,8 @@ def test_k_scores_pass_over_a_k_not_measured_and_are_drawn_in_order_of_k():
         (([2, 3], [np.nan, np.nan], "silhouette"), ValueError, "all NaN, so no k was measured: score at least one k"),
         (([2, 3], [0.1, np.inf], "silhouette"), ValueError, r"^scores has an infinite value at k = 3: a score is a "
                                                            r"finite number, or NaN for a k not measured$"),
+        (([4, 2, 3], [np.inf, 0.1, -np.inf], "bic"), ValueError, r"infinite value at k = 4:"),  # the first given
+        (([2, 3], [0.1], "bic"), ValueError, "same length"),
         (([2, 3], ["a", "b"], "silhouette"), TypeError, "real numbers"),
     ],
 )

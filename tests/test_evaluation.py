@@ -383,6 +383,8 @@ def test_hdbscans_labels_for_infinite_and_missing_rows_are_not_clusters(score):
         score(y, [0, 0, 1, -2, -3, -3])
     with pytest.raises(ValueError, match=r"labels holds -2, -3, -4, -5, -6, \.\.\. \(6 sample\(s\)\)"):
         score(y, [-2, -3, -4, -5, -6, -7])
+    with pytest.raises(ValueError, match=r"labels holds -2, -3, -4, -5, -6 \(5 sample\(s\)\), but"):  # all five
+        score(y, [0, -2, -3, -4, -5, -6])
     score(y, np.maximum([0, 0, 1, -2, -3, -3], -1))  # the advice: counted as noise
 
 

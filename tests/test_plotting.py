@@ -221,6 +221,8 @@ def test_plot_clusters_draws_boolean_classes_and_classes_coded_minus_one_and_one
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["-1", "1"]
     with pytest.raises(ValueError, match="labels holds -2 .*HDBSCAN"):
         plotting.plot_clusters(X, [0, 0, 1, 1, -2, -1])
+    with pytest.raises(TypeError, match="labels must be a 1-D sequence of class labels; got list"):
+        plotting.plot_clusters(X[:2], [[0, 1], [2]])  # ragged: NumPy itself refuses to make an array of it
     plt.close("all")
 
 
@@ -422,9 +424,25 @@ def test_plot_k_distance_draws_repeated_rows_at_the_floor_of_its_log_axis():
     np.testing.assert_allclose(no_zeros.lines[0].get_ydata(), curve[4:])
     all_zero = plotting.plot_k_distance(np.zeros(5), eps=0.5)
     np.testing.assert_allclose(all_zero.lines[0].get_ydata(), 0.005)
-    # an eps or a band below the floor stay in view
-    low = plotting.plot_k_distance(np.r_[np.zeros(10), np.linspace(1, 3, 90)], eps=0.2, band=(0.15, 0.3))
-    assert low.get_ylim()[0] == pytest.approx(0.8 * 0.15)
+    assert plotting.plot_k_distance(np.zeros(5)).lines[0].get_ydata()[0] == pytest.approx(0.01)  # no eps either
+    # an eps or a band below the floor stay in view; a band from 0 cannot (a log axis has no 0)
+    curve = np.r_[np.zeros(10), np.linspace(1, 3, 90)]
+    assert plotting.plot_k_distance(curve, eps=0.2, band=(0.15, 0.3)).get_ylim()[0] == pytest.approx(0.8 * 0.15)
+    assert plotting.plot_k_distance(curve, eps=0.2).get_ylim()[0] == pytest.approx(0.8 * 0.2)
+    assert plotting.plot_k_distance(curve, band=(0.0, 0.3)).get_ylim()[0] == pytest.approx(0.8 * 0.5)
+    assert len(plotting.plot_k_distance([0.5, 1.0]).lines) == 1  # two points are a curve
+    plt.close("all")
+
+
+def test_plot_k_distance_draws_in_the_colours_of_the_series_eps_figures():
+    ax = plotting.plot_k_distance([0.1, 0.2, 0.3, 2.0], eps=0.5, knee_index=2, band=(0.2, 1.0))
+    curve, knee, eps = ax.lines
+    assert [to_hex(line.get_color()) for line in (curve, knee, eps)] == [
+        to_hex(plotting.PALETTE[0]), to_hex(plotting.PALETTE[1]), to_hex(plotting.PALETTE[5])]
+    assert to_hex(ax.patches[0].get_facecolor()) == to_hex(plotting.PALETTE[2])  # as plot_eps_scan's band
+    scan = plotting.plot_eps_scan([0.1, 0.5, 1.0], [1, 2, 1], [0.1, 0.0, 0.0], eps=0.5, band=(0.2, 1.0))
+    assert to_hex(scan.patches[0].get_facecolor()) == to_hex(plotting.PALETTE[2])
+    assert any(to_hex(line.get_color()) == to_hex(plotting.PALETTE[5]) for line in scan.lines)  # its eps line
     plt.close("all")
 
 
@@ -442,6 +460,8 @@ def test_plot_k_distance_draws_only_what_it_is_given(lesson_scan):
         (([3.0, 2.0, 1.0],), {}, ValueError, "sorted in ascending order"),
         (([1.0, 2.0, 3.0],), {"knee_index": 3}, ValueError, "knee_index must be <= 2"),
         (([1.0, 2.0, 3.0],), {"eps": -1.0}, ValueError, "eps must be > 0.0"),
+        (([1.0, 2.0, 3.0],), {"knee_index": -1}, ValueError, "knee_index must be >= 0"),
+        (([1.0],), {}, ValueError, "k_distances needs at least 2 samples; got 1"),
     ],
 )
 def test_plot_k_distance_rejects_bad_input(args, kwargs, error, match):
