@@ -142,6 +142,29 @@ def test_show_source_hides_input_checks_but_keeps_what_they_store(capsys):
     )
 
 
+def _spaced(x, scale=2.0):
+    """Docstring, hidden."""
+
+    scale = check_positive(scale, "scale")
+    if x is None:
+        raise ValueError("x")
+
+    y = x * 2
+
+
+    return y * scale
+
+
+def test_show_source_keeps_one_blank_line_where_hiding_leaves_several_and_none_after_the_signature(capsys):
+    notebook.show_source(_spaced)
+    assert capsys.readouterr().out == (
+        "def _spaced(x, scale=2.0):\n"  # the docstring, the check and the blank line after them hidden
+        "    y = x * 2\n"
+        "\n"
+        "    return y * scale\n"
+    )
+
+
 def test_show_source_keeps_an_if_that_does_more_than_raise(capsys):
     notebook.show_source(_conditional)
     assert "if x > 0:" in capsys.readouterr().out
