@@ -240,6 +240,18 @@ def test_training_a_vae_refuses_nan_and_the_wrong_width(lesson, X):
         vae.predict(bad, verbose=0)
 
 
+def test_the_encoder_alone_refuses_nan_as_the_vae_does(lesson, X):
+    # section 4 clusters encoder.predict(X): a row with NaN got a normal-looking code (ReLU turns NaN into 0)
+    _, encoder, _ = lesson.build_vae(X.shape[1], hidden_units=8, latent_dim=2)
+    gappy = np.array(X, dtype=float)
+    gappy[3, 1] = np.nan
+    with pytest.raises(ValueError, match=r"^x contains 1 NaN or infinite value\(s\)"):
+        encoder.predict(gappy, verbose=0)
+    with pytest.raises(ValueError, match="features but encoder expects"):
+        encoder.predict(np.zeros((4, X.shape[1] + 1)), verbose=0)
+    assert encoder.predict(X, verbose=0)[0].shape == (len(X), 2)
+
+
 def test_a_dataframe_with_nan_is_refused_with_a_clear_error(lesson, X):
     pd = pytest.importorskip("pandas")
 
