@@ -893,6 +893,7 @@ def test_resampling_reads_a_dataframe_and_refuses_no_refits_or_foreign_labels(nb
     for function in ("stability", "assignment_confidence"):
         with pytest.raises(ValueError, match="n_resamples must be at least 1.*got 0"):
             getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=0)
+        assert np.all(getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=1) == 1.0)  # one refit will do
     with pytest.raises(ValueError, match="labels must give each row of Z one of the 2 clusters fit_clustering "
                                          "finds, numbered 0 to 1"):
         nb05.assignment_confidence(X, "kmeans", 2, np.where(labels == 0, -1, 1), 0)  # DBSCAN's noise
