@@ -537,6 +537,11 @@ def test_a_model_left_with_nan_weights_by_a_diverged_training_is_refused_until_b
                                              r".+\), left by a training that diverged: build the model again \(a "
                                              r"new one, not recompiled\), and any model it shares layers with"):
             call()
+    one = _fresh_functional()  # one weight array broken, the others fine: that one is named
+    one.layers[-1].kernel.assign(np.full(one.layers[-1].kernel.shape, np.nan))
+    with pytest.raises(ValueError, match=rf"\(1 of {len(one.weights)} weight arrays, e\.g\. "
+                                         rf"{re.escape(one.layers[-1].kernel.path)}\)"):
+        one.predict(GOOD_X, verbose=0)
     fresh = _fresh_functional()
     with warnings.catch_warnings():
         warnings.simplefilter("error", DeprecationWarning)  # reading the weights warns nothing
@@ -558,6 +563,9 @@ def test_images_of_another_size_are_refused_with_both_shapes():
         images.predict(big, verbose=0)
     with pytest.raises(ValueError, match=r"^x has shape \(4, 8, 9, 1\)"):
         images.predict(np.zeros((4, 8, 9, 1)), verbose=0)  # one axis off
+    tall = _reshaping_model((6, 8, 1), 2, (2,), "tall")  # not square: each axis compared with its own
+    with pytest.raises(ValueError, match=r"^x has shape \(4, 7, 6, 1\) but tall expects \(n, 6, 8, 1\)$"):
+        tall.predict(np.zeros((4, 7, 6, 1)), verbose=0)
     assert images.predict(np.zeros((4, 8, 8, 1)), verbose=0).shape == (4, 8, 8, 1)
 
 
