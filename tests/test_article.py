@@ -29,6 +29,12 @@ def test_train_as_published_runs_adam_on_mse_for_every_batch_of_32_of_every_pass
     assert int(model.optimizer.iterations.numpy()) == 3 * math.ceil(70 / 32)  # 3 passes of 3 batches
 
 
+@pytest.mark.parametrize(("n_rows", "batches"), [(33, 2), (63, 2), (64, 2), (65, 3)])
+def test_train_as_published_counts_a_last_short_batch_in_every_pass(n_rows, batches):
+    model = article.train_as_published(_autoencoder(), np.random.default_rng(0).normal(size=(n_rows, 4)), epochs=2)
+    assert int(model.optimizer.iterations.numpy()) == 2 * batches  # ceil(n / 32) batches of 32 per pass
+
+
 def test_train_as_published_fits_the_input_itself_and_lowers_the_error():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(64, 2)) @ rng.normal(size=(2, 4))  # 4-D data on a plane: a 2-D code can hold it

@@ -279,6 +279,7 @@ def test_the_warm_up_ramps_an_integer_beta_and_refuses_what_it_cannot_ramp(lesso
     np.testing.assert_allclose(_beta_used(history), [0.0, 0.125, 0.25, 0.375, 0.5], atol=1e-3)
     with pytest.raises(ValueError, match="epochs \\(of warm-up\\) must be at least 1; got 0"):
         lesson.KLWarmup(epochs=0)
+    assert lesson.KLWarmup(epochs=1).epochs == 1  # one epoch at beta 0, then the full beta
     with pytest.raises(TypeError, match="KLWarmup needs a model whose beta is a keras.Variable, such as WarmupVAE"):
         _trained(lesson, X, epochs=1, callbacks=[lesson.KLWarmup(epochs=2)])  # the plain VAE: beta is a float
 
