@@ -164,14 +164,19 @@ def _cluster_groups(labels, truth=None, names=None):
     return [group for group in groups if group[0].any()]
 
 
+def _dtype_kind(values):
+    """NumPy's dtype kind of ``values`` as one array; ``"O"`` when NumPy cannot make one (ragged input),
+    which the checks then name."""
+    try:
+        return np.asarray(values).dtype.kind
+    except Exception:
+        return "O"
+
+
 def _labels_or_classes(labels, n_samples=None):
     """``(integer labels, None)`` for numbers, as :func:`check_cluster_labels` gives them; for text or other
     class labels (true classes drawn as clusters), ``(their codes, the classes)`` from :func:`check_classes`."""
-    try:
-        kind = np.asarray(labels).dtype.kind
-    except Exception:  # ragged input: check_classes names the problem
-        kind = "O"
-    if kind in "iuf":  # booleans are two classes, False and True, as evaluate reads them
+    if _dtype_kind(labels) in "iuf":  # booleans are two classes, False and True, as evaluate reads them
         return check_cluster_labels(labels, n_samples=n_samples), None
     return check_classes(labels, name="labels", n_samples=n_samples)
 
@@ -471,20 +476,21 @@ def _check_k_scores(ks, scores, method):
     if method not in K_SCORE_LABELS:
         raise ValueError(f"method must be one of {sorted(K_SCORE_LABELS)}; got {method!r}")
     ks = _check_ks(ks)
-    array = np.asarray(scores)
-    measured = ~np.isnan(array) if array.dtype.kind == "f" else np.ones(array.shape, dtype=bool)
-    if array.dtype.kind == "f" and array.ndim == 1 and len(array) == len(ks) and np.isinf(array).any():
-        raise ValueError(f"scores has an infinite value at k = {ks[np.isinf(array)][0]}: a score is a finite number, "
-                         f"or NaN for a k not measured")
-    # NaN marks a k not measured (the silhouette of one cluster); check_features names text
-    scores = check_features(np.where(measured, array, 0.0) if array.dtype.kind == "f" else scores,
-                            name="scores", min_samples=1, ndim=1)
+    unmeasured = infinite = np.False_
+    if _dtype_kind(scores) == "f":  # NaN marks a k not measured (the silhouette of one cluster)
+        scores = np.asarray(scores)
+        unmeasured, infinite = np.isnan(scores), np.isinf(scores)
+        scores = np.where(unmeasured | infinite, 0.0, scores)  # stand-ins past check_features, judged below
+    scores = check_features(scores, name="scores", min_samples=1, ndim=1)  # names text and ragged input
     if len(scores) != len(ks):
         raise ValueError(f"ks and scores must have the same length; got {len(ks)} and {len(scores)}")
-    if not measured.any():
+    if infinite.any():
+        raise ValueError(f"scores has an infinite value at k = {ks[infinite][0]}: a score is a finite number, "
+                         f"or NaN for a k not measured")
+    if unmeasured.all():
         raise ValueError("scores are all NaN, so no k was measured: score at least one k")
     order = np.argsort(ks)  # drawn from left to right whatever order they were tried in
-    return ks[order], np.where(measured, scores, np.nan)[order]
+    return ks[order], np.where(unmeasured, np.nan, scores)[order]
 
 
 def _check_ks(ks):

@@ -103,6 +103,8 @@ def test_k_scores_pass_over_a_k_not_measured_and_are_drawn_in_order_of_k():
                                                            r"finite number, or NaN for a k not measured$"),
         (([4, 2, 3], [np.inf, 0.1, -np.inf], "bic"), ValueError, r"infinite value at k = 4:"),  # the first given
         (([2, 3], [0.1], "bic"), ValueError, "same length"),
+        (([2, 3], [[0.1], [0.2, 0.3]], "bic"), TypeError, "scores must be a numeric array; got list"),  # ragged
+        (([2, 3], [None, 0.2], "bic"), ValueError, r"scores contains 1 NaN"),  # None is not NaN: refused
         (([2, 3], ["a", "b"], "silhouette"), TypeError, "real numbers"),
     ],
 )
