@@ -210,6 +210,19 @@ def test_the_cut_finds_both_moons_with_little_noise(moons, text):
     assert "large clusters at that eps: 2" in text
 
 
+def test_the_rule_cuts_uniform_noise_too_and_the_ratio_tells_it_apart(text, prose):
+    # "The square has no clusters, and the rule still returns two large ones ... the moons' splitting peak
+    # stands about twice as high as a typical bar, the square's only a little above it"
+    sizes = re.search(r"uniform square: clusters of \[([\d, ]+)\] points, noise (\d+)%", text)
+    assert sizes, "the uniform-square cell printed nothing"
+    large = [int(n) for n in sizes.group(1).split(",") if int(n) >= 50]  # at least 10 % of 500 points
+    assert len(large) >= 2 and int(sizes.group(2)) <= 10
+    square = _number(text, r"the splitting peak is (\d+\.\d+) times the median reachability \(latent")
+    moons = _number(text, r"\(latent moons: (\d+\.\d+)\)")
+    assert square <= 1.5 and 1.7 <= moons <= 2.4
+    assert 'The rule answers "where would you cut?", not "are there clusters?"' in prose
+
+
 def test_dbscan_at_the_same_eps_agrees_with_the_optics_cut(moons):
     optics, dbscan = moons["autoencoder + OPTICS (eps read off the plot)"], moons["autoencoder + DBSCAN (same eps)"]
     assert abs(optics["ari"] - dbscan["ari"]) <= 0.01 and optics["clusters"] == dbscan["clusters"]

@@ -60,6 +60,22 @@ def test_the_rule_finds_the_first_split_not_every_valley_as_the_notebook_says():
     assert set(xi) == {0, 1, 2} and adjusted_rand_score(blobs.y, xi) == 1.0
 
 
+def test_the_rule_splits_uniform_noise_as_the_notebook_warns():
+    # notebook 03, section 4: the rule never asks whether the peak stands out, so a uniform square is cut
+    # into two large clusters; its splitting peak is barely above the median bar, the moons' about twice it
+    from helpers import data
+
+    for seed in (0, 1, 2):
+        square = data.standardize(np.random.default_rng(seed).uniform(size=(500, 2)))
+        optics = OPTICS(min_samples=10).fit(square)
+        cut = lesson.choose_reachability_eps(optics)
+        median = np.median(optics.reachability_[np.isfinite(optics.reachability_)])
+        assert cut.n_large_clusters >= 2 and cut.peak / median < 1.5
+        moons = OPTICS(min_samples=10).fit(data.moons(500, noise=0.1, random_state=seed).X)
+        moons_cut = lesson.choose_reachability_eps(moons)
+        assert moons_cut.peak / np.median(moons.reachability_[np.isfinite(moons.reachability_)]) > 1.8
+
+
 def test_the_labels_are_cluster_optics_dbscan_at_eps(blobs_optics):
     choice = lesson.choose_reachability_eps(blobs_optics)
     labels = cluster_optics_dbscan(reachability=blobs_optics.reachability_, core_distances=blobs_optics.core_distances_,
