@@ -227,6 +227,18 @@ def test_save_load_round_trip_gives_the_same_z_mean(lesson, keras, X, trained, t
     np.testing.assert_allclose(loaded.decoder.predict(z, verbose=0), vae.decoder.predict(z, verbose=0), atol=1e-6)
 
 
+def test_a_warmed_up_vae_saves_and_loads_with_the_beta_it_reached(lesson, keras, X, tmp_path):
+    """Exercise 4's WarmupVAE holds beta in a Variable; save() must write its value, load_model read it back."""
+    vae, encoder, _, _ = _trained(lesson, X, epochs=3, callbacks=[lesson.KLWarmup(epochs=4)],
+                                  model_class=lesson.WarmupVAE)
+    path = tmp_path / "warm.keras"
+    vae.save(path)
+    loaded = keras.models.load_model(path)
+    assert isinstance(loaded, lesson.WarmupVAE)
+    assert isinstance(loaded.beta, keras.Variable) and float(loaded.beta.numpy()) == 0.5  # epoch 3 of 4: 2/4
+    np.testing.assert_array_equal(loaded.encoder.predict(X, verbose=0)[0], encoder.predict(X, verbose=0)[0])
+
+
 def test_training_a_vae_refuses_nan_and_the_wrong_width(lesson, X):
     vae, _, _ = lesson.build_vae(4)
     vae.compile(optimizer="adam")
