@@ -4,6 +4,7 @@ OPTICS check in helpers.clustering, and plot_reachability."""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import lesson_code
@@ -129,6 +130,24 @@ def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
     assert choice.eps == pytest.approx(np.max(optics.reachability_[np.isfinite(optics.reachability_)]))
     assert np.unique(choice.labels[choice.labels >= 0]).size == 1 and choice.labels[-1] == -1
     assert choice.n_large_clusters == 1  # the one cluster, noise not counted
+
+
+def test_a_short_max_eps_is_named_and_the_fallback_does_not_claim_one_cluster():
+    # OPTICS(max_eps=...) draws every jump longer than max_eps as infinite: the rule cannot see those peaks.
+    # The moons' gap is about 0.21: with max_eps 0.2 the cut returns fragments, with 0.1 mostly noise.
+    from helpers import data
+
+    moons = data.moons(500, noise=0.1, random_state=0).X
+    with pytest.warns(UserWarning, match=r"^45 more reachabilities are infinite: max_eps=0\.2 is shorter than some gaps"):
+        lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.2).fit(moons))
+    with pytest.warns(UserWarning) as caught:
+        lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.1).fit(moons))
+    messages = [str(w.message) for w in caught]
+    assert "refit OPTICS with the default max_eps=np.inf" in messages[0]
+    assert messages[1].endswith("the cut is at the highest finite reachability")  # not "(one cluster)": 92 % noise
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default max_eps: no warning on the moons
+        assert lesson.choose_reachability_eps(OPTICS(min_samples=10).fit(moons)).n_large_clusters == 2
 
 
 def test_choose_reachability_eps_counts_a_pair_as_a_cluster_when_the_fraction_allows_it():
