@@ -285,3 +285,16 @@ def test_exercise_5_the_learners_own_deeper_denoising_network_finds_the_blobs_to
     table = _table(_output_with(cells, "deeper denoising autoencoder + DBSCAN"))
     mine = table["deeper denoising autoencoder + DBSCAN"]
     assert mine["clusters"] == 3 and abs(mine["ari"] - main_table["autoencoder + DBSCAN (chosen eps)"]["ari"]) <= 0.05
+
+
+def test_exercise_6_the_rule_finds_clusters_in_half_of_the_uniform_squares_and_min_growth_removes_them(cells, prose):
+    text = _output_with(cells, "clusters in the 8 squares")
+    rows = re.findall(r"min_growth=([\d.]+): clusters in the 8 squares: ([^;]+); in the blobs' code: (\d+)", text)
+    assert [float(r[0]) for r in rows] == [0.05, 0.2]
+    default, longer = ([part.strip() for part in r[1].split(",")] for r in rows)
+    # "it finds some in half of the draws": 4 of 8 squares give clusters, each count at least 2
+    found = [part for part in default if part != "warns"]
+    assert len(default) == 8 and len(found) == 4 and all(int(part) >= 2 for part in found)
+    assert longer == ["warns"] * 8  # "removes them on these squares"
+    assert [int(r[2]) for r in rows] == [3, 3]  # "the blobs' code keeps its three clusters"
+    assert "on uniform noise,\n  with no clusters at all, it finds some in half of the draws (exercise 6)" in prose
