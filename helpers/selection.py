@@ -10,6 +10,7 @@ formatting scored candidates as a table.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -55,6 +56,12 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     ------
     TypeError, ValueError
         Naming the argument and the problem.
+
+    Warns
+    -----
+    UserWarning
+        If one column's standard deviation is more than ``UNSCALED_RATIO``
+        (1,000) times another's: X was most likely not scaled.
     """
     X = check_features(X, min_samples=4)
     if X.shape[1] == 1:  # the cloud reference keeps each row's distance from the centre, with a random direction
@@ -68,6 +75,7 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "one another, such as one length in cm and in inches): like a table of one column, its "
                          "no-structure reference would hold the same groups as X; keep one of those columns and "
                          "look at its histogram, or add columns that vary on their own")
+    _warn_if_unscaled(X)
     if not isinstance(representations, dict) or not representations:
         raise TypeError("representations must be a non-empty dict: name -> function(X) returning an array, "
                         "e.g. {'scaled features': None, 'PCA': pca.transform}")
@@ -101,6 +109,26 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
         raise ValueError(f"max_fit must be more than k_max = {ks[-1]}: each clustering is fitted on max_fit rows "
                          f"and needs more rows than clusters; got {max_fit}")
     return X, checked, ks
+
+
+#: Columns whose standard deviations differ by more than this factor draw a warning: unscaled, most likely
+#: (a raw table such as the wines' spans 2,530; the digits' pixels, scaled as one unit, 277).
+UNSCALED_RATIO = 1000
+
+
+def _warn_if_unscaled(X):
+    """Warn when one column's spread dwarfs another's: every distance would measure that column alone."""
+    spreads = X.std(axis=0)
+    varying = np.flatnonzero(spreads > 0)
+    if varying.size < 2:
+        return
+    widest, narrowest = varying[np.argmax(spreads[varying])], varying[np.argmin(spreads[varying])]
+    ratio = spreads[widest] / spreads[narrowest]
+    if ratio > UNSCALED_RATIO:
+        warnings.warn(f"the columns of X are on very different scales: column {widest} spreads {ratio:,.0f} times "
+                      f"as widely as column {narrowest}, so distances, and every score here, mostly measure the "
+                      f"widest columns; scale the columns first (notebook 05's scale_columns) unless their units "
+                      f"are meant to weigh like that", UserWarning, stacklevel=4)
 
 
 def check_rule(candidates, min_stability, min_gain, min_share, min_separation):

@@ -93,6 +93,27 @@ def test_check_inputs_accepts_one_method_and_four_rows():
                                       ("gmm",), seed=0)
     assert X.shape == (4, 2) and ks == [1, 2, 3]
 
+def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_columns(nb05):
+    from sklearn.datasets import load_digits, load_wine
+
+    wine = load_wine().data  # proline in the hundreds, hue below 2: 2,530 times the spread
+    with pytest.warns(UserWarning, match=r"^the columns of X are on very different scales: column 12 spreads 2,530 "
+                                         r"times as widely as column 7.*scale_columns") as caught:
+        nb05.score_candidates(wine, {"raw": None}, k_range=range(1, 3), n_references=1, n_resamples=1)
+    assert caught[0].filename == __file__  # the learner's own call, not a line inside the package
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scaled tables do not warn, nor the digits' pixels as one unit (277 times)
+        for X in (nb05.scale_columns(wine), nb05.scale_columns(load_digits().data, one_unit=True),
+                  np.column_stack([np.ones(50), np.random.default_rng(0).normal(size=(50, 2))])):
+            selection.check_inputs(X, {"raw": None}, range(1, 3))
+    signs = np.column_stack([np.tile([-1.0, 1.0], 20), np.repeat([-1.0, 1.0], 20)])  # two spreads of exactly 1
+    with pytest.warns(UserWarning, match="column 1 spreads 1,001 times as widely as column 0"):  # just past 1,000
+        selection.check_inputs(signs * [1.0, 1001.0], {"raw": None}, range(1, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        selection.check_inputs(signs * [1.0, 1000.0], {"raw": None}, range(1, 3))
+
+
 def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one():
     X = np.arange(12).reshape(6, 2)
     Z = selection.represent(lambda rows: rows[:, ::-1].tolist(), X, "swapped")
