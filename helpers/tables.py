@@ -146,6 +146,20 @@ def _parse(value, decimal="."):
     return number, math.isnan(number)
 
 
+#: A cell that :func:`_parse` reads as a plain number with a decimal point: no missing marker, no text.
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*")
+
+
+def _plain_numbers(values):
+    """A column of text cells that are all plain numbers, as float64 (what :func:`_parse` gives, cell by
+    cell, 20 times slower); ``None`` if any cell is something else, for :func:`_parse` to read and name."""
+    try:
+        plain = all(map(_PLAIN_NUMBER.fullmatch, values))
+    except TypeError:  # from_array's cells: numbers and other objects, not text
+        return None
+    return np.array(values, dtype=np.float64) if plain else None
+
+
 def _check_decimal_marks(name, values, is_text, row_names, where, decimal):
     """Stop with a sentence when a column's numbers use the other decimal mark than ``decimal``."""
     cells = [(i, v.strip(), bool(t)) for i, (v, t) in enumerate(zip(values, is_text)) if isinstance(v, str)]
@@ -412,9 +426,13 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     for name, values in zip(header, cells):
         if name == id_column or name in drop:
             continue
-        parsed = [_parse(v, decimal) for v in values]
-        is_missing = np.array([m for _, m in parsed])
-        is_text = np.array([n is None for n, _ in parsed])
+        column = _plain_numbers(values) if decimal == "." else None  # the common case, read at C speed
+        if column is None:
+            parsed = [_parse(v, decimal) for v in values]
+            is_missing = np.array([m for _, m in parsed])
+            is_text = np.array([n is None for n, _ in parsed])
+        else:
+            is_missing = is_text = np.zeros(len(values), dtype=bool)
         present = int(np.count_nonzero(~is_missing))
         if present == 0:
             raise ValueError(f"column {name!r} has no values: all {n_rows} cells are missing; "
@@ -435,7 +453,8 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                     f"Correct it, or write it as an empty cell to mark it missing")
             text_columns.append((name, values, is_missing))
             continue
-        column = np.array([n for n, _ in parsed], dtype=np.float64)
+        if column is None:
+            column = np.array([n for n, _ in parsed], dtype=np.float64)
         if decimal == ".":
             _refuse_thousands_points(name, values, column, row_names, where)
         _refuse_row_numbers(name, column)
