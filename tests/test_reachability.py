@@ -133,12 +133,12 @@ def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
 
 
 def test_a_short_max_eps_is_named_and_the_fallback_does_not_claim_one_cluster():
-    # OPTICS(max_eps=...) draws every jump longer than max_eps as infinite: the rule cannot see those peaks.
-    # The moons' gap is about 0.21: with max_eps 0.2 the cut returns fragments, with 0.1 mostly noise.
+    # OPTICS(max_eps=...) leaves points farther than max_eps unreachable (infinite): no cut rises above max_eps,
+    # so nothing across such a hop is joined. With max_eps 0.2 the moons come back in fragments, with 0.1 as noise.
     from helpers import data
 
     moons = data.moons(500, noise=0.1, random_state=0).X
-    with pytest.warns(UserWarning, match=r"^45 more reachabilities are infinite: max_eps=0\.2 is shorter than some gaps"):
+    with pytest.warns(UserWarning, match=r"^45 points besides the first could not be reached within max_eps=0\.2: the cut can never rise above"):
         lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.2).fit(moons))
     with pytest.warns(UserWarning) as caught:
         lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.1).fit(moons))
