@@ -288,8 +288,8 @@ def test_exercise_5_the_learners_own_deeper_denoising_network_finds_the_blobs_to
 
 
 def test_exercise_6_the_rule_finds_clusters_in_half_of_the_uniform_squares_and_min_growth_removes_them(cells, prose):
-    text = _output_with(cells, "clusters in the 8 squares")
-    rows = re.findall(r"min_growth=([\d.]+): clusters in the 8 squares: ([^;]+); in the blobs' code: (\d+)", text)
+    text = _output_with(cells, "large clusters in the 8 squares")
+    rows = re.findall(r"min_growth=([\d.]+): large clusters in the 8 squares: ([^;]+); in the blobs' code: (\d+)", text)
     assert [float(r[0]) for r in rows] == [0.05, 0.2]
     default, longer = ([part.strip() for part in r[1].split(",")] for r in rows)
     # "it finds some in half of the draws": 4 of 8 squares give clusters, each count at least 2
