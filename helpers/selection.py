@@ -126,7 +126,7 @@ def _warn_if_unscaled(X):
     ratio = spreads[widest] / spreads[narrowest]
     if ratio > UNSCALED_RATIO:
         warnings.warn(f"the columns of X are on very different scales: column {widest} spreads {ratio:,.0f} times "
-                      f"as widely as column {narrowest}, so distances, and every score here, mostly measure the "
+                      f"as widely as column {narrowest} (counting from 0), so distances, and every score here, mostly measure the "
                       f"widest columns; scale the columns first (notebook 05's scale_columns) unless their units "
                       f"are meant to weigh like that", UserWarning, stacklevel=4)
 

@@ -98,7 +98,7 @@ def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_colum
 
     wine = load_wine().data  # proline in the hundreds, hue below 2: 2,530 times the spread
     with pytest.warns(UserWarning, match=r"^the columns of X are on very different scales: column 12 spreads 2,530 "
-                                         r"times as widely as column 7.*scale_columns") as caught:
+                                         r"times as widely as column 7 \(counting from 0\).*scale_columns") as caught:
         nb05.score_candidates(wine, {"raw": None}, k_range=range(1, 3), n_references=1, n_resamples=1)
     assert caught[0].filename == __file__  # the learner's own call, not a line inside the package
     with warnings.catch_warnings():
