@@ -215,7 +215,7 @@ def _diverged(invalid, x, y):
 
     largest = {name: float(np.max(np.abs(data))) for name, data in (("x", x), ("y", y))
                if isinstance(data, np.ndarray) and data.size}
-    big = [(name, value) for name, value in largest.items() if value > 1e4]
+    big = [(name, value) for name, value in largest.items() if value > 100]  # scaled data rarely reach 100
     hint = (" and ".join(f"{name} holds values up to {value:.3g}" for name, value in big)
             + ": scale them first (e.g. sklearn's StandardScaler), then build the model again" if big else
             "lower the learning rate, or check the loss for a log of 0 or a division by 0, then build the "

@@ -54,6 +54,16 @@ def test_scores_are_scikit_learns_own(lesson):
     assert np.all((silhouettes >= -1) & (silhouettes <= 1))
 
 
+def test_the_silhouette_of_a_large_code_is_measured_on_a_seeded_sample_of_5000_points(lesson):
+    """It compares every pair of points: on 20,000 points the seven ks took 28 s, on a sample of 5,000 2 s."""
+    X, _ = make_blobs(n_samples=6000, centers=3, n_features=2, random_state=0)
+    labels = KMeans(n_clusters=3, n_init=10, random_state=7).fit_predict(X)
+    sampled = lesson.silhouette_scores(X, [3], 7)[0]
+    assert sampled == silhouette_score(X, labels, sample_size=5000, random_state=7)  # that sample, that seed
+    assert sampled != silhouette_score(X, labels)  # not all 6,000 points
+    assert lesson.silhouette_scores(X, [3], 7, sample_size=6000)[0] == pytest.approx(silhouette_score(X, labels))
+
+
 def test_the_bic_prefers_one_component_for_one_gaussian_cloud(lesson):
     X = np.random.default_rng(0).normal(size=(300, 2))
     bics = lesson.bic_scores(X, [1, 2, 3], 0)

@@ -239,6 +239,19 @@ def test_a_warmed_up_vae_saves_and_loads_with_the_beta_it_reached(lesson, keras,
     np.testing.assert_array_equal(loaded.encoder.predict(X, verbose=0)[0], encoder.predict(X, verbose=0)[0])
 
 
+def test_a_vae_on_an_unscaled_table_stops_with_advice_to_scale_it(lesson, keras):
+    """The raw breast-cancer table (values up to 4,254) trains the notebook's VAE to NaN in its first epoch;
+    the advice blamed the learning rate (lowering it to 1e-4 still gave NaN) until it named values over 100."""
+    from sklearn.datasets import load_breast_cancer
+
+    raw = load_breast_cancer().data
+    helpers.set_seed(42)
+    vae, _, _ = lesson.build_vae(raw.shape[1])
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+    with pytest.raises(FloatingPointError, match=r"at epoch 1, .*; x holds values up to 4\.25e\+03: scale them first"):
+        vae.fit(raw, epochs=3, batch_size=32, verbose=0)
+
+
 def test_training_a_vae_refuses_nan_and_the_wrong_width(lesson, X):
     vae, _, _ = lesson.build_vae(4)
     vae.compile(optimizer="adam")
