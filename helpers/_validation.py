@@ -120,6 +120,15 @@ def check_labels(labels, *, name="labels", n_samples=None):
     return array
 
 
+def check_two_columns(points, *, name="X", verb="plot"):
+    """Refuse points that are not 2-D, with a way to draw more columns: what every scatter plot needs."""
+    if points.shape[1] != 2:
+        hint = (": draw two of them, or the first two principal components, "
+                "sklearn.decomposition.PCA(n_components=2).fit_transform(...)" if points.shape[1] > 2 else "")
+        raise ValueError(f"{name} must have exactly 2 columns to {verb}; got {points.shape[1]}{hint}")
+    return points
+
+
 def check_cluster_labels(labels, *, name="labels", n_samples=None):
     """:func:`check_labels` for a clustering's labels: ``0, 1, ...`` and ``-1`` for noise, nothing lower.
 

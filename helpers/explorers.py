@@ -37,7 +37,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers import DEFAULT_SEED
-from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_seed
+from helpers._validation import (check_features, check_float, check_int, check_k_range, check_labels, check_seed,
+                                 check_two_columns)
 from helpers.plotting import PALETTE, best_k, plot_clusters, plot_k_scores, point_colours
 
 __all__ = [
@@ -85,8 +86,7 @@ def _check_truth(y, n_samples):
 
 def _check_points(points, n_samples, name="points", min_samples=1):
     points = check_features(points, name=name, min_samples=min_samples)
-    if points.shape[1] != 2:
-        raise ValueError(f"{name} must have exactly 2 columns to draw; got {points.shape[1]}")
+    check_two_columns(points, name=name, verb="draw")
     if n_samples is not None and len(points) != n_samples:
         raise ValueError(f"{name} has {len(points)} rows but there are {n_samples} samples")
     return points
@@ -133,8 +133,7 @@ def _check_latents(latents, name, n_samples):
     checked = {}
     for key, Z in latents.items():
         Z = check_features(Z, name=f"{name}[{key!r}]", min_samples=2)
-        if Z.shape[1] != 2:
-            raise ValueError(f"{name}[{key!r}] must have exactly 2 columns to draw; got {Z.shape[1]}")
+        check_two_columns(Z, name=f"{name}[{key!r}]", verb="draw")
         if len(Z) != n_samples:
             raise ValueError(f"{name}[{key!r}] has {len(Z)} rows but y has {n_samples}")
         checked[key] = Z

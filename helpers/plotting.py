@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers._validation import (check_classes, check_cluster_labels, check_features, check_float, check_int,
-                                 check_k_range, check_labels, check_seed)
+                                 check_k_range, check_labels, check_seed, check_two_columns)
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -237,8 +237,7 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     matplotlib.axes.Axes
     """
     X = check_features(X, min_samples=1)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have exactly 2 columns to plot; got {X.shape[1]}")
+    check_two_columns(X)
     labels, names = _labels_or_classes(labels, n_samples=len(X))
     groups = _cluster_groups(labels, truth, names)
     ax = _axes(ax)

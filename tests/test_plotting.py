@@ -274,7 +274,9 @@ def test_plot_clusters_draws_on_the_given_axes(labelled_points):
 @pytest.mark.parametrize(
     ("X", "labels", "error", "match"),
     [
-        (np.zeros((4, 3)), [0, 0, 1, 1], ValueError, r"X must have exactly 2 columns to plot; got 3"),
+        (np.zeros((4, 3)), [0, 0, 1, 1], ValueError, r"^X must have exactly 2 columns to plot; got 3: draw two of them, "
+                                                     r"or the first two principal components, sklearn\.decomposition\.PCA"),
+        (np.zeros((4, 1)), [0, 0, 1, 1], ValueError, r"^X must have exactly 2 columns to plot; got 1$"),
         (np.zeros((4, 2)), [0, 0, 1], ValueError, r"labels has 3 entries but there are 4 samples"),
         (np.zeros(4), [0, 0, 1, 1], ValueError, r"X must be a 2-D array"),
         ([[0.0, np.nan]] * 4, [0, 0, 1, 1], ValueError, r"NaN or infinite"),
