@@ -109,7 +109,8 @@ class CheckedInputs:
     (0 would train nothing, silently), with ``initial_epoch`` below it, and
     ``validation_split`` must lie in [0, 1). ``sample_weight`` (and the third item
     of ``validation_data``) must be finite and non-negative, one weight per
-    sample: a single NaN weight makes every weight of the model NaN. A
+    sample: a single NaN weight makes every weight of the model NaN; and it
+    needs ``y``, without which Keras drops it. A
     training whose loss becomes NaN or infinite (unscaled values around
     1e12 do that) stops at the end of that epoch with a ``FloatingPointError``
     that says what to try, instead of returning a history of NaN; the
@@ -234,6 +235,9 @@ def _check_weights_of(arguments, key):
     """Check ``arguments[key]`` (sample weights) against the checked ``x`` in ``arguments``."""
     x = arguments.get("x")
     if arguments.get(key) is not None and isinstance(x, np.ndarray):  # checked data: its rows are known
+        if arguments.get("y") is None:  # Keras hands weights on only beside y (one per output), else drops them
+            raise ValueError(f"{key} needs y: without y Keras drops the weights and trains unweighted, without a "
+                             f"word; a model that computes its own loss from x alone must weigh its samples itself")
         arguments[key] = _check_sample_weight(arguments[key], key, len(x), arguments.get("y"))
 
 

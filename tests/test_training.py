@@ -577,6 +577,18 @@ def test_a_loss_that_becomes_nan_on_scaled_data_points_to_the_learning_rate():
         model.fit(GOOD_X, GOOD_Y * 30, epochs=5, verbose=0)  # values under 100: scaled enough
 
 
+def test_sample_weight_without_y_is_refused_since_keras_would_drop_it():
+    """Keras hands sample weights on only beside y: fit(x, sample_weight=w) on a model that computes its own
+    loss trained exactly as without them."""
+    model = Reconstruct(name="reconstruct")
+    model.compile(optimizer="adam")
+    with pytest.raises(ValueError, match=r"^sample_weight needs y: without y Keras drops the weights"):
+        model.fit(GOOD_X, sample_weight=np.ones(8), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"^sample_weight needs y"):
+        model.evaluate(GOOD_X, sample_weight=np.ones(8), verbose=0)
+    model.fit(GOOD_X, epochs=1, verbose=0)
+
+
 @pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
 def test_sample_weight_is_checked_like_x_and_y_and_the_model_stays_finite(kind):
     """One NaN weight made every weight of the model NaN, silently."""

@@ -252,6 +252,15 @@ def test_a_vae_on_an_unscaled_table_stops_with_advice_to_scale_it(lesson, keras)
         vae.fit(raw, epochs=3, batch_size=32, verbose=0)
 
 
+def test_a_vae_refuses_sample_weights_it_would_ignore(lesson, X):
+    """fit(X, sample_weight=zeros) trained exactly as without: Keras drops weights when there is no y."""
+    vae, _, _ = lesson.build_vae(4)
+    vae.compile(optimizer="adam")
+    with pytest.raises(ValueError, match="^sample_weight needs y: without y Keras drops the weights"):
+        vae.fit(X, sample_weight=np.zeros(len(X)), epochs=1, verbose=0)  # the call a learner writes
+    vae.fit(X, epochs=1, verbose=0)  # without weights it trains
+
+
 def test_training_a_vae_refuses_nan_and_the_wrong_width(lesson, X):
     vae, _, _ = lesson.build_vae(4)
     vae.compile(optimizer="adam")
