@@ -298,3 +298,12 @@ def test_exercise_6_the_rule_finds_clusters_in_half_of_the_uniform_squares_and_m
     assert longer == ["warns"] * 8  # "removes them on these squares"
     assert [int(r[2]) for r in rows] == [3, 3]  # "the blobs' code keeps its three clusters"
     assert "on uniform noise,\n  with no clusters at all, it finds some in half of the draws (exercise 6)" in prose
+
+
+def test_the_teachers_guide_quotes_exercise_6(cells):
+    text = _output_with(cells, "large clusters in the 8 squares")
+    counts = [int(n) for n in re.search(r"min_growth=0\.05: large clusters in the 8 squares: ([^;]+);", text)[1]
+              .replace("warns", "").replace(",", " ").split()]
+    guide = (NOTEBOOK.parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert (f"on eight uniform squares `choose_eps` finds {min(counts)} to {max(counts)} large clusters in "
+            f"{['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'][len(counts)]} and warns in the others") in guide
