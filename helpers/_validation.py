@@ -120,11 +120,15 @@ def check_labels(labels, *, name="labels", n_samples=None):
     return array
 
 
-def check_two_columns(points, *, name="X", verb="plot"):
-    """Refuse points that are not 2-D, with a way to draw more columns: what every scatter plot needs."""
+def check_two_columns(points, *, name="X", verb="plot", suggest_pca=True):
+    """Refuse points that are not 2-D, with a way to draw more columns: what every scatter plot needs.
+
+    ``suggest_pca=False`` where a projection would give wrong numbers (a VAE's ``z_log_var``, centred by
+    PCA, would no longer be a log-variance)."""
     if points.shape[1] != 2:
         hint = (": draw two of them, or the first two principal components, "
-                "sklearn.decomposition.PCA(n_components=2).fit_transform(...)" if points.shape[1] > 2 else "")
+                "sklearn.decomposition.PCA(n_components=2).fit_transform(...)"
+                if points.shape[1] > 2 and suggest_pca else "")
         raise ValueError(f"{name} must have exactly 2 columns to {verb}; got {points.shape[1]}{hint}")
     return points
 

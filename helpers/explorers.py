@@ -133,7 +133,7 @@ def _check_latents(latents, name, n_samples):
     checked = {}
     for key, Z in latents.items():
         Z = check_features(Z, name=f"{name}[{key!r}]", min_samples=2)
-        check_two_columns(Z, name=f"{name}[{key!r}]", verb="draw")
+        check_two_columns(Z, name=f"{name}[{key!r}]", verb="draw", suggest_pca=False)  # z_mean with z_log_var
         if len(Z) != n_samples:
             raise ValueError(f"{name}[{key!r}] has {len(Z)} rows but y has {n_samples}")
         checked[key] = Z

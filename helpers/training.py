@@ -111,8 +111,8 @@ class CheckedInputs:
     of ``validation_data``) must be finite and non-negative, one weight per
     sample: a single NaN weight makes every weight of the model NaN; and it
     needs ``y``, without which Keras drops it. A
-    training whose loss becomes NaN or infinite (unscaled values around
-    1e12 do that) stops at the end of that epoch with a ``FloatingPointError``
+    training whose loss becomes NaN or infinite (unscaled values in the
+    thousands can do that) stops at the end of that epoch with a ``FloatingPointError``
     that says what to try, instead of returning a history of NaN; the
     weights it leaves NaN are refused by any later ``fit``, ``predict`` or
     ``evaluate``, which would otherwise give NaN whatever the data. Images
@@ -217,10 +217,10 @@ def _diverged(invalid, x, y):
     largest = {name: float(np.max(np.abs(data))) for name, data in (("x", x), ("y", y))
                if isinstance(data, np.ndarray) and data.size}
     big = [(name, value) for name, value in largest.items() if value > 100]  # scaled data rarely reach 100
+    advice = "lower the learning rate, or check the loss for a log of 0 or a division by 0"
     hint = (" and ".join(f"{name} holds values up to {value:.3g}" for name, value in big)
-            + ": scale them first (e.g. sklearn's StandardScaler), then build the model again" if big else
-            "lower the learning rate, or check the loss for a log of 0 or a division by 0, then build the "
-            "model again")
+            + f": if they are not scaled yet, scale them (e.g. sklearn's StandardScaler); if they are, {advice}; "
+            "then build the model again" if big else f"{advice}, then build the model again")
     return (f"training stopped: the loss was {loss} at epoch {epoch}, not a finite number (the training has "
             f"diverged, and the weights may be NaN too); {hint}")
 
@@ -480,6 +480,9 @@ def _check_validation_data(model, data, y):
     x_val, y_val = _check_pair(model, data[0], data[1] if len(data) > 1 else None,
                                "validation_data[0]", "validation_data[1]", like=y)
     if len(data) == 3 and data[2] is not None and isinstance(x_val, np.ndarray):
+        if y_val is None:  # checked here, before an epoch trains; Keras would drop the weights
+            raise ValueError("validation_data[2] (sample weights) needs y_val in validation_data[1]: without it "
+                             "Keras drops the weights and validates unweighted, without a word")
         return x_val, y_val, _check_sample_weight(data[2], "validation_data[2]", len(x_val), y_val)
     return (x_val, y_val, *data[2:]) if len(data) > 1 else (x_val,)
 

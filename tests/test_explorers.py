@@ -460,7 +460,8 @@ def test_beta_explorer_counts_noise_widths_as_notebook_02_defines_them(blobs):
     [
         ({}, "non-empty dict"),
         ({1.0: (np.zeros((149, 2)), np.zeros((149, 2)))}, "149 rows but y has 150"),
-        ({1.0: (np.zeros((150, 3)), np.zeros((150, 3)))}, "exactly 2 columns"),
+        ({1.0: (np.zeros((150, 3)), np.zeros((150, 3)))}, r"exactly 2 columns to draw; got 3$"),  # no PCA advice:
+        # a projected z_log_var is no log-variance, and the noise widths would come out wrong
         ({1.0: np.zeros((150, 2))}, r"must be a pair \(z_mean, z_log_var\)"),
         ({-1.0: (np.zeros((150, 2)), np.zeros((150, 2)))}, "beta >= 0"),
         ({"one": (np.zeros((150, 2)), np.zeros((150, 2)))}, "beta >= 0"),

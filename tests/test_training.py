@@ -589,6 +589,16 @@ def test_sample_weight_without_y_is_refused_since_keras_would_drop_it():
     model.fit(GOOD_X, epochs=1, verbose=0)
 
 
+def test_validation_weights_without_y_val_are_refused_before_any_epoch_trains():
+    model = Reconstruct(name="reconstruct")
+    model.compile(optimizer="adam")
+    epochs = []
+    callback = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: epochs.append(epoch))
+    with pytest.raises(ValueError, match=r"^validation_data\[2\] \(sample weights\) needs y_val in validation_data\[1\]"):
+        model.fit(GOOD_X, epochs=2, verbose=0, validation_data=(GOOD_X, None, np.ones(8)), callbacks=[callback])
+    assert epochs == []  # refused up front, not after the first epoch had trained
+
+
 @pytest.mark.parametrize("kind", ["array", "list", "dataframe"])
 def test_sample_weight_is_checked_like_x_and_y_and_the_model_stays_finite(kind):
     """One NaN weight made every weight of the model NaN, silently."""
@@ -727,7 +737,7 @@ def test_validation_weights_are_checked_for_a_model_that_trains_on_x_alone():
     model = Reconstruct(name="own_loss")
     model.compile(optimizer="adam")
     with pytest.raises(ValueError, match=r"^validation_data\[2\] contains 1 NaN or infinite value"):
-        model.fit(GOOD_X, epochs=1, verbose=0, validation_data=(GOOD_X, None, np.r_[np.ones(7), np.nan]))
+        model.fit(GOOD_X, GOOD_X, epochs=1, verbose=0, validation_data=(GOOD_X, GOOD_X, np.r_[np.ones(7), np.nan]))
 
 
 def test_an_empty_array_of_weights_is_named_as_too_few():
@@ -772,7 +782,7 @@ def test_a_weight_target_or_validation_data_with_nothing_in_it_is_named():
 
 def test_a_diverged_training_names_a_huge_target_too():
     model = _fresh_functional()
-    with pytest.raises(FloatingPointError, match=r"; y holds values up to [0-9.]+e\+19: scale them first"):
+    with pytest.raises(FloatingPointError, match=r"; y holds values up to [0-9.]+e\+19: if they are not scaled yet, scale them"):
         model.fit(GOOD_X, GOOD_Y * 1e19, epochs=3, verbose=0)
 
 
