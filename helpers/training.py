@@ -370,7 +370,8 @@ def _check_target(model, y, name, n_samples, like=None):
 def _check_pair(model, x, y, x_name, y_name, like=None):
     if y is None and _is_array_like(x) and _needs_target(model):
         raise ValueError(f"{y_name} is missing: {model.name}'s loss compares y with its output; pass the "
-                         "targets too, e.g. fit(X, X) for an autoencoder")
+                         f"targets too, one row per sample shaped like {model.name}'s output (fit(X, X) for an "
+                         f"autoencoder, whose output is its input)")
     x = _check_model_input(model, x, x_name)
     if _is_array_like(x) and not isinstance(x, list):
         y = _check_target(model, y, y_name, len(x), like=like)

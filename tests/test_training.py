@@ -431,7 +431,8 @@ def test_fit_without_y_is_refused_before_keras_and_the_autoencoder_still_trains(
     autoencoder.compile(optimizer="adam", loss="mse")
     X = GOOD_X
     with pytest.raises(ValueError, match=r"^y is missing: autoencoder's loss compares y with its output; "
-                                         r"pass the targets too, e.g. fit\(X, X\) for an autoencoder$"):
+                                         r"pass the targets too, one row per sample shaped like autoencoder's "
+                                         r"output \(fit\(X, X\) for an autoencoder, whose output is its input\)$"):
         autoencoder.fit(X, epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"^y is missing"):
         autoencoder.evaluate(X, verbose=0)
