@@ -88,7 +88,23 @@ def test_a_rotation_turns_ink_about_the_centre_and_a_zoom_moves_it_out():
     assert np.ptp(np.hypot(r - 3.5, c - 3.5)) > 0.3 and np.allclose(c, 3.5, atol=1e-4)
 
 
-@pytest.mark.parametrize("X", [np.zeros((3, 63)), np.full((3, 64), 16.0), np.zeros(64), np.array([[np.nan] * 64])])
-def test_bad_inputs_raise_clear_errors(X):
-    with pytest.raises(ValueError, match=r"2-D array of flattened square images, pixels in \[0, 1\]"):
+@pytest.mark.parametrize("X, match", [
+    (np.zeros((3, 63)), r"^X must be a 2-D array of flattened square images \(64 pixels for 8 x 8\); got shape \(3, 63\)$"),
+    (np.zeros(64), r"flattened square images .*; got shape \(64,\)$"),
+    (np.full((3, 64), 16.0), r"^pixels must lie in \[0, 1\] \(divide by the largest possible value, 16 for the digits\); "
+                             r"got values from 16 to 16$"),
+    (np.r_[[np.zeros(64)], [[np.nan] * 64]], r"got values from 0 to 0 and NaN$"),
+])
+def test_bad_inputs_raise_one_clear_error_per_cause(X, match):
+    """One message for four causes named none of them: a NaN, raw 0-16 pixels and a wrong shape all read
+    'flattened square images, pixels in [0, 1]; got shape (300, 64)', a shape that was right."""
+    with pytest.raises(ValueError, match=match):
         lesson.augment_images(X, 1, seed=0)
+
+
+def test_positive_sets_take_a_dataframe_as_an_array():
+    pandas = pytest.importorskip("pandas")
+    X = np.arange(12.0).reshape(4, 3)
+    neighbours, views = np.array([[1], [0], [3], [2]]), np.zeros((4, 1, 3))
+    np.testing.assert_array_equal(lesson.positive_sets(pandas.DataFrame(X), neighbours, views),
+                                  lesson.positive_sets(X, neighbours, views))
