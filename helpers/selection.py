@@ -119,16 +119,14 @@ UNSCALED_RATIO = 1000
 def _warn_if_unscaled(X):
     """Warn when one column's spread dwarfs another's: every distance would measure that column alone."""
     spreads = X.std(axis=0)
-    varying = np.flatnonzero(spreads > 0)
-    if varying.size < 2:
-        return
+    varying = np.flatnonzero(spreads > 0)  # two or more: check_inputs has refused X varying along one direction
     widest, narrowest = varying[np.argmax(spreads[varying])], varying[np.argmin(spreads[varying])]
     ratio = spreads[widest] / spreads[narrowest]
     if ratio > UNSCALED_RATIO:
         warnings.warn(f"the columns of X are on very different scales: column {widest} spreads {ratio:,.0f} times "
-                      f"as widely as column {narrowest} (counting from 0), so distances, and every score here, mostly measure the "
-                      f"widest columns; scale the columns first (notebook 05's scale_columns) unless their units "
-                      f"are meant to weigh like that", UserWarning, stacklevel=4)
+                      f"as widely as column {narrowest} (counting from 0), so distances, and every score here, "
+                      f"mostly measure the widest columns; scale the columns first (notebook 05's scale_columns) "
+                      f"unless their units are meant to weigh like that", UserWarning, stacklevel=4)
 
 
 def check_rule(candidates, min_stability, min_gain, min_share, min_separation):

@@ -305,5 +305,6 @@ def test_the_teachers_guide_quotes_exercise_6(cells):
     counts = [int(n) for n in re.search(r"min_growth=0\.05: large clusters in the 8 squares: ([^;]+);", text)[1]
               .replace("warns", "").replace(",", " ").split()]
     guide = (NOTEBOOK.parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+    words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight"]
     assert (f"on eight uniform squares `choose_eps` finds {min(counts)} to {max(counts)} large clusters in "
-            f"{['none', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight'][len(counts)]} and warns in the others") in guide
+            f"{words[len(counts)]} and warns in the others") in guide

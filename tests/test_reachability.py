@@ -138,7 +138,8 @@ def test_a_short_max_eps_is_named_and_the_fallback_does_not_claim_one_cluster():
     from helpers import data
 
     moons = data.moons(500, noise=0.1, random_state=0).X
-    with pytest.warns(UserWarning, match=r"^45 points besides the first could not be reached within max_eps=0\.2: the cut can never rise above"):
+    with pytest.warns(UserWarning, match=r"^45 points besides the first could not be reached within max_eps=0\.2: "
+                                         r"the cut can never rise above"):
         lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.2).fit(moons))
     with pytest.warns(UserWarning) as caught:
         lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.1).fit(moons))

@@ -109,6 +109,8 @@ def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_colum
     signs = np.column_stack([np.tile([-1.0, 1.0], 20), np.repeat([-1.0, 1.0], 20)])  # two spreads of exactly 1
     with pytest.warns(UserWarning, match="column 1 spreads 1,001 times as widely as column 0"):  # just past 1,000
         selection.check_inputs(signs * [1.0, 1001.0], {"raw": None}, range(1, 3))
+    with pytest.warns(UserWarning, match="column 1 spreads 1,000 times"):  # 1,000.5 is past 1,000, though it prints so
+        selection.check_inputs(signs * [1.0, 1000.5], {"raw": None}, range(1, 3))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         selection.check_inputs(signs * [1.0, 1000.0], {"raw": None}, range(1, 3))

@@ -783,7 +783,8 @@ def test_a_weight_target_or_validation_data_with_nothing_in_it_is_named():
 
 def test_a_diverged_training_names_a_huge_target_too():
     model = _fresh_functional()
-    with pytest.raises(FloatingPointError, match=r"; y holds values up to [0-9.]+e\+19: if they are not scaled yet, scale them"):
+    with pytest.raises(FloatingPointError, match=r"; y holds values up to [0-9.]+e\+19: if they are not scaled yet, "
+                                                 r"scale them"):
         model.fit(GOOD_X, GOOD_Y * 1e19, epochs=3, verbose=0)
 
 

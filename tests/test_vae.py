@@ -248,7 +248,9 @@ def test_a_vae_on_an_unscaled_table_stops_with_advice_to_scale_it(lesson, keras)
     helpers.set_seed(42)
     vae, _, _ = lesson.build_vae(raw.shape[1])
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
-    with pytest.raises(FloatingPointError, match=r"at epoch 1, .*; x holds values up to 4\.25e\+03: if they are not scaled yet, scale them \(e\.g\. sklearn.s StandardScaler\); if they are, lower the learning rate"):
+    with pytest.raises(FloatingPointError, match=r"at epoch 1, .*; x holds values up to 4\.25e\+03: if they are not "
+                                                 r"scaled yet, scale them \(e\.g\. sklearn.s StandardScaler\); if they "
+                                                 r"are, lower the learning rate"):
         vae.fit(raw, epochs=3, batch_size=32, verbose=0)
 
 
