@@ -125,7 +125,8 @@ def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
     optics = OPTICS(min_samples=10, max_eps=5.0).fit(X)
     with pytest.warns(UserWarning, match="no reachability peak splits the data") as caught:
         choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.4)
-    assert caught[0].filename == __file__  # the warning points at the learner's call, not into the rule
+    assert [w.filename for w in caught] == [__file__] * len(caught)  # the learner's call, not a line in the rule
+    assert len(caught) == 2  # max_eps=5 left the far point unreachable: named too
     assert choice.peak is None
     assert choice.eps == pytest.approx(np.max(optics.reachability_[np.isfinite(optics.reachability_)]))
     assert np.unique(choice.labels[choice.labels >= 0]).size == 1 and choice.labels[-1] == -1
@@ -145,6 +146,7 @@ def test_a_short_max_eps_is_named_and_the_fallback_does_not_claim_one_cluster():
         lesson.choose_reachability_eps(OPTICS(min_samples=10, max_eps=0.1).fit(moons))
     messages = [str(w.message) for w in caught]
     assert "refit OPTICS with the default max_eps=np.inf" in messages[0]
+    assert caught[0].filename == __file__  # the learner's call is named, not a line inside the rule
     assert messages[1].endswith("the cut is at the highest finite reachability")  # not "(one cluster)": 92 % noise
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the default max_eps: no warning on the moons
