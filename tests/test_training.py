@@ -799,3 +799,13 @@ def test_per_timestep_weights_are_taken_for_a_sequence_target():
     with pytest.raises(ValueError, match=r"^sample_weight must hold one weight per sample, shape \(20,\); got "
                                          r"shape \(20, 4\)"):
         model.fit(x, x, sample_weight=np.ones((20, 4)), epochs=1, verbose=0)
+
+
+def test_the_scaling_hint_starts_just_past_values_of_100():
+    """Scaled data rarely reach 100; past it the message asks whether x was scaled (the raw breast-cancer
+    table reaches 4,254), at or below it only the learning rate and the loss are named."""
+    for largest, scaling in ((99.5, False), (100.0, False), (100.5, True)):
+        x = np.array([[0.0, largest]], dtype="float32")
+        message = training._diverged((1, float("nan")), x, None)
+        assert ("x holds values up to" in message) == scaling, largest
+        assert "lower the learning rate" in message
