@@ -236,3 +236,18 @@ def test_the_number_of_clusters_is_a_parameter_of_every_pipeline():
     partners = np.repeat(X[:, None, :], 2, axis=1).astype("float32")
     out = lesson.train_scan(lesson.build_encoder(6, (8,), 3), X, partners, settings, seed=0, n_clusters=4)
     assert out["model"].predict(X, verbose=0).shape == (60, 4) and set(out["kmeans"]) == {0, 1, 2, 3}
+
+
+def test_a_batch_of_one_and_a_temperature_of_zero_are_refused():
+    """batch_size=1 logged a loss of 0.0 every epoch and left the weights unchanged (InfoNCE's negatives are
+    the batch's other partners); temperature 0 trained to NaN with advice about the learning rate."""
+    X = np.random.default_rng(0).normal(size=(8, 6)).astype("float32")
+    partners = np.repeat(X[:, None, :], 2, axis=1)
+    model = lesson.NeighbourContrastive(lesson.build_encoder(6, (8,), 3), seed=0)
+    model.compile(optimizer="adam")
+    with pytest.raises(ValueError, match=r"^batch_size must be at least 2: a batch of one has no negatives"):
+        model.fit(X, partners, batch_size=1, epochs=1, verbose=0)
+    model.fit(X, partners, batch_size=2, epochs=1, verbose=0)  # two are enough
+    for temperature in (0.0, -0.5, float("nan")):
+        with pytest.raises(ValueError, match=r"^temperature must be above 0"):
+            lesson.NeighbourContrastive(lesson.build_encoder(6, (8,), 3), temperature=temperature)
