@@ -64,6 +64,17 @@ def test_the_silhouette_of_a_large_code_is_measured_on_a_seeded_sample_of_5000_p
     assert lesson.silhouette_scores(X, [3], 7, sample_size=6000)[0] == pytest.approx(silhouette_score(X, labels))
 
 
+def test_silhouette_scores_name_ks_that_a_silhouette_cannot_score(lesson):
+    """With 5 rows and ks 2-8 scikit-learn said 'Number of labels is 5', labels the learner never passed."""
+    X = _blobs(3)[:5]
+    with pytest.raises(ValueError, match=r"^a silhouette needs 2 to 4 clusters \(one less than the points\); "
+                                         r"ks runs from 2 to 8$"):
+        lesson.silhouette_scores(X, range(2, 9), 0)
+    with pytest.raises(ValueError, match=r"ks runs from 1 to 3$"):
+        lesson.silhouette_scores(_blobs(3), range(1, 4), 0)
+    assert lesson.silhouette_scores(X, [2, 4], 0).shape == (2,)  # up to one less than the points
+
+
 def test_the_bic_prefers_one_component_for_one_gaussian_cloud(lesson):
     X = np.random.default_rng(0).normal(size=(300, 2))
     bics = lesson.bic_scores(X, [1, 2, 3], 0)
