@@ -37,8 +37,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from helpers import DEFAULT_SEED
-from helpers._validation import (check_features, check_float, check_int, check_k_range, check_labels, check_seed,
-                                 check_two_columns)
+from helpers._validation import (check_classes, check_features, check_float, check_int, check_k_range, check_labels,
+                                 check_seed, check_two_columns)
 from helpers.plotting import PALETTE, best_k, plot_clusters, plot_k_scores, point_colours
 
 __all__ = [
@@ -75,11 +75,45 @@ def _scores(y, labels):
     return state
 
 
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def _class_labels(y, n_samples=None):
+    """True classes ``y`` as ``(labels, codes)``: ``labels`` for scoring, matching and drawing, ``codes``
+    (``0, 1, ...``) for counting the classes, or ``None`` when ``y`` holds numbers.
+
+    Numbers (an integer or float array, or integers held as objects) go through
+    :func:`helpers._validation.check_labels`, as integer classes always did: whole numbers only. Other
+    labels (text, booleans) are read by :func:`helpers._validation.check_classes`, as
+    :func:`helpers.evaluation.evaluate` and :func:`helpers.plotting.plot_clusters` read them; the integer
+    ``-1`` among them is refused, as a negative class is among numbers: it is the noise of cluster labels
+    (what :func:`helpers.evaluation.match_labels` gives), not a true class.
+    """
+    try:
+        numeric = np.asarray(y).dtype.kind in "iuf"
+    except Exception:  # ragged input: check_classes names it
+        numeric = False
+    if not numeric:
+        codes, classes = check_classes(y, name="y", n_samples=n_samples)
+        values = classes.tolist()
+        if not all(_is_number(v) for v in values):
+            noise = [i for i, v in enumerate(values) if _is_number(v) and isinstance(v, numbers.Integral) and v == -1]
+            if noise:
+                raise ValueError(
+                    f"y holds the integer -1 ({np.count_nonzero(codes == noise[0])} sample(s)), the noise of "
+                    "cluster labels, not a true class: pass the true classes, not match_labels' output (a class "
+                    "really called -1 can be given as text, '-1')")
+            return classes[codes], codes
+    return check_labels(y, name="y", n_samples=n_samples), None
+
+
 def _check_truth(y, n_samples):
+    """True classes: whole numbers ``>= 0``, or text (see :func:`_class_labels`); ``None`` stays ``None``."""
     if y is None:
         return None
-    y = check_labels(y, name="y", n_samples=n_samples)
-    if np.any(y < 0):
+    y, codes = _class_labels(y, n_samples)
+    if codes is None and np.any(y < 0):
         raise ValueError("y must hold true classes >= 0 (-1 is reserved for noise in cluster labels)")
     return y
 
@@ -325,8 +359,9 @@ def dbscan_explorer(Z, y=None, *, eps, min_samples):
     Z : array-like of shape (n_samples, 2)
         The points to cluster and draw (a 2-D latent code), at most
         :data:`MAX_DBSCAN_EXPLORER_ROWS` of them (explore a sample of more).
-    y : array-like of int, shape (n_samples,), optional
-        True classes: matched colours and the ARI.
+    y : array-like, shape (n_samples,), optional
+        True classes: matched colours and the ARI. Whole numbers ``>= 0``,
+        or text (any class labels :func:`helpers.evaluation.evaluate` takes).
     eps : float
         Where the ``eps`` slider starts: the radius the caller chose (drawn dashed).
     min_samples : int
@@ -444,8 +479,9 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, random
     ----------
     z_mean : array-like of shape (n_samples, 2)
         The points to cluster and draw (a VAE's ``z_mean``).
-    y : array-like of int, shape (n_samples,), optional
-        True classes: matched colours and the ARI.
+    y : array-like, shape (n_samples,), optional
+        True classes: matched colours and the ARI. Whole numbers ``>= 0``,
+        or text (any class labels :func:`helpers.evaluation.evaluate` takes).
     k_range : sequence of int, default=range(2, 11)
         The values of the slider (at least two, each in ``[1, n_samples]``).
     scores : dict of str to sequence of float, optional
@@ -525,8 +561,8 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
     latents_by_beta : dict of float to (z_mean, z_log_var)
         For each beta, the encoder's two outputs, arrays of shape
         (n_samples, 2) (precomputed: nothing is retrained).
-    y : array-like of int, shape (n_samples,)
-        True classes (at least 2).
+    y : array-like, shape (n_samples,)
+        True classes (at least 2): integers, or text (drawn by name).
     random_state : int, default=42
         Seed of the KMeans runs.
 
@@ -540,8 +576,9 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
         dimension), ``gap``, ``spread`` and ``noise_widths`` (``gap / spread``).
     """
     widgets = _widgets()
-    y = check_labels(y, name="y")
-    if np.unique(y).size < 2:
+    y, codes = _class_labels(y)  # text classes are drawn by name and scored as evaluate scores them
+    codes = y if codes is None else codes
+    if np.unique(codes).size < 2:
         raise ValueError("y must hold at least 2 classes")
     if not isinstance(latents_by_beta, Mapping) or not latents_by_beta:
         raise ValueError("latents_by_beta must be a non-empty dict {beta: (z_mean, z_log_var)}; "
@@ -563,14 +600,15 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
     limits = _limits(np.concatenate([means[b] for b in betas]))
     figure = _new_figure(6.2, 4.4)
     ax = figure.add_axes((0.13, 0.12, 0.6, 0.76))
-    n_classes = int(np.unique(y).size)
+    n_classes = int(np.unique(codes).size)
     cache = {}
 
     def compute(beta):
         if beta not in cache:
             Z = means[beta]
             cache[beta] = {"beta": beta, **_kmeans_state(Z, y, n_classes, random_state),
-                           "rms": float(np.sqrt(np.mean(np.sum(Z**2, axis=1)))), **_noise_widths(Z, log_vars[beta], y)}
+                           "rms": float(np.sqrt(np.mean(np.sum(Z**2, axis=1)))),
+                           **_noise_widths(Z, log_vars[beta], codes)}
         return cache[beta]
 
     def draw(state):
@@ -603,8 +641,9 @@ def reachability_explorer(optics, points, y=None, *, eps):
         A fitted estimator.
     points : array-like of shape (n_samples, 2)
         Where to draw each sample (the scaled data: the axes read ``x1`` and ``x2``).
-    y : array-like of int, shape (n_samples,), optional
-        True classes: matched colours and the ARI.
+    y : array-like, shape (n_samples,), optional
+        True classes: matched colours and the ARI. Whole numbers ``>= 0``,
+        or text (any class labels :func:`helpers.evaluation.evaluate` takes).
     eps : float
         Where the cut starts: the height the caller chose, within the slider's
         range (up to just above the highest finite reachability).

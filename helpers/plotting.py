@@ -3,11 +3,20 @@
 Every function draws on a Matplotlib ``Axes`` (a new one if none is given)
 and returns it, so figures can be combined with ``plt.subplots``. Noise
 points (label ``-1``) are always small grey crosses.
+
+Labels may be text too, as :func:`helpers.evaluation.match_labels` returns
+them for text classes: the class names, with the integer ``-1`` for noise
+(drawn as noise, exactly as among integer labels). Text classes are coloured
+and listed in sorted order, as integer labels are in ascending order; the
+clusters ``match_labels`` leaves without a class (``"extra 1"``,
+``"extra 2"``, ...) come after them, as their ids do for integer classes.
 """
 
 from __future__ import annotations
 
 import math
+import numbers
+import re
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -173,12 +182,43 @@ def _dtype_kind(values):
         return "O"
 
 
+def _is_noise(value):
+    """True for the integer ``-1`` (a Python or NumPy integer, not a boolean): noise among text labels."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and value == -1
+
+
+def _extra_number(name):
+    """``n`` for ``"extra n"``, the name :func:`helpers.evaluation.match_labels` gives a cluster left without a
+    text class; ``None`` for any other class."""
+    match = re.fullmatch(r"extra ([1-9][0-9]*)", name) if isinstance(name, str) else None
+    return int(match.group(1)) if match else None
+
+
 def _labels_or_classes(labels, n_samples=None):
     """``(integer labels, None)`` for numbers, as :func:`check_cluster_labels` gives them; for text or other
-    class labels (true classes drawn as clusters), ``(their codes, the classes)`` from :func:`check_classes`."""
+    class labels (true classes drawn as clusters, or :func:`helpers.evaluation.match_labels`' matched
+    names), ``(their codes, the classes)``: ``classes[code]`` names each group, and code ``-1`` is noise.
+
+    Among text, the integer ``-1`` (``match_labels``' noise) is noise, as among numbers; the text ``"-1"``
+    is a class. The classes keep :func:`check_classes`' sorted order, except that ``"extra 1"``,
+    ``"extra 2"``, ... (``match_labels``' clusters without a class) follow the others, in their order.
+    Numbers held as objects (an object array of integers) are read as numbers."""
     if _dtype_kind(labels) in "iuf":  # booleans are two classes, False and True, as evaluate reads them
         return check_cluster_labels(labels, n_samples=n_samples), None
-    return check_classes(labels, name="labels", n_samples=n_samples)
+    codes, classes = check_classes(labels, name="labels", n_samples=n_samples)
+    values = classes.tolist()
+    if classes.dtype == object and all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+                                       for v in values):
+        return check_cluster_labels(labels, n_samples=n_samples), None  # numbers as objects: -1 is noise
+    noise = np.array([_is_noise(v) for v in values], dtype=bool)
+    extras = [_extra_number(v) for v in values]
+    if not noise.any() and not any(n is not None for n in extras):
+        return codes, classes
+    kept = [i for i in range(len(values)) if not noise[i]]
+    kept.sort(key=lambda i: (extras[i] is not None, extras[i] or 0))  # stable: the others keep their order
+    new_code = np.full(len(values), -1, dtype=np.int64)
+    new_code[kept] = np.arange(len(kept))
+    return new_code[codes], classes[kept]
 
 
 def point_colours(labels, truth=None):
@@ -188,7 +228,8 @@ def point_colours(labels, truth=None):
     ----------
     labels : array-like, shape (n_samples,)
         Cluster labels (integers; ``-1`` is noise, grey) or true classes
-        (integers or text).
+        (integers or text; among text the integer ``-1`` is noise, as
+        ``evaluation.match_labels`` gives it).
     truth : array-like, shape (n_samples,), optional
         True classes (integers or text). When given, a cluster matched to
         class ``c`` gets the colour ``point_colours(truth)`` gives class ``c``.
@@ -198,6 +239,11 @@ def point_colours(labels, truth=None):
     numpy.ndarray of str, shape (n_samples,)
     """
     labels, names = _labels_or_classes(labels)
+    return _group_colours(labels, names, truth)
+
+
+def _group_colours(labels, names=None, truth=None):
+    """The colour of every point of checked ``labels`` (as :func:`_labels_or_classes` gives them)."""
     colours = np.full(labels.shape, NOISE_COLOUR, dtype=object)
     for members, _, colour in _cluster_groups(labels, truth, names):
         colours[members] = colour
@@ -215,7 +261,11 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
         Cluster labels (integers; ``-1`` is drawn as noise) or true classes
         (integers, booleans or text, e.g. ``"barolo"``). Classes coded
         ``-1`` and ``1`` would draw ``-1`` as noise: pass them as text,
-        ``np.asarray(y).astype(str)``.
+        ``np.asarray(y).astype(str)``. Among text labels the *integer*
+        ``-1`` is noise (what ``evaluation.match_labels`` gives for text
+        classes), the text ``"-1"`` a class. Groups are coloured and listed
+        in ascending order (text sorted; ``match_labels``' ``"extra 1"``,
+        ``"extra 2"``, ... after the classes), noise last.
     ax : matplotlib.axes.Axes, optional
     title, xlabel, ylabel : str
     legend : bool, default=True
@@ -386,9 +436,12 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
         A fitted estimator.
     eps : float, optional
         Draw this radius as a dashed line (a DBSCAN-style cut).
-    labels : array-like of int, shape (n_samples,), optional
+    labels : array-like, shape (n_samples,), optional
         Labels in the order of the *samples* (as ``fit_predict`` returns
-        them); ``-1`` is noise. Without labels every bar is blue.
+        them); ``-1`` is noise. Integers, or text such as
+        ``evaluation.match_labels(y, labels)`` gives for text classes (the
+        class names, the integer ``-1`` for noise), coloured as
+        :func:`plot_clusters` colours them. Without labels every bar is blue.
     ax : matplotlib.axes.Axes, optional
     title : str, default="Reachability plot"
 
@@ -408,8 +461,8 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
         top = max(top, eps * 1.08)
     if labels is None:
         colours = np.array([PALETTE[0]] * len(order), dtype=object)
-    else:  # as plot_clusters colours the same labels
-        colours = point_colours(check_cluster_labels(labels, n_samples=len(order)))[order]
+    else:  # as plot_clusters colours the same labels (text too: match_labels' names, -1 for noise)
+        colours = _group_colours(*_labels_or_classes(labels, n_samples=len(order)))[order]
     ax = _axes(ax)
     infinite = ~np.isfinite(heights)
     heights = np.where(infinite, top, heights)
@@ -578,8 +631,10 @@ def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, titl
     ----------
     images : array-like of shape (n_samples, side * side)
         Flattened square grey images (for example ``data.digits().X``, 8 x 8).
-    labels : array-like of int, shape (n_samples,)
-        Cluster of each image; ``-1`` (noise) gets its own row.
+    labels : array-like, shape (n_samples,)
+        Cluster of each image; ``-1`` (noise) gets its own row. Text labels
+        (``match_labels``' class names, the integer ``-1`` for noise) name
+        their rows, in the order :func:`plot_clusters` lists them.
     per_cluster : int, default=8
         Images shown per cluster (fewer if the cluster is smaller).
     random_state : int, default=0
@@ -598,11 +653,11 @@ def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, titl
         Row labels give each cluster (or matched class) and its size.
     """
     images = check_features(images, name="images", min_samples=1)
-    labels = check_cluster_labels(labels, n_samples=len(images))
+    labels, names = _labels_or_classes(labels, n_samples=len(images))  # text: match_labels' names, -1 noise
     per_cluster = check_int(per_cluster, name="per_cluster", minimum=1)
     height = width = _image_side(images, "images")
     rng = np.random.default_rng(check_seed(random_state))
-    groups = [(mask, name) for mask, name, _ in _cluster_groups(labels, truth)]
+    groups = [(mask, name) for mask, name, _ in _cluster_groups(labels, truth, names)]
     if np.any(labels == -1):
         groups.append((labels == -1, "noise"))
     # One array, one imshow: a grid of subplots is slow to draw and large to store.
@@ -634,8 +689,10 @@ def plot_cluster_means(X, labels, truth=None, ax=None, title=None):
     ----------
     X : array-like of shape (n_samples, side * side)
         Flattened square grey images (for example ``data.digits().X``, 8 x 8).
-    labels : array-like of int, shape (n_samples,)
-        Cluster of each image; noise (``-1``) gets no image.
+    labels : array-like, shape (n_samples,)
+        Cluster of each image; noise (``-1``) gets no image. Text labels
+        (``match_labels``' class names, the integer ``-1`` for noise) name
+        their images, in the order :func:`plot_clusters` lists them.
     truth : array-like of int, shape (n_samples,), optional
         True classes. When given, images are titled by the class their
         cluster is matched to (``→ 3``; Hungarian, as for accuracy) and
@@ -650,9 +707,9 @@ def plot_cluster_means(X, labels, truth=None, ax=None, title=None):
         cluster (or matched class) and its size.
     """
     X = check_features(X, min_samples=1)
-    labels = check_cluster_labels(labels, n_samples=len(X))
+    labels, names = _labels_or_classes(labels, n_samples=len(X))  # text: match_labels' names, -1 noise
     height = width = _image_side(X, "X")
-    groups = _cluster_groups(labels, truth)
+    groups = _cluster_groups(labels, truth, names)
     if not groups:
         raise ValueError("labels are all noise (-1): there is no cluster to draw")
     means = np.stack([X[mask].mean(axis=0) for mask, _, _ in groups])

@@ -537,3 +537,124 @@ def test_starting_values_sit_on_the_slider_grid_so_a_browser_does_not_move_them(
     for slider, value in ((dbscan_ex.controls["eps"], np.log10(choice.eps)), (reach.controls["eps"], cut.eps)):
         steps = (value - slider.min) / slider.step
         assert steps == pytest.approx(round(steps), abs=1e-6)
+
+
+# --------------------------------------------------------------------------- text classes as the truth
+
+
+#: The blobs' three classes as text, sorted in another order than their numbers (0 -> "zinc", 1 -> "apple",
+#: 2 -> "mango"): a fix that numbered the names in some other order would colour them wrongly.
+BLOB_NAMES = np.array(["zinc", "apple", "mango"])
+
+
+def _state_scores(explorer):
+    return {key: explorer.state[key] for key in ("ari", "nmi", "accuracy", "n_clusters", "n_noise")}
+
+
+def test_dbscan_explorer_takes_text_classes_and_scores_and_colours_them_as_numbers(dbscan_ex, blobs, choice):
+    """dbscan_explorer(Z, text_y, ...) raised 'y must be integers; got dtype <U...'; y is only scored and matched."""
+    from helpers.evaluation import evaluate
+    from helpers.plotting import plot_clusters
+
+    X, y = blobs
+    names = BLOB_NAMES[y]
+    explorer = explorers.dbscan_explorer(X, names, **choice.params)
+    for eps, min_samples in ((choice.eps, choice.min_samples), (0.3, 4)):  # three clusters; then much noise
+        for ex in (explorer, dbscan_ex):
+            ex.controls["min_samples"].value = min_samples
+            ex.controls["eps"].value = eps
+        labels = explorer.state["labels"]
+        np.testing.assert_array_equal(labels, dbscan_ex.state["labels"])
+        assert _state_scores(explorer) == pytest.approx(_state_scores(dbscan_ex))
+        assert explorer.state["ari"] == pytest.approx(evaluate(names, labels)["ari"])
+        scatter = explorer.figure.axes[1]
+        # each cluster in the colour of its matched class (noise grey): beside plot_clusters(X, names), same colour
+        # means agreement
+        np.testing.assert_array_equal(_scatter_colours(scatter, X), [c.upper() for c in point_colours(labels, names)])
+    assert explorer.state["accuracy"] < 1.0 and explorer.state["n_noise"] > 0  # the second setting: real noise
+    explorer.controls["eps"].value = choice.eps
+    explorer.controls["min_samples"].value = choice.min_samples
+    assert explorer.state["accuracy"] == 1.0
+    import matplotlib.pyplot as plt
+
+    truth_colours = _scatter_colours(plot_clusters(X, names), X)
+    assert _scatter_colours(explorer.figure.axes[1], X) == truth_colours
+    legend = explorer.figure.axes[1].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["→ apple", "→ mango", "→ zinc"]
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("y", "error", "match"),
+    [
+        ("matched", ValueError, r"y holds the integer -1 \(\d+ sample\(s\)\), the noise of cluster labels"),
+        ("short", ValueError, r"y has 149 entries but there are 150 samples"),
+        ("None", ValueError, r"y has 1 missing label"),
+        ("fractions", TypeError, r"y must be whole numbers"),
+        ("NaN", ValueError, r"y contains 1 NaN"),
+    ],
+    ids=["match_labels-output", "short", "None", "fractions", "NaN"],
+)
+def test_explorers_still_refuse_truths_that_are_wrong(blobs, choice, y, error, match):
+    from helpers.evaluation import match_labels
+
+    X, numbers = blobs
+    names = BLOB_NAMES[numbers].astype(object)
+    if y == "matched":  # match_labels' output holds noise (-1): it is no truth
+        y = match_labels(names, DBSCAN(eps=0.3, min_samples=4).fit_predict(X))
+    elif y == "short":
+        y = names[:-1]
+    elif y == "None":
+        y = np.where(np.arange(150) == 3, None, names)
+    elif y == "fractions":
+        y = numbers + 0.5
+    else:
+        y = np.where(np.arange(150) == 3, np.nan, numbers)
+    with pytest.raises(error, match=match):
+        explorers.dbscan_explorer(X, y, **choice.params)
+
+
+def test_reachability_explorer_takes_text_classes_and_colours_bars_like_the_points(reach_ex, moons, cut):
+    X, y, optics = moons
+    names = np.array(["upper", "lower"])[y]  # "lower" sorts first: class 1
+    explorer = explorers.reachability_explorer(optics, X, names, eps=cut.eps)
+    for eps in (cut.eps, 0.08):  # two moons; then many points noise
+        explorer.controls["eps"].value = reach_ex.controls["eps"].value = eps
+        assert _state_scores(explorer) == pytest.approx(_state_scores(reach_ex))
+        labels = explorer.state["labels"]
+        expected = [c.upper() for c in point_colours(labels, truth=names)]
+        bars = explorer.figure.axes[0].collections
+        finite = np.isfinite(optics.reachability_[optics.ordering_])
+        bar_colours = np.empty(len(y), dtype=object)
+        bar_colours[finite] = _hex(bars[0].get_facecolors())
+        bar_colours[~finite] = _hex(bars[1].get_facecolors())
+        in_sample_order = np.empty(len(y), dtype=object)
+        in_sample_order[optics.ordering_] = bar_colours
+        assert list(in_sample_order) == expected == _scatter_colours(explorer.figure.axes[1], X)
+    assert explorer.state["n_noise"] > 0
+    assert set(np.asarray(expected)[explorer.state["labels"] == -1]) == {NOISE_COLOUR.upper()}
+
+
+def test_kmeans_and_beta_explorers_take_text_classes(blobs):
+    X, y = blobs
+    names = BLOB_NAMES[y]
+    by_name = explorers.kmeans_explorer(X, names, k_range=range(2, 5), random_state=0)
+    by_number = explorers.kmeans_explorer(X, y, k_range=range(2, 5), random_state=0)
+    for k in (2, 3):
+        by_name.controls["k"].value = by_number.controls["k"].value = k
+        assert _state_scores(by_name) == pytest.approx(_state_scores(by_number))
+    assert by_name.state["accuracy"] == 1.0
+    latents = {1.0: _vae_like(X, 2.0, np.log(4.0)), 0.1: _vae_like(X, 0.05, 0.0)}
+    by_name = explorers.beta_explorer(latents, names)
+    by_number = explorers.beta_explorer(latents, y)
+    for beta in (1.0, 0.1):
+        by_name.controls["beta"].value = by_number.controls["beta"].value = beta
+        for key in ("ari", "nmi", "accuracy", "n_clusters", "gap", "spread", "noise_widths", "rms"):
+            assert by_name.state[key] == pytest.approx(by_number.state[key]), key
+    ax = by_name.figure.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["apple", "mango", "zinc"]
+    # drawn by name, in sorted order: apple wears the first colour, zinc the third, whatever their numbers
+    shown = latents[0.1][0]
+    assert _scatter_colours(ax, shown) == [PALETTE[["apple", "mango", "zinc"].index(n)].upper() for n in names]
+    with pytest.raises(ValueError, match="y must hold at least 2 classes"):
+        explorers.beta_explorer(latents, np.full(150, "zinc"))

@@ -639,3 +639,141 @@ def test_plot_clusters_takes_text_classes_as_labels_and_as_truth(digits_like):
     np.testing.assert_array_equal(plotting.point_colours(permuted, names), plotting.point_colours(permuted, truth))
     with pytest.raises(ValueError, match=r"^truth has 1 missing label"):
         plotting.plot_clusters(X[:3], [0, 1, 1], truth=["a", None, "b"])
+
+
+# --------------------------------------------------------------------------- text labels with noise (match_labels)
+
+
+#: Ten class names whose sorted order is the order of their numbers, and which all sort after "extra 1":
+#: a sort that put match_labels' "extra 1" among them would shift every colour.
+TYPE_NAMES = np.array([f"type {c}" for c in range(10)])
+
+
+@pytest.fixture
+def matched_pair(digits_like):
+    """The same clustering matched to integer classes and to text classes: ``(X, by_number, by_name)``.
+
+    Class 3 is split in two (one part surplus: ``10`` / ``"extra 1"``), every tenth point is noise, and
+    the cluster ids are permuted, so only the matching makes the names agree with the classes."""
+    from helpers.evaluation import match_labels
+
+    X, truth = digits_like
+    labels = np.array([7, 2, 9, 0, 4, 1, 8, 3, 6, 5])[truth] + 20
+    labels[truth == 3] = np.where(np.arange(12) < 7, 40, 41)
+    labels[::10] = -1
+    by_number, by_name = match_labels(truth, labels), match_labels(TYPE_NAMES[truth], labels)
+    assert by_name.dtype == object and {-1, "extra 1"} <= set(by_name.tolist())  # what the learner passes
+    return X, by_number, by_name
+
+
+def test_plot_clusters_draws_match_labels_noise_among_text_as_noise_and_colours_names_as_numbers(matched_pair):
+    """plot_clusters(Z, match_labels(text_y, labels)) drew noise as a coloured class called "-1"."""
+    X, by_number, by_name = matched_pair
+    ax = plotting.plot_clusters(X, by_name)
+    names = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert names == [f"type {c}" for c in range(10)] + ["extra 1", "noise"]
+    noise = ax.collections[-1]
+    assert noise.get_label() == "noise" and set(_hex(noise.get_edgecolor())) == {NOISE_COLOUR.upper()}
+    np.testing.assert_allclose(noise.get_offsets(), X[by_number == -1])
+    # point for point the colours of the integer labels: noise grey, "extra 1" after the classes
+    drawn = _drawn_colours(ax, X)
+    np.testing.assert_array_equal(drawn, _drawn_colours(plotting.plot_clusters(X, by_number), X))
+    np.testing.assert_array_equal([c.upper() for c in plotting.point_colours(by_name)], drawn)
+    assert set(drawn[by_number == -1]) == {NOISE_COLOUR.upper()} and NOISE_COLOUR.upper() not in drawn[by_number != -1]
+    plt.close("all")
+
+
+def test_text_labels_order_sorted_names_then_extras_and_read_noise_only_as_the_integer_minus_one():
+    X = np.random.default_rng(4).normal(size=(7, 2))
+    labels = np.array(["x", "extra 2", np.int64(-1), "a", "extra 1", -1, "-1"], dtype=object)
+    ax = plotting.plot_clusters(X, labels)
+    assert [c.get_label() for c in ax.collections] == ["-1", "a", "x", "extra 1", "extra 2", "noise"]
+    assert [len(c.get_offsets()) for c in ax.collections] == [1, 1, 1, 1, 1, 2]  # NumPy's -1 is noise too
+    colours = plotting.point_colours(labels)
+    assert list(colours) == [PALETTE[2], PALETTE[4], NOISE_COLOUR, PALETTE[1], PALETTE[3], NOISE_COLOUR, PALETTE[0]]
+    assert list(plotting.point_colours(np.array(["b", np.int64(-1), "a"], dtype=object))) == [
+        PALETTE[1], NOISE_COLOUR, PALETTE[0]]
+    # a list works as an array does (NumPy alone would turn its -1 into the text "-1")
+    assert list(plotting.point_colours(["b", -1, "a"])) == [PALETTE[1], NOISE_COLOUR, PALETTE[0]]
+    # integers held as objects are numbers: -1 is noise, as in an integer array
+    assert list(plotting.point_colours(np.array([1, -1, 0], dtype=object))) == [PALETTE[1], NOISE_COLOUR, PALETTE[0]]
+    plt.close("all")
+
+
+@pytest.mark.parametrize(
+    ("labels", "error", "match"),
+    [
+        (np.array(["a", -1, "b"], dtype=object), ValueError, r"labels has 3 entries but there are 4 samples"),
+        (np.array(["a", -1, None, "b"], dtype=object), ValueError, r"labels has 1 missing label"),
+        (np.array(["a", -1, float("nan"), "b"], dtype=object), ValueError, r"labels has 1 missing label"),
+        (np.array([0.5, -1, 1.5, 0.5], dtype=object), TypeError, r"labels must be whole numbers"),
+        ([0, -1, float("nan"), 1], ValueError, r"labels contains 1 NaN"),
+    ],
+    ids=["length", "None", "NaN-among-text", "fractions-as-objects", "NaN-float"],
+)
+def test_text_labels_with_noise_still_refuse_what_is_wrong(labels, error, match):
+    X = np.zeros((4, 2))
+    with pytest.raises(error, match=match):
+        plotting.plot_clusters(X, labels)
+
+
+@pytest.fixture(scope="module")
+def optics_120():
+    """OPTICS fitted to 120 points (the ``digits_like`` layout)."""
+    from sklearn.cluster import OPTICS
+
+    rng = np.random.default_rng(3)
+    truth = np.repeat(np.arange(10), 12)
+    X = rng.normal(scale=0.3, size=(120, 2)) + np.column_stack([truth % 5, truth // 5]) * 3.0
+    return OPTICS(min_samples=5).fit(X)
+
+
+def _bar_colours(ax, optics):
+    """Hex colour of every sample's bar, in the order of the samples."""
+    finite = np.isfinite(optics.reachability_[optics.ordering_])
+    in_order = np.empty(len(finite), dtype=object)
+    in_order[finite] = _hex(ax.collections[0].get_facecolors())
+    in_order[~finite] = _hex(ax.collections[1].get_facecolors())
+    colours = np.empty(len(finite), dtype=object)
+    colours[optics.ordering_] = in_order
+    return colours
+
+
+def test_plot_reachability_takes_match_labels_of_text_classes(optics_120, matched_pair):
+    """plot_reachability(optics, labels=match_labels(text_y, labels)) raised 'labels must be integers; got dtype
+    object', the pattern notebook 03 teaches."""
+    X, by_number, by_name = matched_pair
+    ax = plotting.plot_reachability(optics_120, eps=0.5, labels=by_name)
+    colours = _bar_colours(ax, optics_120)
+    # each bar in its point's colour in plot_clusters, noise grey: the same as for the integer classes
+    np.testing.assert_array_equal(colours, _drawn_colours(plotting.plot_clusters(X, by_name), X))
+    np.testing.assert_array_equal(colours, _bar_colours(plotting.plot_reachability(optics_120, labels=by_number),
+                                                        optics_120))
+    assert set(colours[by_number == -1]) == {NOISE_COLOUR.upper()}
+    with pytest.raises(ValueError, match=r"labels has 119 entries but there are 120 samples"):
+        plotting.plot_reachability(optics_120, labels=by_name[:-1])
+    with pytest.raises(ValueError, match=r"labels contains 1 NaN"):
+        plotting.plot_reachability(optics_120, labels=np.where(np.arange(120) == 5, np.nan, by_number))
+    with pytest.raises(TypeError, match=r"labels must be whole numbers"):
+        plotting.plot_reachability(optics_120, labels=by_number + 0.5)
+    plt.close("all")
+
+
+def test_plot_digit_grid_and_cluster_means_take_match_labels_of_text_classes():
+    from helpers.evaluation import match_labels
+
+    truth = np.repeat([0, 1, 2], [6, 5, 4])
+    names = np.array(["zebra", "ant", "moth"])[truth]  # sorted: ant, moth, zebra
+    labels = np.array([2, 0, 1])[truth]
+    labels[[0, 7]] = -1
+    matched = match_labels(names, labels)
+    ax = plotting.plot_digit_grid(_constant_images(truth), matched, per_cluster=3)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["ant (4)", "moth (4)", "zebra (5)", "noise (2)"]
+    mosaic = ax.images[0].get_array()
+    for row, cls in enumerate([1, 2, 0]):  # each row holds the images of the class it is named after
+        cells = mosaic[row * 5 : row * 5 + 4]
+        assert set(np.unique(cells[np.isfinite(cells)])) == {float(cls)}
+    ax = plotting.plot_cluster_means(_constant_images(truth), matched)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ant\n(4)", "moth\n(4)", "zebra\n(5)"]
+    np.testing.assert_allclose(ax.images[0].get_array()[:, :4], 1.0)  # ant is class 1: its mean image is 1
+    plt.close("all")
