@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
@@ -418,3 +419,36 @@ def check_seed(seed, *, name="random_state"):
     if seed is None:
         raise TypeError(f"{name} must be an integer seed; None would make the result unrepeatable")
     return check_int(seed, name=name, minimum=0, maximum=2**32 - 1)
+
+
+UNSCALED_RATIO = 1000  # one column's spread over another's beyond which the table was most likely not scaled
+
+
+def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
+    """Warn when one column's standard deviation is more than ``UNSCALED_RATIO`` times another's.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Checked, finite numbers. Columns that do not vary are left out; with
+        fewer than two that vary there is nothing to compare.
+    name : str
+        What the learner called it (``"X"``, ``"x"``).
+    consequence : str
+        What the widest columns then dominate, as a clause after "so".
+    hint : str
+        How to scale, in the learner's context.
+    stacklevel : int
+        As :func:`warnings.warn`'s, counted from this function: the frame of the learner's call.
+    """
+    spreads = np.asarray(X, dtype=np.float64).std(axis=0)  # float64: float32 squares of large values lose digits
+    varying = np.flatnonzero(spreads > 0)
+    if len(varying) < 2:
+        return
+    widest, narrowest = varying[np.argmax(spreads[varying])], varying[np.argmin(spreads[varying])]
+    ratio = spreads[widest] / spreads[narrowest]
+    if ratio > UNSCALED_RATIO:
+        warnings.warn(f"the columns of {name} are on very different scales: column {widest} spreads {ratio:,.0f} "
+                      f"times as widely as column {narrowest} (counting from 0), so {consequence}; scale the "
+                      f"columns first ({hint}) unless their units are meant to weigh like that", UserWarning,
+                      stacklevel=stacklevel)

@@ -10,11 +10,11 @@ formatting scored candidates as a table.
 from __future__ import annotations
 
 import numbers
-import warnings
 
 import numpy as np
 
-from helpers._validation import check_features, check_float, check_int, check_k_range, check_score, check_seed
+from helpers._validation import (check_features, check_float, check_int, check_k_range, check_score, check_seed,
+                                 warn_if_unscaled)
 from helpers.evaluation import aligned_table
 
 #: The clustering methods notebook 05's candidates can use.
@@ -60,7 +60,7 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     Warns
     -----
     UserWarning
-        If one column's standard deviation is more than ``UNSCALED_RATIO``
+        If one column's standard deviation is more than ``_validation.UNSCALED_RATIO``
         (1,000) times another's: X was most likely not scaled.
     """
     X = check_features(X, min_samples=4)
@@ -75,7 +75,8 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "one another, such as one length in cm and in inches): like a table of one column, its "
                          "no-structure reference would hold the same groups as X; keep one of those columns and "
                          "look at its histogram, or add columns that vary on their own")
-    _warn_if_unscaled(X)
+    warn_if_unscaled(X, name="X", consequence="distances, and every score here, mostly measure the widest columns",
+                     hint="notebook 05's scale_columns", stacklevel=4)  # the learner's call of score_candidates
     if not isinstance(representations, dict) or not representations:
         raise TypeError("representations must be a non-empty dict: name -> function(X) returning an array, "
                         "e.g. {'scaled features': None, 'PCA': pca.transform}")
@@ -113,22 +114,6 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
 
 #: Columns whose standard deviations differ by more than this factor draw a warning: unscaled, most likely
 #: (a raw table such as the wines' spans 2,530; the digits' pixels, scaled as one unit, 277).
-UNSCALED_RATIO = 1000
-
-
-def _warn_if_unscaled(X):
-    """Warn when one column's spread dwarfs another's: every distance would measure that column alone."""
-    spreads = X.std(axis=0)
-    varying = np.flatnonzero(spreads > 0)  # two or more: check_inputs has refused X varying along one direction
-    widest, narrowest = varying[np.argmax(spreads[varying])], varying[np.argmin(spreads[varying])]
-    ratio = spreads[widest] / spreads[narrowest]
-    if ratio > UNSCALED_RATIO:
-        warnings.warn(f"the columns of X are on very different scales: column {widest} spreads {ratio:,.0f} times "
-                      f"as widely as column {narrowest} (counting from 0), so distances, and every score here, "
-                      f"mostly measure the widest columns; scale the columns first (notebook 05's scale_columns) "
-                      f"unless their units are meant to weigh like that", UserWarning, stacklevel=4)
-
-
 def check_rule(candidates, min_stability, min_gain, min_share, min_separation):
     """Check the arguments of notebook 05's ``choose`` and return the candidates as a list.
 

@@ -23,7 +23,7 @@ import weakref
 import numpy as np
 
 from helpers._tensorflow import load_keras
-from helpers._validation import as_numeric_array, check_features, check_float, check_int
+from helpers._validation import as_numeric_array, check_features, check_float, check_int, warn_if_unscaled
 
 keras = load_keras()
 
@@ -117,7 +117,8 @@ class CheckedInputs:
     weights it leaves NaN are refused by any later ``fit``, ``predict`` or
     ``evaluate``, which would otherwise give NaN whatever the data. Images
     or sequences of another size than the model's input are named with
-    both shapes.
+    both shapes. A table ``x`` whose columns' spreads differ more than a
+    thousandfold draws a warning at ``fit``: it was most likely not scaled.
     """
 
     def fit(self, x=None, y=None, *args, **kwargs):
@@ -128,6 +129,10 @@ class CheckedInputs:
         if arguments.get("validation_split"):  # 0 and None: no split
             arguments["validation_split"] = _check_validation_split(arguments["validation_split"])
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        if isinstance(arguments["x"], np.ndarray) and arguments["x"].ndim == 2:  # a table: are its columns scaled?
+            warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly measures "
+                             "the widest columns and the network learns little of the others",
+                             hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=3)  # the learner's fit
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
             arguments["validation_data"] = _check_validation_data(self, arguments["validation_data"],

@@ -809,3 +809,29 @@ def test_the_scaling_hint_starts_just_past_values_of_100():
         message = training._diverged((1, float("nan")), x, None)
         assert ("x holds values up to" in message) == scaling, largest
         assert "lower the learning rate" in message
+
+
+def test_fit_warns_at_the_learners_call_when_the_columns_are_not_scaled(autoencoder_pair):
+    """Raw wine-like columns (one in the hundreds, one below 2) trained without a word, and the code
+    followed the widest column; the warning names the columns, as notebook 05's scoring does."""
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(0)
+    raw = rng.normal(size=(64, 4)) * [1.0, 2.0, 1500.0, 0.5]  # column 2 spreads 3,000 times column 3
+    with pytest.warns(UserWarning, match=r"^the columns of x are on very different scales: column 2 spreads [0-9],[0-9]{3} "
+                                         r"times as widely as column 3 \(counting from 0\).*StandardScaler") as caught:
+        autoencoder.fit(raw, raw, epochs=1, verbose=0)
+    assert [w.filename for w in caught] == [__file__]  # the learner's fit, once
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        scaled = (raw - raw.mean(axis=0)) / raw.std(axis=0)
+        autoencoder.fit(scaled, scaled, epochs=1, verbose=0)
+        shifted = scaled + [0.0, 0.0, 1e4, 0.0]  # far from 0 but spread alike: scaled enough
+        autoencoder.fit(shifted, shifted, epochs=1, verbose=0)
+        constant = np.column_stack([scaled[:, :3], np.zeros(64)])  # a constant column has no spread to compare
+        autoencoder.fit(constant, constant, epochs=1, verbose=0)
+        signs = np.column_stack([np.tile(np.repeat([-1.0, 1.0], 2 ** j), 32 // 2 ** j) for j in range(4)])  # sd 1
+        edge = signs * [1.0, 1.0, 1000.0, 1.0]  # exactly 1,000 times: the threshold, not past it
+        autoencoder.fit(edge, edge, epochs=1, verbose=0)
+    with pytest.warns(UserWarning, match="column 2 spreads 1,001 times as widely as column 0"):
+        autoencoder.fit(signs * [1.0, 1.0, 1001.0, 1.0], signs, epochs=1, verbose=0)
