@@ -525,7 +525,7 @@ def test_choose_eps_says_which_setting_to_lower_when_the_clusters_are_small():
     with pytest.warns(UserWarning, match=r"of at least 50 points lasts while eps grows \(min_samples=4\), so eps "
                                          r"falls back to the longest run of one counted cluster \(or of none\); if "
                                          r"your clusters may be smaller, lower min_cluster_fraction \(0.05\) or "
-                                         r"min_samples$"):
+                                         r"min_samples\. If not, .* check that the columns are scaled"):
         lesson.choose_eps(X)
     assert adjusted_rand_score(y, _dbscan(X, lesson.choose_eps(X, min_cluster_fraction=0.01))) == 1.0
 

@@ -13,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from sklearn.cluster import OPTICS, KMeans, cluster_optics_dbscan
+from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score
 
 from helpers import clustering, plotting
@@ -119,6 +120,13 @@ def test_choose_reachability_eps_counts_the_far_group_when_it_is_large_enough():
     assert _sizes(choice.labels) == [4, 60] and choice.n_large_clusters == 2
 
 
+def test_choose_reachability_eps_refuses_points_that_all_coincide():
+    # 50 copies of one point: every reachability is 0, and the cut was eps=0.0, which DBSCAN refuses
+    optics = OPTICS(min_samples=5).fit(np.zeros((50, 2)))
+    with pytest.raises(ValueError, match=r"every reachability is 0: .* min_samples=5; remove duplicate rows"):
+        lesson.choose_reachability_eps(optics)
+
+
 def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
     # One Gaussian cloud, nothing to split, and one far point that max_eps leaves unreachable: noise.
     X = np.vstack([np.random.default_rng(1).normal(size=(100, 2)), [[100.0, 100.0]]])
@@ -127,7 +135,7 @@ def test_choose_reachability_eps_warns_and_falls_back_without_a_split():
         choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.4)
     assert [w.filename for w in caught] == [__file__] * len(caught)  # the learner's call, not a line in the rule
     assert len(caught) == 2  # max_eps=5 left the far point unreachable: named too
-    assert choice.peak is None
+    assert np.isnan(choice.peak)  # a number, so the notebook's f"{cut.peak:.3f}" prints nan instead of failing
     assert choice.eps == pytest.approx(np.max(optics.reachability_[np.isfinite(optics.reachability_)]))
     assert np.unique(choice.labels[choice.labels >= 0]).size == 1 and choice.labels[-1] == -1
     assert choice.n_large_clusters == 1  # the one cluster, noise not counted
@@ -269,3 +277,14 @@ def test_the_fallback_counts_a_cluster_of_exactly_the_smallest_large_size():
     with pytest.warns(UserWarning, match="no reachability peak splits"):
         choice = lesson.choose_reachability_eps(optics, min_cluster_fraction=0.5)
     assert _sizes(choice.labels) == [10] and choice.n_large_clusters == 1
+
+
+def test_a_lower_min_cluster_fraction_can_join_the_large_clusters():
+    # notebook 03, section 4: "on groups of 600, 370 and 30 points, far apart, the default 10 % ... keeps all
+    # three apart; at 2 % the rule stops at the first of these peaks and leaves the 600 and the 370 joined"
+    X, y = make_blobs(n_samples=[600, 370, 30], centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
+    optics = OPTICS(min_samples=10).fit((X - X.mean(axis=0)) / X.std())
+    default, low = (lesson.choose_reachability_eps(optics, min_cluster_fraction=f) for f in (0.1, 0.02))
+    assert adjusted_rand_score(y, default.labels) > 0.99 and default.n_large_clusters == 2  # the 30 are not "large"
+    assert low.peak > default.peak and low.n_large_clusters == 2
+    assert sorted(np.bincount(low.labels[low.labels >= 0])) == [30, 970]  # the 600 and the 370 in one cluster
