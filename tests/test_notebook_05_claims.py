@@ -276,6 +276,52 @@ def test_noise_fools_stability_but_not_the_procedure(cells):
     assert "the procedure: no stable cluster structure" in text
 
 
+def _names(source):
+    """Top-level names a cell's code assigns or defines, and every name it reads."""
+    import ast
+
+    plain = "\n".join(line[:len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!")) else line
+                      for line in source.splitlines())
+    tree = ast.parse(plain)  # shell and magic lines (the setup cell's install) read as `pass`
+    defined = {t.id for node in tree.body for t in ast.walk(node)
+               if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.For, ast.With, ast.Import,
+                                    ast.ImportFrom)) and isinstance(t, ast.Name) and isinstance(t.ctx, ast.Store)}
+    defined |= {n.name for n in tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+    defined |= {(a.asname or a.name).split(".")[0] for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))
+                for a in n.names}
+    read = set()
+
+    def visit(node, local):  # names read, except those a function binds itself (its arguments, its assignments)
+        if isinstance(node, (ast.FunctionDef, ast.Lambda)):
+            local = local | {a.arg for a in ast.walk(node.args) if isinstance(a, ast.arg)}
+            local |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id not in local:
+            read.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            visit(child, local)
+
+    visit(tree, frozenset())
+    return defined, read
+
+
+def test_pitfalls_and_exercises_run_after_no_structure(cells):
+    # "If the answer is 'no stable cluster structure', the notebook stops after section 5 on purpose
+    # ...; section 8 and the exercises still run cell by cell": nothing from section 8 on may read a
+    # name that only the cells from the stop onwards (sections 6 and 7) define.
+    stop = next(i for i, c in enumerate(cells) if c.cell_type == "code" and "raise SystemExit" in c.source)
+    pitfalls = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## 8."))
+    code = [(i, c.source) for i, c in enumerate(cells) if c.cell_type == "code"]
+    before = set().union(*(_names(s)[0] for i, s in code if i < stop))
+    skipped = set().union(*(_names(s)[0] for i, s in code if stop <= i < pitfalls)) - before
+    assert {"labels", "best", "model"} <= skipped  # the stop skips what section 6 builds
+    defined_later = set()
+    for i, source in ((i, s) for i, s in code if i > pitfalls):
+        defined, read = _names(source)
+        missing = (read & skipped) - defined_later - defined
+        assert not missing, f"cell {i} reads {sorted(missing)}, which a table with no structure never defines"
+        defined_later |= defined
+
+
 def test_stricter_thresholds(cells):
     text = output_with(cells, "{'min_stability': 0.95}")
     strict, gain = text.split("{'min_gain': 0.5}")
@@ -285,7 +331,7 @@ def test_stricter_thresholds(cells):
             "autoencoder code + gmm, k=3") in strict
     assert "choice: autoencoder code + gmm, k=3" in strict
     assert 0.72 <= float(re.search(r"ARI ([\d.]+)", strict).group(1)) <= 0.82  # "an ARI of 0.77"
-    assert "8 pick(s) count" in gain and "agreement with the chosen clusters: ARI 1.00" in gain  # "the choice stays"
+    assert "8 pick(s) count" in gain and "agreement with section 5's choice: ARI 1.00" in gain  # "the choice stays"
     assert "scaled features + kmeans, k=4" in gain and "autoencoder code + gmm, k=2" in gain  # "before"
 
 
