@@ -123,7 +123,9 @@ def test_the_top_down_rule_is_written_in_an_editable_lesson_cell(notebook):
 def test_corrected_statements_are_gone(prose):
     for wrong in ("slopes of every valley", "cannot add information", "The best a warp can do", "pitfalls (measured)",
                   "several times slower", "This row is the article's pipeline", "are measured by running",
-                  "are the tip of a moon", "a moon's whole valley is a cluster"):
+                  "are the tip of a moon", "a moon's whole valley is a cluster",
+                  "insensitive to small moves", "usual minimum", "measures how much either one matters",
+                  "So on the moons the damage comes from the hand-set", "read OPTICS' parameters off"):
         assert wrong not in prose, wrong
 
 
@@ -184,7 +186,8 @@ def test_the_tanh_prose_says_what_exercise_5_shows(prose):
     assert "piles them up" not in text and "squeezed into a narrow range" not in text
     # section 2 calls both changes safeguards and leaves the measurement to exercise 5, whose solution says
     # the article's network does as well here (test_solution_5_the_articles_network_does_as_well_on_the_moons)
-    assert "Both changes are safeguards; exercise 5 measures how much either one matters on these moons" in text
+    assert ("Both changes are safeguards; exercise 5 undoes both together on these moons (and invites you to undo "
+            "each alone)") in text  # its solution undoes both at once: it does not measure either alone
     assert "the code stays well inside -1..1" in text and "a safeguard here, not a rescue" in text
     assert "beyond ±0.95, where `tanh` flattens, which is 0 here" in text
 
@@ -384,6 +387,28 @@ def test_solution_2_no_xi_setting_finds_both_moons_with_little_noise(text):
     assert sum(clusters != 2 for _, _, clusters in rows) > len(rows) / 2  # "most find one cluster or more than two"
     perfect = [row for row in rows if row[0] >= 0.99]
     assert perfect and all(clusters == 1 and 45 <= noise <= 55 for _, noise, clusters in perfect)
+
+
+def test_solution_2_a_hand_set_xi_fares_otherwise_on_the_reconstructions(text, prose):
+    # "with min_cluster_size=0.2 and xi from 0.1 up it finds both moons and calls no point noise (ARI 1.00);
+    # with min_cluster_size=0.1, every xi leaves 37 % or more as noise"
+    rows = {(float(m[2]), float(m[1])): (int(m[3]), int(m[4]), float(m[5])) for m in re.finditer(
+        r"reconstructions, xi=(0\.\d+)\s+min_cluster_size=(0\.[12]): (\d+) (?:leaf|leaves) labelled\s+noise=(\d+)%\s+"
+        r"ARI=(-?\d\.\d+)", text)}
+    assert len(rows) == 10
+    for (size, xi), (clusters, noise, ari) in rows.items():
+        if size == 0.2 and xi >= 0.1:
+            assert (clusters, noise, ari) == (2, 0, 1.0)
+        else:
+            assert noise >= 16 and ari <= 0.85  # every other setting leaves noise and misses
+    assert min(noise for (size, _), (_, noise, _) in rows.items() if size == 0.1) == 37
+    # and on the code no setting of the same grid does: section 8 says so too
+    code_noise = [int(m[1]) for m in re.finditer(r"min_cluster_size=0\.[12]: \d+ clusters in the hierarchy, \d+ "
+                                                 r"(?:leaf|leaves) labelled\s+noise=(\d+)%", text)]
+    assert len(code_noise) == 10 and min(code_noise) == 31
+    text_ = " ".join(prose.split())
+    assert "while on the code none in the grid finds both moons without leaving 31 % or more" in text_
+    assert "(`min_cluster_size=0.2` with `xi` from 0.1 up: ARI 1.00)" in text_
 
 
 def test_solution_3_min_samples(text):
