@@ -34,7 +34,10 @@ holds dates (``2024-01-05``), numbers written with a unit or symbol
 (``5%``, ``$1,200``, ``12 kg``) or with thousands separators (``1,000.50``,
 ``1 234,5``), or a DataFrame column of durations or periods, unless
 ``categorical="drop"`` leaves text columns out: it is a measurement, not a
-category, and one-hot would make one column per distinct value. A
+category, and one-hot would make one column per distinct value. Nor is a
+text column one-hot encoded when more than half its rows (and more than 10)
+hold a value of their own (a date in another format, a name): that would
+make a 0/1 column for nearly every row. A
 typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
 every line (``a,b,``) leaves an empty last field, which is left out with a
 note. A column named like an identifier that numbers the rows (``1, 2,
@@ -354,13 +357,13 @@ _ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row n
 
 
 def _refuse_row_numbers(name, column):
-    """Stop on a column named like an identifier (``Id``, ``index``, ``customer_id``) that numbers the rows,
-    0, 1, 2, ... or 1, 2, 3, ... in order: clustered as a feature, it orders the clusters by row number,
-    and in a file sorted by class it leaks the classes (Kaggle's Iris.csv). An age or a dose that
-    counts up is a measurement: the name decides. From 10 rows on."""
+    """Stop on a column named like an identifier (``Id``, ``index``, ``customer_id``) that numbers the rows
+    in order, one by one from any whole number (0, 1, 2, ... or 1001, 1002, ...): clustered as a feature,
+    it orders the clusters by row number, and in a file sorted by class it leaks the classes (Kaggle's
+    Iris.csv). An age or a dose that counts up is a measurement: the name decides. From 10 rows on."""
     n, label = len(column), name.strip().lower()
     named = label in _ROW_NUMBER_NAMES or label.endswith(("_id", " id", "-id"))
-    if named and n >= 10 and column[0] in (0.0, 1.0) and np.array_equal(column, column[0] + np.arange(n)):
+    if named and n >= 10 and float(column[0]).is_integer() and np.array_equal(column, column[0] + np.arange(n)):
         raise ValueError(f"column {name!r} looks like row numbers ({column[0]:.0f}, {column[1]:.0f}, "
                          f"{column[2]:.0f}, ... {column[-1]:.0f} in order, and its name): clustered as a feature it "
                          f"would order the clusters by row number. Use id_column={name!r} to name the rows by it, or "
@@ -475,6 +478,13 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
         if categorical == "drop":
             notes.append(f"left out the text column {name!r} ({len(levels)} different values)")
             continue
+        present = int(np.count_nonzero(~np.asarray(is_missing)))
+        if len(levels) > max(10, present / 2):  # one-hot of a column that names or dates the rows groups nothing
+            raise ValueError(
+                f"column {name!r} has {len(levels)} different values in {present} rows (such as {_show(levels)}): "
+                f"one-hot would make a 0/1 column for nearly every row, which groups nothing. If it names the rows, "
+                f"use id_column={name!r}; if it is a date or a measurement, convert it to a number first; or leave "
+                f"it out with drop=[{name!r}] (to one-hot it anyway: pandas.get_dummies, then tables.from_array)")
         for level in levels:
             column = np.array([math.nan if m else float(str(v).strip() == level)
                                for v, m in zip(values, is_missing)])
@@ -662,6 +672,12 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
                     if delimiter == "," and decimal == "." and len(row) > len(header) else "")  # 1,5 adds a value
             raise ValueError(f"line {number} of {path} has {len(row)} values but the header names "
                              f"{len(header)} columns (is a value missing its delimiter {delimiter!r}?).{hint}")
+    hollow_columns = [j for j in range(len(header)) if not header[j].strip() and not any(row[j].strip() for _, row in body)]
+    if hollow_columns:  # an export's empty fields (a;b;;c): no name and no value, nothing to lose
+        keep = [j for j in range(len(header)) if j not in hollow_columns]
+        header, body = [header[j] for j in keep], [(number, [row[j] for j in keep]) for number, row in body]
+        notes.append(f"left out {len(hollow_columns)} column(s) with no name and no value "
+                     f"(column {', '.join(str(j + 1) for j in hollow_columns)} of the file)")
     cells = [[row[j] for _, row in body] for j in range(len(header))]
     return _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
                   missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
@@ -946,18 +962,38 @@ def write_csv(path, columns):
     Parameters
     ----------
     path : str or path-like
-    columns : dict of str -> sequence
-        Column name -> values. Floats are written in full (the shortest text
+    columns : dict of str -> sequence, or sequence of (str, sequence) pairs
+        Column name -> values, in order. Floats are written in full (the shortest text
         that reads back as the same number; ``127`` for 127.0), so
-        :func:`read_csv` gets back exactly what was written.
+        :func:`read_csv` gets back exactly what was written. Pairs let a name
+        that appears twice be caught: a dict built as ``{"cluster": labels,
+        **features}`` keeps only the last of two columns named ``cluster``.
 
     Returns
     -------
     str
         The path written.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``columns`` is empty or not name-value pairs, a name appears twice, or
+        the columns differ in length.
     """
-    if not isinstance(columns, dict) or not columns:
-        raise TypeError("columns must be a non-empty dict: column name -> values")
+    pairs = list(columns.items()) if isinstance(columns, dict) else columns
+    if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
+        raise TypeError("columns must be a dict (column name -> values) or a list of (name, values) pairs")
+    pairs = list(pairs)
+    if not pairs or not all(isinstance(p, tuple) and len(p) == 2 and isinstance(p[0], str) for p in pairs):
+        raise TypeError("columns must be a non-empty dict (column name -> values) or list of (name, values) pairs, "
+                        "each name a str")
+    names = [name for name, _ in pairs]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"column name(s) {twice} appear more than once: one column would hide the other in the "
+                         "file; rename one (a table read back from an earlier export already holds its added "
+                         "columns: drop them when loading it)")
+    columns = dict(pairs)
     lengths = {name: len(values) for name, values in columns.items()}
     if len(set(lengths.values())) != 1:
         raise ValueError(f"every column needs the same number of values; got {lengths}")

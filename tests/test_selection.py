@@ -1108,3 +1108,17 @@ def test_choose_checks_its_thresholds_before_judging(nb05, blob_candidates):
     # a percentage read as a share used to refuse every split in silence: "no stable cluster structure"
     with pytest.raises(ValueError, match="not a percentage"):
         nb05.choose(blob_candidates, min_stability=75)
+
+
+def test_a_missing_value_code_makes_a_cluster_of_its_own(nb05):
+    """Notebook 05, section 1: "a number that stands for a missing value, such as -999 ... is read as a
+    measurement, far out from the others, and the rows that hold it can become a cluster of their own"."""
+    rng = np.random.default_rng(0)
+    cloud = rng.normal(size=(300, 6))  # no clusters: the procedure says so
+    coded = cloud.copy()
+    coded[rng.permutation(300)[:30], 2] = -999.0  # 10 % of one column "missing"
+    for table, structure in ((cloud, False), (coded, True)):
+        choice = nb05.choose(nb05.score_candidates(nb05.scale_columns(table), {"scaled features": None},
+                                                   k_range=range(1, 5), seed=0))
+        assert choice.structure == structure
+    assert sorted(np.bincount(choice.chosen.labels)) == [30, 270]  # the coded rows, and the rest

@@ -430,10 +430,23 @@ def test_constant_drop_keeps_the_values_of_the_columns_that_change(tmp_path):
     assert table.notes == ("left out the constant column(s) 'same', 'also'",)
 
 
-@pytest.mark.parametrize("columns", [{}, [("a", [1, 2])], None])
-def test_write_csv_wants_a_non_empty_dict_of_columns(tmp_path, columns):
-    with pytest.raises(TypeError, match=r"columns must be a non-empty dict: column name -> values"):
+@pytest.mark.parametrize("columns", [{}, [], None, "ab", [("a",)], [["a", [1]]], [(1, [1, 2])], {"a": [1]}.items])
+def test_write_csv_wants_name_value_pairs(tmp_path, columns):
+    with pytest.raises(TypeError, match=r"^columns must be a (non-empty )?dict \(column name -> values\) or a? ?list of "
+                                        r"\(name, values\) pairs"):
         tables.write_csv(tmp_path / "out.csv", columns)
+
+
+def test_write_csv_takes_pairs_in_order_and_refuses_a_name_twice(tmp_path):
+    """Notebook 05's export built {"sample": ..., "cluster": labels, **features}: a feature named cluster (a
+    table read back from an earlier export) silently replaced the new clusters with the old ones."""
+    path = tables.write_csv(tmp_path / "out.csv", [("sample", ["a", "b"]), ("cluster", [1, 0]), ("x", [0.5, 2.0])])
+    assert open(path, encoding="utf-8").read().splitlines() == ["sample,cluster,x", "a,1,0.5", "b,0,2"]
+    features = [("cluster", [7, 7]), ("confidence", [0.1, 0.2]), ("x", [1.0, 2.0])]
+    with pytest.raises(ValueError, match=r"^column name\(s\) \['cluster', 'confidence'\] appear more than once: .*"
+                                         r"drop them when loading it\)$"):
+        tables.write_csv(tmp_path / "again.csv", [("cluster", [1, 0]), ("confidence", [0.9, 0.8]), *features])
+    assert not (tmp_path / "again.csv").exists()  # refused before anything was written
 
 
 def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
@@ -989,6 +1002,12 @@ def test_a_column_that_numbers_the_rows_is_refused_and_points_to_id_column(tmp_p
         tables.from_array(index, ["index", "a", "b"])  # what DataFrame.reset_index() adds
     with pytest.raises(ValueError, match=r"^column 'customer_id' looks like row numbers"):
         tables.from_array(index, ["customer_id", "a", "b"])
+    customers = index.copy()
+    customers[:, 0] += 1001  # numbered from 1001: on iris sorted by species it faked a perfect clustering (ARI 1.00)
+    with pytest.raises(ValueError, match=r"^column 'customer_id' looks like row numbers \(1001, 1002, 1003, \.\.\. 1012"):
+        tables.from_array(customers, ["customer_id", "a", "b"])
+    customers[:, 0] += 0.5  # 1001.5, 1002.5, ...: not whole numbers, so not a count
+    assert tables.from_array(customers, ["customer_id", "a", "b"]).columns == ("customer_id", "a", "b")
     assert tables.from_array(index, ["age", "a", "b"]).columns == ("age", "a", "b")  # a measurement counting up
     # not a row count: another start, a gap, another order, or fewer than 10 rows
     for column in (np.arange(2, 14), np.r_[np.arange(11), 12], np.arange(12)[::-1], None):
@@ -1204,3 +1223,39 @@ def test_the_thousands_point_rule_reads_the_text_when_the_grouped_values_are_who
             tables.read_csv(write(tmp_path, text))
     else:
         assert tables.read_csv(write(tmp_path, text)).X.shape == (len(column), 2)
+
+
+def test_one_hot_refuses_a_column_with_a_value_of_its_own_in_most_rows(tmp_path):
+    """Dates written '05-Jan-2024' are text to the loader: one-hot turned a harvest date into one 0/1 column
+    per wine (193 columns from 15), with only a note."""
+    days = [f"{d:02d}-Jan-2024" for d in range(1, 31)]
+    rows = "".join(f"{day},{i % 3},{np.sin(i):.3f}\n" for i, day in enumerate(days))
+    path = write(tmp_path, "harvest,kind,x\n" + rows)
+    with pytest.raises(ValueError, match=r"^column 'harvest' has 30 different values in 30 rows \(such as .*\): "
+                                         r"one-hot would make a 0/1 column for nearly every row.* drop=\['harvest'\]"):
+        tables.read_csv(path, categorical="one-hot")
+    assert tables.read_csv(path, categorical="one-hot", drop=["harvest"]).columns == ("kind", "x")
+    # a real category keeps working, at the edge too: 10 values (not more than 10), or half the rows exactly
+    for n_rows, n_levels in ((30, 10), (24, 12), (12, 6)):
+        rows = "".join(f"c{i % n_levels},{np.sin(i):.3f}\n" for i in range(n_rows))
+        table = tables.read_csv(write(tmp_path, "colour,x\n" + rows), categorical="one-hot")
+        assert table.X.shape == (n_rows, n_levels + 1)
+    rows = "".join(f"c{i % 13},{np.sin(i):.3f}\n" for i in range(24))  # 13 values in 24 rows: past half
+    with pytest.raises(ValueError, match=r"^column 'colour' has 13 different values in 24 rows"):
+        tables.read_csv(write(tmp_path, "colour,x\n" + rows), categorical="one-hot")
+
+
+def test_columns_with_no_name_and_no_value_are_left_out_with_a_note(tmp_path):
+    """Excel's ';;' at the end of every line, or an empty column in the middle: 'column 5 has no name in the
+    header; give every column a name' was a dead end (naming it led to 'has no values')."""
+    path = write(tmp_path, "\ufeffsample;alcohol;ash;;\r\nw1;13,2;2,4;;\r\nw2;13,5;2,1;;\r\nw3;12,9;2,6;;\r\n")
+    table = tables.read_csv(path, id_column="sample", decimal=",")
+    assert table.columns == ("alcohol", "ash") and table.X.tolist()[0] == [13.2, 2.4]
+    assert table.notes[-1] == "left out 1 column(s) with no name and no value (column 4 of the file)"
+    table = tables.read_csv(write(tmp_path, "sample,x,,y,\nw1,1,,2,\nw2,2,,3,\nw3,3,,1,\n"), id_column="sample")
+    assert table.columns == ("x", "y") and table.X.tolist() == [[1, 2], [2, 3], [3, 1]]
+    # a column with values but no name, or a name but no values, still stops: there is something to decide
+    with pytest.raises(ValueError, match=r"^column 3 has no name in the header"):
+        tables.read_csv(write(tmp_path, "sample,x,,y\nw1,1,5,2\nw2,2,,3\nw3,3,,1\n"), id_column="sample")
+    with pytest.raises(ValueError, match=r"'empty'"):
+        tables.read_csv(write(tmp_path, "sample,x,empty,y\nw1,1,,2\nw2,2,,3\nw3,3,,1\n"), id_column="sample")
