@@ -211,11 +211,9 @@ def _labels_or_classes(labels, n_samples=None):
                                        for v in values):
         return check_cluster_labels(labels, n_samples=n_samples), None  # numbers as objects: -1 is noise
     noise = np.array([_is_noise(v) for v in values], dtype=bool)
-    extras = [_extra_number(v) for v in values]
-    if not noise.any() and not any(n is not None for n in extras):
-        return codes, classes
+    extras = [_extra_number(v) or 0 for v in values]  # n for "extra n" (from 1), 0 for a class
     kept = [i for i in range(len(values)) if not noise[i]]
-    kept.sort(key=lambda i: (extras[i] is not None, extras[i] or 0))  # stable: the others keep their order
+    kept.sort(key=lambda i: extras[i])  # classes first, in their order (a stable sort); then extra 1, 2, ...
     new_code = np.full(len(values), -1, dtype=np.int64)
     new_code[kept] = np.arange(len(kept))
     return new_code[codes], classes[kept]

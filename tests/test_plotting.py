@@ -697,6 +697,10 @@ def test_text_labels_order_sorted_names_then_extras_and_read_noise_only_as_the_i
     assert list(plotting.point_colours(["b", -1, "a"])) == [PALETTE[1], NOISE_COLOUR, PALETTE[0]]
     # integers held as objects are numbers: -1 is noise, as in an integer array
     assert list(plotting.point_colours(np.array([1, -1, 0], dtype=object))) == [PALETTE[1], NOISE_COLOUR, PALETTE[0]]
+    # the extras by their number, not as text ("extra 10" after "extra 2"); a float -1.0 is not the integer -1
+    more = np.array(["b", "extra 10", "extra 2", -1.0, "a"], dtype=object)
+    ax = plotting.plot_clusters(np.random.default_rng(0).normal(size=(5, 2)), more)
+    assert [c.get_label() for c in ax.collections] == ["-1.0", "a", "b", "extra 2", "extra 10"]
     plt.close("all")
 
 
