@@ -59,6 +59,7 @@ Usage::
     python benchmarks/label_free.py --only iris     # one data set
     python benchmarks/label_free.py --scale         # the scale rows
     python benchmarks/label_free.py --outside --first-seed 45   # data outside the suite, fresh seeds
+    python benchmarks/label_free.py --wide --first-seed 45      # 200 columns
     python benchmarks/label_free.py --small --first-seed 45 --seeds 12   # tables of 50 and 150 rows
 """
 
@@ -93,11 +94,16 @@ NULLS = tuple(f"{kind} {d}-D" for kind in ("uniform", "elongated Gaussian", "hea
 #: Data outside the suite (``--outside``), never used to compare rules: other dimensions and cluster sizes.
 OUTSIDE_STRUCTURED = ("blobs 10-D", "blobs with a small cluster")
 OUTSIDE_NULLS = ("uniform 16-D", "heavy-tailed 16-D")
+#: Wide tables (``--wide``), beyond the suite's widest set (the digits' 61 varying pixels), run after a
+#: learner's probe found three clear blobs in 200 columns chosen as two: few rows for each column.
+WIDE_STRUCTURED = ("blobs 200-D",)
+WIDE_NULLS = ("uniform 200-D",)
 #: Small tables (``--small``), below the suite's smallest made-up set (300 rows): at 50 and 150 rows.
 SMALL_STRUCTURED = ("small blobs",)
 SMALL_NULLS = ("small uniform 2-D", "small Gaussian 5-D")
 SMALL_SIZES = (50, 150)
-DATASETS = BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS + SMALL_STRUCTURED + SMALL_NULLS
+DATASETS = (BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS + WIDE_STRUCTURED + WIDE_NULLS
+            + SMALL_STRUCTURED + SMALL_NULLS)
 #: The order the suite runs in: structured and null sets interleaved, the slowest (digits) last.
 RUN_ORDER = ("blobs", "uniform 2-D", "anisotropic blobs", "elongated Gaussian 8-D", "varied blobs",
              "heavy-tailed 8-D", "iris", "uniform 30-D", "wine", "heavy-tailed 30-D", "breast cancer",
@@ -139,6 +145,8 @@ def load(name, size, seed):
         X, y = datasets.make_blobs(n_samples=size, random_state=seed)
     elif name == "blobs 10-D":  # the seed article's first example: four blobs in 10 dimensions
         X, y = datasets.make_blobs(n_samples=size, n_features=10, centers=4, random_state=seed)
+    elif name == "blobs 200-D":  # three blobs, each spread 8 along every axis (the probe's table)
+        X, y = datasets.make_blobs(n_samples=size, n_features=200, centers=3, cluster_std=8.0, random_state=seed)
     elif name == "blobs with a small cluster":  # 8 % of the rows in one cluster, above min_share
         sizes = [int(0.6 * size), int(0.32 * size)]
         X, y = datasets.make_blobs(n_samples=sizes + [size - sum(sizes)], n_features=4, random_state=seed)
@@ -213,7 +221,7 @@ def summarise(runs):
     for name in dict.fromkeys(run["dataset"] for run in runs):
         mine = [run for run in runs if run["dataset"] == name]
         row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
-               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + SMALL_NULLS else "beyond KMeans/GMM" if name in BEYOND
+               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + SMALL_NULLS else "beyond KMeans/GMM" if name in BEYOND
                         else "structured"),
                "seconds": statistics.fmean(run["seconds"] for run in mine),
                "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
@@ -357,6 +365,8 @@ def main(argv=None):
     parser.add_argument("--scale", action="store_true", help="the 5,000 / 20,000 / 50,000-row rows")
     parser.add_argument("--outside", action="store_true",
                         help=f"data outside the suite instead: {', '.join(OUTSIDE_STRUCTURED + OUTSIDE_NULLS)}")
+    parser.add_argument("--wide", action="store_true",
+                        help=f"wide tables instead (200 columns): {', '.join(WIDE_STRUCTURED + WIDE_NULLS)}")
     parser.add_argument("--small", action="store_true",
                         help=f"small tables instead ({SMALL_SIZES[0]} and {SMALL_SIZES[1]} rows): "
                              f"{', '.join(SMALL_STRUCTURED + SMALL_NULLS)}")
@@ -372,8 +382,8 @@ def main(argv=None):
         print(markdown_table(summarise(read_logs(*args.from_log))))
         return 0
     seeds = tuple(args.first_seed + i for i in range(args.seeds))
-    default = (OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else SMALL_STRUCTURED + SMALL_NULLS if args.small
-               else RUN_ORDER)
+    default = (OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else WIDE_STRUCTURED + WIDE_NULLS if args.wide
+               else SMALL_STRUCTURED + SMALL_NULLS if args.small else RUN_ORDER)
     runs = suite(seeds, datasets=tuple(args.only) if args.only else default, log=args.log)
     runs.sort(key=lambda run: DATASETS.index(run["dataset"]))
     print(markdown_table(summarise(runs)))

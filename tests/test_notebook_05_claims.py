@@ -677,3 +677,26 @@ def test_the_small_table_trap_reports_the_recorded_small_runs(cells):
             f'{alarm("small uniform 2-D", 150)} of 12 at 150)') in readme
     assert len(two) == 4 and {run["seed"] for run in two} == {52, 55}
     assert f"worst regret {max(run['regret'] for run in blobs):.2f}" in readme
+
+
+def test_the_wide_table_trap_reports_the_recorded_wide_runs(cells):
+    """Section 8's "a wide table", the summary and the README: recomputed from the --wide log."""
+    runs = _suite_runs("label_free_wide.jsonl")
+    blobs = [run for run in runs if run["dataset"] == "blobs 200-D"]
+    noise = [run for run in runs if run["dataset"] == "uniform 200-D"]
+    assert len(blobs) == len(noise) == 6 and {run["size"] for run in runs} == {300, 1000}
+    assert {run["seed"] for run in runs} == {45, 46, 47}  # "three draws"
+    missed = [run for run in blobs if not run["structure"]]
+    two = [run for run in blobs if run["structure"]]
+    assert all(_k(run) == 2 and round(run["ari"], 2) == 0.57 for run in two)
+    assert all(run["best_ari"] == 1.0 and run["best"] == "scaled features + kmeans, k=3" for run in blobs)
+    alarms = sum(run["structure"] for run in noise)
+    text = " ".join(_prose(cells).split())
+    assert (f'the rule answered "no stable cluster structure" in {len(missed)} of 6 runs and chose two clusters '
+            f'(ARI 0.57) in the other {len(two)}, and 200 columns of uniform noise got "structure" in {alarms} of 6') in text
+    assert "three clear blobs in 200 columns were missed in all 6 runs" in text  # the summary
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert (f'yet the rule answered "no stable cluster structure" in {len(missed)} of 6 runs and chose two clusters '
+            f"(ARI 0.57) in the other {len(two)}; on the noise it found \"structure\" once") in readme
+    assert alarms == 1
+

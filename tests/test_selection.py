@@ -7,8 +7,11 @@ one heavy-tailed cloud.
 
 from __future__ import annotations
 
+import sys
 import warnings
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 from lesson_code import load
@@ -18,6 +21,8 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
 from helpers import selection
+
+ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(scope="module")
 def nb05():
@@ -1122,3 +1127,31 @@ def test_a_missing_value_code_makes_a_cluster_of_its_own(nb05):
                                                    k_range=range(1, 5), seed=0))
         assert choice.structure == structure
     assert sorted(np.bincount(choice.chosen.labels)) == [30, 270]  # the coded rows, and the rest
+
+
+def test_in_200_columns_the_gaussian_fit_turns_against_three_clear_blobs(nb05):
+    """Notebook 05's "a wide table" and the README: one cluster's covariance is barely shrunk and fits the rows'
+    noise, the split's pooled covariance is shrunk almost to a sphere, so KMeans' exact three clusters
+    score a negative gap (300 rows: fits -217 and -253, gap -29; 1,000 rows: -7.3) with stability 1.00."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import label_free
+
+    gaps = {}
+    for size in (300, 1000):
+        X, y = label_free.load("blobs 200-D", size, 45)  # the suite's draw: make_blobs(random_state=45), one unit
+        one, two, three = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 4),
+                                                methods=("kmeans",), seed=45)
+        assert adjusted_rand_score(y, three.labels) == 1.0 and three.stability == 1.0
+        gaps[size] = three.gap
+        if size == 300:
+            assert three.silhouette > two.silhouette and (round(three.silhouette, 2), round(two.silhouette, 2)) == (0.18, 0.13)
+            pooled = X - np.array([X[three.labels == c].mean(axis=0) for c in range(3)])[three.labels]
+            amounts = ledoit_wolf(X - X.mean(axis=0))[1], ledoit_wolf(pooled)[1]
+            assert (round(amounts[0], 2), round(amounts[1], 2)) == (0.09, 0.98)
+            fits = nb05.gaussian_fit(X, np.zeros(len(X), int)), nb05.gaussian_fit(X, three.labels, True)
+            assert (round(fits[0]), round(fits[1])) == (-217, -253)
+    assert (round(gaps[300]), round(gaps[1000], 1)) == (-29, -7.3)
+    prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
+                                                              as_version=4).cells if c.cell_type == "markdown").split())
+    assert ("one cluster fits at -217 nats per row, KMeans' three clusters at -253, a gap of -29, though their "
+            "stability is 1.00 and their silhouette (0.18) above two clusters' (0.13); at 1,000 rows the gap is -7.3") in prose
