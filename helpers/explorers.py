@@ -92,7 +92,7 @@ def _class_labels(y, n_samples=None):
     """
     try:
         numeric = np.asarray(y).dtype.kind in "iuf"
-    except (TypeError, ValueError):  # ragged input: check_classes names it
+    except ValueError:  # ragged input (NumPy refuses it): check_classes names it
         numeric = False
     if not numeric:
         codes, classes = check_classes(y, name="y", n_samples=n_samples)

@@ -658,3 +658,14 @@ def test_kmeans_and_beta_explorers_take_text_classes(blobs):
     assert _scatter_colours(ax, shown) == [PALETTE[["apple", "mango", "zinc"].index(n)].upper() for n in names]
     with pytest.raises(ValueError, match="y must hold at least 2 classes"):
         explorers.beta_explorer(latents, np.full(150, "zinc"))
+
+
+def test_a_truth_of_text_names_its_noise_count_and_keeps_other_numbers_as_classes():
+    """The integer -1 among text classes is match_labels' noise, refused with its count; other numbers among
+    text (2, or the float -1.0) are classes like any other; a ragged y is named, not a NumPy error."""
+    with pytest.raises(ValueError, match=r"^y holds the integer -1 \(2 sample\(s\)\)"):
+        explorers._check_truth(np.array(["a", -1, "b", np.int64(-1), "a"], dtype=object), 5)
+    mixed = np.array(["a", -1.0, "b", 2, 2.5], dtype=object)
+    assert explorers._check_truth(mixed, 5).tolist() == mixed.tolist()
+    with pytest.raises(TypeError, match=r"^y must be a 1-D sequence of class labels; got list"):
+        explorers._check_truth([[1, 2], [3]], 2)
