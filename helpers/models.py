@@ -104,7 +104,7 @@ def build_autoencoder(
         x = keras.layers.Dense(units, activation=activation, name=f"decoder_{i}")(x)
     reconstruction = keras.layers.Dense(input_dim, name="reconstruction")(x)
 
-    # CheckedModel(inputs, outputs) is keras.Model(inputs, outputs) whose fit and predict stop bad data in one line
+    # CheckedModel(inputs, outputs) is keras.Model(inputs, outputs) whose fit, predict and evaluate stop bad data in one line
     autoencoder = CheckedModel(inputs, reconstruction, name=name)
     encoder = CheckedModel(inputs, latent, name=f"{name}_encoder")
     return autoencoder, encoder
