@@ -143,7 +143,7 @@ def load(name, size, seed):
         X = X @ np.array([[0.6, -0.6], [-0.4, 0.8]])
     elif name == "blobs":
         X, y = datasets.make_blobs(n_samples=size, random_state=seed)
-    elif name == "blobs 10-D":  # the seed article's first example: four blobs in 10 dimensions
+    elif name == "blobs 10-D":  # four blobs in the 10 dimensions of the seed article's first example (it has three)
         X, y = datasets.make_blobs(n_samples=size, n_features=10, centers=4, random_state=seed)
     elif name == "blobs 200-D":  # three blobs, each spread 8 along every axis (the probe's table)
         X, y = datasets.make_blobs(n_samples=size, n_features=200, centers=3, cluster_std=8.0, random_state=seed)

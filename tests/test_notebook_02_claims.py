@@ -138,7 +138,8 @@ def test_the_choice_of_k_is_written_with_scikit_learn_in_the_cells(cells):
 def test_the_backend_statement_is_true(cells):
     prose = _prose(cells)
     assert "not tied to one Keras backend" not in prose
-    assert "so they would run on any Keras 3 backend; the series runs on TensorFlow" in " ".join(prose.split())
+    assert ("with those two replaced by `keras.Model`, they should run on any Keras 3 backend (not tested here). The "
+            "series' helpers need the TensorFlow backend") in " ".join(prose.split())
     assert "Keras backend: tensorflow" in _output_with(cells, "Keras backend:")  # the series runs on TensorFlow
     lesson = _lesson_code(cells)
     assert "tensorflow" not in lesson and "tf." not in lesson  # keras.ops and keras.random only
@@ -390,13 +391,20 @@ def test_a_python_float_beta_is_frozen_and_a_variable_follows_the_schedule(cells
 def test_the_warm_up_ends_where_the_plain_run_ends(cells):
     text = _output_with(cells, "warm-up over 10 epochs")
     rows = {}
-    for name, rec, kl, top, ari in re.findall(r"^(.*?)\s+reconstruction " + NUMBER + r"\s+KL " + NUMBER
-                                              + r"\s+highest KL " + NUMBER + r"\s+KMeans ARI on z_mean " + NUMBER,
-                                              text, re.MULTILINE):
+    peaks = {}
+    for name, rec, kl, top, epoch, ari in re.findall(
+            r"^(.*?)\s+reconstruction " + NUMBER + r"\s+KL " + NUMBER + r"\s+highest KL " + NUMBER
+            + r" at epoch (\d+)\s+KMeans ARI on z_mean " + NUMBER, text, re.MULTILINE):
         rows[name.strip()] = [float(v) for v in (rec, kl, top, ari)]
+        peaks[name.strip()] = int(epoch)
     plain, warm = rows["no warm-up (section 3)"], rows["warm-up over 10 epochs"]
     # "the KL term climbs high" while beta is small: higher than the plain run ever gets
     assert warm[2] > 1.5 * plain[2]
+    # "to 4.74 at epoch 5, where β is 0.4. It falls back while β is still rising, well before β reaches 1 at
+    # epoch 11": the warm-up sets beta to (epoch - 1) / 10 up to epoch 11
+    peak = peaks["warm-up over 10 epochs"]
+    assert peak < 11
+    assert f"to {warm[2]:.2f} at epoch {peak}, where β is {(peak - 1) / 10:.1f}" in " ".join(_prose(cells).split())
     # "both runs end at about the same losses and cluster the blobs equally well"
     assert abs(warm[0] - plain[0]) <= 0.1 * plain[0] and abs(warm[1] - plain[1]) <= 0.1 * plain[1]
     assert warm[3] == plain[3]

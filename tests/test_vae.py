@@ -328,3 +328,20 @@ def test_a_plain_float_beta_is_frozen_when_fit_compiles_the_step(lesson, keras, 
     vae, *_, history = _trained(lesson, X, epochs=3, callbacks=[FloatWarmup()])
     assert vae.beta == 0.5
     np.testing.assert_allclose(_beta_used(history), 0.0, atol=1e-6)  # why the notebook needs a keras.Variable
+
+
+def test_unscaled_columns_in_the_high_hundreds_overflow_in_the_first_epoch(lesson, keras):
+    """Notebook 02, section 1: "Columns in the high hundreds or thousands (on these blobs, from about 500 up)
+    make the encoder's first outputs so large that exp(z_log_var) overflows and the loss is NaN in the first
+    epoch, whatever the learning rate. Smaller unscaled columns train"."""
+    raw = data.blobs().X_raw  # the notebook's blobs before scaling, values up to about 12.5
+    for factor, learning_rate, diverges in ((20, 1e-3, False), (40, 1e-3, True), (40, 1e-6, True)):
+        helpers.set_seed(42)
+        vae, _, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=42)
+        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
+        if diverges:
+            with pytest.raises(FloatingPointError, match="epoch 1"):
+                vae.fit(raw * factor, epochs=1, batch_size=32, verbose=0)
+        else:
+            assert np.isfinite(vae.fit(raw * factor, epochs=1, batch_size=32, verbose=0).history["loss"][0])
+    assert 240 < np.abs(raw * 20).max() < 260 and 490 < np.abs(raw * 40).max() < 510
