@@ -487,6 +487,18 @@ def test_reachability_explorer_raising_the_cut_merges_the_moons(reach_ex, moons,
     assert _shown_png(reach_ex) != split_png
 
 
+def _bar_colours_in_sample_order(explorer, optics):
+    """The reachability explorer's bar colours (finite bars, then the infinite ones drawn apart), per sample."""
+    bars = explorer.figure.axes[0].collections
+    finite = np.isfinite(optics.reachability_[optics.ordering_])
+    bar_colours = np.empty(len(finite), dtype=object)
+    bar_colours[finite] = _hex(bars[0].get_facecolors())
+    bar_colours[~finite] = _hex(bars[1].get_facecolors())
+    in_sample_order = np.empty(len(finite), dtype=object)
+    in_sample_order[optics.ordering_] = bar_colours
+    return in_sample_order
+
+
 def test_reachability_explorer_recolours_bars_like_the_points(reach_ex, moons):
     X, y, optics = moons
     reach_ex.controls["eps"].value = 0.08  # low: many points turn to noise
@@ -496,13 +508,7 @@ def test_reachability_explorer_recolours_bars_like_the_points(reach_ex, moons):
     np.testing.assert_array_equal(state["labels"], expected)
     assert state["n_noise"] > 0
     expected = [c.upper() for c in point_colours(state["labels"], truth=y)]
-    bars = reach_ex.figure.axes[0].collections
-    finite = np.isfinite(optics.reachability_[optics.ordering_])
-    bar_colours = np.empty(len(y), dtype=object)
-    bar_colours[finite] = _hex(bars[0].get_facecolors())
-    bar_colours[~finite] = _hex(bars[1].get_facecolors())
-    in_sample_order = np.empty(len(y), dtype=object)
-    in_sample_order[optics.ordering_] = bar_colours
+    in_sample_order = _bar_colours_in_sample_order(reach_ex, optics)
     assert list(in_sample_order) == expected
     assert sum(c == NOISE_COLOUR.upper() for c in in_sample_order) == state["n_noise"]
     assert _scatter_colours(reach_ex.figure.axes[1], X) == expected
@@ -623,13 +629,7 @@ def test_reachability_explorer_takes_text_classes_and_colours_bars_like_the_poin
         assert _state_scores(explorer) == pytest.approx(_state_scores(reach_ex))
         labels = explorer.state["labels"]
         expected = [c.upper() for c in point_colours(labels, truth=names)]
-        bars = explorer.figure.axes[0].collections
-        finite = np.isfinite(optics.reachability_[optics.ordering_])
-        bar_colours = np.empty(len(y), dtype=object)
-        bar_colours[finite] = _hex(bars[0].get_facecolors())
-        bar_colours[~finite] = _hex(bars[1].get_facecolors())
-        in_sample_order = np.empty(len(y), dtype=object)
-        in_sample_order[optics.ordering_] = bar_colours
+        in_sample_order = _bar_colours_in_sample_order(explorer, optics)
         assert list(in_sample_order) == expected == _scatter_colours(explorer.figure.axes[1], X)
     assert explorer.state["n_noise"] > 0
     assert set(np.asarray(expected)[explorer.state["labels"] == -1]) == {NOISE_COLOUR.upper()}
