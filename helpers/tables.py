@@ -51,7 +51,9 @@ not made up of medians. Excel's ``sep=;`` first line and UTF-16 files
 header line of numbers, the sign of a file without one.
 
 Data already in memory (a NumPy array, or a pandas DataFrame, which keeps
-its column names) go through :func:`from_array`, with the same checks.
+its column names) go through :func:`from_array`, with the same checks. A
+column of Python or NumPy booleans alone (a DataFrame's ``bool`` column) is
+read as 1 and 0, with a note: one column, not two that mirror each other.
 """
 
 from __future__ import annotations
@@ -124,7 +126,7 @@ def _parse(value, decimal="."):
     if is_missing_value(value):
         return math.nan, True
     if isinstance(value, (bool, np.bool_)):
-        return None, False  # True/False is a category, not a measurement
+        return None, False  # True/False among other values is text; a column of them alone is read as 1 and 0
     if isinstance(value, (numbers.Real, np.number)):
         if isinstance(value, np.timedelta64):  # a NumPy integer to Python, but a duration: text, refused as such
             return None, False
@@ -395,6 +397,13 @@ def _check_column_names(header, chosen):
         raise ValueError(f"column name(s) {_show(repeated)} appear more than once in the header; rename them")
 
 
+def _true_false(values):
+    """True for a column of Python or NumPy booleans (missing values aside), as a DataFrame's ``bool``
+    or ``boolean`` column arrives; text such as ``"TRUE"`` in a file is not taken for one."""
+    present = [v for v in values if not is_missing_value(v)]
+    return bool(present) and all(isinstance(v, (bool, np.bool_)) for v in present)
+
+
 def _build(header, cells, row_names, where, *, id_column, drop, missing, categorical, constant, decimal=".",
            notes=()):
     """The checks shared by :func:`read_csv` and :func:`from_array`.
@@ -429,6 +438,9 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     for name, values in zip(header, cells):
         if name == id_column or name in drop:
             continue
+        if _true_false(values):  # a DataFrame's bool column: one 0/1 column, not text to one-hot into two mirrors
+            values = [v if is_missing_value(v) else float(v) for v in values]
+            notes.append(f"read the true/false column {name!r} as 1 and 0")
         column = _plain_numbers(values) if decimal == "." else None  # the common case, read at C speed
         if column is None:
             parsed = [_parse(v, decimal) for v in values]

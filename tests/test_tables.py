@@ -509,11 +509,22 @@ def test_blocks_of_different_widths_are_refused_as_ragged():
         tables.from_array([np.zeros((2, 2)), np.zeros((2, 3))])
 
 
-def test_true_and_false_are_categories_not_gaps():
+def test_a_true_false_column_is_one_0_1_column_not_gaps_nor_two_mirrored_columns():
+    """A DataFrame's bool column was called text ("such as 'False', 'True'"), and one-hot made two columns
+    that mirror each other, so the one variable counted twice in every distance."""
     values = np.array([[True, 1.0], [False, 2.0], [True, 3.0]], dtype=object)
-    table = tables.from_array(values, ["flag", "x"], categorical="one-hot")
-    assert table.columns == ("x", "flag=False", "flag=True")
-    np.testing.assert_array_equal(table.X[:, 1:], [[0, 1], [1, 0], [0, 1]])
+    for categorical in ("error", "one-hot", "drop"):
+        table = tables.from_array(values, ["flag", "x"], categorical=categorical)
+        assert table.columns == ("flag", "x")
+        np.testing.assert_array_equal(table.X, [[1, 1], [0, 2], [1, 3]])
+        assert table.notes == ("read the true/false column 'flag' as 1 and 0",)
+    gappy = np.array([[np.True_, 1.0], [None, 2.0], [np.False_, 3.0]], dtype=object)  # NumPy's, and a gap
+    assert tables.from_array(gappy, ["flag", "x"], missing="drop-rows").X.tolist() == [[1, 1], [0, 3]]
+    with pytest.raises(ValueError, match=r"^column 'flag' has 1 missing value"):
+        tables.from_array(gappy, ["flag", "x"])  # a gap stays a gap, for missing= to settle
+    mixed = np.array([[True, 1.0], ["maybe", 2.0], [False, 3.0]], dtype=object)  # not all true/false: text
+    with pytest.raises(ValueError, match=r"^column 'flag' is categorical"):
+        tables.from_array(mixed, ["flag", "x"])
 
 
 def test_with_decimal_comma_a_word_with_a_point_is_a_category_not_a_gap(tmp_path):
