@@ -821,9 +821,10 @@ def test_fit_warns_at_the_learners_call_when_the_columns_are_not_scaled(autoenco
     with pytest.warns(UserWarning, match=r"^the columns of x are on very different scales: column 2 spreads [0-9],[0-9]{3} "
                                          r"times as widely as column 3 \(counting from 0\).*StandardScaler") as caught:
         autoencoder.fit(raw, raw, epochs=1, verbose=0)
-    assert [w.filename for w in caught] == [__file__]  # the learner's fit, once
+    mine = [w.filename for w in caught if "very different scales" in str(w.message)]  # (older Keras adds its own)
+    assert mine == [__file__]  # the learner's fit, once
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.filterwarnings("error", message="the columns of x are on very different scales")
         scaled = (raw - raw.mean(axis=0)) / raw.std(axis=0)
         autoencoder.fit(scaled, scaled, epochs=1, verbose=0)
         shifted = scaled + [0.0, 0.0, 1e4, 0.0]  # far from 0 but spread alike: scaled enough
