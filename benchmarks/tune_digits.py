@@ -38,7 +38,7 @@ then gave the final network 0.91, 0.80 and 0.92 on seeds 42-44 (mean 0.88; 0.91 
 A check on the development half alone, at seeds 43 and 44 (``benchmarks/tune_digits_seeds.py``),
 gave 75 epochs 0.872 and 0.783 against 0.881 and 0.851 for 100: a difference of 0.001 on one seed
 is noise. The tie rule was adopted after that held-out result had been seen, and the 100-epoch
-network's (0.92, 0.90, 0.90, from an earlier run): it kept the setting with the better held-out scores,
+network's (0.92, 0.90, 0.90, from the earlier 14-configuration search): it kept the setting with the better held-out scores,
 so the first run's 0.88 is the cleaner estimate of the search's result. Of all the steps, it
 changes only that one (epochs per round stay at 100), and the steps after it were run again from
 there (the first run's four configurations of those steps, at 75 epochs, are kept in the cache but

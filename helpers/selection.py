@@ -112,8 +112,6 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     return X, checked, ks
 
 
-#: Columns whose standard deviations differ by more than this factor draw a warning: unscaled, most likely
-#: (a raw table such as the wines' spans 2,530; the digits' pixels, scaled as one unit, 277).
 def check_rule(candidates, min_stability, min_gain, min_share, min_separation):
     """Check the arguments of notebook 05's ``choose`` and return the candidates as a list.
 

@@ -35,9 +35,10 @@ holds dates (``2024-01-05``), numbers written with a unit or symbol
 ``1 234,5``), or a DataFrame column of durations or periods, unless
 ``categorical="drop"`` leaves text columns out: it is a measurement, not a
 category, and one-hot would make one column per distinct value. Nor is a
-text column one-hot encoded when more than half its rows (and more than 10)
-hold a value of their own (a date in another format, a name): that would
-make a 0/1 column for nearly every row. A
+text column one-hot encoded when it has more different values than half its
+rows (and more than 10), as a date in another format or a name has: that
+would make a 0/1 column for nearly every value, most of them holding one or
+two rows. A
 typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
 every line (``a,b,``) leaves an empty last field, which is left out with a
 note. A column named like an identifier that numbers the rows (``1, 2,
@@ -491,10 +492,11 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             notes.append(f"left out the text column {name!r} ({len(levels)} different values)")
             continue
         present = int(np.count_nonzero(~np.asarray(is_missing)))
-        if len(levels) > max(10, present / 2):  # one-hot of a column that names or dates the rows groups nothing
+        if len(levels) > max(10, present / 2):  # more values than half the rows: it names or dates them
             raise ValueError(
                 f"column {name!r} has {len(levels)} different values in {present} rows (such as {_show(levels)}): "
-                f"one-hot would make a 0/1 column for nearly every row, which groups nothing. If it names the rows, "
+                f"one-hot would make {len(levels)} 0/1 columns for {present} rows, most of them holding one or two "
+                f"rows. If it names the rows, "
                 f"use id_column={name!r}; if it is a date or a measurement, convert it to a number first; or leave "
                 f"it out with drop=[{name!r}] (to one-hot it anyway: pandas.get_dummies, then tables.from_array)")
         for level in levels:

@@ -138,8 +138,9 @@ def test_the_choice_of_k_is_written_with_scikit_learn_in_the_cells(cells):
 def test_the_backend_statement_is_true(cells):
     prose = _prose(cells)
     assert "not tied to one Keras backend" not in prose
-    assert ("with those two replaced by `keras.Model`, they should run on any Keras 3 backend (not tested here). The "
-            "series' helpers need the TensorFlow backend") in " ".join(prose.split())
+    assert ("with `CheckedInputs` dropped from `VAE`'s bases and `CheckedModel` replaced by `keras.Model`, they should "
+            "run on any Keras 3 backend (not tested here). The series' helpers need the TensorFlow backend") in " ".join(
+        prose.split())
     assert "Keras backend: tensorflow" in _output_with(cells, "Keras backend:")  # the series runs on TensorFlow
     lesson = _lesson_code(cells)
     assert "tensorflow" not in lesson and "tf." not in lesson  # keras.ops and keras.random only
