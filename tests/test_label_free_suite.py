@@ -92,3 +92,21 @@ def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(logs):
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert table in readme and all(f"benchmarks/{log}" in readme for log in logs)
     assert len({(run["dataset"], run["size"], run["seed"]) for run in runs}) == len(runs)  # no run twice
+
+
+def test_the_held_out_fit_has_no_in_sample_bonus_on_a_wide_table():
+    """benchmarks/heldout_gap.py: scored on rows it was not fitted on, three clear blobs in 200 columns fit
+    better than one cluster, where the in-sample fit (notebook 05's) prefers one; on a plain 2-D cloud of
+    many rows the two fits agree."""
+    import heldout_gap
+    from sklearn.cluster import KMeans
+
+    nb05 = label_free.lesson()
+    fit = heldout_gap.heldout_fit(nb05)
+    X, y = label_free.load("blobs 200-D", 300, 45)
+    three = KMeans(3, n_init=10, random_state=0).fit_predict(X)
+    one = np.zeros(len(X), int)
+    assert nb05.gaussian_fit(X, three) < nb05.gaussian_fit(X, one)  # in sample: one cluster wins
+    assert fit(X, three) > fit(X, one) + 10  # held out: the three blobs win, by far
+    cloud = np.random.default_rng(0).normal(size=(4000, 2))
+    assert abs(fit(cloud, np.zeros(4000, int)) - nb05.gaussian_fit(cloud, np.zeros(4000, int))) < 0.01
