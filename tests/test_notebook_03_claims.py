@@ -440,3 +440,17 @@ def test_the_denoising_loss_is_what_copying_the_jittered_input_scores(notebook, 
                              r"\(0\.1² = 0\.01\)", prose).group(1))
     tolerance = 0.0 if request.node.callspec.params["notebook"] == "committed" else 0.0005  # another CPU or TF build
     assert abs(quoted - loss) <= tolerance + 1e-9
+
+
+def test_the_50d_loss_splits_into_informative_and_noise_features(text, prose):
+    # "an error of 0.21 on columns of variance 1 leaves about a fifth of their variance unexplained ... And it
+    # fits a little of the noise of these very rows (0.95, below the 1 of the best guess ...)"
+    found = re.search(r"all 50 features ([\d.]+); the 10 informative ones ([\d.]+); the 40 noise features ([\d.]+)", text)
+    assert found
+    total, informative, noise = (float(v) for v in found.groups())
+    assert abs(total - (10 * informative + 40 * noise) / 50) <= 0.01  # the parts make the whole
+    assert 0.15 <= informative <= 0.25 and 0.9 <= noise < 1.0  # "about a fifth"; "a little", below 1
+    flat = " ".join(prose.split())
+    quoted = re.search(r"an error of ([\d.]+) on columns of variance 1 .* noise of these very rows \(([\d.]+),", flat)
+    assert quoted  # the committed run quoted; a fresh run on another CPU may move a hundredth
+    assert abs(float(quoted[1]) - informative) <= 0.02 and abs(float(quoted[2]) - noise) <= 0.02
