@@ -179,6 +179,26 @@ def _object_labels(array, name):
     return array
 
 
+def dtype_kind(values):
+    """NumPy's dtype kind of ``values`` as one array; ``"O"`` when NumPy cannot make one (ragged input),
+    which the checks then name."""
+    try:
+        return np.asarray(values).dtype.kind
+    except Exception:
+        return "O"
+
+
+def is_plain_number(value):
+    """True for a real number that is not a boolean (Python's or NumPy's): a number among class labels."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def is_noise_label(value):
+    """True for the integer ``-1`` (a Python or NumPy integer, not a boolean): noise among text class labels,
+    as :func:`helpers.evaluation.match_labels` gives it; the text ``"-1"`` and the float ``-1.0`` are classes."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and value == -1
+
+
 def is_missing_value(value):
     """True for ``None``, a float NaN, and pandas' ``NA``/``NaT`` (recognised without importing pandas)."""
     if value is None or type(value).__name__ in ("NAType", "NaTType"):

@@ -38,7 +38,7 @@ from matplotlib.figure import Figure
 
 from helpers import DEFAULT_SEED
 from helpers._validation import (check_classes, check_features, check_float, check_int, check_k_range, check_labels,
-                                 check_seed, check_two_columns)
+                                 check_seed, check_two_columns, dtype_kind, is_noise_label, is_plain_number)
 from helpers.plotting import PALETTE, best_k, plot_clusters, plot_k_scores, point_colours
 
 __all__ = [
@@ -75,10 +75,6 @@ def _scores(y, labels):
     return state
 
 
-def _is_number(value):
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
-
-
 def _class_labels(y, n_samples=None):
     """True classes ``y`` as ``(labels, codes)``: ``labels`` for scoring, matching and drawing, ``codes``
     (``0, 1, ...``) for counting the classes, or ``None`` when ``y`` holds numbers.
@@ -90,15 +86,11 @@ def _class_labels(y, n_samples=None):
     ``-1`` among them is refused, as a negative class is among numbers: it is the noise of cluster labels
     (what :func:`helpers.evaluation.match_labels` gives), not a true class.
     """
-    try:
-        numeric = np.asarray(y).dtype.kind in "iuf"
-    except ValueError:  # ragged input (NumPy refuses it): check_classes names it
-        numeric = False
-    if not numeric:
+    if dtype_kind(y) not in "iuf":  # text, booleans, or ragged input (which check_classes names)
         codes, classes = check_classes(y, name="y", n_samples=n_samples)
         values = classes.tolist()
-        if not all(_is_number(v) for v in values):
-            noise = [i for i, v in enumerate(values) if _is_number(v) and isinstance(v, numbers.Integral) and v == -1]
+        if not all(is_plain_number(v) for v in values):
+            noise = [i for i, v in enumerate(values) if is_noise_label(v)]
             if noise:
                 raise ValueError(
                     f"y holds the integer -1 ({np.count_nonzero(codes == noise[0])} sample(s)), the noise of "

@@ -15,7 +15,6 @@ clusters ``match_labels`` leaves without a class (``"extra 1"``,
 from __future__ import annotations
 
 import math
-import numbers
 import re
 
 import matplotlib as mpl
@@ -23,7 +22,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers._validation import (check_classes, check_cluster_labels, check_features, check_float, check_int,
-                                 check_k_range, check_labels, check_seed, check_two_columns)
+                                 check_k_range, check_labels, check_seed, check_two_columns, dtype_kind,
+                                 is_noise_label, is_plain_number)
 
 #: Ten colours for ten classes (the digits), distinct for colour-blind readers:
 #: Okabe & Ito's seven, then Paul Tol's indigo and wine and a dark red. Under
@@ -173,20 +173,6 @@ def _cluster_groups(labels, truth=None, names=None):
     return [group for group in groups if group[0].any()]
 
 
-def _dtype_kind(values):
-    """NumPy's dtype kind of ``values`` as one array; ``"O"`` when NumPy cannot make one (ragged input),
-    which the checks then name."""
-    try:
-        return np.asarray(values).dtype.kind
-    except Exception:
-        return "O"
-
-
-def _is_noise(value):
-    """True for the integer ``-1`` (a Python or NumPy integer, not a boolean): noise among text labels."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and value == -1
-
-
 def _extra_number(name):
     """``n`` for ``"extra n"``, the name :func:`helpers.evaluation.match_labels` gives a cluster left without a
     text class; ``None`` for any other class."""
@@ -203,14 +189,13 @@ def _labels_or_classes(labels, n_samples=None):
     is a class. The classes keep :func:`check_classes`' sorted order, except that ``"extra 1"``,
     ``"extra 2"``, ... (``match_labels``' clusters without a class) follow the others, in their order.
     Numbers held as objects (an object array of integers) are read as numbers."""
-    if _dtype_kind(labels) in "iuf":  # booleans are two classes, False and True, as evaluate reads them
+    if dtype_kind(labels) in "iuf":  # booleans are two classes, False and True, as evaluate reads them
         return check_cluster_labels(labels, n_samples=n_samples), None
     codes, classes = check_classes(labels, name="labels", n_samples=n_samples)
     values = classes.tolist()
-    if classes.dtype == object and all(isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
-                                       for v in values):
+    if classes.dtype == object and all(is_plain_number(v) for v in values):
         return check_cluster_labels(labels, n_samples=n_samples), None  # numbers as objects: -1 is noise
-    noise = np.array([_is_noise(v) for v in values], dtype=bool)
+    noise = np.array([is_noise_label(v) for v in values], dtype=bool)
     extras = [_extra_number(v) or 0 for v in values]  # n for "extra n" (from 1), 0 for a class
     kept = [i for i in range(len(values)) if not noise[i]]
     kept.sort(key=lambda i: extras[i])  # classes first, in their order (a stable sort); then extra 1, 2, ...
@@ -527,7 +512,7 @@ def _check_k_scores(ks, scores, method):
         raise ValueError(f"method must be one of {sorted(K_SCORE_LABELS)}; got {method!r}")
     ks = _check_ks(ks)
     unmeasured = infinite = np.False_
-    if _dtype_kind(scores) == "f":  # NaN marks a k not measured (the silhouette of one cluster)
+    if dtype_kind(scores) == "f":  # NaN marks a k not measured (the silhouette of one cluster)
         scores = np.asarray(scores)
         unmeasured, infinite = np.isnan(scores), np.isinf(scores)
         scores = np.where(unmeasured | infinite, 0.0, scores)  # stand-ins past check_features, judged below
