@@ -13,8 +13,9 @@ import numbers
 
 import numpy as np
 
-from helpers._validation import (check_features, check_float, check_int, check_k_range, check_score, check_seed,
-                                 warn_if_unscaled)
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_score
+from helpers._validation import check_seed as _check_seed
+from helpers._validation import warn_if_unscaled
 from helpers.evaluation import aligned_table
 
 #: The clustering methods notebook 05's candidates can use.
@@ -100,16 +101,41 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                         f"got {type(methods).__name__}")
     if isinstance(methods, str) or not all(m in METHODS for m in methods) or not len(methods):
         raise ValueError(f"methods must be taken from {METHODS}; got {methods!r}")
-    seed = check_seed(seed, name="seed")  # a Python int: a NumPy one could wrap round in the sum below
     check_int(n_references, name="n_references", minimum=1)
-    n_resamples = check_int(n_resamples, name="n_resamples", minimum=1)
-    if seed + n_resamples > 2**32 - 1:
-        raise ValueError(f"seed must be at most {2**32 - 1 - n_resamples}: the stability refits use the seeds "
-                         f"seed + 1 to seed + n_resamples, and a seed is at most 2**32 - 1; got {seed}")
+    seed = check_seed(seed, check_int(n_resamples, name="n_resamples", minimum=1))
     if check_int(max_fit, name="max_fit") <= ks[-1]:
         raise ValueError(f"max_fit must be more than k_max = {ks[-1]}: each clustering is fitted on max_fit rows "
                          f"and needs more rows than clusters; got {max_fit}")
     return X, checked, ks
+
+
+def check_seed(seed, n_refits=0):
+    """Check a seed of notebook 05's procedure and return it as a Python ``int``.
+
+    Parameters
+    ----------
+    seed : int
+        Non-negative integer (scikit-learn's ``random_state`` takes no
+        NumPy ``Generator``, so one is refused here, not deep inside
+        scikit-learn).
+    n_refits : int, default=0
+        Refits seeded ``seed + 1`` to ``seed + n_refits`` (``stability``,
+        ``assignment_confidence``): those must be valid seeds too.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the seed and the problem.
+    """
+    seed = _check_seed(seed, name="seed")  # a Python int: a NumPy one could wrap round in the sum below
+    if seed + n_refits > 2**32 - 1:
+        raise ValueError(f"seed must be at most {2**32 - 1 - n_refits}: the refits use the seeds seed + 1 to "
+                         f"seed + {n_refits}, and a seed is at most 2**32 - 1; got {seed}")
+    return seed
 
 
 def check_rule(candidates, min_stability, min_gain, min_share, min_separation):

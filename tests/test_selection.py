@@ -1066,7 +1066,7 @@ def test_check_inputs_measures_one_direction_relative_to_the_largest_spread():
     ({"n_resamples": 0}, ValueError, r"n_resamples must be >= 1; got 0"),
     ({"n_resamples": 2.5}, TypeError, r"n_resamples must be an integer"),
     ({"max_fit": 3}, ValueError, r"max_fit must be more than k_max = 3: .*got 3"),
-    ({"seed": 2**32 - 1}, ValueError, r"seed must be at most 4294967290: the stability refits use the seeds"),
+    ({"seed": 2**32 - 1}, ValueError, r"seed must be at most 4294967290: the refits use the seeds seed \+ 1 to seed \+ 5"),
     ({"seed": 2**32 - 5}, ValueError, r"seed must be at most 4294967290: .*got 4294967291"),  # one past the last
 ])
 def test_check_inputs_refuses_impossible_scoring_settings(kwargs, error, match):
@@ -1155,3 +1155,24 @@ def test_in_200_columns_the_gaussian_fit_turns_against_three_clear_blobs(nb05):
                                                               as_version=4).cells if c.cell_type == "markdown").split())
     assert ("one cluster fits at -217 nats per row, KMeans' three clusters at -253, a gap of -29, though their "
             "stability is 1.00 and their silhouette (0.18) above two clusters' (0.13); at 1,000 rows the gap is -7.3") in prose
+
+
+@pytest.mark.parametrize("call", ["fit_clustering", "stability", "assignment_confidence"])
+def test_the_procedures_seeds_are_integers_checked_before_scikit_learn_sees_them(nb05, call):
+    """One seed convention (issue 21): a NumPy Generator, which np.random.default_rng accepts but scikit-learn's
+    random_state does not, is refused by name; a seed whose refits would pass 2**32 - 1 is refused up front."""
+    Z = np.random.default_rng(0).normal(size=(40, 2))
+    labels = (Z[:, 0] > 0).astype(int)
+    run = {"fit_clustering": lambda seed: nb05.fit_clustering(Z, "kmeans", 2, seed).predict(Z),
+           "stability": lambda seed: nb05.stability(Z, "kmeans", 2, labels, seed, n_resamples=5),
+           "assignment_confidence": lambda seed: nb05.assignment_confidence(Z, "kmeans", 2, labels, seed,
+                                                                            n_resamples=5)}[call]
+    with pytest.raises(TypeError, match=r"^seed must be an integer; got Generator"):
+        run(np.random.default_rng(0))
+    if call == "fit_clustering":
+        assert len(run(2**32 - 1)) == 40  # no refits: the largest seed is fine
+    else:
+        with pytest.raises(ValueError, match=r"^seed must be at most 4294967290: the refits use the seeds"):
+            run(2**32 - 1)
+        run(2**32 - 6)  # the largest seed whose five refits are valid seeds
+    assert np.array_equal(np.asarray(run(np.int64(3))), np.asarray(run(3)))  # a NumPy integer is the same seed
