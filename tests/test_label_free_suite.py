@@ -83,7 +83,8 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
 @pytest.mark.parametrize("logs", [("label_free_seed42_44.jsonl",), ("label_free_seed45_46.jsonl",),
                                   ("label_free_seed47_50.jsonl", "label_free_digits_seed47_50.jsonl"),
                                   ("label_free_seed51_53.jsonl",), ("label_free_outside.jsonl",),
-                                  ("label_free_small.jsonl",), ("label_free_wide.jsonl",)])
+                                  ("label_free_small.jsonl",), ("label_free_wide.jsonl",),
+                                  ("label_free_seed42_44_held_out_fit.jsonl",)])
 def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(logs):
     # the README's tables are `--from-log` output, verbatim: a rerun that changes a row changes the README
     root = Path(__file__).resolve().parents[1]
@@ -110,3 +111,18 @@ def test_the_held_out_fit_has_no_in_sample_bonus_on_a_wide_table():
     assert fit(X, three) > fit(X, one) + 10  # held out: the three blobs win, by far
     cloud = np.random.default_rng(0).normal(size=(4000, 2))
     assert abs(fit(cloud, np.zeros(4000, int)) - nb05.gaussian_fit(cloud, np.zeros(4000, int))) < 0.01
+
+
+def test_the_held_out_fit_runs_swap_the_notebooks_fit_and_reproduce_their_log():
+    """README, "The held-out fit on the suite": ``--held-out-fit`` runs the notebook's own procedure with
+    heldout_gap's fit swapped in; a recorded run comes back exactly, and it differs from the notebook's fit."""
+    root = Path(__file__).resolve().parents[1]
+    recorded = {(run["dataset"], run["size"], run["seed"]): run
+                for run in label_free.read_logs(root / "benchmarks" / "label_free_seed42_44_held_out_fit.jsonl")}
+    in_sample = {(run["dataset"], run["size"], run["seed"]): run
+                 for run in label_free.read_logs(root / "benchmarks" / "label_free_seed42_44.jsonl")}
+    run = label_free.run_once("iris", "half", 42, held_out_fit=True)
+    key = ("iris", "half", 42)
+    assert (run["chosen"], round(run["ari"], 2), round(run["best_ari"], 2)) == (
+        recorded[key]["chosen"], round(recorded[key]["ari"], 2), round(recorded[key]["best_ari"], 2))
+    assert run["chosen"] != in_sample[key]["chosen"]  # two clusters held out, three in sample (README)
