@@ -20,7 +20,7 @@ from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 
-from helpers import selection
+from helpers import selection, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -279,6 +279,8 @@ def test_scale_columns_works_in_float64_whatever_it_is_given(nb05, one_unit):
     whole = np.round(values).astype(int)
     np.testing.assert_allclose(nb05.scale_columns(whole, one_unit=one_unit),
                                nb05.scale_columns(whole.astype(float), one_unit=one_unit))
+    table = tables.from_array(values, ["a", "b", "c"])  # the loaded table itself, not table.X: a NumPy error before
+    np.testing.assert_allclose(nb05.scale_columns(table, one_unit=one_unit), expected)
 
 
 def test_scale_columns_refuses_a_table_of_constant_columns(nb05):
