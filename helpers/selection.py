@@ -115,11 +115,12 @@ def check_seed(seed, n_refits=0):
     Parameters
     ----------
     seed : int
-        Non-negative integer (scikit-learn's ``random_state`` takes no
-        NumPy ``Generator``, so one is refused here, not deep inside
-        scikit-learn).
+        An integer from 0 to ``2**32 - 1 - n_refits`` (scikit-learn's
+        ``random_state`` takes no NumPy ``Generator``, so one is refused
+        here, not deep inside scikit-learn).
     n_refits : int, default=0
-        Refits seeded ``seed + 1`` to ``seed + n_refits`` (``stability``,
+        Refits seeded ``seed + 1`` to ``seed + n_refits`` (the stability
+        refits of ``score_candidates``, ``stability``,
         ``assignment_confidence``): those must be valid seeds too.
 
     Returns
