@@ -720,3 +720,5 @@ def test_the_wide_table_trap_reports_the_held_out_fit_as_run(cells):
     text = " ".join(_prose(cells).split())
     assert (f"(a mean regret of {held_out:.2f} over the structured sets, against {in_sample:.2f} for `gaussian_fit` "
             f"on the same {n_held_out} runs), so this notebook keeps `gaussian_fit`") in text
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert f"it chose worse (mean regret {held_out:.2f} against {in_sample:.2f}; iris and breast cancer lose most)" in guide
