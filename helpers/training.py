@@ -119,7 +119,14 @@ class CheckedInputs:
     or sequences of another size than the model's input are named with
     both shapes. A table ``x`` whose columns' spreads differ more than a
     thousandfold draws a warning at ``fit``: it was most likely not scaled.
+    A model whose own loss is computed from ``x`` alone sets
+    ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
+    ``y``, ``sample_weight`` and their places in ``validation_data``, which
+    Keras would pass on and the loss would ignore without a word.
     """
+
+    #: True for a model whose own loss uses ``x`` alone (a VAE rebuilding its input): ``y`` and weights refused.
+    loss_uses_only_x = False
 
     def fit(self, x=None, y=None, *args, **kwargs):
         _check_weights_finite(self)
@@ -133,10 +140,12 @@ class CheckedInputs:
             warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly measures "
                              "the widest columns and the network learns little of the others",
                              hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=3)  # the learner's fit
+        _refuse_unused_targets(self, arguments)
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
-            arguments["validation_data"] = _check_validation_data(self, arguments["validation_data"],
-                                                                  arguments["y"])
+            validation = arguments["validation_data"]  # (x_val, y_val, weights) as a tuple or list, as Keras reads it
+            _refuse_unused_targets(self, tuple(validation) if isinstance(validation, (tuple, list)) else validation)
+            arguments["validation_data"] = _check_validation_data(self, validation, arguments["y"])
         watch = _StopOnInvalidLoss()
         arguments["callbacks"] = [*(arguments.get("callbacks") or []), watch]
         history = super().fit(**arguments)
@@ -149,6 +158,7 @@ class CheckedInputs:
         arguments = _bind(super().evaluate, x, y, *args, **kwargs)
         _check_batch_size(arguments)
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        _refuse_unused_targets(self, arguments)
         _check_weights_of(arguments, "sample_weight")
         return super().evaluate(**arguments)
 
@@ -168,6 +178,29 @@ class CheckedModel(CheckedInputs, keras.Model):
     see :class:`CheckedInputs` for what is checked. A saved one loads back
     with ``keras.models.load_model`` once :mod:`helpers` is imported.
     """
+
+
+def _refuse_unused_targets(model, given):
+    """For a model whose loss uses ``x`` alone: refuse ``y`` and sample weights, which it would ignore.
+
+    ``given`` is ``fit``'s or ``evaluate``'s arguments (a dict), or ``validation_data`` (a tuple
+    ``(x_val, y_val, sample_weight)`` or shorter, or ``x_val`` alone).
+    """
+    if not getattr(model, "loss_uses_only_x", False):
+        return
+    if isinstance(given, dict):
+        names = {"y": given.get("y"), "sample_weight": given.get("sample_weight")}
+    elif isinstance(given, tuple):
+        names = {"validation_data[1] (y_val)": given[1] if len(given) > 1 else None,
+                 "validation_data[2] (sample weights)": given[2] if len(given) > 2 else None}
+    else:
+        return  # x_val alone, a Dataset or a generator
+    unused = [name for name, value in names.items() if value is not None]
+    if unused:
+        raise ValueError(f"{' and '.join(unused)} would be ignored: {model.name}'s loss is computed from x alone "
+                         f"(it rebuilds its input, every sample weighted alike), so Keras would pass "
+                         f"{'them' if len(unused) > 1 else 'it'} on and the loss would not use {'them' if len(unused) > 1 else 'it'}; "
+                         f"pass x alone: fit(X), evaluate(X), validation_data=(X_val,)")
 
 
 def _check_epochs(arguments):

@@ -255,13 +255,39 @@ def test_a_vae_on_an_unscaled_table_stops_with_advice_to_scale_it(lesson, keras)
         vae.fit(raw, epochs=3, batch_size=32, verbose=0)
 
 
-def test_a_vae_refuses_sample_weights_it_would_ignore(lesson, X):
-    """fit(X, sample_weight=zeros) trained exactly as without: Keras drops weights when there is no y."""
+def test_a_vae_refuses_targets_and_sample_weights_it_would_ignore(lesson, X):
+    """The VAE's loss uses x alone: fit(X, sample_weight=zeros) trained exactly as without (Keras drops weights
+    when there is no y), and fit(X, labels), fit(X, X, sample_weight=w) and validation_data=(X_val, y_val) gave
+    the very losses of fit(X) (a learner's probe): each is refused, naming what would be ignored."""
     vae, _, _ = lesson.build_vae(4)
     vae.compile(optimizer="adam")
-    with pytest.raises(ValueError, match="^sample_weight needs y: without y Keras drops the weights"):
-        vae.fit(X, sample_weight=np.zeros(len(X)), epochs=1, verbose=0)  # the call a learner writes
-    vae.fit(X, epochs=1, verbose=0)  # without weights it trains
+    weights, labels = np.zeros(len(X)), np.arange(len(X)) % 2
+    refused = [({"sample_weight": weights}, r"^sample_weight would be ignored: vae's loss is computed from x alone"),
+               ({"y": labels}, r"^y would be ignored: .* pass x alone: fit\(X\), evaluate\(X\), validation_data=\(X_val,\)$"),
+               ({"y": X, "sample_weight": weights}, r"^y and sample_weight would be ignored: .*Keras would pass them on"),
+               ({"validation_data": (X, X)}, r"^validation_data\[1\] \(y_val\) would be ignored"),
+               ({"validation_data": (X, None, weights)}, r"^validation_data\[2\] \(sample weights\) would be ignored")]
+    before = [w.numpy().copy() for w in vae.weights]
+    for extra, match in refused:
+        with pytest.raises(ValueError, match=match):
+            vae.fit(X, epochs=1, verbose=0, **extra)
+    with pytest.raises(ValueError, match=r"^y would be ignored"):
+        vae.evaluate(X, labels, verbose=0)
+    assert all(np.array_equal(a, w.numpy()) for a, w in zip(before, vae.weights))  # refused before training
+    history = vae.fit(X, epochs=1, verbose=0, validation_data=(X,))  # x alone, and x_val alone, train
+    assert np.isfinite(history.history["val_loss"][0]) and np.isfinite(vae.evaluate(X, verbose=0)[0])
+
+
+def test_models_whose_loss_uses_y_keep_y_and_sample_weights(keras):
+    """loss_uses_only_x is off by default: an autoencoder trains on fit(X, X, sample_weight=w)."""
+    from helpers import training
+
+    X = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+    inputs = keras.Input(shape=(3,))
+    model = training.CheckedModel(inputs, keras.layers.Dense(3)(inputs))
+    model.compile(optimizer="adam", loss="mse")
+    assert model.loss_uses_only_x is False
+    model.fit(X, X, sample_weight=np.ones(len(X)), validation_data=(X, X, np.ones(len(X))), epochs=1, verbose=0)
 
 
 def test_training_a_vae_refuses_nan_and_the_wrong_width(lesson, X):
