@@ -462,11 +462,16 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
         How to scale, in the learner's context.
     stacklevel : int
         As :func:`warnings.warn`'s, counted from this function: the frame of the learner's call.
+
+    Returns
+    -------
+    bool
+        Whether it warned.
     """
     spreads = np.asarray(X, dtype=np.float64).std(axis=0)  # float64: float32 squares of large values lose digits
     varying = np.flatnonzero(spreads > 0)
     if len(varying) < 2:
-        return
+        return False
     widest, narrowest = varying[np.argmax(spreads[varying])], varying[np.argmin(spreads[varying])]
     ratio = spreads[widest] / spreads[narrowest]
     if ratio > UNSCALED_RATIO:
@@ -474,3 +479,5 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
                       f"times as widely as column {narrowest} (counting from 0), so {consequence}; scale the "
                       f"columns first ({hint}) unless their units are meant to weigh like that", UserWarning,
                       stacklevel=stacklevel)
+        return True
+    return False

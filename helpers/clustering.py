@@ -8,10 +8,12 @@ clear error: :func:`check_dbscan_input`, :func:`check_fraction`,
 reachability plot and its explorer).
 
 Notebook 02 chooses KMeans' number of clusters with the silhouette and the BIC in its
-own cells.
+own cells; :func:`check_k_choice` checks what they are given.
 """
 
 from __future__ import annotations
+
+import numbers
 
 import numpy as np
 from sklearn.cluster import OPTICS
@@ -78,6 +80,55 @@ def check_fraction(value, name, high=0.5):
         If ``value`` is not a number, or lies outside ``(0, high]``.
     """
     return check_float(value, name=name, low=0.0, high=high, low_inclusive=False)
+
+
+def check_k_choice(Z, ks, minimum=2):
+    """Check the points and the numbers of clusters of a choice of k (notebook 02's silhouette and BIC).
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_features)
+        The points to cluster (a code, a table): finite numbers, 2-D, at least 3 rows.
+    ks : iterable of int
+        The numbers of clusters to compare, each from ``minimum`` to
+        ``n_samples - 1``; kept in the given order (the scores line up with it).
+    minimum : int, default=2
+        The smallest k that can be scored: 2 for a silhouette, 1 for the BIC.
+
+    Returns
+    -------
+    Z : numpy.ndarray
+    ks : list of int
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming ``Z`` or ``ks`` and the problem: NaN, a 1-D ``Z``, a ``ks``
+        that is a single number or empty, a k outside ``minimum`` to
+        ``n_samples - 1``, or fewer distinct points in ``Z`` than the largest
+        k (KMeans would return fewer clusters than asked, and the silhouette
+        fail inside scikit-learn with a message about labels).
+    """
+    Z = check_features(Z, name="Z", min_samples=3)
+    try:
+        ks = [check_int(k, name="each k in ks") for k in ks]
+    except TypeError:
+        if isinstance(ks, numbers.Number):
+            raise TypeError(f"ks must be a sequence of numbers of clusters, e.g. range({minimum}, 9); "
+                            f"got {ks!r}") from None
+        raise
+    if not ks:
+        raise ValueError(f"ks is empty: give the numbers of clusters to compare, e.g. range({minimum}, 9)")
+    if min(ks) < minimum or max(ks) > len(Z) - 1:  # scikit-learn's message would speak of labels, not of ks
+        needs = "a silhouette needs two clusters or more, and " if minimum == 2 else ""
+        raise ValueError(f"each k in ks must lie from {minimum} to {len(Z) - 1}: {needs}Z's {len(Z)} points leave "
+                         f"room for at most {len(Z) - 1} clusters; ks runs from {min(ks)} to {max(ks)}")
+    distinct = len(np.unique(Z, axis=0))
+    if distinct < max(ks):
+        raise ValueError(f"Z has only {distinct} distinct point(s), fewer than the {max(ks)} clusters ks asks for: "
+                         f"a network's code may have collapsed to a few points (check its training), or lower the "
+                         f"largest k")
+    return Z, ks
 
 
 def check_curve(values):

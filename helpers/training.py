@@ -18,6 +18,7 @@ from __future__ import annotations
 import numbers
 import sys
 import time
+import warnings
 import weakref
 
 import numpy as np
@@ -118,7 +119,9 @@ class CheckedInputs:
     ``evaluate``, which would otherwise give NaN whatever the data. Images
     or sequences of another size than the model's input are named with
     both shapes. A table ``x`` whose columns' spreads differ more than a
-    thousandfold draws a warning at ``fit``: it was most likely not scaled.
+    thousandfold draws a warning at ``fit``: it was most likely not scaled;
+    so does one holding values beyond ``LARGE_INPUT`` (100), such as columns
+    spread alike but far from 0, which make a network's first outputs huge.
     A model whose own loss is computed from ``x`` alone sets
     ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
     ``y``, ``sample_weight`` and their places in ``validation_data``, which
@@ -137,9 +140,10 @@ class CheckedInputs:
             arguments["validation_split"] = _check_validation_split(arguments["validation_split"])
         arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
         if isinstance(arguments["x"], np.ndarray) and arguments["x"].ndim == 2:  # a table: are its columns scaled?
-            warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly measures "
-                             "the widest columns and the network learns little of the others",
-                             hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=3)  # the learner's fit
+            if not warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly "
+                                    "measures the widest columns and the network learns little of the others",
+                                    hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=3):  # the learner's fit
+                _warn_if_far_from_zero(arguments["x"])
         _refuse_unused_targets(self, arguments)
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
@@ -178,6 +182,22 @@ class CheckedModel(CheckedInputs, keras.Model):
     see :class:`CheckedInputs` for what is checked. A saved one loads back
     with ``keras.models.load_model`` once :mod:`helpers` is imported.
     """
+
+
+#: Scaled inputs (mean 0, standard deviation 1, or pixels in [0, 1]) rarely come near this size.
+LARGE_INPUT = 100
+
+
+def _warn_if_far_from_zero(x):
+    """Warn when a table holds values beyond ``LARGE_INPUT``: columns in one unit but far from 0 (an offset of
+    2,000, incomes in dollars) pass the spread check, yet make a network's first outputs huge (notebook 02's
+    VAE on its blobs shifted by 2,000 trained to a KL of 6e5 to 1e6 and a z_log_var near -300, without NaN)."""
+    largest = float(np.max(np.abs(x))) if x.size else 0.0
+    if largest > LARGE_INPUT:
+        warnings.warn(f"x holds values up to {largest:.4g}, far from scaled data (mean 0 and standard deviation 1 "
+                      f"rarely reach {LARGE_INPUT}), so the network's first outputs start huge and training may "
+                      f"diverge or settle badly; scale the columns first (e.g. sklearn.preprocessing.StandardScaler)",
+                      UserWarning, stacklevel=3)  # the learner's fit
 
 
 def _refuse_unused_targets(model, given):

@@ -67,12 +67,29 @@ def test_the_silhouette_of_a_large_code_is_measured_on_a_seeded_sample_of_5000_p
 def test_silhouette_scores_name_ks_that_a_silhouette_cannot_score(lesson):
     """With 5 rows and ks 2-8 scikit-learn said 'Number of labels is 5', labels the learner never passed."""
     X = _blobs(3)[:5]
-    with pytest.raises(ValueError, match=r"^a silhouette needs 2 to 4 clusters \(one less than the points\); "
-                                         r"ks runs from 2 to 8$"):
+    with pytest.raises(ValueError, match=r"^each k in ks must lie from 2 to 4: a silhouette needs two clusters or "
+                                         r"more, and Z's 5 points leave room for at most 4 clusters; ks runs from 2 to 8$"):
         lesson.silhouette_scores(X, range(2, 9), 0)
     with pytest.raises(ValueError, match=r"ks runs from 1 to 3$"):
         lesson.silhouette_scores(_blobs(3), range(1, 4), 0)
     assert lesson.silhouette_scores(X, [2, 4], 0).shape == (2,)  # up to one less than the points
+    assert lesson.bic_scores(X, [1, 4], 0).shape == (2,)  # the BIC scores one component too
+
+
+@pytest.mark.parametrize(("Z", "ks", "error", "match"), [
+    (np.zeros((100, 2)), range(2, 9), ValueError, r"^Z has only 1 distinct point\(s\), fewer than the 8 clusters"),
+    (np.repeat(np.eye(3), 20, axis=0), range(2, 9), ValueError, r"^Z has only 3 distinct point\(s\)"),
+    (_blobs(3), range(2, 2), ValueError, r"^ks is empty"),
+    (_blobs(3), 8, TypeError, r"^ks must be a sequence of numbers of clusters, e.g. range\(\w, 9\); got 8"),
+    (_blobs(3)[:, 0], range(2, 5), ValueError, r"^Z must be a 2-D array"),
+    (np.where(np.arange(6)[:, None] == 2, np.nan, _blobs(3)[:6]), range(2, 4), ValueError, r"^Z contains 2 NaN or infinite value"),
+])
+@pytest.mark.parametrize("score", ["silhouette_scores", "bic_scores"])
+def test_the_k_scores_refuse_what_scikit_learn_would_fail_on_deep_inside(lesson, score, Z, ks, error, match):
+    """A learner's probe: identical codes failed with 'Number of labels is 1' (labels they never passed), an empty
+    ks with 'min() arg is an empty sequence', ks=8 with 'not iterable', a 1-D Z with an array dump."""
+    with pytest.raises(error, match=match):
+        getattr(lesson, score)(Z, ks, 0)
 
 
 def test_the_bic_prefers_one_component_for_one_gaussian_cloud(lesson):

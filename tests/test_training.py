@@ -811,6 +811,33 @@ def test_the_scaling_hint_starts_just_past_values_of_100():
         assert "lower the learning rate" in message
 
 
+def test_fit_warns_at_the_learners_call_when_a_table_holds_values_far_from_zero(autoencoder_pair):
+    """Columns spread alike but far from 0 passed the spread check in silence, and notebook 02's VAE trained to a
+    KL in the millions on them (a learner's probe); past 100, as the divergence hint counts, fit says so, once,
+    and only when the spread warning has not already said to scale."""
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    rng = np.random.default_rng(0)
+    scaled = rng.normal(size=(64, 4))
+    scaled = (scaled - scaled.mean(axis=0)) / scaled.std(axis=0)
+    shifted = scaled + [0.0, 0.0, 1e4, 0.0]
+    with pytest.warns(UserWarning, match=r"^x holds values up to 1e\+04, far from scaled data .*StandardScaler") as caught:
+        autoencoder.fit(shifted, shifted, epochs=1, verbose=0)
+    assert [w.filename for w in caught if "far from scaled data" in str(w.message)] == [__file__]
+    signs = np.column_stack([np.tile(np.repeat([-1.0, 1.0], 2 ** j), 32 // 2 ** j) for j in range(4)])
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="x holds values up to")
+        autoencoder.fit(signs * 100.0, signs, epochs=1, verbose=0)  # 100 itself: the threshold, not past it
+    with pytest.warns(UserWarning, match=r"^x holds values up to 100\.5,"):
+        autoencoder.fit(signs * 100.5, signs, epochs=1, verbose=0)
+    raw = scaled * [1.0, 2.0, 1500.0, 0.5]  # spreads 3,000-fold and reaches thousands: one warning, the spread one
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        autoencoder.fit(raw, raw, epochs=1, verbose=0)
+    mine = [str(w.message) for w in caught if str(w.message).startswith(("x holds values", "the columns of x"))]
+    assert len(mine) == 1 and mine[0].startswith("the columns of x are on very different scales")
+
+
 def test_fit_warns_at_the_learners_call_when_the_columns_are_not_scaled(autoencoder_pair):
     """Raw wine-like columns (one in the hundreds, one below 2) trained without a word, and the code
     followed the widest column; the warning names the columns, as notebook 05's scoring does."""
@@ -827,7 +854,7 @@ def test_fit_warns_at_the_learners_call_when_the_columns_are_not_scaled(autoenco
         warnings.filterwarnings("error", message="the columns of x are on very different scales")
         scaled = (raw - raw.mean(axis=0)) / raw.std(axis=0)
         autoencoder.fit(scaled, scaled, epochs=1, verbose=0)
-        shifted = scaled + [0.0, 0.0, 1e4, 0.0]  # far from 0 but spread alike: scaled enough
+        shifted = scaled + [0.0, 0.0, 1e4, 0.0]  # far from 0 but spread alike: not this warning (see the next test)
         autoencoder.fit(shifted, shifted, epochs=1, verbose=0)
         constant = np.column_stack([scaled[:, :3], np.zeros(64)])  # a constant column has no spread to compare
         autoencoder.fit(constant, constant, epochs=1, verbose=0)

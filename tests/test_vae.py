@@ -5,6 +5,9 @@ the KL and reconstruction terms, the ``VAE`` model, its builder and exercise 4's
 KL warm-up), so these tests test the code a learner reads and edits.
 """
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -372,3 +375,23 @@ def test_unscaled_columns_in_the_high_hundreds_overflow_in_the_first_epoch(lesso
         else:
             assert np.isfinite(vae.fit(raw * factor, epochs=1, batch_size=32, verbose=0).history["loss"][0])
     assert 240 < np.abs(raw * 20).max() < 260 and 490 < np.abs(raw * 40).max() < 510
+
+
+def test_columns_far_from_zero_train_a_degenerate_vae_and_fit_warns(lesson, keras):
+    """Notebook 02, section 1: the blobs shifted by 500 or 2,000 do not overflow, but end 40 epochs with a KL
+    term of about 40,000 or 600,000 and z_log_var near -60 or -330 (a learner's probe: no word was said);
+    fit now warns that x holds values beyond 100."""
+    X = data.blobs().X
+    for shift, kl, log_var in ((500, 4e4, -60), (2000, 6e5, -330)):
+        helpers.set_seed(42)
+        vae, encoder, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=42)
+        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+        with pytest.warns(UserWarning, match=rf"^x holds values up to {shift // 100}[0-9.]+, far from scaled data"):
+            history = vae.fit(X + shift, epochs=40, batch_size=32, verbose=0)
+        final_kl = history.history["kl_loss"][-1]
+        assert np.isfinite(history.history["loss"]).all() and kl / 1.5 < final_kl < kl * 1.5
+        assert log_var * 1.15 < encoder.predict(X + shift, verbose=0)[1].mean() < log_var * 0.85
+    cells = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))
+    prose = " ".join(" ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown").split())
+    assert ("the blobs shifted by 500 or by 2,000 end 40 epochs with a KL term of about 40,000 or 600,000 and "
+            "`z_log_var` near -60 or -330") in prose
