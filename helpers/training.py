@@ -122,6 +122,9 @@ class CheckedInputs:
     thousandfold draws a warning at ``fit``: it was most likely not scaled;
     so does one holding values beyond ``LARGE_INPUT`` (100), such as columns
     spread alike but far from 0, which make a network's first outputs huge.
+    After ``fit`` on a DataFrame, a frame whose columns differ in names or
+    order is refused, by the model and by the parts that share its input
+    (an encoder): Keras reads columns by position, not by name.
     A model whose own loss is computed from ``x`` alone sets
     ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
     ``y``, ``sample_weight`` and their places in ``validation_data``, which
@@ -138,7 +141,8 @@ class CheckedInputs:
         _check_epochs(arguments)
         if arguments.get("validation_split"):  # 0 and None: no split
             arguments["validation_split"] = _check_validation_split(arguments["validation_split"])
-        arguments["x"], arguments["y"] = _check_pair(self, arguments.get("x"), arguments.get("y"), "x", "y")
+        given_x = arguments.get("x")  # a DataFrame's column names are remembered once training has run
+        arguments["x"], arguments["y"] = _check_pair(self, given_x, arguments.get("y"), "x", "y")
         if isinstance(arguments["x"], np.ndarray) and arguments["x"].ndim == 2:  # a table: are its columns scaled?
             if not warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly "
                                     "measures the widest columns and the network learns little of the others",
@@ -153,6 +157,7 @@ class CheckedInputs:
         watch = _StopOnInvalidLoss()
         arguments["callbacks"] = [*(arguments.get("callbacks") or []), watch]
         history = super().fit(**arguments)
+        _remember_columns(self, given_x)
         if watch.invalid is not None:
             raise FloatingPointError(_diverged(watch.invalid, arguments["x"], arguments.get("y")))
         return history
@@ -380,10 +385,58 @@ def _as_float_type(array, name):
     return array.astype(dtype, copy=False)
 
 
+def _remember_columns(model, x):
+    """After ``fit`` on a DataFrame: its column names, on the model and on each of its checked parts that takes
+    as many columns (a VAE's encoder), so that a frame with its columns in another order is refused later."""
+    columns = getattr(x, "columns", None)
+    if columns is None or getattr(x, "ndim", None) != 2:
+        return
+    names = tuple(str(c) for c in columns)
+    for part in (model, *getattr(model, "layers", ())):
+        if isinstance(part, CheckedInputs):  # the model, or a checked part such as a VAE's encoder
+            shape = _expected_shape(part)
+        elif _is_input_layer(part):  # shared by every model built on the same keras.Input (an autoencoder's encoder)
+            shape = getattr(part, "batch_shape", None)
+        else:
+            continue
+        if shape is not None and len(shape) == 2 and shape[-1] == len(names):
+            part._fitted_columns = names
+
+
+def _is_input_layer(layer):
+    return type(layer).__name__ == "InputLayer"
+
+
+def _fitted_columns(model):
+    """The column names ``model``, or the input layer it shares with the model that was fitted, remembers."""
+    layers = getattr(model, "layers", ())
+    for holder in (model, *(layers[:1] if layers and _is_input_layer(layers[0]) else ())):
+        if getattr(holder, "_fitted_columns", None) is not None:
+            return holder._fitted_columns
+    return None
+
+
+def _check_columns(model, x, name):
+    """Refuse a DataFrame whose columns are not those ``model`` was fitted on: Keras reads columns by position."""
+    fitted, columns = _fitted_columns(model), getattr(x, "columns", None)
+    if fitted is None or columns is None:
+        return
+    names = tuple(str(c) for c in columns)
+    if names != fitted:
+        how = "the same columns in another order" if sorted(names) == sorted(fitted) else "other columns"
+        shown = ", ".join(fitted[:8]) + (", ..." if len(fitted) > 8 else "")
+        got = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+        select = f": df[{list(fitted)!r}]" if len(fitted) <= 8 else ""
+        raise ValueError(f"{name}'s columns are not those {model.name} was trained on ({how}): Keras reads columns by "
+                         f"position, not by name; fitted on {shown}; got {got}. Select the fitted columns in the "
+                         f"fitted order{select}")
+
+
 def _check_model_input(model, x, name):
     """``x`` as an array ``model`` can take, or one ValueError/TypeError naming the problem."""
     if not _is_array_like(x):
         return x
+    _check_columns(model, x, name)
     shape = _expected_shape(model)
     try:
         several_inputs = len(model.inputs) > 1

@@ -863,3 +863,29 @@ def test_fit_warns_at_the_learners_call_when_the_columns_are_not_scaled(autoenco
         autoencoder.fit(edge, edge, epochs=1, verbose=0)
     with pytest.warns(UserWarning, match="column 2 spreads 1,001 times as widely as column 0"):
         autoencoder.fit(signs * [1.0, 1.0, 1001.0, 1.0], signs, epochs=1, verbose=0)
+
+
+def test_a_dataframe_with_its_columns_in_another_order_is_refused_after_fit(autoencoder_pair):
+    """A learner's probe: fitted on a DataFrame, the encoder took the same frame with its columns reversed and gave
+    other codes in silence (Keras reads columns by position). Refused, by the model and by the encoder built on
+    the same input; arrays, the same order, and a frame before any fit go through."""
+    pd = pytest.importorskip("pandas")
+    autoencoder, encoder = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(32, 4)), columns=["a", "b", "c", "d"])
+    encoder.predict(frame[["d", "c", "b", "a"]], verbose=0)  # nothing fitted on names yet: nothing to compare
+    autoencoder.fit(frame, frame, epochs=1, verbose=0)
+    reordered, renamed = frame[["d", "c", "b", "a"]], frame.rename(columns={"a": "alcohol"})
+    for model, x, how in ((encoder, reordered, "the same columns in another order"),
+                          (autoencoder, reordered, "the same columns in another order"),
+                          (encoder, renamed, "other columns")):
+        with pytest.raises(ValueError, match=rf"^x's columns are not those {model.name} was trained on \({how}\): "
+                                             r"Keras reads columns by position, not by name; fitted on a, b, c, d; "
+                                             r"got .*Select the fitted columns in the fitted order: "
+                                             r"df\[\['a', 'b', 'c', 'd'\]\]$"):
+            model.predict(x, verbose=0)
+    with pytest.raises(ValueError, match=r"^x's columns are not those"):
+        autoencoder.fit(reordered, reordered, epochs=1, verbose=0)
+    with pytest.raises(ValueError, match=r"^x's columns are not those"):
+        autoencoder.evaluate(reordered, frame, verbose=0)
+    np.testing.assert_allclose(encoder.predict(frame, verbose=0), encoder.predict(frame.to_numpy(), verbose=0))
