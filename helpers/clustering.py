@@ -106,8 +106,10 @@ def check_k_choice(Z, ks, minimum=2):
         Naming ``Z`` or ``ks`` and the problem: NaN, a 1-D ``Z``, a ``ks``
         that is a single number or empty, a k outside ``minimum`` to
         ``n_samples - 1``, or fewer distinct points in ``Z`` than the largest
-        k (KMeans would return fewer clusters than asked, and the silhouette
-        fail inside scikit-learn with a message about labels).
+        k (KMeans would return fewer clusters than asked, with a
+        ConvergenceWarning, and the scores would tie at a silhouette of 1.0,
+        or fail inside scikit-learn with a message about labels when every
+        point is the same).
     """
     Z = check_features(Z, name="Z", min_samples=3)
     try:
@@ -120,14 +122,14 @@ def check_k_choice(Z, ks, minimum=2):
     if not ks:
         raise ValueError(f"ks is empty: give the numbers of clusters to compare, e.g. range({minimum}, 9)")
     if min(ks) < minimum or max(ks) > len(Z) - 1:  # scikit-learn's message would speak of labels, not of ks
-        needs = "a silhouette needs two clusters or more, and " if minimum == 2 else ""
-        raise ValueError(f"each k in ks must lie from {minimum} to {len(Z) - 1}: {needs}Z's {len(Z)} points leave "
-                         f"room for at most {len(Z) - 1} clusters; ks runs from {min(ks)} to {max(ks)}")
+        why = " (a silhouette needs two clusters or more, and one point more than clusters)" if minimum == 2 else ""
+        raise ValueError(f"each k in ks must lie from {minimum} to {len(Z) - 1} for Z's {len(Z)} points{why}; "
+                         f"ks runs from {min(ks)} to {max(ks)}")
     distinct = len(np.unique(Z, axis=0))
     if distinct < max(ks):
+        fix = "or lower the largest k" if distinct >= max(minimum, 2) else "no number of clusters can split one point"
         raise ValueError(f"Z has only {distinct} distinct point(s), fewer than the {max(ks)} clusters ks asks for: "
-                         f"a network's code may have collapsed to a few points (check its training), or lower the "
-                         f"largest k")
+                         f"a network's code may have collapsed to a few points (check its training); {fix}")
     return Z, ks
 
 

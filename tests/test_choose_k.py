@@ -67,8 +67,8 @@ def test_the_silhouette_of_a_large_code_is_measured_on_a_seeded_sample_of_5000_p
 def test_silhouette_scores_name_ks_that_a_silhouette_cannot_score(lesson):
     """With 5 rows and ks 2-8 scikit-learn said 'Number of labels is 5', labels the learner never passed."""
     X = _blobs(3)[:5]
-    with pytest.raises(ValueError, match=r"^each k in ks must lie from 2 to 4: a silhouette needs two clusters or "
-                                         r"more, and Z's 5 points leave room for at most 4 clusters; ks runs from 2 to 8$"):
+    with pytest.raises(ValueError, match=r"^each k in ks must lie from 2 to 4 for Z's 5 points \(a silhouette needs "
+                                         r"two clusters or more, and one point more than clusters\); ks runs from 2 to 8$"):
         lesson.silhouette_scores(X, range(2, 9), 0)
     with pytest.raises(ValueError, match=r"ks runs from 1 to 3$"):
         lesson.silhouette_scores(_blobs(3), range(1, 4), 0)
@@ -77,8 +77,9 @@ def test_silhouette_scores_name_ks_that_a_silhouette_cannot_score(lesson):
 
 
 @pytest.mark.parametrize(("Z", "ks", "error", "match"), [
-    (np.zeros((100, 2)), range(2, 9), ValueError, r"^Z has only 1 distinct point\(s\), fewer than the 8 clusters"),
-    (np.repeat(np.eye(3), 20, axis=0), range(2, 9), ValueError, r"^Z has only 3 distinct point\(s\)"),
+    (np.zeros((100, 2)), range(2, 9), ValueError, r"^Z has only 1 distinct point\(s\), fewer than the 8 clusters "
+                                                r"ks asks for: .*; no number of clusters can split one point$"),
+    (np.repeat(np.eye(3), 20, axis=0), range(2, 9), ValueError, r"^Z has only 3 distinct point\(s\).*; or lower the largest k$"),
     (_blobs(3), range(2, 2), ValueError, r"^ks is empty"),
     (_blobs(3), 8, TypeError, r"^ks must be a sequence of numbers of clusters, e.g. range\(\w, 9\); got 8"),
     (_blobs(3)[:, 0], range(2, 5), ValueError, r"^Z must be a 2-D array"),

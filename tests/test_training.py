@@ -882,10 +882,32 @@ def test_a_dataframe_with_its_columns_in_another_order_is_refused_after_fit(auto
         with pytest.raises(ValueError, match=rf"^x's columns are not those {model.name} was trained on \({how}\): "
                                              r"Keras reads columns by position, not by name; fitted on a, b, c, d; "
                                              r"got .*Select the fitted columns in the fitted order: "
-                                             r"df\[\['a', 'b', 'c', 'd'\]\]$"):
+                                             r"df\[\['a', 'b', 'c', 'd'\]\] \(a table with other columns needs a new model\)$"):
             model.predict(x, verbose=0)
     with pytest.raises(ValueError, match=r"^x's columns are not those"):
         autoencoder.fit(reordered, reordered, epochs=1, verbose=0)
     with pytest.raises(ValueError, match=r"^x's columns are not those"):
         autoencoder.evaluate(reordered, frame, verbose=0)
     np.testing.assert_allclose(encoder.predict(frame, verbose=0), encoder.predict(frame.to_numpy(), verbose=0))
+
+
+@pytest.mark.parametrize("width", [8, 9])
+def test_the_column_message_shows_eight_names_and_the_selection_only_when_it_is_short(width):
+    """Up to 8 columns: every name, and the selection to copy; more: the first 8 and '...', no selection."""
+    pd = pytest.importorskip("pandas")
+    from helpers import models
+
+    helpers.set_seed(0)
+    autoencoder, _ = models.build_autoencoder(width, hidden_units=(3,), latent_dim=2)
+    autoencoder.compile(optimizer="adam", loss="mse")
+    names = [f"c{j}" for j in range(width)]
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(16, width)), columns=names)
+    autoencoder.fit(frame, frame, epochs=1, verbose=0)
+    with pytest.raises(ValueError) as caught:
+        autoencoder.predict(frame[names[::-1]], verbose=0)
+    message = str(caught.value)
+    fitted, got = ", ".join(names[:8]), ", ".join(names[::-1][:8])
+    if width == 8:
+        assert f"fitted on {fitted}; got {got}. Select the fitted columns in the fitted order: df[{names!r}] (" in message
+    else:
+        assert f"fitted on {fitted}, ...; got {got}, .... Select the fitted columns in the fitted order (" in message

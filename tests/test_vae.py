@@ -6,6 +6,7 @@ KL warm-up), so these tests test the code a learner reads and edits.
 """
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -267,7 +268,7 @@ def test_a_vae_refuses_targets_and_sample_weights_it_would_ignore(lesson, X):
     weights, labels = np.zeros(len(X)), np.arange(len(X)) % 2
     refused = [({"sample_weight": weights}, r"^sample_weight would be ignored: vae's loss is computed from x alone"),
                ({"y": labels}, r"^y would be ignored: .* pass x alone: fit\(X\), evaluate\(X\), validation_data=\(X_val,\)$"),
-               ({"y": X, "sample_weight": weights}, r"^y and sample_weight would be ignored: .*Keras would pass them on"),
+               ({"y": X, "sample_weight": weights}, r"^y and sample_weight would be ignored: .*so training would not change"),
                ({"validation_data": (X, X)}, r"^validation_data\[1\] \(y_val\) would be ignored"),
                ({"validation_data": (X, None, weights)}, r"^validation_data\[2\] \(sample weights\) would be ignored")]
     before = [w.numpy().copy() for w in vae.weights]
@@ -360,21 +361,38 @@ def test_a_plain_float_beta_is_frozen_when_fit_compiles_the_step(lesson, keras, 
     np.testing.assert_allclose(_beta_used(history), 0.0, atol=1e-6)  # why the notebook needs a keras.Variable
 
 
-def test_unscaled_columns_in_the_high_hundreds_overflow_in_the_first_epoch(lesson, keras):
-    """Notebook 02, section 1: "Columns in the high hundreds or thousands (on these blobs, from about 500 up)
-    make the encoder's first outputs so large that exp(z_log_var) overflows and the loss is NaN in the first
-    epoch, whatever the learning rate. Smaller unscaled columns train"."""
-    raw = data.blobs().X_raw  # the notebook's blobs before scaling, values up to about 12.5
-    for factor, learning_rate, diverges in ((20, 1e-3, False), (40, 1e-3, True), (40, 1e-6, True)):
-        helpers.set_seed(42)
-        vae, _, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=42)
+def test_values_in_the_hundreds_overflow_at_most_starting_seeds(lesson, keras):
+    """Notebook 02, section 1: over seeds 0-9 the loss overflows in the first epoch in 8 of 10 runs on the blobs
+    stretched up to about 125, in all 10 up to 250 or 500, in 6 of 10 shifted by 500 or 2,000. (An earlier
+    sentence put the line at about 500, from seed 42 alone, where the blobs stretched to 250 train; a teacher's
+    check found it.) Whatever the learning rate: at 1e-6 too."""
+    blobs = data.blobs()
+    raw, scaled = blobs.X_raw, blobs.X  # the notebook's blobs before and after scaling; raw values up to about 12.5
+
+    def overflows(x, seed, learning_rate=1e-3):
+        helpers.set_seed(seed)
+        vae, _, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=seed)
         vae.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
-        if diverges:
-            with pytest.raises(FloatingPointError, match="epoch 1"):
-                vae.fit(raw * factor, epochs=1, batch_size=32, verbose=0)
-        else:
-            assert np.isfinite(vae.fit(raw * factor, epochs=1, batch_size=32, verbose=0).history["loss"][0])
-    assert 240 < np.abs(raw * 20).max() < 260 and 490 < np.abs(raw * 40).max() < 510
+        try:
+            vae.fit(x, epochs=1, batch_size=32, verbose=0)
+        except FloatingPointError as error:
+            assert "epoch 1" in str(error)
+            return True
+        return False
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # fit's scaling warnings: another test's subject
+        counts = {name: sum(overflows(x, seed) for seed in range(10)) for name, x in
+                  (("x10", raw * 10), ("x20", raw * 20), ("x40", raw * 40), ("+500", scaled + 500),
+                   ("+2000", scaled + 2000))}
+        assert counts == {"x10": 8, "x20": 10, "x40": 10, "+500": 6, "+2000": 6}
+        assert not overflows(raw * 20, 42) and overflows(raw * 40, 42, learning_rate=1e-6)  # seed 42: why 500 before
+    assert 120 < np.abs(raw * 10).max() < 130 and 240 < np.abs(raw * 20).max() < 260 and 490 < np.abs(raw * 40).max() < 510
+    cells = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))
+    prose = " ".join(" ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown").split())
+    assert ("the loss overflowed to NaN in the first epoch, whatever the learning rate, in 8 of 10 runs on these blobs "
+            "stretched until they reach about 125, in all 10 up to 250 or 500, and in 6 of 10 shifted by 500 or by "
+            "2,000") in prose
 
 
 def test_columns_far_from_zero_train_a_degenerate_vae_and_fit_warns(lesson, keras):
@@ -393,5 +411,5 @@ def test_columns_far_from_zero_train_a_degenerate_vae_and_fit_warns(lesson, kera
         assert log_var * 1.15 < encoder.predict(X + shift, verbose=0)[1].mean() < log_var * 0.85
     cells = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))
     prose = " ".join(" ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown").split())
-    assert ("the blobs shifted by 500 or by 2,000 end 40 epochs with a KL term of about 40,000 or 600,000 and "
-            "`z_log_var` near -60 or -330") in prose
+    assert ("at this notebook's seed, 42, the blobs shifted by 500 or by 2,000 end 40 epochs with a KL term of about "
+            "40,000 or 600,000 and `z_log_var` near -60 or -330") in prose
