@@ -251,3 +251,13 @@ def test_a_batch_of_one_and_a_temperature_of_zero_are_refused():
     for temperature in (0.0, -0.5, float("nan")):
         with pytest.raises(ValueError, match=r"^temperature must be above 0"):
             lesson.NeighbourContrastive(lesson.build_encoder(6, (8,), 3), temperature=temperature)
+
+
+@pytest.mark.parametrize("k", [0, -1, 10])
+def test_nearest_neighbours_refuses_a_k_outside_1_to_the_other_samples(k):
+    """k=0 returned an empty (n, 0) array that failed later inside TensorFlow; k >= n failed in scikit-learn with
+    k + 1 in the message (a learner's probe)."""
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    with pytest.raises(ValueError, match=rf"^k must be from 1 to 9 \(the other samples\); got {k}$"):
+        lesson.nearest_neighbours(X, k)
+    assert lesson.nearest_neighbours(X, 9).shape == (10, 9)

@@ -206,3 +206,22 @@ def test_train_dec_stops_at_the_tol_it_is_given():
     model = _dec(encoder, _encode(encoder, X)[[0, 1, 45]])
     q, history = lesson.train_dec(model, X, max_epochs=6, tol=1.0, batch_size=30)
     assert len(history) == 1 and 0 < history[0]["label_change_fraction"] < 1.0
+
+
+def test_dec_refuses_equal_centres_an_alpha_at_or_below_0_and_a_tol_outside_0_1():
+    """A learner's probe: equal centres collapsed DEC to one cluster in silence, alpha=0 gave q of NaN and -1 a
+    flat q, tol=5 stopped after one epoch and NaN or -1 never stopped early (plot_dec_history refuses them)."""
+    X, _ = _blobs()
+    _, encoder = models.build_autoencoder(X.shape[1], hidden_units=(8,), latent_dim=2)
+    for model in (lesson.DEC, lesson.SCAN):
+        with pytest.raises(ValueError, match=r"^the centres must differ from one another"):
+            model(encoder, np.zeros((3, 2)))
+    for alpha in (0, -1.0, float("nan")):
+        with pytest.raises(ValueError, match=r"^alpha \(the Student-t's degrees of freedom\) must be above 0"):
+            lesson.DEC(encoder, [[0.0, 0.0], [1.0, 1.0]], alpha=alpha)
+    dec = lesson.DEC(encoder, [[0.0, 0.0], [1.0, 1.0]])
+    dec.compile(optimizer="adam", loss="kld")
+    for tol in (5, -1, float("nan")):
+        with pytest.raises(ValueError, match=r"^tol is the share of labels that may still change, from 0 to 1"):
+            lesson.train_dec(dec, X, max_epochs=2, tol=tol)
+    assert len(lesson.train_dec(dec, X, max_epochs=2, tol=1.0)[1]) == 1  # 1 itself: stop after the first epoch
