@@ -580,9 +580,11 @@ def plot_confusion(y_true, labels, ax=None, title="Confusion matrix (clusters ma
     ----------
     y_true : array-like of int, shape (n_samples,)
         True classes (rows).
-    labels : array-like of int, shape (n_samples,)
+    labels : array-like, shape (n_samples,)
         Cluster labels (columns, reordered to match the classes; unmatched
-        clusters follow; noise is left out).
+        clusters follow; noise is left out): integers, or text as
+        :func:`helpers.evaluation.match_labels` gives them for text classes
+        (class names, the integer ``-1`` for noise), each column named so.
     ax : matplotlib.axes.Axes, optional
     title : str
 
@@ -592,7 +594,10 @@ def plot_confusion(y_true, labels, ax=None, title="Confusion matrix (clusters ma
     """
     from helpers.evaluation import matched_confusion
 
-    matrix, classes, clusters = matched_confusion(y_true, labels)
+    codes, names = _labels_or_classes(labels)  # names: None for integer clusters
+    matrix, classes, clusters = matched_confusion(y_true, codes)
+    if names is not None:  # each column named as its text label was ("-1": a class with no cluster)
+        clusters = np.array([names[c] if c >= 0 else c for c in clusters], dtype=object)
     ax = _axes(ax)
     ax.imshow(matrix, cmap="Blues")
     ax.grid(False)

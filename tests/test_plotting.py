@@ -781,3 +781,24 @@ def test_plot_digit_grid_and_cluster_means_take_match_labels_of_text_classes():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["ant\n(4)", "moth\n(4)", "zebra\n(5)"]
     np.testing.assert_allclose(ax.images[0].get_array()[:, :4], 1.0)  # ant is class 1: its mean image is 1
     plt.close("all")
+
+
+def test_confusion_draws_match_labels_text_output_as_its_integer_input_with_names():
+    """A learner's probe: with text classes, notebook 04's plot_confusion(y, match_labels(y, labels)) refused
+    match_labels' own output ('labels must be integers; got dtype object'). Drawn now: the same counts as for the
+    integer clusters, each column named by its matched class, a class left without a cluster as -1."""
+    from helpers import evaluation
+
+    y = np.array(["ant", "bee", "cat"] * 20)
+    clusters = np.where(y == "ant", 2, np.where(y == "bee", 0, 1))
+    clusters[:3] = [1, 1, 0]  # a few in the wrong cluster
+    text = evaluation.match_labels(y, clusters)
+    assert text.dtype == object
+    ax_int, ax_text = plotting.plot_confusion(y, clusters), plotting.plot_confusion(y, text)
+    counts = [[t.get_text() for t in ax.texts] for ax in (ax_int, ax_text)]
+    assert counts[0] == counts[1] and counts[0]
+    assert [t.get_text() for t in ax_text.get_xticklabels()] == ["ant", "bee", "cat"]
+    two = np.where(y == "cat", "bee", y).astype(object)  # no cluster for "cat"
+    ax = plotting.plot_confusion(y, two)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ant", "bee", "-1"]
+    plt.close("all")
