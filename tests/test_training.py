@@ -911,3 +911,42 @@ def test_the_column_message_shows_eight_names_and_the_selection_only_when_it_is_
         assert f"fitted on {fitted}; got {got}. Select the fitted columns in the fitted order: df[{names!r}] (" in message
     else:
         assert f"fitted on {fitted}, ...; got {got}, .... Select the fitted columns in the fitted order (" in message
+
+
+def test_a_model_whose_loss_uses_only_x_refuses_targets_and_weights_wherever_they_come():
+    """CheckedInputs.loss_uses_only_x (notebook 02's VAE sets it): y, sample_weight, validation_data's y_val and
+    weights, in fit and evaluate, tuple or list; x alone and (x_val,) train. Off by default (see test_vae)."""
+    keras = training.keras
+
+    class Rebuild(training.CheckedInputs, keras.Model):
+        loss_uses_only_x = True
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(3)
+
+        def call(self, x, training=None):
+            return self.dense(x)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return keras.ops.mean(keras.ops.square(x - y_pred))
+
+    X = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
+    w = np.ones(16)
+    model = Rebuild(name="rebuild")
+    model.compile(optimizer="adam")
+    model.fit(X, epochs=1, verbose=0, validation_data=(X,))
+    for kwargs, named in (({"y": X}, "y"), ({"sample_weight": w}, "sample_weight"),
+                          ({"y": X, "sample_weight": w}, "y and sample_weight"),
+                          ({"validation_data": (X, X)}, r"validation_data\[1\] \(y_val\)"),
+                          ({"validation_data": [X, X]}, r"validation_data\[1\] \(y_val\)"),
+                          ({"validation_data": (X, X, w)}, r"validation_data\[1\] \(y_val\) and validation_data\[2\] \(sample weights\)"),
+                          ({"validation_data": (X, None, w)}, r"validation_data\[2\] \(sample weights\)")):
+        with pytest.raises(ValueError, match=rf"^{named} would be ignored: rebuild's loss is computed from x alone "
+                                             r"\(it rebuilds its input, every sample weighted alike\), so training "
+                                             r"would not change; pass x alone: fit\(X\), evaluate\(X\), "
+                                             r"validation_data=\(X_val,\)$"):
+            model.fit(X, epochs=1, verbose=0, **kwargs)
+    with pytest.raises(ValueError, match=r"^sample_weight would be ignored"):
+        model.evaluate(X, sample_weight=w, verbose=0)
+    assert np.isfinite(model.evaluate(X, verbose=0))
