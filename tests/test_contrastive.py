@@ -290,3 +290,26 @@ def test_the_trained_models_save_and_load_back_with_their_settings(tmp_path):
         np.testing.assert_allclose(loaded.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6, atol=1e-6)
         assert {name: getattr(loaded, name) for name in settings} == settings
     assert keras.models.load_model(tmp_path / f"{dec.name}.keras").clustering.alpha == 2.0
+
+
+def test_both_partner_models_refuse_partners_of_the_wrong_shape_and_batches_of_one():
+    """A learner's probe: nearest_neighbours' row numbers passed as partners, one partner per row (2-D), 4-D
+    partners, k = 0 and no partners failed deep inside TensorFlow (a graph execution error, 'None values not
+    supported'); SCAN trained on batches of one, whose entropy term is meaningless, where NeighbourContrastive
+    refused them. Both refuse each with one sentence."""
+    X = np.random.default_rng(0).normal(size=(12, 6)).astype("float32")
+    good = np.repeat(X[:, None, :], 2, axis=1)
+    encoder = lesson.build_encoder(6, (8,), 3)
+    centres = KMeans(2, n_init=2, random_state=0).fit(encoder.predict(X, verbose=0)).cluster_centers_
+    for model in (lesson.NeighbourContrastive(encoder, seed=0), lesson.SCAN(encoder, centres, seed=0)):
+        model.compile(optimizer="adam")
+        for partners, got in ((lesson.nearest_neighbours(X, 5), r"shape \(12, 5\)"), (X, r"shape \(12, 6\)"),
+                              (good[:, :, None, :], r"shape \(12, 2, 1, 6\)"), (good[:, :0], r"shape \(12, 0, 6\)"),
+                              (good[:, :, :4], r"shape \(12, 2, 4\)"), (None, "none")):
+            with pytest.raises(ValueError, match=rf"^partners must have shape \(samples, k, 6\): k >= 1 candidate "
+                                                 rf"partners per sample, each a row like X's .*; got {got}$"):
+                model.fit(X, partners, batch_size=4, epochs=1, verbose=0)
+        with pytest.raises(ValueError, match=r"^batch_size must be at least 2: a batch of one has no negatives and "
+                                             r"no spread of clusters; got 1$"):
+            model.fit(X, good, batch_size=1, epochs=1, verbose=0)
+        model.fit(X, good, batch_size=4, epochs=1, verbose=0)
