@@ -313,3 +313,26 @@ def test_both_partner_models_refuse_partners_of_the_wrong_shape_and_batches_of_o
                                              r"no spread of clusters; got 1$"):
             model.fit(X, good, batch_size=1, epochs=1, verbose=0)
         model.fit(X, good, batch_size=4, epochs=1, verbose=0)
+
+
+def test_the_notebooks_recipe_for_a_table_builds_neighbour_partners_and_trains():
+    """Notebook 04's "On a table whose rows are not images": the partners from neighbours alone, as written there,
+    have shape (samples, 5, features) and train; and a 16-column table in [0, 1] does pass augment_images."""
+    import json
+    from pathlib import Path
+
+    notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_deep_embedded_clustering_digits.ipynb"
+    prose = " ".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+                     if c["cell_type"] == "markdown")
+    recipe = "positive_sets(X, nearest_neighbours(X, 5), np.zeros((len(X), 0, X.shape[1])))"
+    assert f"`{recipe}`" in prose
+    X = np.random.default_rng(0).uniform(size=(40, 13)).astype("float32")
+    partners = eval(recipe, {"np": np, "X": X, **vars(lesson)})  # the notebook's line, as written
+    assert partners.shape == (40, 5, 13)
+    np.testing.assert_array_equal(partners[:, 0], X[lesson.nearest_neighbours(X, 5)[:, 0]])
+    model = lesson.NeighbourContrastive(lesson.build_encoder(13, (8,), 3), seed=0)
+    model.compile(optimizer="adam")
+    assert np.isfinite(model.fit(X, partners, batch_size=8, epochs=1, verbose=0).history["loss"][0])
+    with pytest.raises(ValueError, match="flattened square images"):
+        lesson.augment_images(X, 2, 0)
+    assert lesson.augment_images(X[:, :16 - 3].repeat(2, axis=1)[:, :16], 2, 0).shape == (40, 2, 16)  # 16: a "square"
