@@ -336,3 +336,15 @@ def test_the_notebooks_recipe_for_a_table_builds_neighbour_partners_and_trains()
     with pytest.raises(ValueError, match="flattened square images"):
         lesson.augment_images(X, 2, 0)
     assert lesson.augment_images(X[:, :16 - 3].repeat(2, axis=1)[:, :16], 2, 0).shape == (40, 2, 16)  # 16: a "square"
+
+
+def test_neighbour_purity_takes_a_list_or_series_and_refuses_labels_of_another_length():
+    """A learner's probe: a list y failed with 'only integer scalar arrays...', a Series with 'Cannot index with
+    multidimensional key', a y of the wrong length with an IndexError or a broadcast error."""
+    pd = pytest.importorskip("pandas")
+    Z = np.array([[0.0], [0.1], [0.2], [5.0], [5.1], [5.2]])
+    y = [0, 0, 0, 1, 1, 1]
+    assert lesson.neighbour_purity(Z, y, k=2) == lesson.neighbour_purity(Z, pd.Series(y), k=2) == 1.0
+    for wrong in (y[:5], [y, y]):
+        with pytest.raises(ValueError, match=r"^y must hold one label per sample of Z \(6\); got shape"):
+            lesson.neighbour_purity(Z, wrong, k=2)
