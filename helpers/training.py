@@ -212,7 +212,7 @@ def _refuse_unused_targets(model, given):
     ``given`` is ``fit``'s or ``evaluate``'s arguments (a dict), or ``validation_data`` (a tuple
     ``(x_val, y_val, sample_weight)`` or shorter, or ``x_val`` alone).
     """
-    if not getattr(model, "loss_uses_only_x", False):
+    if not model.loss_uses_only_x:  # a CheckedInputs class attribute
         return
     if isinstance(given, dict):
         names = {"y": given.get("y"), "sample_weight": given.get("sample_weight")}
