@@ -3,7 +3,8 @@
 :func:`build_autoencoder` returns the full model *and* the encoder sub-model
 that shares its layers. The encoder's output is the latent space we cluster;
 ``autoencoder.predict`` would return reconstructions instead. (Notebook 02
-writes its variational autoencoder in its own cells.)
+writes its variational autoencoder, and notebook 04 its encoder, in their own cells;
+:func:`check_sizes` checks the layer sizes they are given.)
 """
 
 from __future__ import annotations
@@ -23,6 +24,40 @@ def _check_units(units, name):
     except TypeError:
         raise TypeError(f"{name} must be a sequence of layer sizes, e.g. (64, 32); got {units!r}") from None
     return tuple(check_int(u, name=f"{name}[{i}]", minimum=1) for i, u in enumerate(units))
+
+
+def check_sizes(**sizes):
+    """Check the layer sizes of a model the notebooks write themselves, by the names the learner passed.
+
+    Parameters
+    ----------
+    **sizes : int or sequence of int
+        Each a positive integer (``input_dim=13``), or a sequence of them for
+        several hidden layers (``hidden_units=(256, 128)``); a name ending in
+        ``_dim`` takes one integer only.
+
+    Returns
+    -------
+    list
+        The sizes in the order given, as ``int`` or ``tuple`` of ``int``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the size: without this, ``input_dim=X.shape`` fails deep
+        inside Keras ("Cannot convert '((300, 10),)' to a shape") and
+        ``latent_dim=0`` with a message about ``units``.
+    """
+    checked = []
+    for name, size in sizes.items():
+        sequence = hasattr(size, "__len__") and not isinstance(size, str)
+        if name == "input_dim" and sequence:  # the table's shape, not its number of columns
+            raise TypeError(f"input_dim must be the number of columns, e.g. X.shape[1]; got the shape {tuple(size)}")
+        if sequence and not name.endswith("_dim"):  # several layers' sizes, e.g. hidden_units=(256, 128)
+            checked.append(_check_units(size, name))
+        else:
+            checked.append(check_int(size, name=name, minimum=1))
+    return checked
 
 
 def _check_activation(activation, name):

@@ -348,3 +348,16 @@ def test_neighbour_purity_takes_a_list_or_series_and_refuses_labels_of_another_l
     for wrong in (y[:5], [y, y]):
         with pytest.raises(ValueError, match=r"^y must hold one label per sample of Z \(6\); got shape"):
             lesson.neighbour_purity(Z, wrong, k=2)
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"input_dim": (300, 64)}, TypeError, r"^input_dim must be the number of columns, e.g. X.shape\[1\]; got the shape \(300, 64\)$"),
+    ({"input_dim": 64.0}, TypeError, r"^input_dim must be an integer"),
+    ({"embedding_dim": 0}, ValueError, r"^embedding_dim must be >= 1; got 0$"),
+    ({"hidden_units": (256, 0)}, ValueError, r"^hidden_units\[1\] must be >= 1; got 0$"),
+])
+def test_build_encoder_names_a_wrong_size(kwargs, error, match):
+    """input_dim=X.shape failed deep inside Keras, a size of 0 was named 'units' (a learner's probe of notebook 02's
+    build_vae, which checks its sizes the same way: models.check_sizes)."""
+    with pytest.raises(error, match=match):
+        lesson.build_encoder(**{"input_dim": 64, **kwargs})

@@ -202,3 +202,18 @@ def test_build_autoencoder_trains_on_a_nullable_int_dataframe_and_stays_a_plain_
     autoencoder.save(tmp_path / "ae.keras")
     loaded = keras.models.load_model(tmp_path / "ae.keras")
     np.testing.assert_allclose(loaded.predict(counts, verbose=0), autoencoder.predict(counts, verbose=0), rtol=1e-6)
+
+
+def test_check_sizes_returns_the_sizes_in_order_and_names_a_wrong_one():
+    assert models.check_sizes(input_dim=np.int64(13), hidden_units=[64, 32], latent_dim=2) == [13, (64, 32), 2]
+    assert type(models.check_sizes(input_dim=np.int64(13))[0]) is int
+    with pytest.raises(TypeError, match=r"^input_dim must be the number of columns, e.g. X.shape\[1\]; got the shape \(5, 3\)$"):
+        models.check_sizes(input_dim=np.zeros((5, 3)).shape)
+    with pytest.raises(TypeError, match=r"^input_dim must be the number of columns.*got the shape \(64,\)$"):
+        models.check_sizes(input_dim=(64,))
+    with pytest.raises(TypeError, match=r"^latent_dim must be an integer; got \(2,\)$"):
+        models.check_sizes(latent_dim=(2,))
+    with pytest.raises(ValueError, match=r"^width\[0\] must be >= 1; got 0$"):
+        models.check_sizes(width=(0, 4))  # a sequence of sizes under any other name: each checked
+    with pytest.raises(TypeError, match=r"^units must be an integer; got '8'$"):
+        models.check_sizes(units="8")

@@ -413,3 +413,16 @@ def test_columns_far_from_zero_train_a_degenerate_vae_and_fit_warns(lesson, kera
     prose = " ".join(" ".join("".join(c["source"]) for c in cells["cells"] if c["cell_type"] == "markdown").split())
     assert ("at this notebook's seed, 42, the blobs shifted by 500 or by 2,000 end 40 epochs with a KL term of about "
             "40,000 or 600,000 and `z_log_var` near -60 or -330") in prose
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"input_dim": (300, 10)}, TypeError, r"^input_dim must be the number of columns, e.g. X.shape\[1\]; got the shape \(300, 10\)$"),
+    ({"input_dim": 10.0}, TypeError, r"^input_dim must be an integer"),
+    ({"input_dim": 10, "latent_dim": 0}, ValueError, r"^latent_dim must be >= 1; got 0$"),
+    ({"input_dim": 10, "hidden_units": -1}, ValueError, r"^hidden_units must be >= 1; got -1$"),
+])
+def test_build_vae_names_a_wrong_size(lesson, kwargs, error, match):
+    """A learner's probe: build_vae(input_dim=X.shape) failed inside Keras ("Cannot convert '((300, 10),)' to a
+    shape"), latent_dim=0 with Keras' "units"."""
+    with pytest.raises(error, match=match):
+        lesson.build_vae(**kwargs)
