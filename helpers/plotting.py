@@ -578,8 +578,8 @@ def plot_confusion(y_true, labels, ax=None, title="Confusion matrix (clusters ma
 
     Parameters
     ----------
-    y_true : array-like of int, shape (n_samples,)
-        True classes (rows).
+    y_true : array-like, shape (n_samples,)
+        True classes (rows): integers or text.
     labels : array-like, shape (n_samples,)
         Cluster labels (columns, reordered to match the classes; unmatched
         clusters follow; noise is left out): integers, or text as

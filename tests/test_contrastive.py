@@ -253,12 +253,12 @@ def test_a_batch_of_one_and_a_temperature_of_zero_are_refused():
             lesson.NeighbourContrastive(lesson.build_encoder(6, (8,), 3), temperature=temperature)
 
 
-@pytest.mark.parametrize("k", [0, -1, 10])
+@pytest.mark.parametrize("k", [0, -1, 10, 2.5])
 def test_nearest_neighbours_refuses_a_k_outside_1_to_the_other_samples(k):
     """k=0 returned an empty (n, 0) array that failed later inside TensorFlow; k >= n failed in scikit-learn with
     k + 1 in the message (a learner's probe)."""
     X = np.random.default_rng(0).normal(size=(10, 2))
-    with pytest.raises(ValueError, match=rf"^k must be from 1 to 9 \(the other samples\); got {k}$"):
+    with pytest.raises(ValueError, match=rf"^k must be a whole number from 1 to 9 \(the other samples\); got {k}$"):
         lesson.nearest_neighbours(X, k)
     assert lesson.nearest_neighbours(X, 9).shape == (10, 9)
 
@@ -361,3 +361,20 @@ def test_build_encoder_names_a_wrong_size(kwargs, error, match):
     build_vae, which checks its sizes the same way: models.check_sizes)."""
     with pytest.raises(error, match=match):
         lesson.build_encoder(**{"input_dim": 64, **kwargs})
+
+
+def test_partner_models_pass_a_dataset_to_keras_unchecked_and_centres_equal_in_float32_are_refused():
+    """A teacher's check: check_partner_fit indexed np.shape(x)[-1] of a tf.data.Dataset (IndexError) where the old
+    models trained on one, as CheckedInputs passes Datasets to Keras; centres that differ only beyond float32's
+    precision passed the equality check in float64 and became two equal centres."""
+    import tensorflow as tf
+
+    X = np.random.default_rng(0).normal(size=(16, 6)).astype("float32")
+    partners = np.repeat(X[:, None, :], 2, axis=1)
+    model = lesson.NeighbourContrastive(lesson.build_encoder(6, (8,), 3), seed=0)
+    model.compile(optimizer="adam")
+    dataset = tf.data.Dataset.from_tensor_slices((X, partners)).batch(8)
+    assert np.isfinite(model.fit(dataset, epochs=1, verbose=0).history["loss"][0])
+    encoder = lesson.build_encoder(6, (8,), 1)
+    with pytest.raises(ValueError, match=r"^the centres must differ from one another"):
+        lesson.check_centres(encoder, [[1.0], [1.0 + 1e-12]])
