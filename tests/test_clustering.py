@@ -576,3 +576,28 @@ def test_the_largest_lasting_count_splits_noisy_rings_unless_a_count_must_last_l
     prose = " ".join(" ".join(c.source for c in nbformat.read(lesson_code.NOTEBOOKS / "01_autoencoder_dbscan.ipynb",
                                                               as_version=4).cells if c.cell_type == "markdown").split())
     assert "`make_circles(800, factor=0.5, noise=0.05)`, scaled; seeds 0 to 4" in prose
+
+
+def test_check_k_choice_edges():
+    """notebook 02's silhouette and BIC checks, at their edges: k from `minimum` (2 by default) to n - 1, at least
+    3 points, as many distinct points as the largest k, and the fix it names."""
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=(5, 2))
+    assert clustering.check_k_choice(Z, [2])[1] == [2]  # the default minimum, 2, is itself accepted
+    Z_checked, ks = clustering.check_k_choice(Z, [4, 2])
+    assert ks == [4, 2] and np.array_equal(Z_checked, Z)  # the order given: scores line up with it
+    with pytest.raises(ValueError, match=r"^each k in ks must lie from 2 to 4 for Z's 5 points \(a silhouette"):
+        clustering.check_k_choice(Z, [1, 2])  # the default minimum is 2
+    assert clustering.check_k_choice(Z, [1, 4], minimum=1)[1] == [1, 4]
+    with pytest.raises(ValueError, match=r"^each k in ks must lie from 1 to 4 for Z's 5 points; ks runs from 1 to 5$"):
+        clustering.check_k_choice(Z, [1, 5], minimum=1)  # n itself: one point more than clusters is needed
+    assert clustering.check_k_choice(rng.normal(size=(3, 2)), [2])[1] == [2]  # 3 points are enough
+    with pytest.raises(ValueError, match=r"Z needs at least 3 samples"):
+        clustering.check_k_choice(rng.normal(size=(2, 2)), [1], minimum=1)
+    two = np.repeat([[0.0, 0.0], [1.0, 1.0]], 3, axis=0)  # 2 distinct points in 6 rows
+    assert clustering.check_k_choice(two, [2])[1] == [2]  # as many distinct points as clusters: fine
+    with pytest.raises(ValueError, match=r"^Z has only 2 distinct point\(s\), fewer than the 3 clusters .*; or lower "
+                                         r"the largest k$"):
+        clustering.check_k_choice(two, [2, 3])
+    with pytest.raises(ValueError, match=r"no number of clusters can split one point$"):
+        clustering.check_k_choice(np.zeros((6, 2)), [1, 2], minimum=1)
