@@ -950,3 +950,16 @@ def test_a_model_whose_loss_uses_only_x_refuses_targets_and_weights_wherever_the
     with pytest.raises(ValueError, match=r"^sample_weight would be ignored"):
         model.evaluate(X, sample_weight=w, verbose=0)
     assert np.isfinite(model.evaluate(X, verbose=0))
+
+
+def test_a_model_without_layers_takes_a_dataframe():
+    """_fitted_columns looks at a model's first layer only when it has one (a subclassed model may have none)."""
+    pd = pytest.importorskip("pandas")
+
+    class Identity(training.CheckedInputs, training.keras.Model):
+        def call(self, x):
+            return x
+
+    model = Identity()
+    frame = pd.DataFrame(np.ones((4, 2)), columns=["a", "b"])
+    assert model.layers == [] and model.predict(frame, verbose=0).shape == (4, 2)
