@@ -963,3 +963,28 @@ def test_a_model_without_layers_takes_a_dataframe():
     model = Identity()
     frame = pd.DataFrame(np.ones((4, 2)), columns=["a", "b"])
     assert model.layers == [] and model.predict(frame, verbose=0).shape == (4, 2)
+
+
+def test_the_column_names_reach_a_checked_part_listed_after_a_plain_layer():
+    """_remember_columns walks every part of the model: a checked encoder tracked after a plain layer still learns
+    the names (a walk that stopped at the first plain layer would miss it)."""
+    pd = pytest.importorskip("pandas")
+    keras = training.keras
+
+    class Wrapped(training.CheckedInputs, keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.scale = keras.layers.Rescaling(1.0)  # a plain layer, tracked first
+            inputs = keras.Input(shape=(3,))
+            self.encoder = training.CheckedModel(inputs, keras.layers.Dense(2)(inputs), name="inner")
+
+        def call(self, x):
+            return self.encoder(self.scale(x))
+
+    model = Wrapped(name="wrapped")
+    model.compile(optimizer="adam", loss="mse")
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(8, 3)), columns=["a", "b", "c"])
+    model.fit(frame, np.zeros((8, 2)), epochs=1, verbose=0)
+    assert [type(layer).__name__ for layer in model.layers][:1] == ["Rescaling"]
+    with pytest.raises(ValueError, match=r"^x's columns are not those inner was trained on"):
+        model.encoder.predict(frame[["c", "b", "a"]], verbose=0)
