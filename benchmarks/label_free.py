@@ -192,19 +192,24 @@ def run_once(name, size, seed, held_out_fit=False):
     from sklearn.decomposition import PCA
     from sklearn.metrics import adjusted_rand_score
 
-    nb05 = lesson()
+    nb05 = lesson()  # one module per process (lesson_code caches it): a swapped fit is put back below
+    in_sample = nb05.gaussian_fit
     if held_out_fit:
         import heldout_gap
 
         nb05.gaussian_fit = heldout_gap.heldout_fit(nb05)  # score_candidates calls whatever the name holds
-    X, y = load(name, size, seed)
-    start = time.perf_counter()
-    pca_80 = PCA(n_components=0.8, random_state=seed).fit(X)
-    representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=seed).fit(X).transform,
-                       f"PCA-{pca_80.n_components_}": pca_80.transform}  # on 2 columns: PCA-1, or PCA-2 once
-    candidates = nb05.score_candidates(X, representations, seed=seed)
-    choice = nb05.choose(candidates)
-    seconds = time.perf_counter() - start
+    try:
+        X, y = load(name, size, seed)
+        start = time.perf_counter()
+        pca_80 = PCA(n_components=0.8, random_state=seed).fit(X)
+        representations = {"scaled features": None,
+                           "PCA-2": PCA(n_components=2, random_state=seed).fit(X).transform,
+                           f"PCA-{pca_80.n_components_}": pca_80.transform}  # on 2 columns: PCA-1, or PCA-2 once
+        candidates = nb05.score_candidates(X, representations, seed=seed)
+        choice = nb05.choose(candidates)
+        seconds = time.perf_counter() - start
+    finally:
+        nb05.gaussian_fit = in_sample
     run = {"dataset": name, "size": size, "n": len(X), "seed": seed, "structure": choice.structure,
            "chosen": (f"{choice.chosen.representation} + {choice.chosen.method}, k={choice.chosen.k}"
                       if choice.structure else "no structure"), "seconds": seconds}
