@@ -128,7 +128,7 @@ class CheckedInputs:
     A model whose own loss is computed from ``x`` alone sets
     ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
     ``y``, ``sample_weight`` and their places in ``validation_data``, which
-    Keras would pass on and the loss would ignore without a word.
+    the loss would ignore without a word.
     """
 
     #: True for a model whose own loss uses ``x`` alone (a VAE rebuilding its input): ``y`` and weights refused.
@@ -279,7 +279,7 @@ def _diverged(invalid, x, y):
 
     largest = {name: float(np.max(np.abs(data))) for name, data in (("x", x), ("y", y))
                if isinstance(data, np.ndarray) and data.size}
-    big = [(name, value) for name, value in largest.items() if value > 100]  # scaled data rarely reach 100
+    big = [(name, value) for name, value in largest.items() if value > LARGE_INPUT]  # scaled data rarely reach it
     advice = "lower the learning rate, or check the loss for a log of 0 or a division by 0"
     hint = (" and ".join(f"{name} holds values up to {value:.3g}" for name, value in big)
             + f": if they are not scaled yet, scale them (e.g. sklearn's StandardScaler); if they are, {advice}; "
@@ -424,12 +424,14 @@ def _check_columns(model, x, name):
     names = tuple(str(c) for c in columns)
     if names != fitted:
         how = "the same columns in another order" if sorted(names) == sorted(fitted) else "other columns"
-        shown = ", ".join(fitted[:8]) + (", ..." if len(fitted) > 8 else "")
-        got = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
         select = f": df[{list(fitted)!r}]" if len(fitted) <= 8 else ""
         raise ValueError(f"{name}'s columns are not those {model.name} was trained on ({how}): Keras reads columns by "
-                         f"position, not by name; fitted on {shown}; got {got}. Select the fitted columns in the "
-                         f"fitted order{select} (a table with other columns needs a new model)")
+                         f"position, not by name; fitted on {_first_eight(fitted)}; got {_first_eight(names)}. Select "
+                         f"the fitted columns in the fitted order{select} (a table with other columns needs a new model)")
+
+
+def _first_eight(names):
+    return ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
 
 
 def _check_model_input(model, x, name):
