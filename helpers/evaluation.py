@@ -15,6 +15,8 @@ scikit-learn's metrics; cluster labels are integers.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
@@ -24,14 +26,28 @@ from helpers._validation import check_classes, check_cluster_labels, check_int, 
 #: The most classes :func:`matched_confusion` draws up (its matrix has as many columns as rows, and more).
 MAX_CONFUSION_CLASSES = 1000
 
+#: From this many classes up, true classes that are mostly one or two samples each draw a warning.
+MANY_CLASSES = 20
+
 #: Columns of :func:`evaluate`'s result, in table order.
 METRICS = ("ari", "nmi", "accuracy", "noise_fraction", "n_clusters")
+
+
+def _warn_if_measurement(classes, n_samples, name):
+    """Warn when ``classes`` look like a measurement: at least :data:`MANY_CLASSES` classes, more than
+    half as many as samples (so most classes hold one or two samples). Every score is still computed."""
+    if classes.size >= MANY_CLASSES and classes.size > n_samples / 2:
+        warnings.warn(f"{name} has {classes.size:,} different classes among {n_samples:,} samples, so most classes "
+                      f"hold one or two samples: every distinct value counts as a class of its own. If {name} is a "
+                      "measurement (a continuous column) rather than a class, bin it first (pandas.cut) or score "
+                      "against a column of classes", UserWarning, stacklevel=4)
 
 
 def _check_pair(y_true, labels):
     """``(class codes 0..n_classes-1, the class of each code, cluster labels)``."""
     codes, classes = check_classes(y_true, name="y_true")
     labels = check_cluster_labels(labels, name="labels", n_samples=len(codes))
+    _warn_if_measurement(classes, len(codes), "y_true")
     return codes, classes, labels
 
 
@@ -132,6 +148,7 @@ def _check_matchable(y_true, labels, *, name="y_true", n_samples=None):
     """
     codes, classes = check_classes(y_true, name=name, n_samples=n_samples)
     labels = check_cluster_labels(labels, name="labels", n_samples=len(codes))
+    _warn_if_measurement(classes, len(codes), name)
     numbers = _whole_numbers(classes)
     if numbers is not None and numbers.min() < 0:
         raise ValueError(f"{name} must hold classes >= 0; -1 is reserved for noise in cluster labels")

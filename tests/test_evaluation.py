@@ -393,10 +393,13 @@ def test_matched_confusion_refuses_a_measurement_passed_as_classes():
     rng = np.random.default_rng(0)
     measured = rng.normal(size=1001)
     with pytest.raises(ValueError, match=r"y_true has 1,001 different classes in 1,001 samples, too many for a "
-                                         r"confusion matrix \(at most 1,000\): is it a measurement"):
+                                         r"confusion matrix \(at most 1,000\): is it a measurement"), \
+            pytest.warns(UserWarning, match="is a measurement"):
         evaluation.matched_confusion(measured, rng.integers(0, 3, 1001))
-    assert evaluation.evaluate(measured, rng.integers(0, 3, 1001))["ari"] < 0.01  # scored all the same
-    matrix, classes, _ = evaluation.matched_confusion(np.arange(1000) % 1000, np.zeros(1000, dtype=int))
+    with pytest.warns(UserWarning, match="is a measurement"):
+        assert evaluation.evaluate(measured, rng.integers(0, 3, 1001))["ari"] < 0.01  # scored all the same
+    with pytest.warns(UserWarning, match="1,000 different classes among 1,000 samples"):
+        matrix, classes, _ = evaluation.matched_confusion(np.arange(1000) % 1000, np.zeros(1000, dtype=int))
     assert matrix.shape == (1000, 1000) and classes.size == 1000  # at the limit: drawn up
 
 
@@ -515,8 +518,10 @@ def test_many_distinct_true_values_are_matched_without_a_square_matrix():
     labels = np.random.default_rng(0).integers(0, 3, size=5000)
     tracemalloc.start()
     try:
-        result = evaluation.evaluate(y_true, labels)
-        matched = evaluation.match_labels(y_true, labels)
+        with pytest.warns(UserWarning, match="is a measurement"):
+            result = evaluation.evaluate(y_true, labels)
+        with pytest.warns(UserWarning, match="is a measurement"):
+            matched = evaluation.match_labels(y_true, labels)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -531,3 +536,27 @@ def test_results_table_reads_a_dataframe_of_rows_as_its_rows():
     rows = [evaluation.evaluate([0, 0, 1, 1], [0, 0, 1, 1], name="perfect"),
             evaluation.evaluate([0, 0, 1, 1], [0, 1, 0, 1], name="crossed")]
     assert evaluation.results_table(pd.DataFrame(rows)) == evaluation.results_table(rows)
+
+
+def test_a_measurement_passed_as_classes_draws_a_warning_naming_it():
+    """A continuous column as y_true was scored as hundreds of one-sample classes without a word."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    alcohol = np.round(rng.normal(13, 0.8, size=178), 2)  # wine's alcohol column, say: ~150 distinct values
+    labels = rng.integers(0, 3, size=178)
+    n_classes = np.unique(alcohol).size
+    for score in (evaluation.evaluate, evaluation.match_labels, evaluation.matched_confusion):
+        with pytest.warns(UserWarning, match=rf"y_true has {n_classes} different classes among 178 samples.*"
+                                             r"bin it first \(pandas.cut\)") as caught:
+            score(alcohol, labels)
+        assert caught[0].filename == __file__  # points at the caller's line, not into helpers
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        evaluation.evaluate(np.arange(40) % 20, np.zeros(40, dtype=int))  # 20 classes of two: half, not more
+        evaluation.evaluate(np.arange(19), np.zeros(19, dtype=int))  # 19 one-sample classes: under 20
+        evaluation.evaluate(rng.integers(0, 10, 1797), rng.integers(0, 10, 1797))  # the digits' ten classes
+    with pytest.warns(UserWarning, match="21 different classes among 41"):
+        evaluation.evaluate(np.arange(41) % 21, np.zeros(41, dtype=int))  # 21 of 41: more than half
+    with pytest.warns(UserWarning, match="20 different classes among 20"):
+        evaluation.evaluate(np.arange(20), np.zeros(20, dtype=int))  # the edge: 20 classes count
