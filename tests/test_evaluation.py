@@ -560,3 +560,23 @@ def test_a_measurement_passed_as_classes_draws_a_warning_naming_it():
         evaluation.evaluate(np.arange(41) % 21, np.zeros(41, dtype=int))  # 21 of 41: more than half
     with pytest.warns(UserWarning, match="20 different classes among 20"):
         evaluation.evaluate(np.arange(20), np.zeros(20, dtype=int))  # the edge: 20 classes count
+
+
+def test_the_readme_names_the_measurement_warning_and_its_recipe_works():
+    """The troubleshooting entry quotes the warning's opening words, and its binning recipe silences it."""
+    import re
+    import warnings
+    from pathlib import Path
+
+    pd = pytest.importorskip("pandas")
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    entry = re.search(r"- \*\*`UserWarning: y_true has … different classes among … samples`\*\*(.*?)\n- ", readme, re.S)
+    assert entry, "the README's troubleshooting entry for the measurement warning is missing"
+    recipe = re.search(r"`(pandas\.cut\(column, 4, labels=False\))`", entry.group(1)).group(1)
+    column = np.random.default_rng(0).normal(size=200)
+    with pytest.warns(UserWarning, match="y_true has 200 different classes among 200 samples"):
+        evaluation.evaluate(column, np.zeros(200, dtype=int))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        binned = eval(recipe, {"pandas": pd, "column": column})
+        assert evaluation.evaluate(binned, np.zeros(200, dtype=int))["n_clusters"] == 1
