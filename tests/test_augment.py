@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from lesson_code import load
@@ -108,3 +110,22 @@ def test_positive_sets_take_a_dataframe_as_an_array():
     neighbours, views = np.array([[1], [0], [3], [2]]), np.zeros((4, 1, 3))
     np.testing.assert_array_equal(lesson.positive_sets(pandas.DataFrame(X), neighbours, views),
                                   lesson.positive_sets(X, neighbours, views))
+
+
+@pytest.mark.parametrize("n_views", [0, -1, 1.5, "2", None])
+def test_augment_refuses_a_number_of_views_that_is_not_a_whole_number_from_one(n_views):
+    """n_views=0 drew noise from empty arrays (NumPy's 'mean of empty slice' warnings); 1.5 failed in rng.uniform."""
+    with pytest.raises(ValueError, match=rf"n_views must be a whole number, at least 1; got {re.escape(repr(n_views))}"):
+        lesson.augment_images(np.zeros((3, 64)), n_views, seed=0)
+    assert lesson.augment_images(np.zeros((3, 64)), np.int64(2), seed=0).shape == (3, 2, 64)  # NumPy's ints work
+
+
+@pytest.mark.parametrize("views", [np.zeros((4, 1, 2)), np.zeros((3, 1, 3)), np.zeros((4, 3))])
+def test_positive_sets_name_views_of_the_wrong_shape(views):
+    """Views of another width or row count gave NumPy's 'all the input array dimensions except for the
+    concatenation axis must match exactly'; 2-D views 'must have same number of dimensions'."""
+    X, neighbours = np.arange(12.0).reshape(4, 3), np.array([[1], [0], [3], [2]])
+    with pytest.raises(ValueError, match=re.escape(f"views must have shape (len(X), n_views, n_features) = "
+                                                   f"(4, n_views, 3); got {views.shape}")):
+        lesson.positive_sets(X, neighbours, views)
+    assert lesson.positive_sets(X, neighbours, np.zeros((4, 0, 3))).shape == (4, 1, 3)  # no views: neighbours only
