@@ -190,6 +190,15 @@ def test_sampling_spread_follows_log_variance(lesson, keras):
     assert z.std() == pytest.approx(2.0, abs=0.05)
 
 
+@pytest.mark.parametrize("log_var_rows", [1, 20])
+def test_sampling_refuses_a_spread_of_another_shape(lesson, keras, log_var_rows):
+    """One row of z_log_var broadcast its spread to all 10 rows in silence; 20 rows failed inside TensorFlow."""
+    z_mean = np.zeros((10, 2), dtype="float32")
+    with pytest.raises(ValueError, match=rf"z_mean and z_log_var must have the same shape; got \(10, 2\) and "
+                                         rf"\({log_var_rows}, 2\)"):
+        lesson.Sampling(seed=1)([z_mean, np.zeros((log_var_rows, 2), dtype="float32")])
+
+
 def test_sampling_is_repeatable_per_seed_and_new_at_every_call(lesson, keras):
     z_mean = np.zeros((50, 2), dtype="float32")
 
