@@ -42,7 +42,9 @@ left out here to keep the suite under an hour; ``--scale`` runs it. For each str
 Small tables (``--small``): the suite's made-up sets have 300 rows or more. Three blobs in 2-D,
 uniform noise in 2-D and one round Gaussian cloud in 5-D, each at 50 and 150 rows, with the suite's
 scaling and representations: how often the procedure finds "structure" in noise when a learner's
-table is small. Nothing was compared or tuned on them.
+table is small. Nothing was compared or tuned on them. Tiny tables (``--tiny``): the same three at
+12 and 30 rows, after a learner's probe found "structure" in noise of 6 to 10 rows; k runs from 1 to
+10, or to one less than the rows.
 
 Scale (``--scale``): 5,000 / 20,000 / 50,000 rows x 20 columns (five Gaussian clusters of
 different shapes), each size in a fresh process: notebook 05's whole procedure (the four
@@ -62,6 +64,7 @@ Usage::
     python benchmarks/label_free.py --outside --first-seed 45   # data outside the suite, fresh seeds
     python benchmarks/label_free.py --wide --first-seed 45      # 200 columns
     python benchmarks/label_free.py --small --first-seed 45 --seeds 12   # tables of 50 and 150 rows
+    python benchmarks/label_free.py --tiny --first-seed 45 --seeds 8     # tables of 12 and 30 rows
 """
 
 from __future__ import annotations
@@ -103,8 +106,12 @@ WIDE_NULLS = ("uniform 200-D",)
 SMALL_STRUCTURED = ("small blobs",)
 SMALL_NULLS = ("small uniform 2-D", "small Gaussian 5-D")
 SMALL_SIZES = (50, 150)
+#: Tiny tables (``--tiny``), run after a learner's probe found "structure" in noise of 6 to 10 rows.
+TINY_STRUCTURED = ("tiny blobs",)
+TINY_NULLS = ("tiny uniform 2-D", "tiny Gaussian 5-D")
+TINY_SIZES = (12, 30)
 DATASETS = (BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS + WIDE_STRUCTURED + WIDE_NULLS
-            + SMALL_STRUCTURED + SMALL_NULLS)
+            + SMALL_STRUCTURED + SMALL_NULLS + TINY_STRUCTURED + TINY_NULLS)
 #: The order the suite runs in: structured and null sets interleaved, the slowest (digits) last.
 RUN_ORDER = ("blobs", "uniform 2-D", "anisotropic blobs", "elongated Gaussian 8-D", "varied blobs",
              "heavy-tailed 8-D", "iris", "uniform 30-D", "wine", "heavy-tailed 30-D", "breast cancer",
@@ -132,7 +139,8 @@ def load(name, size, seed):
 
     rng = np.random.default_rng(seed)
     y = None
-    name = name.removeprefix("small ")  # a small table is drawn as the set of the same name, with fewer rows
+    # a small or tiny table is drawn as the set of the same name, with fewer rows
+    name = name.removeprefix("small ").removeprefix("tiny ")
     if name == "noisy circles":
         X, y = datasets.make_circles(n_samples=size, factor=0.5, noise=0.05, random_state=seed)
     elif name == "noisy moons":
@@ -180,6 +188,8 @@ def load(name, size, seed):
 def sizes_of(name):
     if name in SMALL_STRUCTURED + SMALL_NULLS:
         return SMALL_SIZES
+    if name in TINY_STRUCTURED + TINY_NULLS:
+        return TINY_SIZES
     return ("full", "half") if name in ("iris", "wine", "breast cancer", "digits") else SIZES
 
 
@@ -205,7 +215,8 @@ def run_once(name, size, seed, held_out_fit=False):
         representations = {"scaled features": None,
                            "PCA-2": PCA(n_components=2, random_state=seed).fit(X).transform,
                            f"PCA-{pca_80.n_components_}": pca_80.transform}  # on 2 columns: PCA-1, or PCA-2 once
-        candidates = nb05.score_candidates(X, representations, seed=seed)
+        # k from 1 to 10 (the notebook's default), or to one less than the rows of a tiny table
+        candidates = nb05.score_candidates(X, representations, k_range=range(1, min(11, len(X))), seed=seed)
         choice = nb05.choose(candidates)
         seconds = time.perf_counter() - start
     finally:
@@ -235,7 +246,7 @@ def summarise(runs):
     for name in dict.fromkeys(run["dataset"] for run in runs):
         mine = [run for run in runs if run["dataset"] == name]
         row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
-               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + SMALL_NULLS else "beyond KMeans/GMM" if name in BEYOND
+               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + SMALL_NULLS + TINY_NULLS else "beyond KMeans/GMM" if name in BEYOND
                         else "structured"),
                "seconds": statistics.fmean(run["seconds"] for run in mine),
                "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
@@ -384,6 +395,9 @@ def main(argv=None):
     parser.add_argument("--small", action="store_true",
                         help=f"small tables instead ({SMALL_SIZES[0]} and {SMALL_SIZES[1]} rows): "
                              f"{', '.join(SMALL_STRUCTURED + SMALL_NULLS)}")
+    parser.add_argument("--tiny", action="store_true",
+                        help=f"tiny tables instead ({TINY_SIZES[0]} and {TINY_SIZES[1]} rows): "
+                             f"{', '.join(TINY_STRUCTURED + TINY_NULLS)}")
     parser.add_argument("--held-out-fit", action="store_true",
                         help="score with heldout_gap.py's out-of-sample Gaussian fit instead of the notebook's")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
@@ -399,7 +413,8 @@ def main(argv=None):
         return 0
     seeds = tuple(args.first_seed + i for i in range(args.seeds))
     default = (OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else WIDE_STRUCTURED + WIDE_NULLS if args.wide
-               else SMALL_STRUCTURED + SMALL_NULLS if args.small else RUN_ORDER)
+               else SMALL_STRUCTURED + SMALL_NULLS if args.small else TINY_STRUCTURED + TINY_NULLS if args.tiny
+               else RUN_ORDER)
     runs = suite(seeds, datasets=tuple(args.only) if args.only else default, log=args.log,
                  held_out_fit=args.held_out_fit)
     runs.sort(key=lambda run: DATASETS.index(run["dataset"]))

@@ -10,6 +10,7 @@ formatting scored candidates as a table.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -20,6 +21,27 @@ from helpers.evaluation import aligned_table
 
 #: The clustering methods notebook 05's candidates can use.
 METHODS = ("kmeans", "gmm")
+
+#: The fewest rows of the tables the procedure was measured on (``benchmarks/label_free.py --small``);
+#: fewer draw a warning.
+MEASURED_ROWS = 50
+
+
+def _warn_if_too_few_rows(X):
+    """Warn when X has too few rows for the scores to mean much: fewer than :data:`MEASURED_ROWS`, or
+    no more rows than columns. Both warn at the learner's call of ``score_candidates``."""
+    n, d = X.shape
+    if n < MEASURED_ROWS:
+        warnings.warn(f"X has {n} rows, fewer than the {MEASURED_ROWS} of the smallest tables this procedure was "
+                      "measured on: on so few rows, noise often passes every condition as 'structure' (clusters "
+                      "of a few rows each). Take any structure found here as a hypothesis to test on more rows",
+                      UserWarning, stacklevel=4)
+    if n <= d:
+        warnings.warn(f"X has {n} rows and {d} columns: with no more rows than columns, every covariance the "
+                      "Gaussian fit estimates rests on fewer rows than it has directions, and the gaps measure that "
+                      "more than any clusters (noise can pass as 'structure'). Reduce the columns first, e.g. PCA "
+                      "to fewer components than rows, and score that table as X",
+                      UserWarning, stacklevel=4)
 
 
 def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_references=5, n_resamples=5, max_fit=2000):
@@ -62,7 +84,8 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     -----
     UserWarning
         If one column's standard deviation is more than ``_validation.UNSCALED_RATIO``
-        (1,000) times another's: X was most likely not scaled.
+        (1,000) times another's: X was most likely not scaled. If X has fewer than
+        :data:`MEASURED_ROWS` rows, or no more rows than columns.
     """
     X = check_features(X, min_samples=4)
     if X.shape[1] == 1:  # the cloud reference keeps each row's distance from the centre, with a random direction
@@ -78,6 +101,7 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "look at its histogram, or add columns that vary on their own")
     warn_if_unscaled(X, name="X", consequence="distances, and every score here, mostly measure the widest columns",
                      hint="notebook 05's scale_columns", stacklevel=4)  # the learner's call of score_candidates
+    _warn_if_too_few_rows(X)
     if not isinstance(representations, dict) or not representations:
         raise TypeError("representations must be a non-empty dict: name -> function(X) returning an array, "
                         "e.g. {'scaled features': None, 'PCA': pca.transform}")

@@ -54,6 +54,28 @@ def test_the_small_tables_are_the_named_sets_with_fewer_rows_and_count_as_null_o
     assert [row["kind"] for row in rows] == ["null", "structured"]
 
 
+def test_the_tiny_tables_are_the_named_sets_at_12_and_30_rows_with_k_up_to_one_less_than_the_rows(monkeypatch):
+    assert label_free.sizes_of("tiny uniform 2-D") == (12, 30)
+    tiny, _ = label_free.load("tiny uniform 2-D", 12, 7)
+    np.testing.assert_array_equal(tiny, label_free.load("uniform 2-D", 12, 7)[0])  # the same draw, fewer rows
+    assert [row["kind"] for row in label_free.summarise([
+        {"dataset": "tiny Gaussian 5-D", "structure": True, "seconds": 1.0, "chosen": "PCA-2 + gmm, k=2"}])] == ["null"]
+    nb05 = label_free.lesson()
+    seen = []
+    real = nb05.score_candidates
+
+    def score_candidates(X, representations, k_range, **options):
+        seen.append((len(X), k_range))
+        return real(X, representations, k_range=range(1, 3), **options)
+
+    monkeypatch.setattr(nb05, "score_candidates", score_candidates)
+    monkeypatch.setattr(label_free, "lesson", lambda: nb05)
+    for size in (10, 12):
+        with pytest.warns(UserWarning, match=f"X has {size} rows, fewer than the 50"):
+            label_free.run_once("tiny Gaussian 5-D", size, 0)
+    assert seen == [(10, range(1, 10)), (12, range(1, 11))]  # k at most 10, and at most one less than the rows
+
+
 @pytest.mark.parametrize(("name", "size", "extra"), [("wine", "half", "PCA-5"), ("anisotropic blobs", 300, "PCA-1"),
                                                      ("blobs", 300, None)])
 def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monkeypatch, name, size, extra):
@@ -62,8 +84,8 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
     nb05 = label_free.lesson()
     seen = {}
 
-    def score_candidates(X, representations, **options):
-        seen.update(X=X, representations=representations, options=options)
+    def score_candidates(X, representations, k_range, **options):
+        seen.update(X=X, representations=representations, k_range=k_range, options=options)
         return real(X, representations, k_range=range(1, 3), **options)
 
     real = nb05.score_candidates
@@ -72,6 +94,7 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
     run = label_free.run_once(name, size, 0)
     names = ["scaled features", "PCA-2"] + ([extra] if extra else [])
     assert list(seen["representations"]) == names and seen["options"] == {"seed": 0}
+    assert seen["k_range"] == range(1, 11)  # the notebook's default k from 1 to 10
     X = seen["X"]
     variance = np.cumsum(np.linalg.svd(X - X.mean(axis=0), compute_uv=False) ** 2)
     kept = int(np.searchsorted(variance / variance[-1], 0.8) + 1)  # the fewest components that keep 80 %

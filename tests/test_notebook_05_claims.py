@@ -722,3 +722,27 @@ def test_the_wide_table_trap_reports_the_held_out_fit_as_run(cells):
             f"on the same {n_held_out} runs), so this notebook keeps `gaussian_fit`") in text
     guide = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert f"it chose worse (mean regret {held_out:.2f} against {in_sample:.2f}; iris and breast cancer lose most)" in guide
+
+
+def test_the_small_table_trap_reports_the_recorded_tiny_runs(cells):
+    """Section 8's "a small table" on 12 and 30 rows, and the README: recomputed from the --tiny log."""
+    runs = _suite_runs("label_free_tiny.jsonl")
+    assert {run["size"] for run in runs} == set(label_free.TINY_SIZES) == {12, 30}
+    assert {run["seed"] for run in runs} == set(range(45, 57))  # "twelve seeds each"
+    per = {(name, size): [run for run in runs if run["dataset"] == name and run["size"] == size]
+           for name in label_free.TINY_STRUCTURED + label_free.TINY_NULLS for size in label_free.TINY_SIZES}
+    assert all(len(mine) == 12 for mine in per.values())
+    alarm = lambda name, size: sum(run["structure"] for run in per[(name, size)])  # noqa: E731
+    uniform = [alarm("tiny uniform 2-D", size) for size in (12, 30)]
+    cloud = [alarm("tiny Gaussian 5-D", size) for size in (12, 30)]
+    alarms = [run for run in runs if run["dataset"] != "tiny blobs" and run["structure"]]
+    crumbs = sum(run["n"] / _k(run) <= 3 for run in alarms)  # clusters of three rows or fewer on average
+    text = " ".join(_prose(cells).split())
+    assert (f'the same noise in two columns got "structure" in {sum(uniform)} of 24 runs ({uniform[0]} of 12 at '
+            f"12 rows, {uniform[1]} of 12 at 30) and the Gaussian cloud in {sum(cloud)} of 24 ({cloud[0]} and "
+            f"{cloud[1]}), in {crumbs} of those {len(alarms)} runs with clusters of three rows or fewer on average; "
+            f"the blobs were found in all 24") in text
+    assert all(run["structure"] for run in runs if run["dataset"] == "tiny blobs")
+    assert "`score_candidates` warns below 50" in text and label_free.lesson  # the warning: test_selection
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert (f'no stable cluster structure in {48 - len(alarms)} of 48 runs') in readme

@@ -7,6 +7,7 @@ one heavy-tailed cloud.
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from pathlib import Path
@@ -111,7 +112,7 @@ def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_colum
         for X in (nb05.scale_columns(wine), nb05.scale_columns(load_digits().data, one_unit=True),
                   np.column_stack([np.ones(50), np.random.default_rng(0).normal(size=(50, 2))])):
             selection.check_inputs(X, {"raw": None}, range(1, 3))
-    signs = np.column_stack([np.tile([-1.0, 1.0], 20), np.repeat([-1.0, 1.0], 20)])  # two spreads of exactly 1
+    signs = np.column_stack([np.tile([-1.0, 1.0], 25), np.repeat([-1.0, 1.0], 25)])  # two spreads of exactly 1
     with pytest.warns(UserWarning, match="column 1 spreads 1,001 times as widely as column 0"):  # just past 1,000
         selection.check_inputs(signs * [1.0, 1001.0], {"raw": None}, range(1, 3))
     with pytest.warns(UserWarning, match="column 1 spreads 1,000 times"):  # 1,000.5 is past 1,000, though it prints so
@@ -119,6 +120,28 @@ def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_colum
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         selection.check_inputs(signs * [1.0, 1000.0], {"raw": None}, range(1, 3))
+
+
+def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
+    """A learner's probe: Gaussian noise of 10 rows got 'PCA-2 + gmm, k=9' (clusters of one row), and 40 rows of
+    noise in 200 columns gaps of tens of nats and a chosen structure, without a word."""
+    rng = np.random.default_rng(0)
+    with pytest.warns(UserWarning, match=r"^X has 10 rows, fewer than the 50 of the smallest tables this procedure "
+                                         r"was measured on.*hypothesis") as caught:
+        nb05.score_candidates(rng.normal(size=(10, 4)), {"raw": None}, k_range=range(1, 3), n_references=1,
+                              n_resamples=1)
+    assert caught[0].filename == __file__  # the learner's own call
+    with pytest.warns(UserWarning, match=r"^X has 60 rows and 60 columns: with no more rows than columns.*PCA") as caught:
+        nb05.score_candidates(rng.normal(size=(60, 60)), {"raw": None}, k_range=range(1, 3), n_references=1,
+                              n_resamples=1)
+    assert caught[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the edges: 50 rows, and one more row than columns, are quiet
+        selection.check_inputs(rng.normal(size=(50, 3)), {"raw": None}, range(1, 3))
+        selection.check_inputs(rng.normal(size=(61, 60)), {"raw": None}, range(1, 3))
+    with pytest.warns(UserWarning) as caught:  # both at once: 30 rows of 40 columns
+        selection.check_inputs(rng.normal(size=(30, 40)), {"raw": None}, range(1, 3))
+    assert [str(w.message)[:20] for w in caught] == ["X has 30 rows, fewer", "X has 30 rows and 40"]
 
 
 def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one():
@@ -281,6 +304,54 @@ def test_scale_columns_works_in_float64_whatever_it_is_given(nb05, one_unit):
                                nb05.scale_columns(whole.astype(float), one_unit=one_unit))
     table = tables.from_array(values, ["a", "b", "c"])  # the loaded table itself, not table.X: a NumPy error before
     np.testing.assert_allclose(nb05.scale_columns(table, one_unit=one_unit), expected)
+
+
+@pytest.mark.parametrize("one_unit", [False, True])
+def test_new_rows_scaled_like_the_table_keep_their_cluster(nb05, one_unit):
+    """Section 5's 'model.predict assigns new samples': scaled by their own means and spreads (all that
+    scale_columns could do), 40 new rows of one blob were spread over the three clusters."""
+    from sklearn.datasets import make_blobs
+
+    rows, truth = make_blobs(n_samples=340, centers=[[0, 0, 0], [20, 0, 5], [0, 30, -5]], cluster_std=2.0,
+                             random_state=0)
+    rows = rows * ([1.0, 1.0, 1.0] if one_unit else [1.0, 10.0, 0.1]) + [50.0, 0.0, 3.0]  # far from 0
+    table, new_rows = rows[:300], rows[300:][truth[300:] == 1]
+    assert len(new_rows) >= 10
+    model = nb05.fit_clustering(nb05.scale_columns(table, one_unit=one_unit), "kmeans", 3, seed=0)
+    fitted = model.predict(nb05.scale_columns(table, one_unit=one_unit))
+    blob_cluster = np.bincount(fitted[truth[:300] == 1]).argmax()
+    like_table = model.predict(nb05.scale_columns(new_rows, one_unit=one_unit, like=table))
+    assert np.all(like_table == blob_cluster)
+    own_scaling = model.predict(nb05.scale_columns(new_rows, one_unit=one_unit))
+    assert np.unique(own_scaling).size >= 2  # what a learner got before
+    # like= takes the loaded Table as well, and refuses a table of other columns by name
+    loaded = tables.from_array(table, ["a", "b", "c"])
+    np.testing.assert_allclose(nb05.scale_columns(new_rows, one_unit=one_unit, like=loaded),
+                               nb05.scale_columns(new_rows, one_unit=one_unit, like=table))
+    with pytest.raises(ValueError, match=r"values and like must be tables with the same columns; got shapes "
+                                         r"\(\d+, 2\) and \(300, 3\)"):
+        nb05.scale_columns(new_rows[:, :2], one_unit=one_unit, like=table)
+
+
+def test_the_notebooks_recipe_for_new_rows_puts_the_tables_own_rows_back_in_their_clusters(nb05):
+    """Section 5's sentence on new samples, run as written: the wines' first rows, taken as new rows, get the
+    scaled values and the clusters they had in the table (representation: PCA-5, as the notebook chooses)."""
+    from sklearn.datasets import load_wine
+    from sklearn.decomposition import PCA
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
+    text = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    recipe = re.search(r"`(scale_columns\(new_rows, one_unit=ONE_UNIT, like=table\))`", " ".join(text.split()))
+    assert recipe, "the sentence on assigning new samples no longer gives the recipe"
+    table = tables.from_array(load_wine().data)
+    X = nb05.scale_columns(table)
+    pca = PCA(n_components=5, random_state=0).fit(X)
+    model = nb05.fit_clustering(pca.transform(X), "gmm", 3, seed=42)
+    new_rows = table.X[:20]
+    scaled = eval(recipe.group(1), {"scale_columns": nb05.scale_columns, "new_rows": new_rows, "ONE_UNIT": False,
+                                    "table": table})
+    np.testing.assert_allclose(scaled, X[:20])
+    np.testing.assert_array_equal(model.predict(pca.transform(scaled)), model.predict(pca.transform(X))[:20])
 
 
 def test_scale_columns_refuses_a_table_of_constant_columns(nb05):
