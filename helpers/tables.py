@@ -67,6 +67,7 @@ import math
 import numbers
 import os
 import re
+import warnings
 from typing import NamedTuple
 
 import numpy as np
@@ -363,14 +364,23 @@ def _refuse_row_numbers(name, column):
     """Stop on a column named like an identifier (``Id``, ``index``, ``customer_id``) that numbers the rows
     in order, one by one from any whole number (0, 1, 2, ... or 1001, 1002, ...): clustered as a feature,
     it orders the clusters by row number, and in a file sorted by class it leaks the classes (Kaggle's
-    Iris.csv). An age or a dose that counts up is a measurement: the name decides. From 10 rows on."""
+    Iris.csv). Also such a column whose rows each hold a different whole number, in any order (the
+    ``index`` of ``dropna().reset_index()``, customer numbers). An age or a dose that counts up is a
+    measurement: the name decides. From 10 rows on."""
     n, label = len(column), name.strip().lower()
     named = label in _ROW_NUMBER_NAMES or label.endswith(("_id", " id", "-id"))
-    if named and n >= 10 and float(column[0]).is_integer() and np.array_equal(column, column[0] + np.arange(n)):
+    if not named or n < 10 or not np.all(np.isfinite(column)) or not np.all(column == np.round(column)):
+        return
+    advice = (f"Use id_column={name!r} to name the rows by it, or drop=[{name!r}]; if it is a real measurement, "
+              "rename the column")
+    if np.array_equal(column, column[0] + np.arange(n)):
         raise ValueError(f"column {name!r} looks like row numbers ({column[0]:.0f}, {column[1]:.0f}, "
                          f"{column[2]:.0f}, ... {column[-1]:.0f} in order, and its name): clustered as a feature it "
-                         f"would order the clusters by row number. Use id_column={name!r} to name the rows by it, or "
-                         f"drop=[{name!r}]; if it is a real measurement, rename the column")
+                         f"would order the clusters by row number. {advice}")
+    if np.unique(column).size == n:  # every row its own whole number: the index after dropna().reset_index(), ids
+        raise ValueError(f"column {name!r} looks like identifiers (a different whole number in every row: "
+                         f"{column[0]:.0f}, {column[1]:.0f}, {column[2]:.0f}, ..., and its name): clustered as a "
+                         f"feature it would group the rows by their number. {advice}")
 
 
 def _check_column_names(header, chosen):
@@ -486,8 +496,9 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             hint = (f"if it names the rows, use id_column={name!r}; " if len(levels) == n_rows else "")
             raise ValueError(
                 f"column {name!r} is categorical (text such as {_show(levels)}), not numeric: {hint}"
-                f"leave it out with drop=[{name!r}] or categorical='drop', or turn it into 0/1 columns "
-                f"with categorical='one-hot'")
+                f"leave it out with drop=[{name!r}] or categorical='drop' (do so with a class you want the "
+                f"clusters to find: keep it aside to compare with), or turn it into 0/1 columns with "
+                f"categorical='one-hot'")
         if categorical == "drop":
             notes.append(f"left out the text column {name!r} ({len(levels)} different values)")
             continue
@@ -540,12 +551,22 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             X = np.where(holes, medians, X)
             for j in np.flatnonzero(counts):
                 notes.append(f"filled {counts[j]} missing value(s) in {names[j]!r} with its median {medians[j]:.4g}")
+                if counts[j] > len(X) / 2:  # the note alone is easy to miss: most of this column is made up
+                    warnings.warn(f"missing='median' filled {counts[j]} of the {len(X)} values of {names[j]!r}: most "
+                                  f"of that column is now its median, the same made-up value; leave the column "
+                                  f"out with drop=[{sources.get(names[j], names[j])!r}]", UserWarning, stacklevel=3)
         else:
             keep = ~holes.any(axis=1)
             if np.count_nonzero(keep) < 2:
                 raise ValueError(f"only {np.count_nonzero(keep)} row(s) have no missing value; "
                                  f"use missing='median' instead of 'drop-rows'")
             notes.append(f"left out {np.count_nonzero(~keep)} row(s) with missing values")
+            if np.count_nonzero(keep) < len(X) / 2:
+                gappiest = int(np.argmax(counts))
+                warnings.warn(f"missing='drop-rows' left out {np.count_nonzero(~keep)} of the {len(X)} rows, more "
+                              f"than half; the column with the most gaps is "
+                              f"{sources.get(names[gappiest], names[gappiest])!r} ({counts[gappiest]} missing): "
+                              "leave mostly empty columns out with drop=[...] first", UserWarning, stacklevel=3)
             X, ids = X[keep], ids[keep]
 
     infinite = ~np.isfinite(X)

@@ -270,6 +270,15 @@ def test_categorical_column(tmp_path):
         tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\n"))
 
 
+def test_the_categorical_message_says_to_keep_a_class_aside_before_it_offers_one_hot(tmp_path):
+    """A learner's probe: iris with its species column got only 'turn it into 0/1 columns with one-hot', and
+    one-hot put the answer among the features (clusters with ARI 1.00 against the species)."""
+    with pytest.raises(ValueError, match=r"drop=\['species'\] or categorical='drop' \(do so with a class you want "
+                                         r"the clusters to find: keep it aside to compare with\), or turn it into "
+                                         r"0/1 columns with categorical='one-hot'$"):
+        tables.read_csv(write(tmp_path, "species,x\nsetosa,1\nvirginica,2\nsetosa,3\n"))
+
+
 def test_a_text_column_with_a_new_value_in_every_row_suggests_id_column(tmp_path):
     with pytest.raises(ValueError, match=r"id_column='name'"):
         tables.read_csv(write(tmp_path, GOOD))
@@ -1028,6 +1037,24 @@ def test_a_column_that_numbers_the_rows_is_refused_and_points_to_id_column(tmp_p
         assert tables.from_array(values, ["n", "a", "b"]).columns == ("n", "a", "b")
 
 
+@pytest.mark.parametrize("column", [np.arange(0, 24, 2), np.random.default_rng(0).permutation(12),
+                                    np.arange(12)[::-1], np.array([7, 93, 12, 5004, 33, 8, 61, 70, 2, 19, 400, 1])])
+def test_an_identifier_column_out_of_order_or_with_gaps_is_refused_too(column):
+    """A learner's probe: the index of df.iloc[::2].reset_index() (0, 2, 4, ...), shuffled or descending ids
+    and arbitrary customer numbers loaded as features in silence; only 1, 2, 3, ... in order was refused."""
+    values = np.column_stack([column, np.sin(np.arange(12)), np.cos(np.arange(12))])
+    for name in ("index", "customer_id", "Id"):
+        with pytest.raises(ValueError, match=rf"^column '{name}' looks like identifiers \(a different whole number "
+                                             rf"in every row: {column[0]}, {column[1]}, {column[2]}, \.\.\., and its "
+                                             rf"name\): .* Use id_column='{name}'"):
+            tables.from_array(values, [name, "a", "b"])
+    assert tables.from_array(values, ["n", "a", "b"]).columns == ("n", "a", "b")  # the name decides
+    repeated = values.copy()
+    repeated[1, 0] = repeated[0, 0]  # one value twice: a code shared by rows, not an identifier
+    assert tables.from_array(repeated, ["customer_id", "a", "b"]).columns == ("customer_id", "a", "b")
+    assert tables.from_array(values[:9], ["index", "a", "b"]).columns == ("index", "a", "b")  # under 10 rows
+
+
 def test_median_filling_leaves_out_a_row_with_no_value_at_all_with_a_note(tmp_path):
     """A row of NA (or np.genfromtxt's header row of NaN) became a sample of medians: a made-up wine."""
     table = tables.read_csv(write(tmp_path, "id,a,b\nw1,1,2\nw2,NA,NA\nw3,4,\nw4,5,9\n"), id_column="id",
@@ -1270,3 +1297,29 @@ def test_columns_with_no_name_and_no_value_are_left_out_with_a_note(tmp_path):
         tables.read_csv(write(tmp_path, "sample,x,,y\nw1,1,5,2\nw2,2,,3\nw3,3,,1\n"), id_column="sample")
     with pytest.raises(ValueError, match=r"'empty'"):
         tables.read_csv(write(tmp_path, "sample,x,empty,y\nw1,1,,2\nw2,2,,3\nw3,3,,1\n"), id_column="sample")
+
+
+def test_filling_or_dropping_most_of_a_table_draws_a_warning_at_the_learners_call(tmp_path):
+    """A learner's probe: a column 94 % empty was filled with its median (188 of 200 values), or cut the table to
+    12 of 200 rows, with only a note in table.notes."""
+    import warnings
+
+    rows = "".join(f"r{i},{i % 7},{'' if i % 17 else i}\n" for i in range(40))  # 'gappy' holds 3 of 40 values
+    path = write(tmp_path, "id,a,gappy\n" + rows)
+    with pytest.warns(UserWarning, match=r"^missing='median' filled 37 of the 40 values of 'gappy': most of that "
+                                         r"column is now its median.*drop=\['gappy'\]$") as caught:
+        tables.read_csv(path, id_column="id", missing="median")
+    assert caught[0].filename == __file__
+    with pytest.warns(UserWarning, match=r"^missing='drop-rows' left out 37 of the 40 rows, more than half; the "
+                                         r"column with the most gaps is 'gappy' \(37 missing\)") as caught:
+        table = tables.read_csv(path, id_column="id", missing="drop-rows")
+    assert caught[0].filename == __file__ and len(table.ids) == 3
+    half = "".join(f"r{i},{i % 7},{'' if i % 2 else i}\n" for i in range(40))  # exactly half missing: quiet
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tables.read_csv(write(tmp_path, "id,a,b\n" + half), id_column="id", missing="median")
+        tables.read_csv(write(tmp_path, "id,a,b\n" + half), id_column="id", missing="drop-rows")
+    frame = np.column_stack([np.arange(40) % 7, np.where(np.arange(40) % 17, np.nan, np.arange(40.0))])
+    with pytest.warns(UserWarning, match="filled 37 of the 40 values of 'b'") as caught:
+        tables.from_array(frame, ["a", "b"], missing="median")
+    assert caught[0].filename == __file__
