@@ -14,7 +14,7 @@ import warnings
 
 import numpy as np
 
-from helpers._validation import check_features, check_float, check_int, check_k_range, check_score
+from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_score
 from helpers._validation import check_seed as _check_seed
 from helpers._validation import warn_if_unscaled
 from helpers.evaluation import aligned_table
@@ -161,6 +161,48 @@ def check_seed(seed, n_refits=0):
         raise ValueError(f"seed must be at most {2**32 - 1 - n_refits}: the refits use the seeds seed + 1 to "
                          f"seed + {n_refits}, and a seed is at most 2**32 - 1; got {seed}")
     return seed
+
+
+def check_refits(Z, k, labels, seed, n_resamples, fraction):
+    """Check the arguments of notebook 05's ``stability`` and ``assignment_confidence``.
+
+    Parameters
+    ----------
+    Z : array-like of shape (n_samples, n_features)
+        The clustered representation: finite numbers.
+    k : int
+        Clusters of each refit, from 1 to ``n_samples - 1``.
+    labels : array-like of int, shape (n_samples,)
+        The clustering to compare the refits with: one of the ``k`` clusters
+        for every row, numbered ``0`` to ``k - 1`` (as ``fit_clustering``'s
+        ``predict`` gives them; DBSCAN's noise, ``-1``, is not a cluster).
+    seed : int
+        As :func:`check_seed`, with ``n_resamples`` refits.
+    n_resamples : int
+        Refits: at least 1.
+    fraction : float
+        Share of the rows each refit sees, in (0, 1].
+
+    Returns
+    -------
+    Z : numpy.ndarray
+    labels : numpy.ndarray of int
+    seed : int
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the argument and the problem, before any refit.
+    """
+    Z = check_features(Z, name="Z", min_samples=2)
+    k = check_int(k, name="k", minimum=1, maximum=len(Z) - 1)
+    n_resamples = check_int(n_resamples, name="n_resamples", minimum=1)
+    check_float(fraction, name="fraction", low=0.0, high=1.0, low_inclusive=False)
+    labels = check_labels(labels, name="labels", n_samples=len(Z))
+    if labels.min() < 0 or labels.max() >= k:
+        raise ValueError(f"labels must give each row of Z one of the {k} clusters fit_clustering finds, numbered 0 "
+                         f"to {k - 1}; got labels from {labels.min()} to {labels.max()}")
+    return Z, labels, check_seed(seed, n_refits=n_resamples)
 
 
 def check_rule(candidates, min_stability, min_gain, min_share, min_separation):

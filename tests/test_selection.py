@@ -992,15 +992,41 @@ def test_resampling_reads_a_dataframe_and_refuses_no_refits_or_foreign_labels(nb
     np.testing.assert_array_equal(nb05.assignment_confidence(table, "kmeans", 2, labels, 0, n_resamples=3),
                                   np.ones(80))
     for function in ("stability", "assignment_confidence"):
-        with pytest.raises(ValueError, match="n_resamples must be at least 1.*got 0"):
+        with pytest.raises(ValueError, match="n_resamples must be >= 1; got 0"):
             getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=0)
         assert np.all(getattr(nb05, function)(X, "kmeans", 2, labels, 0, n_resamples=1) == 1.0)  # one refit will do
     with pytest.raises(ValueError, match="labels must give each row of Z one of the 2 clusters fit_clustering "
                                          "finds, numbered 0 to 1"):
         nb05.assignment_confidence(X, "kmeans", 2, np.where(labels == 0, -1, 1), 0)  # DBSCAN's noise
-    for wrong in (labels + 1, labels[:-1], []):
-        with pytest.raises(ValueError, match="numbered 0 to 1"):
-            nb05.assignment_confidence(X, "kmeans", 2, wrong, 0)
+    for wrong, message in ((labels + 1, "numbered 0 to 1; got labels from 1 to 2"),
+                           (labels[:-1], "labels has 79 entries but there are 80 samples"), ([], "labels is empty")):
+        for function in ("stability", "assignment_confidence"):
+            with pytest.raises(ValueError, match=message):
+                getattr(nb05, function)(X, "kmeans", 2, wrong, 0)
+
+
+@pytest.mark.parametrize(("options", "error", "message"), [
+    ({"fraction": 1.5}, ValueError, r"fraction must be <= 1"),  # failed in NumPy: 'larger sample than population'
+    ({"fraction": 80}, ValueError, r"fraction must be <= 1"),  # a percentage
+    ({"fraction": 0}, ValueError, r"fraction must be > 0"),  # refitted k + 1 rows and said 0.52, silently
+    ({"fraction": -0.5}, ValueError, r"fraction must be > 0"),
+    ({"n_resamples": 2.5}, TypeError, r"n_resamples must be an integer; got 2.5"),  # "'float' object cannot be ..."
+    ({"labels": np.array(list("ab") * 40)}, TypeError, r"labels must be integers"),  # stability said -0.004
+    ({"labels": np.r_[np.nan, np.zeros(79)]}, ValueError, r"labels contains 1 NaN"),  # the message named y_true
+    ({"k": 0}, ValueError, r"k must be >= 1; got 0"),
+    ({"k": 80}, ValueError, r"k must be <= 79; got 80"),  # k + 1 rows to refit on: rng.choice failed
+    ({"Z": np.r_[[[np.nan, 0.0]], np.zeros((79, 2))]}, ValueError, r"Z contains"),  # scikit-learn's long message
+])
+def test_resampling_refuses_impossible_arguments_before_any_refit(nb05, options, error, message):
+    """A learner's probe: fractions outside (0, 1], a fractional number of refits, text or NaN labels, an
+    impossible k and NaN in Z failed deep inside NumPy or scikit-learn, or returned a number."""
+    rng = np.random.default_rng(0)
+    arguments = {"Z": rng.normal(size=(80, 2)), "k": 2, "labels": np.repeat([0, 1], 40), "seed": 0, **options}
+    extra = {key: arguments.pop(key) for key in ("fraction", "n_resamples") if key in arguments}
+    for function in ("stability", "assignment_confidence"):
+        with pytest.raises(error, match=message):
+            getattr(nb05, function)(arguments["Z"], "kmeans", arguments["k"], arguments["labels"], arguments["seed"],
+                                    **extra)
 
 # -- helpers.selection: checks and the table ----------------------------------------------------
 
@@ -1249,3 +1275,26 @@ def test_the_procedures_seeds_are_integers_checked_before_scikit_learn_sees_them
             run(2**32 - 1)
         run(2**32 - 6)  # the largest seed whose five refits are valid seeds
     assert np.array_equal(np.asarray(run(np.int64(3))), np.asarray(run(3)))  # a NumPy integer is the same seed
+
+
+def test_one_zero_one_column_beside_noise_is_the_split_the_procedure_finds(nb05):
+    """Notebook 05's sentence on one-hot columns, recomputed: 300 rows of noise in five columns, without and with
+    one random 0/1 column (scaled like the others), at seeds 0, 1 and 2, through the notebook's procedure."""
+    from sklearn.decomposition import PCA
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
+    text = " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+    assert ("300 rows of noise in five columns had no cluster structure at three seeds out of three, and with one "
+            "random 0/1 column beside them, scaled like the others, it chose two clusters that are exactly the "
+            "column's two values (ARI 1.00) at all three") in text
+    for seed in (0, 1, 2):
+        rng = np.random.default_rng(seed)
+        flag = rng.integers(0, 2, 300)
+        for with_flag in (False, True):
+            noise = rng.normal(size=(300, 5))
+            X = nb05.scale_columns(np.column_stack([noise, flag]) if with_flag else noise)
+            representations = {"scaled features": None, "PCA-2": PCA(2, random_state=seed).fit(X).transform}
+            choice = nb05.choose(nb05.score_candidates(X, representations, seed=seed, n_jobs=2))
+            assert choice.structure == with_flag
+            if with_flag:
+                assert choice.chosen.k == 2 and adjusted_rand_score(flag, choice.chosen.labels) == 1.0
