@@ -158,8 +158,9 @@ def check_cluster_labels(labels, *, name="labels", n_samples=None):
     return labels
 
 
-#: The text ``str()`` gives a missing value: ``str(float("nan"))``, ``str(pd.NA)`` (``str(None)`` is also a word).
-_LOST = ("nan", "NaN", "<NA>")
+#: The text ``str()`` gives a missing value: ``str(float("nan"))``, ``str(pd.NA)`` (``str(None)`` is also a word),
+#: and the empty text of a blank cell read as text.
+_LOST = ("nan", "NaN", "<NA>", "")
 
 
 def _object_labels(array, name):
@@ -315,7 +316,8 @@ def check_classes(y, *, name="y_true", n_samples=None):
         if texts:  # what str() makes of NaN and pandas' NA: a label that went missing, turned into text
             raise ValueError(f"{name} has {len(texts)} label(s) written as {str(array[texts[0]]).strip()!r} "
                              f"(first at position {texts[0]}): the text NumPy or pandas write for a missing "
-                             "value, not a class; every sample needs a class (if it is a real class, rename it)")
+                             "value (or a blank cell), not a class; every sample needs a class (if it is a real "
+                             "class, rename it)")
     if np.issubdtype(array.dtype, np.integer) or array.dtype == bool or array.dtype.kind in "US":
         classes, codes = np.unique(array, return_inverse=True)
         return codes.ravel().astype(np.int64), classes

@@ -18,6 +18,7 @@ from helpers._validation import check_features, check_float, check_int, check_k_
 from helpers._validation import check_seed as _check_seed
 from helpers._validation import warn_if_unscaled
 from helpers.evaluation import aligned_table
+from helpers.tables import Table
 
 #: The clustering methods notebook 05's candidates can use.
 METHODS = ("kmeans", "gmm")
@@ -87,6 +88,9 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
         (1,000) times another's: X was most likely not scaled. If X has fewer than
         :data:`MEASURED_ROWS` rows, or no more rows than columns.
     """
+    if isinstance(X, Table):  # check_features would say "got Table", without the way on
+        raise TypeError("X is the loaded table itself: score its scaled columns, scale_columns(table) in notebook 05 "
+                        "(table.X holds them unscaled)")
     X = check_features(X, min_samples=4)
     if X.shape[1] == 1:  # the cloud reference keeps each row's distance from the centre, with a random direction
         raise ValueError("X has one column: its no-structure reference would be the column itself, mirrored about "
@@ -251,7 +255,8 @@ def represent(transform, X, name):
     TypeError, ValueError
         If the representation is not numeric, not 2-D, not finite, or has
         another number of rows than ``X``; or is a list or tuple of arrays
-        (a model with several outputs, such as a VAE's encoder).
+        (a model with several outputs, such as a VAE's encoder); or gives
+        the same point for every row.
     """
     Z = transform(X)
     if isinstance(Z, (list, tuple)) and Z and all(np.ndim(part) >= 2 for part in Z):
@@ -264,6 +269,9 @@ def represent(transform, X, name):
     if len(Z) != len(X):
         raise ValueError(f"representation {name!r} of X has {len(Z)} rows; X has {len(X)}: a representation "
                          "must map every row")
+    if len(Z) > 1 and Z.shape[1] > 0 and np.all(Z == Z[0]):  # scikit-learn would warn once per fit, hundreds of times
+        raise ValueError(f"representation {name!r} gives the same point for every row: it cannot tell any rows "
+                         "apart (an autoencoder whose code collapsed, say); retrain it, or leave it out")
     return Z
 
 

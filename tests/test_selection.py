@@ -122,6 +122,31 @@ def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_colum
         selection.check_inputs(signs * [1.0, 1000.0], {"raw": None}, range(1, 3))
 
 
+def test_a_representation_that_collapsed_is_refused_by_name_before_any_fit(nb05):
+    """A learner's probe: a dead autoencoder's code (every row the same point) gave 96 ConvergenceWarnings, then
+    'no stable cluster structure' without a word on the representation."""
+    import warnings
+
+    X = np.random.default_rng(0).normal(size=(60, 3))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # refused before scikit-learn's first warning
+        with pytest.raises(ValueError, match=r"^representation 'dead code' gives the same point for every row: it "
+                                             r"cannot tell any rows apart.*retrain it, or leave it out$"):
+            nb05.score_candidates(X, {"scaled features": None, "dead code": lambda rows: np.ones((len(rows), 2))},
+                                  k_range=range(1, 3), n_references=1, n_resamples=1)
+    one_apart = lambda rows: np.r_[np.ones((len(rows) - 1, 2)), [[1.0, 2.0]]]  # noqa: E731  one row differs
+    assert selection.represent(one_apart, X, "almost").shape == (60, 2)
+
+
+def test_a_loaded_table_passed_as_x_points_to_scale_columns(nb05):
+    """A learner's probe: score_candidates(table, ...) said 'X must be a numeric array; got Table'."""
+    table = tables.from_array(np.random.default_rng(0).normal(size=(60, 3)), ["a", "b", "c"])
+    with pytest.raises(TypeError, match=r"^X is the loaded table itself: score its scaled columns, "
+                                        r"scale_columns\(table\) in notebook 05"):
+        nb05.score_candidates(table, {"raw": None})
+    selection.check_inputs(nb05.scale_columns(table), {"raw": None}, range(1, 3))  # the way on works
+
+
 def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
     """A learner's probe: Gaussian noise of 10 rows got 'PCA-2 + gmm, k=9' (clusters of one row), and 40 rows of
     noise in 200 columns gaps of tens of nats and a chosen structure, without a word."""

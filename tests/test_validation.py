@@ -487,6 +487,9 @@ def test_check_classes_refuses_text_that_was_a_missing_value(y):
     with pytest.raises(ValueError, match=r"^y_true has 1 label\(s\) written as '(nan|<NA>)' \(first at position "
                                          r"[1-3]\): the text NumPy or pandas write for a missing value"):
         check_classes(y)
+    with pytest.raises(ValueError, match=r"^y_true has 2 label\(s\) written as '' \(first at position 1\): the text "
+                                         r"NumPy or pandas write for a missing value \(or a blank cell\)"):
+        check_classes(np.array(["a", "", "b", "  ", "c"]))  # a blank cell read as text: scored as a class before
     # real classes, "None" among them (a severity, an answer)
     assert check_classes(np.array(["nano", "none", "NA", "None"]))[1].tolist() == ["NA", "None", "nano", "none"]
 
