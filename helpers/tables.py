@@ -905,6 +905,7 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
         columns = [str(c) for c in values.columns]
         row_names = [str(r) for r in values.index]
         array = values.to_numpy(dtype=object)
+        _refuse_numbered_categories(values, columns, drop)
     elif isinstance(values, dict) or getattr(getattr(values, "dtype", None), "names", None):
         columns, array = _named_columns(values, columns)
         row_names = None
@@ -935,6 +936,22 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
     cells = [list(array[:, j]) for j in range(array.shape[1])]
     return _build(columns, cells, row_names, "row", id_column=id_column, drop=drop, missing=missing,
                   categorical=categorical, constant=constant, decimal=decimal)
+
+
+def _refuse_numbered_categories(frame, columns, drop):
+    """Stop on a DataFrame column of pandas' ``category`` dtype whose categories are numbers (``1, 2, 3``
+    as codes for kinds): declared categorical, it would be read as a measurement."""
+    dropped = {str(d) for d in drop} if isinstance(drop, (list, tuple, set, frozenset)) else set()  # _build checks it
+    for name, dtype in zip(columns, getattr(frame, "dtypes", [None] * len(columns))):  # a frame-like without dtypes
+        categories = getattr(dtype, "categories", None)
+        if str(dtype) != "category" or categories is None or name in dropped or not len(categories):
+            continue
+        if all(isinstance(c, numbers.Number) and not isinstance(c, bool) for c in categories):
+            shown = ", ".join(str(c) for c in list(categories)[:3]) + (", ..." if len(categories) > 3 else "")
+            raise ValueError(f"column {name!r} is a pandas categorical column whose categories are numbers ({shown}): "
+                             f"read as a feature, its codes would count as measurements. If they are measurements, "
+                             f"convert it: df[{name!r}].astype(float); if they name kinds, one-hot it first, "
+                             f"pandas.get_dummies(df, columns=[{name!r}]); or leave it out with drop=[{name!r}]")
 
 
 def _named_columns(values, columns):
@@ -1012,8 +1029,9 @@ def write_csv(path, columns):
     Raises
     ------
     TypeError, ValueError
-        If ``columns`` is empty or not name-value pairs, a name appears twice, or
-        the columns differ in length.
+        If ``columns`` is empty or not name-value pairs, a name appears twice, a
+        column is not a sequence or has more than one dimension, or the columns
+        differ in length.
     """
     pairs = list(columns.items()) if isinstance(columns, dict) else columns
     if isinstance(pairs, (str, bytes)) or not hasattr(pairs, "__iter__"):
@@ -1028,7 +1046,15 @@ def write_csv(path, columns):
         raise ValueError(f"column name(s) {twice} appear more than once: one column would hide the other in the "
                          "file; rename one (a table read back from an earlier export already holds its added "
                          "columns: drop them when loading it)")
-    columns = dict(pairs)
+    columns = {}
+    for name, values in pairs:
+        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):  # a generator, a number, one text
+            raise TypeError(f"column {name!r} must be a sequence of values (a list, an array); got "
+                            f"{type(values).__name__}")
+        if np.ndim(values) > 1:  # csv would write each row's array as one cell, "[1. 2.]"
+            raise ValueError(f"column {name!r} has shape {np.shape(values)}, a table rather than one column; give "
+                             f"each of its columns a name, e.g. *zip(table.columns, table.X.T)")
+        columns[name] = values
     lengths = {name: len(values) for name, values in columns.items()}
     if len(set(lengths.values())) != 1:
         raise ValueError(f"every column needs the same number of values; got {lengths}")

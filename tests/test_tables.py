@@ -458,6 +458,39 @@ def test_write_csv_takes_pairs_in_order_and_refuses_a_name_twice(tmp_path):
     assert not (tmp_path / "again.csv").exists()  # refused before anything was written
 
 
+@pytest.mark.parametrize(("values", "error", "message"), [
+    ((v for v in [1, 2]), TypeError, r"column 'x' must be a sequence of values \(a list, an array\); got generator"),
+    (3.5, TypeError, r"column 'x' must be a sequence of values .*got float"),
+    ("ab", TypeError, r"column 'x' must be a sequence of values .*got str"),
+    (np.zeros((2, 3)), ValueError, r"column 'x' has shape \(2, 3\), a table rather than one column; give each of its "
+                                   r"columns a name, e.g. \*zip\(table.columns, table.X.T\)"),
+])
+def test_write_csv_refuses_a_column_that_is_not_one_column_of_values(tmp_path, values, error, message):
+    """A learner's probe: ("X", table.X) wrote cells such as "[1. 2.]" in silence; a generator failed with
+    "object of type 'generator' has no len()"."""
+    with pytest.raises(error, match=message):
+        tables.write_csv(tmp_path / "out.csv", [("sample", ["a", "b"]), ("x", values)])
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_pandas_categorical_of_numbers_is_not_read_as_a_measurement():
+    """A learner's probe: df.assign(c=pd.Categorical([1, 2, 3, ...])) loaded c's codes as a numeric column,
+    without a note, although the learner had declared the column categorical."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": np.arange(12.0) ** 1.5, "c": pd.Categorical([1, 2, 3] * 4)})
+    with pytest.raises(ValueError, match=r"^column 'c' is a pandas categorical column whose categories are numbers "
+                                         r"\(1, 2, 3\): .*astype\(float\).*get_dummies\(df, columns=\['c'\]\); or "
+                                         r"leave it out with drop=\['c'\]$"):
+        tables.from_array(frame)
+    assert tables.from_array(frame, drop=["c"]).columns == ("a",)
+    assert tables.from_array(frame.assign(c=frame["c"].astype(float))).columns == ("a", "c")  # the first way on
+    assert tables.from_array(pd.get_dummies(frame, columns=["c"], dtype=float)).columns == ("a", "c_1", "c_2", "c_3")
+    text = frame.assign(c=pd.Categorical(["x", "y", "z"] * 4))  # categories as text: the categorical= policy
+    with pytest.raises(ValueError, match=r"^column 'c' is categorical \(text such as 'x', 'y', 'z'\)"):
+        tables.from_array(text)
+    assert tables.from_array(text, categorical="one-hot").columns == ("a", "c=x", "c=y", "c=z")
+
+
 def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
     with pytest.raises(ValueError, match=r"\('2.5', '3.5', first at line 3\) but decimal=','"):
         tables.read_csv(write(tmp_path, "a;b\n1,5;2\n2.5;3\n3.5;4\n"), decimal=",")
