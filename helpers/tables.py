@@ -22,7 +22,9 @@ any column                kept                  ``drop=["name", ...]``
 
 Numbers written with a decimal comma (``1,5``, as Excel writes them in
 much of Europe) are read with ``decimal=","``; without it, such a column is
-an error that says so, never a text column. A file in another encoding
+an error that says so, never a text column. Such a file separates its
+values with ``;``, or puts the numbers in quotes (``"1,5","2,5"``: add
+``delimiter=","``). A file in another encoding
 than UTF-8 (Excel's Latin-1 or cp1252) is read with ``encoding=``.
 
 Empty cells and the usual markers of a missing value (``NA``, ``n/a``,
@@ -673,9 +675,9 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
             delimiter = ";" if decimal == "," else ","
     if not isinstance(delimiter, str) or len(delimiter) != 1 or delimiter in "\r\n\"":
         raise ValueError(f"delimiter must be one character such as ',', ';' or '\\t'; got {delimiter!r}")
-    if delimiter == decimal:
-        raise ValueError(f"delimiter and decimal are both {delimiter!r}; a file with decimal commas separates "
-                         f"its values with ';' (delimiter=';')")
+    if delimiter == decimal and delimiter != ",":  # ',' for both works when the numbers are in quotes: "1,5","2,5"
+        raise ValueError(f"delimiter and decimal are both {delimiter!r}: the values would split at their decimal "
+                         f"marks; the delimiter is usually ',' or ';'")
     try:
         rows = _csv_rows(text, delimiter)
     except csv.Error as exc:
@@ -704,7 +706,10 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     for number, row in body:
         if len(row) != len(header):
             hint = (" If its numbers are written with a decimal comma (1,5), read it with decimal=','."
-                    if delimiter == "," and decimal == "." and len(row) > len(header) else "")  # 1,5 adds a value
+                    if delimiter == "," and decimal == "." and len(row) > len(header)  # 1,5 adds a value
+                    else " With delimiter=',' and decimal=',', every number with a decimal comma must be in quotes "
+                    "(\"1,5\"), or the file must separate its values with ';'"
+                    if delimiter == decimal == "," and len(row) > len(header) else "")
             raise ValueError(f"line {number} of {path} has {len(row)} values but the header names "
                              f"{len(header)} columns (is a value missing its delimiter {delimiter!r}?).{hint}")
     hollow_columns = [j for j in range(len(header)) if not header[j].strip() and not any(row[j].strip() for _, row in body)]
@@ -806,13 +811,20 @@ def _refuse_merged_columns(path, text, name, delimiter, decimal):
         if rows is None:
             continue
         width, body = len(rows[0][1]), [row for _, row in rows[1:]]
+        if candidate == decimal and width >= 2 and body and 2 * sum(len(row) > width for row in body) >= len(body):
+            raise ValueError(  # 1,5,2,5 under a,b: which commas are decimal marks cannot be told
+                f"{path} comes out as one column named {name!r}: its header splits into {width} names at ',', and "
+                f"its rows into more values, because the decimal commas are not in quotes. No reader can tell which "
+                f"comma separates two values; save the file with ';' between the values (or with the numbers in "
+                f"quotes, \"1,5\", then read it with delimiter=',' and decimal=',')")
         if width < 2 or 2 * sum(len(row) == width for row in body) < len(body):
             continue
         if candidate == decimal:
             raise ValueError(
                 f"{path} comes out as one column named {name!r}, but its header and rows split into {width} values "
                 f"at ',', which decimal=',' takes for the decimal mark: leave decimal out if the numbers have "
-                f"decimal points or none, or save the file with ';' between the values")
+                f"decimal points or none; if they have decimal commas in quotes (\"1,5\",\"2,5\"), read it with "
+                f"delimiter=',' as well")
         raise ValueError(f"{path} comes out as one column named {name!r}, but its header and rows split into "
                          f"{width} values at {candidate!r}: read it with delimiter={candidate!r}")
 

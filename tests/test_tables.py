@@ -111,10 +111,31 @@ def test_decimal_commas_without_the_option_stop_with_the_fix_never_one_hot(tmp_p
 def test_decimal_comma_refuses_a_decimal_point_it_could_misread(tmp_path):
     with pytest.raises(ValueError, match=r"column 'a' holds numbers with a decimal point \('1.234,5', first at line 3\)"):
         tables.read_csv(write(tmp_path, "a;b\n1,5;2\n1.234,5;3\n2;4\n"), decimal=",")
-    with pytest.raises(ValueError, match=r"delimiter and decimal are both ','"):
-        tables.read_csv(write(tmp_path, GOOD), delimiter=",", decimal=",")
+    with pytest.raises(ValueError, match=r"delimiter and decimal are both '\.': the values would split"):
+        tables.read_csv(write(tmp_path, GOOD), delimiter=".", decimal=".")
+    with pytest.raises(ValueError, match=r"holds numbers with a decimal point .* but decimal=','"):
+        tables.read_csv(write(tmp_path, GOOD), delimiter=",", decimal=",")  # ',' for both: read, then refused
     with pytest.raises(ValueError, match=r"decimal must be one of"):
         tables.read_csv(write(tmp_path, GOOD), decimal=";")
+
+
+def test_quoted_decimal_commas_in_a_comma_file_read_with_both_set_to_a_comma(tmp_path):
+    """A learner's probe: "1,5","2,5" got 'use decimal=','', then 'save the file with ;', and delimiter=',' with
+    decimal=',' was refused: no way to read the file. Unquoted, such a file cannot be read, and says why."""
+    quoted = write(tmp_path, 'a,b\n"1,5","2,5"\n"3,5","4,5"\n')
+    with pytest.raises(ValueError, match=r"read the file with decimal=','"):
+        tables.read_csv(quoted)
+    with pytest.raises(ValueError, match=r"in quotes \(\"1,5\",\"2,5\"\), read it with delimiter=',' as well$"):
+        tables.read_csv(quoted, decimal=",")
+    np.testing.assert_array_equal(tables.read_csv(quoted, delimiter=",", decimal=",").X, [[1.5, 2.5], [3.5, 4.5]])
+    bare = write(tmp_path, "a,b\n1,5,2,5\n3,5,4,5\n")  # which comma is which? 1.5 and 2.5, or 1, 5.2 and 5?
+    with pytest.raises(ValueError, match=r"comes out as one column named 'a,b': its header splits into 2 names at "
+                                         r"',', and its rows into more values, because the decimal commas are not in "
+                                         r"quotes.*save the file with ';' between the values"):
+        tables.read_csv(bare, decimal=",")
+    with pytest.raises(ValueError, match=r"line 2 of .* has 4 values but the header names 2 columns .*every number "
+                                         r"with a decimal comma must be in quotes"):
+        tables.read_csv(bare, delimiter=",", decimal=",")
 
 
 def test_a_latin_1_file_names_the_encoding_option_and_reads_with_it(tmp_path):
@@ -614,8 +635,9 @@ def test_a_comma_file_read_with_decimal_comma_stops_instead_of_merging_its_colum
     path = write(tmp_path, "height,weight\n170,65\n182,80\n165,55\n")
     with pytest.raises(ValueError, match=r"^.*table\.csv comes out as one column named 'height,weight', but its "
                                          r"header and rows split into 2 values at ',', which decimal=',' takes for "
-                                         r"the decimal mark: leave decimal out if .* or save the file with ';' "
-                                         r"between the values$"):
+                                         r"the decimal mark: leave decimal out if the numbers have decimal points "
+                                         r"or none; if they have decimal commas in quotes .* read it with "
+                                         r"delimiter=',' as well$"):
         tables.read_csv(path, decimal=",")
     np.testing.assert_array_equal(tables.read_csv(path).X, [[170, 65], [182, 80], [165, 55]])
     # A missing value (a short line) must not hide the comma: "182" alone would read as 182.0.
