@@ -444,6 +444,10 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     notes = list(notes)
     if id_column is not None:
         ids = np.array([str(v).strip() for v in cells[header.index(id_column)]])
+        repeated, blank = len(ids) - np.unique(ids).size, int(np.count_nonzero(ids == ""))
+        if repeated or blank:  # allowed (repeated measurements of one subject), but the rows' names are ambiguous
+            notes.append(f"the names in {id_column!r} do not tell every row apart ({repeated} repeat(s) of a name, "
+                         f"{blank} empty): rows that share a name are told apart only by their order")
     else:
         ids = np.array([str(r) for r in row_names])
 
@@ -918,6 +922,10 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
         row_names = [str(r) for r in values.index]
         array = values.to_numpy(dtype=object)
         _refuse_numbered_categories(values, columns, drop)
+        index_name = getattr(getattr(values, "index", None), "name", None)
+        if id_column is not None and str(id_column) not in columns and index_name is not None \
+                and str(id_column) == str(index_name):
+            id_column = None  # df.set_index("sample"): its index names the rows already
     elif isinstance(values, dict) or getattr(getattr(values, "dtype", None), "names", None):
         columns, array = _named_columns(values, columns)
         row_names = None
@@ -953,7 +961,7 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
 def _refuse_numbered_categories(frame, columns, drop):
     """Stop on a DataFrame column of pandas' ``category`` dtype whose categories are numbers (``1, 2, 3``
     as codes for kinds): declared categorical, it would be read as a measurement."""
-    dropped = {str(d) for d in drop} if isinstance(drop, (list, tuple, set, frozenset)) else set()  # _build checks it
+    dropped = {str(d) for d in ([drop] if isinstance(drop, (str, numbers.Number)) else drop or ())}
     for name, dtype in zip(columns, getattr(frame, "dtypes", [None] * len(columns))):  # a frame-like without dtypes
         categories = getattr(dtype, "categories", None)
         if str(dtype) != "category" or categories is None or name in dropped or not len(categories):

@@ -512,6 +512,27 @@ def test_a_pandas_categorical_of_numbers_is_not_read_as_a_measurement():
     assert tables.from_array(text, categorical="one-hot").columns == ("a", "c=x", "c=y", "c=z")
 
 
+def test_row_names_that_repeat_or_are_empty_get_a_note_and_a_named_index_is_the_id_column():
+    """A learner's probe: id_column with names ['x', 'x', 'y', ''] loaded without a word (the export's rows then
+    share names), and from_array(df.set_index("sample"), id_column="sample") said there is no column 'sample'."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"sample": ["x", "x", "y", "", "z"], "a": [1.0, 2.0, 4.0, 8.0, 3.0], "b": [1.0, 0, 1, 5, 2]})
+    table = tables.from_array(frame, id_column="sample")
+    assert table.ids.tolist() == ["x", "x", "y", "", "z"]
+    assert ("the names in 'sample' do not tell every row apart (1 repeat(s) of a name, 1 empty): rows that share a "
+            "name are told apart only by their order") in table.notes
+    unique = frame.assign(sample=["p", "q", "r", "s", "t"])
+    assert not any("tell every row apart" in note for note in tables.from_array(unique, id_column="sample").notes)
+    indexed = unique.set_index("sample")
+    by_index = tables.from_array(indexed, id_column="sample")
+    assert by_index.ids.tolist() == ["p", "q", "r", "s", "t"] and by_index.columns == ("a", "b")
+    assert tables.from_array(indexed).ids.tolist() == by_index.ids.tolist()
+    with pytest.raises(ValueError, match=r"there is no column 'name'"):
+        tables.from_array(indexed, id_column="name")  # another name: still refused
+    numbered = unique.assign(c=pd.Categorical([1, 2, 1, 2, 1]))  # drop= as one name, not a list
+    assert tables.from_array(numbered, id_column="sample", drop="c").columns == ("a", "b")
+
+
 def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
     with pytest.raises(ValueError, match=r"\('2.5', '3.5', first at line 3\) but decimal=','"):
         tables.read_csv(write(tmp_path, "a;b\n1,5;2\n2.5;3\n3.5;4\n"), decimal=",")
