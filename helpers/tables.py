@@ -451,6 +451,11 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     else:
         ids = np.array([str(r) for r in row_names])
 
+    exported = [name for name in ("cluster", "confidence") if name in header and name not in drop]
+    if len(exported) == 2:  # notebook 05's export read back: the old clusters would become features
+        raise ValueError("columns 'cluster' and 'confidence' look like an earlier clustering's export (notebook 05 "
+                         "writes them): as features they would hand the old clusters to the new clustering; leave "
+                         "them out with drop=['cluster', 'confidence']")
     numeric, names, text_columns = [], [], []
     for name, values in zip(header, cells):
         if name == id_column or name in drop:

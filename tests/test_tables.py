@@ -533,6 +533,18 @@ def test_row_names_that_repeat_or_are_empty_get_a_note_and_a_named_index_is_the_
     assert tables.from_array(numbered, id_column="sample", drop="c").columns == ("a", "b")
 
 
+def test_an_earlier_export_read_back_must_leave_its_clusters_out(tmp_path):
+    """A learner's probe: read_csv("clusters.csv", id_column="sample") on notebook 05's own export loaded its
+    cluster and confidence columns as features, handing the old clusters to the new clustering."""
+    path = tables.write_csv(tmp_path / "clusters.csv", [("sample", list("abcd")), ("cluster", [0, 1, 0, 1]),
+                                                       ("confidence", [1.0, 0.9, 0.8, 1.0]), ("x", [1.0, 5.0, 2.0, 6.0])])
+    with pytest.raises(ValueError, match=r"^columns 'cluster' and 'confidence' look like an earlier clustering's "
+                                         r"export .* drop=\['cluster', 'confidence'\]$"):
+        tables.read_csv(path, id_column="sample")
+    assert tables.read_csv(path, id_column="sample", drop=["cluster", "confidence"]).columns == ("x",)
+    assert tables.read_csv(path, id_column="sample", drop=["confidence"]).columns == ("cluster", "x")  # one alone
+
+
 def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
     with pytest.raises(ValueError, match=r"\('2.5', '3.5', first at line 3\) but decimal=','"):
         tables.read_csv(write(tmp_path, "a;b\n1,5;2\n2.5;3\n3.5;4\n"), decimal=",")
