@@ -357,6 +357,23 @@ def _refuse_thousands_points(name, values, column, row_names, where):
                      f"another count of decimals ({grouped[0]}0)")
 
 
+def _warn_of_thousands_points(header, cells, drop):
+    """Warn of a column in a ';'-separated file whose every value has a point before groups of three digits
+    (``57.438``, ``41.050``): the way much of Europe writes thousands, and such files use ';'. With no value
+    under 1,000 beside them the loader cannot tell (``_refuse_thousands_points`` needs some); read as decimal
+    points, those values would be divided by 1,000. From five values on."""
+    dropped = {str(d) for d in ([drop] if isinstance(drop, (str, numbers.Number)) else drop or ())}
+    for name, column in zip(header, cells):
+        present = [c.strip() for c in column if c.strip().lower() not in MISSING]
+        if name in dropped or len(present) < 5 or not all(_POINT_THOUSANDS.fullmatch(c) for c in present):
+            continue
+        warnings.warn(f"column {name!r} of this ';'-separated file has a point before exactly three digits in every "
+                      f"value ({_show(present)}): if the point separates thousands, as much of Europe writes "
+                      f"them ({present[0]} = {present[0].replace('.', '')}), those values are read 1,000 times too "
+                      f"small; remove the points in the file. If they are decimals, ignore this warning",
+                      UserWarning, stacklevel=3)
+
+
 #: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
 _ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row number", "no", "no.", "nr", "#",
                      "number", "unnamed: 0")
@@ -728,6 +745,8 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
         notes.append(f"left out {len(hollow_columns)} column(s) with no name and no value "
                      f"(column {', '.join(str(j + 1) for j in hollow_columns)} of the file)")
     cells = [[row[j] for _, row in body] for j in range(len(header))]
+    if delimiter == ";" and decimal == ".":
+        _warn_of_thousands_points(header, cells, drop)
     return _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
                   missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
 

@@ -545,6 +545,29 @@ def test_an_earlier_export_read_back_must_leave_its_clusters_out(tmp_path):
     assert tables.read_csv(path, id_column="sample", drop=["confidence"]).columns == ("cluster", "x")  # one alone
 
 
+def test_a_semicolon_file_whose_every_value_looks_like_thousands_warns(tmp_path):
+    """A learner's probe: in a ';' file, a column of 57.438, 41.050, ... (every value from 1,000 up, written the
+    European way) read as 57.438 in silence; the refusal needs plain values under 1,000 beside them."""
+    import warnings
+
+    rows = "".join(f"r{i};{v};{i}\n" for i, v in enumerate(["57.438", "41.050", "1.200", "3.007", "12.000"]))
+    path = write(tmp_path, "id;income;n\n" + rows)
+    with pytest.warns(UserWarning, match=r"^column 'income' of this ';'-separated file has a point before exactly "
+                                         r"three digits in every value \('57.438', '41.050', '1.200', \.\.\.\): "
+                                         r".*57.438 = 57438.*remove the points in the file") as caught:
+        table = tables.read_csv(path, id_column="id")
+    assert caught[0].filename == __file__ and table.X[0, 0] == pytest.approx(57.438)  # warned, read as written
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tables.read_csv(path, id_column="id", drop=["income"])
+        tables.read_csv(path, id_column="id", drop="income")
+        tables.read_csv(write(tmp_path, "id,income,n\n" + rows.replace(";", ",")), id_column="id")  # ',' file
+        four = "".join(f"r{i};{v};{i}\n" for i, v in enumerate(["57.438", "41.050", "1.200", "3.007"]))
+        tables.read_csv(write(tmp_path, "id;income;n\n" + four), id_column="id")  # under five values
+        mixed = rows.replace("12.000", "12.5")  # one value with another count of decimals: decimals
+        tables.read_csv(write(tmp_path, "id;income;n\n" + mixed), id_column="id")
+
+
 def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
     with pytest.raises(ValueError, match=r"\('2.5', '3.5', first at line 3\) but decimal=','"):
         tables.read_csv(write(tmp_path, "a;b\n1,5;2\n2.5;3\n3.5;4\n"), decimal=",")
