@@ -14,11 +14,16 @@ own cells; :func:`check_k_choice` checks what they are given.
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 from sklearn.cluster import OPTICS
 
-from helpers._validation import check_features, check_float, check_int
+from helpers._validation import check_features, check_float, check_int, warn_if_unscaled
+
+#: A column with at most this many different values (and ten rows or more for each) draws a warning from
+#: :func:`warn_about_columns`: its values, not groups of rows, may make DBSCAN's dense regions.
+FEW_VALUES = 10
 
 
 def check_dbscan_input(X, min_samples=None):
@@ -49,6 +54,33 @@ def check_dbscan_input(X, min_samples=None):
     if min_samples is None:
         min_samples = _rule_of_thumb(*X.shape)
     return X, check_int(min_samples, name="min_samples", minimum=2, maximum=len(X))
+
+
+def warn_about_columns(X):
+    """Warn, at the learner's call of a DBSCAN rule (notebook 01's ``choose_eps``), of columns that would
+    decide the clusters by themselves: unscaled columns (one spreading over 1,000 times as widely as
+    another), and a column with only a few different values (a count, a code, a 0/1 flag), whose rows
+    stack on those values and make dense regions of their own.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Checked data (:func:`check_dbscan_input`).
+
+    Returns
+    -------
+    None
+    """
+    warn_if_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly measure the "
+                     "widest columns", hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=4)
+    counts = [np.unique(X[:, j]).size for j in range(X.shape[1])]
+    few = [j for j, count in enumerate(counts) if 2 <= count <= FEW_VALUES and len(X) >= 10 * count]
+    if few:
+        more = f" (and {len(few) - 1} more such column(s): {few[1:]})" if len(few) > 1 else ""
+        warnings.warn(f"column {few[0]} of X (counting from 0) takes only {counts[few[0]]} different values{more}: "
+                      f"its rows stack on those values, and DBSCAN's clusters may follow them rather than groups "
+                      f"in the other columns; cluster without it, or compare the clusters with its values",
+                      UserWarning, stacklevel=3)
 
 
 def _rule_of_thumb(n_samples, n_features):

@@ -328,9 +328,9 @@ def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_sa
     if knee_index is not None:
         knee_index = check_int(knee_index, name="knee_index", minimum=0, maximum=len(distances) - 1)
         knee = float(distances[knee_index])
-        ax.plot(knee_index, max(knee, floor), "o", color=PALETTE[1], label=f"knee ({knee:.2f})")
+        ax.plot(knee_index, max(knee, floor), "o", color=PALETTE[1], label=f"knee ({knee:.3g})")
     if eps is not None:
-        ax.axhline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.2f})")
+        ax.axhline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.3g})")
     if band is not None:
         ax.axhspan(*band, color=PALETTE[2], alpha=0.12, label="stable range")
     ax.set_yscale("log")
@@ -383,12 +383,15 @@ def plot_eps_scan(candidates, n_clusters, noise_fraction, eps=None, *, band=None
     ax.step(candidates, counts, where="mid", color=PALETTE[0], label="clusters")
     ax.set_xscale("log")
     _plain_log_axis(ax.xaxis)
-    share = f" (≥ {min_cluster_fraction:.0%} of points)" if min_cluster_fraction is not None else ""
+    if min_cluster_fraction is not None:  # a share of the points: 5, meant as 5 %, would read "500%"
+        min_cluster_fraction = check_float(min_cluster_fraction, name="min_cluster_fraction", low=0.0, high=1.0,
+                                           low_inclusive=False)
+    share = f" (≥ {100 * min_cluster_fraction:.3g}% of points)" if min_cluster_fraction is not None else ""
     ax.set(xlabel="eps (log scale)", ylabel="clusters" + share, title=title)
     ax.yaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     if eps is not None:
         eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
-        ax.axvline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.2f})")
+        ax.axvline(eps, color=PALETTE[5], linestyle="--", label=f"chosen eps ({eps:.3g})")
     if band is not None:
         ax.axvspan(*band, color=PALETTE[2], alpha=0.12, label="stable range")
     noise_ax = ax.twinx()

@@ -4,7 +4,9 @@ helpers.clustering that those cells call."""
 
 from __future__ import annotations
 
+import json
 import warnings
+from pathlib import Path
 
 import lesson_code
 import numpy as np
@@ -383,10 +385,46 @@ def test_choose_eps_finds_no_split_in_one_gaussian_blob(seed):
     assert choice.eps == pytest.approx(np.sqrt(choice.candidates[first] * choice.candidates[last]))
 
 
-def test_choose_eps_rejects_coinciding_points():
+def test_choose_eps_rejects_coinciding_points_and_names_a_collapsed_code():
+    """'at least N points coincide: remove duplicates' named a number the learner never set (the rule of thumb's)
+    and, on a network's collapsed code, advised throwing away the very collapse to notice."""
     X = np.vstack([np.zeros((40, 2)), [[1.0, 1.0]]])  # more than 95 % of the points on one spot
-    with pytest.raises(ValueError, match=r"at least 4 points coincide"):
+    with pytest.warns(UserWarning, match="takes only 2 different values"), \
+            pytest.raises(ValueError, match=r"^95% or more of the points sit in stacks of at least 4 identical points "
+                                         r"\(min_samples=4\): if X is a network's code, it has collapsed \(retrain "
+                                         r"it\); otherwise remove duplicate rows, or raise min_samples"):
         lesson.choose_eps(X, min_samples=4)
+    with pytest.warns(UserWarning), \
+            pytest.raises(ValueError, match=r"^90% or more of the points .*\(min_samples=4\)"):
+        lesson.choose_eps(X, min_samples=4, max_noise=0.1)  # the share follows max_noise
+
+
+def test_choose_eps_warns_at_the_learners_call_of_columns_that_decide_the_clusters():
+    """A learner's probe: an unscaled table (one column 13,000 times as wide) and a column of a few values (kids,
+    0 to 3) chose clusters that followed one column, without a word (fit warns of the first; choose_eps did not)."""
+    import warnings
+
+    rng = np.random.default_rng(0)
+    blobs = np.vstack([rng.normal(c, 0.3, size=(100, 2)) for c in (-3, 0, 3)])
+    with pytest.warns(UserWarning, match=r"^the columns of X are on very different scales: column 1 spreads [\d,]+ "
+                                         r"times as widely as column 0.*DBSCAN's neighbourhoods") as caught:
+        lesson.choose_eps(blobs * [1.0, 5000.0])
+    assert caught[0].filename == __file__
+    kids = rng.integers(0, 4, size=(300, 1)).astype(float)
+    with pytest.warns(UserWarning, match=r"^column 2 of X \(counting from 0\) takes only 4 different values: its "
+                                         r"rows stack on those values") as caught:
+        lesson.choose_eps(np.hstack([blobs, kids]))
+    assert caught[0].filename == __file__
+    flags = rng.integers(0, 2, size=(300, 2)).astype(float)
+    with pytest.warns(UserWarning, match=r"^column 0 of X .* only 2 different values \(and 1 more such column\(s\): "
+                                         r"\[1\]\)"):
+        lesson.choose_eps(np.hstack([flags, blobs]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lesson.choose_eps(blobs)  # continuous, scaled alike: quiet
+        eleven = np.hstack([blobs, rng.integers(0, 11, size=(300, 1)) / 5])  # 11 values: not a code
+        lesson.choose_eps(eleven, min_samples=6)
+        lesson.choose_eps(np.hstack([blobs[:39], kids[:39]]), min_samples=6)  # 4 values on 39 rows: under ten each
 
 
 @pytest.mark.parametrize(
@@ -425,8 +463,20 @@ def test_choose_eps_rejects_bad_data(X, error, match):
         lesson.choose_eps(X)
 
 
+def test_choose_eps_records_the_share_a_cluster_needed_for_the_scan_plot():
+    """Notebook 01's scan cell, rerun by learners on their own data, drew '≥ 5%' whatever share choose_eps had used."""
+    rng = np.random.default_rng(0)
+    X = np.vstack([rng.normal(c, 0.3, size=(100, 2)) for c in (-3, 0, 3)])
+    assert lesson.choose_eps(X).min_cluster_fraction == 0.05
+    assert lesson.choose_eps(X, min_cluster_fraction=0.01).min_cluster_fraction == 0.01
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "01_autoencoder_dbscan.ipynb").read_text())
+    scans = ["".join(c["source"]) for c in notebook["cells"] if "plotting.plot_eps_scan(" in "".join(c["source"])]
+    assert scans and all("min_cluster_fraction=choice.min_cluster_fraction" in scan for scan in scans)
+
+
 def test_choose_eps_all_identical_points_raise_instead_of_returning_zero():
-    with pytest.raises(ValueError, match=r"coincide"):
+    with pytest.raises(ValueError, match=r"^every point of X is the same: there is nothing to cluster \(if X is a "
+                                         r"network's code, it has collapsed: retrain it\)$"):
         lesson.choose_eps(np.ones((10, 2)))
 
 

@@ -419,7 +419,7 @@ def test_plot_k_distance_draws_repeated_rows_at_the_floor_of_its_log_axis():
     curve_line, knee_dot = ax.lines[:2]
     np.testing.assert_allclose(curve_line.get_ydata(), [0.2, 0.2, 0.2, 0.2, 0.4, 0.5, 0.8, 2.0])
     assert curve_line.get_label() == "k-distance (4 at 0, drawn at the bottom)"
-    assert knee_dot.get_ydata()[0] == pytest.approx(0.2) and knee_dot.get_label() == "knee (0.00)"
+    assert knee_dot.get_ydata()[0] == pytest.approx(0.2) and knee_dot.get_label() == "knee (0)"
     assert ax.get_ylim()[0] == pytest.approx(0.16)  # every point inside the axes
     no_zeros = plotting.plot_k_distance(curve[4:])
     assert no_zeros.lines[0].get_label() == "k-distance"
@@ -489,6 +489,24 @@ def test_plot_eps_scan_draws_counts_eps_and_noise_on_a_twin_axis(lesson_scan):
     np.testing.assert_allclose(noise_line.get_ydata(), choice.noise_fraction)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0] == "clusters" and labels[-1] == "noise share" and len(labels) == 4
+
+
+def test_the_rule_plots_name_small_radii_and_the_share_a_cluster_needed_as_they_are():
+    """A learner's probe: on a code of small scale both legends read 'chosen eps (0.00)', and after
+    choose_eps(..., min_cluster_fraction=0.01) notebook 01's cell still labelled '≥ 5% of points' (the share was
+    written into the cell); min_cluster_fraction=5 labelled '≥ 500% of points'."""
+    candidates, counts, noise = [0.0004, 0.0005, 0.0006], [2, 3, 1], [0.1, 0.0, 0.0]
+    ax = plotting.plot_eps_scan(candidates, counts, noise, eps=0.000527, min_cluster_fraction=0.005)
+    assert "chosen eps (0.000527)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_ylabel() == "clusters (≥ 0.5% of points)"
+    assert plotting.plot_eps_scan(candidates, counts, noise, min_cluster_fraction=0.05).get_ylabel() == \
+        "clusters (≥ 5% of points)"
+    for share in (5, 0, -0.1):
+        with pytest.raises(ValueError, match="min_cluster_fraction must be"):
+            plotting.plot_eps_scan(candidates, counts, noise, min_cluster_fraction=share)
+    ax = plotting.plot_k_distance(np.array([0.0001, 0.0002, 0.0004, 0.0009]), eps=0.00031, knee_index=2)
+    assert {"knee (0.0004)", "chosen eps (0.00031)"} <= {t.get_text() for t in ax.get_legend().get_texts()}
+    plt.close("all")
 
 
 def test_plot_eps_scan_rejects_arrays_of_different_lengths():
