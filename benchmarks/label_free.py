@@ -246,8 +246,8 @@ def summarise(runs):
     for name in dict.fromkeys(run["dataset"] for run in runs):
         mine = [run for run in runs if run["dataset"] == name]
         row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
-               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + SMALL_NULLS + TINY_NULLS else "beyond KMeans/GMM" if name in BEYOND
-                        else "structured"),
+               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + SMALL_NULLS + TINY_NULLS
+                        else "beyond KMeans/GMM" if name in BEYOND else "structured"),
                "seconds": statistics.fmean(run["seconds"] for run in mine),
                "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
                                            for run in mine}))}

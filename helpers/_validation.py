@@ -51,7 +51,8 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
     if array.dtype == bool or not (
         np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating)
     ):
-        raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}")
+        hint = " (true/false values: convert them with .astype(float), 1 for true)" if array.dtype == bool else ""
+        raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}{hint}")
     if array.ndim != ndim:
         raise ValueError(
             f"{name} must be a {ndim}-D array (samples x features); got {array.ndim}-D "

@@ -270,11 +270,11 @@ def results_table(results, digits=2):
     headers = ("pipeline", "ARI", "NMI", "accuracy", "noise", "clusters")
     rows = [
         (
-            str(row["name"]),
+            f"(row {i + 1}, no name)" if row["name"] is None else str(row["name"]),  # evaluate(y, labels) unnamed
             *(f"{row[key]:.{digits}f}" for key in ("ari", "nmi", "accuracy", "noise_fraction")),
             str(row["n_clusters"]),
         )
-        for row in results
+        for i, row in enumerate(results)
     ]
     return aligned_table(headers, rows, left=(0,))
 

@@ -580,3 +580,10 @@ def test_the_readme_names_the_measurement_warning_and_its_recipe_works():
         warnings.simplefilter("error")
         binned = eval(recipe, {"pandas": pd, "column": column})
         assert evaluation.evaluate(binned, np.zeros(200, dtype=int))["n_clusters"] == 1
+
+
+def test_results_table_shows_an_unnamed_row_as_such_not_as_the_text_none():
+    """A learner's probe: a row from evaluate(y, labels) without a name printed as 'None'."""
+    rows = [evaluation.evaluate([0, 0, 1, 1], [0, 0, 1, 1], "named"), evaluation.evaluate([0, 0, 1, 1], [1, 1, 0, 0])]
+    lines = evaluation.results_table(rows).splitlines()
+    assert lines[1].startswith("named ") and lines[2].startswith("(row 2, no name) ") and "None" not in lines[2]

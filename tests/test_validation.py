@@ -512,3 +512,14 @@ def test_labels_held_as_objects_are_checked_at_the_int64_ends_and_name_the_first
         check_labels(as_objects(0, None, 1, None))
     with pytest.raises(ValueError, match=r"^y_true has 2 label\(s\) written as 'nan' \(first at position 1\)"):
         check_classes(np.array(["a", "nan", "b", "<NA>", "c"]))
+
+
+def test_boolean_features_are_refused_with_the_conversion_that_works():
+    """A learner's probe: 'X must contain real numbers; got dtype bool' left the learner to find the fix."""
+    flags = np.array([[True, False], [False, True], [True, True]])
+    with pytest.raises(TypeError, match=r"^X must contain real numbers; got dtype bool \(true/false values: convert "
+                                        r"them with \.astype\(float\), 1 for true\)$"):
+        check_features(flags)
+    np.testing.assert_array_equal(check_features(flags.astype(float)), [[1, 0], [0, 1], [1, 1]])
+    with pytest.raises(TypeError, match=r"got dtype <U1$"):  # no hint where it would not help
+        check_features(np.array([["a", "b"]] * 3))
