@@ -138,6 +138,19 @@ def test_quoted_decimal_commas_in_a_comma_file_read_with_both_set_to_a_comma(tmp
         tables.read_csv(bare, delimiter=",", decimal=",")
 
 
+@pytest.mark.parametrize(("text", "unreadable"), [
+    ("a,b\n1,5,2,5\n3,5,4,5\n6,5\n7,5\n", True),  # half the rows split wider than the header: which comma is which?
+    ("a,b,c\n1,5,2,5,3,5\n4,5,5,5,6,5\n", True),  # three names
+    ("a,b\n1,5,2,5\n3,5\n4,5\n6,5\n", False),  # one row of four: a comma file of whole numbers, one row too long
+    ("a,b\n1,5,2,5\n2,5,3,5\n3,5,1,5\n7,5\n8,5\n9,5\n9,5\n", False),  # 3 of 7 rows wider: under half
+])
+def test_decimal_commas_without_quotes_are_called_unreadable_when_half_the_rows_split_wider(tmp_path, text, unreadable):
+    with pytest.raises(ValueError) as caught:
+        tables.read_csv(write(tmp_path, text), decimal=",")
+    assert ("No reader can tell which comma separates two values" in str(caught.value)) == unreadable
+    assert unreadable or "split into 2 values at ','" in str(caught.value)
+
+
 def test_a_latin_1_file_names_the_encoding_option_and_reads_with_it(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes("région;taux\nnord;1\nsud;2\n".encode("latin-1"))
@@ -499,6 +512,8 @@ def test_a_pandas_categorical_of_numbers_is_not_read_as_a_measurement():
     without a note, although the learner had declared the column categorical."""
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"a": np.arange(12.0) ** 1.5, "c": pd.Categorical([1, 2, 3] * 4)})
+    with pytest.raises(ValueError, match=r"whose categories are numbers \(1, 2, 3, \.\.\.\): "):  # four: the first three
+        tables.from_array(frame.assign(c=pd.Categorical([1, 2, 3, 4] * 3)))
     with pytest.raises(ValueError, match=r"^column 'c' is a pandas categorical column whose categories are numbers "
                                          r"\(1, 2, 3\): .*astype\(float\).*get_dummies\(df, columns=\['c'\]\); or "
                                          r"leave it out with drop=\['c'\]$"):
