@@ -64,7 +64,7 @@ Usage::
     python benchmarks/label_free.py --outside --first-seed 45   # data outside the suite, fresh seeds
     python benchmarks/label_free.py --wide --first-seed 45      # 200 columns
     python benchmarks/label_free.py --small --first-seed 45 --seeds 12   # tables of 50 and 150 rows
-    python benchmarks/label_free.py --tiny --first-seed 45 --seeds 8     # tables of 12 and 30 rows
+    python benchmarks/label_free.py --tiny --first-seed 45 --seeds 12    # tables of 12 and 30 rows
 """
 
 from __future__ import annotations

@@ -112,10 +112,11 @@ def test_positive_sets_take_a_dataframe_as_an_array():
                                   lesson.positive_sets(X, neighbours, views))
 
 
-@pytest.mark.parametrize("n_views", [0, -1, 1.5, "2", None])
-def test_augment_refuses_a_number_of_views_that_is_not_a_whole_number_from_one(n_views):
-    """n_views=0 drew noise from empty arrays (NumPy's 'mean of empty slice' warnings); 1.5 failed in rng.uniform."""
-    with pytest.raises(ValueError, match=rf"n_views must be a whole number, at least 1; got {re.escape(repr(n_views))}"):
+@pytest.mark.parametrize("n_views", [0, -1, 1.5, 2.0, True, "2", None])
+def test_augment_refuses_a_number_of_views_that_is_not_an_int_from_one(n_views):
+    """n_views=0 drew noise from empty arrays (NumPy's 'mean of empty slice' warnings); 1.5 failed in rng.uniform,
+    True with 'an integer is required'."""
+    with pytest.raises(ValueError, match=rf"n_views must be an int, at least 1; got {re.escape(repr(n_views))}"):
         lesson.augment_images(np.zeros((3, 64)), n_views, seed=0)
     assert lesson.augment_images(np.zeros((3, 64)), np.int64(2), seed=0).shape == (3, 2, 64)  # NumPy's ints work
 

@@ -150,3 +150,19 @@ def test_k_scores_pass_over_a_k_not_measured_and_are_drawn_in_order_of_k():
 def test_plot_k_scores_rejects_bad_scores(args, error, match):
     with pytest.raises(error, match=match):
         plotting.plot_k_scores(*args)
+
+
+def test_a_bic_lowest_at_the_smallest_k_tried_can_mean_one_cluster(lesson):
+    """Notebook 02's advice on a choice at the edge of ks: on a cloud with no clusters the BIC scored from k = 2
+    is lowest at 2, the edge; scored from k = 1, as bic_scores allows, it is lowest at 1."""
+    import json
+    from pathlib import Path
+
+    notebook = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "02_vae_kmeans.ipynb").read_text())
+    text = " ".join(" ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown").split())
+    assert ("A BIC lowest at k = 2, the smallest k tried, may mean that one cluster fits best: `bic_scores` can "
+            "score k = 1, so include it (`range(1, 9)`)") in text
+    cloud = np.random.default_rng(0).normal(size=(500, 2))
+    from_two, from_one = range(2, 9), range(1, 9)
+    assert from_two[np.argmin(lesson.bic_scores(cloud, from_two, 42))] == 2
+    assert from_one[np.argmin(lesson.bic_scores(cloud, from_one, 42))] == 1

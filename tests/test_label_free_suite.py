@@ -71,7 +71,7 @@ def test_the_tiny_tables_are_the_named_sets_at_12_and_30_rows_with_k_up_to_one_l
     monkeypatch.setattr(nb05, "score_candidates", score_candidates)
     monkeypatch.setattr(label_free, "lesson", lambda: nb05)
     for size in (10, 12):
-        with pytest.warns(UserWarning, match=f"X has {size} rows, fewer than the 50"):
+        with pytest.warns(UserWarning, match=f"X has {size} rows, fewer than 50"):
             label_free.run_once("tiny Gaussian 5-D", size, 0)
     assert seen == [(10, range(1, 10)), (12, range(1, 11))]  # k at most 10, and at most one less than the rows
 

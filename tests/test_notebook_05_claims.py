@@ -737,12 +737,21 @@ def test_the_small_table_trap_reports_the_recorded_tiny_runs(cells):
     cloud = [alarm("tiny Gaussian 5-D", size) for size in (12, 30)]
     alarms = [run for run in runs if run["dataset"] != "tiny blobs" and run["structure"]]
     crumbs = sum(run["n"] / _k(run) <= 3 for run in alarms)  # clusters of three rows or fewer on average
+    k_of_blobs = [_k(run) for run in runs if run["dataset"] == "tiny blobs"]
     text = " ".join(_prose(cells).split())
     assert (f'the same noise in two columns got "structure" in {sum(uniform)} of 24 runs ({uniform[0]} of 12 at '
             f"12 rows, {uniform[1]} of 12 at 30) and the Gaussian cloud in {sum(cloud)} of 24 ({cloud[0]} and "
             f"{cloud[1]}), in {crumbs} of those {len(alarms)} runs with clusters of three rows or fewer on average; "
-            f"the blobs were found in all 24") in text
-    assert all(run["structure"] for run in runs if run["dataset"] == "tiny blobs")
+            f'the blobs got "structure" in all 24 runs, but three clusters in only {k_of_blobs.count(3)} (two in '
+            f"{k_of_blobs.count(2)}, four in {k_of_blobs.count(4)})") in text
+    assert all(run["structure"] for run in runs if run["dataset"] == "tiny blobs") and len(k_of_blobs) == 24
+    assert set(k_of_blobs) == {2, 3, 4}
     assert "`score_candidates` warns below 50" in text and label_free.lesson  # the warning: test_selection
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert (f'no stable cluster structure in {48 - len(alarms)} of 48 runs') in readme
+    assert (f'"structure" in {len(alarms)} of 48 null runs, most of them at 12 rows ({sum(uniform[:1] + cloud[:1])} of '
+            f"24), in {crumbs} of them with clusters of one to three rows on average") in readme
+    assert f'but three clusters in only {k_of_blobs.count(3)}. So `score_candidates` warns below 50 rows' in readme
+    small = _suite_runs("label_free_small.jsonl")
+    at_50 = sum(run["structure"] for run in small if run["dataset"] == "small uniform 2-D" and run["size"] == 50)
+    assert f'two-column noise still got "structure" in {at_50} of 12)' in readme
