@@ -485,12 +485,26 @@ def _check_pair(model, x, y, x_name, y_name, like=None):
         raise ValueError(f"{y_name} is missing: {model.name}'s loss compares y with its output; pass the "
                          f"targets too, one row per sample shaped like {model.name}'s output (fit(X, X) for an "
                          f"autoencoder, whose output is its input)")
-    x = _check_model_input(model, x, x_name)
+    given_x, x = x, _check_model_input(model, x, x_name)  # the fitted columns first, then y's against x's
+    _check_target_columns(given_x, y, x_name, y_name)
     if _is_array_like(x) and not isinstance(x, list):
         y = _check_target(model, y, y_name, len(x), like=like)
         if isinstance(y, np.ndarray):
             _check_target_shape(model, x, y, y_name)
     return x, y
+
+
+def _check_target_columns(x, y, x_name, y_name):
+    """Refuse DataFrames ``x`` and ``y`` with the same columns in another order (``fit(df, df[reordered])``): the
+    loss compares columns by position, so an autoencoder would learn to reorder them, in silence."""
+    x_columns, y_columns = getattr(x, "columns", None), getattr(y, "columns", None)
+    if x_columns is None or y_columns is None or getattr(x, "ndim", None) != 2 or getattr(y, "ndim", None) != 2:
+        return
+    x_names, y_names = tuple(str(c) for c in x_columns), tuple(str(c) for c in y_columns)
+    if x_names != y_names and sorted(x_names) == sorted(y_names):
+        raise ValueError(f"{y_name} holds {x_name}'s columns in another order ({_first_eight(y_names)}, where {x_name} "
+                         f"has {_first_eight(x_names)}): the loss compares columns by position, not by name, so the "
+                         f"model would learn to reorder them; pass {y_name}[{x_name}.columns]")
 
 
 def _check_target_shape(model, x, y, name):

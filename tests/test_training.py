@@ -891,6 +891,24 @@ def test_a_dataframe_with_its_columns_in_another_order_is_refused_after_fit(auto
     np.testing.assert_allclose(encoder.predict(frame, verbose=0), encoder.predict(frame.to_numpy(), verbose=0))
 
 
+def test_a_target_frame_with_the_inputs_columns_in_another_order_is_refused(autoencoder_pair):
+    """A learner's probe: ae.fit(df, df[reversed columns]) trained an autoencoder to reorder its columns, in
+    silence, while the same mix-up in x was refused."""
+    pd = pytest.importorskip("pandas")
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(32, 4)), columns=["a", "b", "c", "d"])
+    for call in (lambda y: autoencoder.fit(frame, y, epochs=1, verbose=0),
+                 lambda y: autoencoder.evaluate(frame, y, verbose=0),
+                 lambda y: autoencoder.fit(frame, frame, epochs=1, verbose=0, validation_data=(frame, y))):
+        with pytest.raises(ValueError, match=r"^(y|validation_data\[1\]) holds (x|validation_data\[0\])'s columns in "
+                                             r"another order \(d, c, b, a, where \2 has a, b, c, d\): the loss "
+                                             r"compares columns by position.*pass \1\[\2\.columns\]$"):
+            call(frame[["d", "c", "b", "a"]])
+    autoencoder.fit(frame, frame[["a", "b", "c", "d"]], epochs=1, verbose=0)  # the same order: fine
+    autoencoder.fit(frame, frame.to_numpy(), epochs=1, verbose=0)  # an array target has no names to compare
+
+
 @pytest.mark.parametrize("width", [8, 9])
 def test_the_column_message_shows_eight_names_and_the_selection_only_when_it_is_short(width):
     """Up to 8 columns: every name, and the selection to copy; more: the first 8 and '...', no selection."""
