@@ -682,7 +682,7 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
     if not isinstance(path, (str, bytes, os.PathLike)):
         raise TypeError(f"path must be the name of a CSV file (a str or pathlib.Path), not {type(path).__name__}; "
                         f"data already in memory (an array or a DataFrame) go through from_array(values)")
-    path = os.fspath(path)
+    path = os.path.expanduser(os.fspath(path))  # "~/data.csv", as pandas.read_csv reads it (open() would not)
     _check_choice(decimal, "decimal", _DECIMALS)
     text, notes = _read_text(path, encoding)
     if not text.strip():
@@ -873,6 +873,7 @@ def _read_text(path, encoding):
                          f"try 'utf-8', 'cp1252' or 'latin-1'") from None
     if os.path.isdir(path):
         raise ValueError(f"{path} is a folder, not a file: pass the path of the CSV file inside it")
+
     with open(path, "rb") as handle:
         data = handle.read()
     marked = data.startswith(codecs.BOM_UTF8)
@@ -888,6 +889,9 @@ def _read_text(path, encoding):
         raise ValueError(f"encoding {encoding!r} is not a text encoding Python knows; "
                          f"try 'utf-8', 'cp1252' or 'latin-1'") from None
     except UnicodeDecodeError as exc:
+        if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")):  # gzip, bzip2, xz: "not utf-8 text" would mislead
+            raise ValueError(f"{path} is compressed (gzip, bzip2 or xz), not a text table: decompress it first, "
+                             f"or read it with pandas.read_csv and pass the DataFrame to tables.from_array") from None
         if data.startswith(b"PK") or data.startswith(b"\xd0\xcf\x11\xe0"):
             raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: "
                              f"save it as CSV first (File > Save As > CSV)") from None

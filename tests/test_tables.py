@@ -151,6 +151,23 @@ def test_decimal_commas_without_quotes_are_called_unreadable_when_half_the_rows_
     assert unreadable or "split into 2 values at ','" in str(caught.value)
 
 
+def test_a_compressed_file_is_named_as_such_and_a_home_folder_path_is_expanded(tmp_path, monkeypatch):
+    """A learner's probe: a .csv.gz got 'not utf-8 text ... pass encoding=cp1252', which cannot help, and
+    '~/data.csv' was not found (open() does not expand '~'; pandas.read_csv does)."""
+    import bz2
+    import gzip
+
+    for name, compress in (("t.csv.gz", gzip.compress), ("t.csv.bz2", bz2.compress)):
+        path = tmp_path / name
+        path.write_bytes(compress(GOOD.encode()))
+        with pytest.raises(ValueError, match=r"is compressed \(gzip, bzip2 or xz\), not a text table: decompress it "
+                                             r"first, or read it with pandas.read_csv"):
+            tables.read_csv(path, id_column="name")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write(tmp_path, GOOD, name="home.csv")
+    assert tables.read_csv("~/home.csv", id_column="name").columns == ("alcohol", "acid")
+
+
 def test_a_latin_1_file_names_the_encoding_option_and_reads_with_it(tmp_path):
     path = tmp_path / "latin.csv"
     path.write_bytes("région;taux\nnord;1\nsud;2\n".encode("latin-1"))
