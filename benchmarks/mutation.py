@@ -103,7 +103,7 @@ MODULE_TESTS = {
 
 #: What the copy of the project holds (enough to run the unit tests; notebook 04's claims read
 #: ``benchmarks/tune_digits*.json``).
-COPIED = ("helpers", "tests", "notebooks", "benchmarks", "pyproject.toml")
+COPIED = ("helpers", "tests", "notebooks", "benchmarks", "pyproject.toml", "README.md")  # tests read the README too
 
 #: Focused operators: for each binary operator, the siblings it may be replaced by.
 BINARY_SIBLINGS = {
