@@ -415,13 +415,20 @@ def test_choose_eps_warns_at_the_learners_call_of_columns_that_decide_the_cluste
                                          r"rows stack on those values") as caught:
         lesson.choose_eps(np.hstack([blobs, kids]))
     assert caught[0].filename == __file__
-    flags = rng.integers(0, 2, size=(300, 2)).astype(float)
+    flags = np.column_stack([rng.integers(0, 2, 300), rng.integers(0, 3, 300)]).astype(float)
     with pytest.warns(UserWarning, match=r"^column 0 of X .* only 2 different values \(and 1 more such column\(s\): "
-                                         r"\[1\]\)"):
+                                         r"\[1\]\)"):  # the first column's count, 2, not the second's, 3
         lesson.choose_eps(np.hstack([flags, blobs]))
+    ten = np.hstack([blobs, (np.arange(300) % 10)[:, None] / 3])  # ten values, 30 rows each: the edge, warned
+    with pytest.warns(UserWarning, match=r"^column 2 of X .* takes only 10 different values"):
+        lesson.choose_eps(ten, min_samples=6)
+    exactly_ten_rows = np.hstack([blobs[::7][:40], (np.arange(40) % 4)[:, None] / 2.0])  # 4 values, 10 rows each
+    with pytest.warns(UserWarning, match=r"^column 2 of X .* takes only 4 different values"):
+        lesson.choose_eps(exactly_ten_rows, min_samples=6)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         lesson.choose_eps(blobs)  # continuous, scaled alike: quiet
+        lesson.choose_eps(np.hstack([blobs, np.zeros((300, 1))]))  # a constant column: one value, no stacks apart
         eleven = np.hstack([blobs, rng.integers(0, 11, size=(300, 1)) / 5])  # 11 values: not a code
         lesson.choose_eps(eleven, min_samples=6)
         lesson.choose_eps(np.hstack([blobs[:39], kids[:39]]), min_samples=6)  # 4 values on 39 rows: under ten each
