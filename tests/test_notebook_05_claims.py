@@ -648,15 +648,22 @@ def test_the_teaching_guide_quotes_the_suite_as_the_notebook_does():
     assert f"mean regret {means[0]:.2f} against {means[1]:.2f} over all twelve draws" in row
 
 
+def _twelve_seeds_per_set(log, names, sizes):
+    """The runs of a log of seeds 45-56, each set at each size twelve times ("twelve seeds each"), and a
+    function counting the runs of one set and size that found "structure"."""
+    runs = _suite_runs(log)
+    assert {run["size"] for run in runs} == set(sizes) and {run["seed"] for run in runs} == set(range(45, 57))
+    per = {(name, size): [run for run in runs if run["dataset"] == name and run["size"] == size]
+           for name in names for size in sizes}
+    assert all(len(mine) == 12 for mine in per.values())
+    return runs, lambda name, size: sum(run["structure"] for run in per[(name, size)])
+
+
 def test_the_small_table_trap_reports_the_recorded_small_runs(cells):
     """Section 8's "a small table", the summary and the README: recomputed from the --small log."""
-    runs = _suite_runs("label_free_small.jsonl")
-    assert {run["size"] for run in runs} == set(label_free.SMALL_SIZES) == {50, 150}
-    assert {run["seed"] for run in runs} == set(range(45, 57))  # "twelve seeds each"
-    per = {(name, size): [run for run in runs if run["dataset"] == name and run["size"] == size]
-           for name in label_free.SMALL_STRUCTURED + label_free.SMALL_NULLS for size in label_free.SMALL_SIZES}
-    assert all(len(mine) == 12 for mine in per.values())
-    alarm = lambda name, size: sum(run["structure"] for run in per[(name, size)])  # noqa: E731
+    runs, alarm = _twelve_seeds_per_set("label_free_small.jsonl", label_free.SMALL_STRUCTURED + label_free.SMALL_NULLS,
+                                        label_free.SMALL_SIZES)
+    assert set(label_free.SMALL_SIZES) == {50, 150}
     uniform = [run for run in runs if run["dataset"] == "small uniform 2-D" and run["structure"]]
     ks = sorted(_k(run) for run in uniform)
     text = " ".join(_prose(cells).split())
@@ -726,13 +733,9 @@ def test_the_wide_table_trap_reports_the_held_out_fit_as_run(cells):
 
 def test_the_small_table_trap_reports_the_recorded_tiny_runs(cells):
     """Section 8's "a small table" on 12 and 30 rows, and the README: recomputed from the --tiny log."""
-    runs = _suite_runs("label_free_tiny.jsonl")
-    assert {run["size"] for run in runs} == set(label_free.TINY_SIZES) == {12, 30}
-    assert {run["seed"] for run in runs} == set(range(45, 57))  # "twelve seeds each"
-    per = {(name, size): [run for run in runs if run["dataset"] == name and run["size"] == size]
-           for name in label_free.TINY_STRUCTURED + label_free.TINY_NULLS for size in label_free.TINY_SIZES}
-    assert all(len(mine) == 12 for mine in per.values())
-    alarm = lambda name, size: sum(run["structure"] for run in per[(name, size)])  # noqa: E731
+    runs, alarm = _twelve_seeds_per_set("label_free_tiny.jsonl", label_free.TINY_STRUCTURED + label_free.TINY_NULLS,
+                                        label_free.TINY_SIZES)
+    assert set(label_free.TINY_SIZES) == {12, 30}
     uniform = [alarm("tiny uniform 2-D", size) for size in (12, 30)]
     cloud = [alarm("tiny Gaussian 5-D", size) for size in (12, 30)]
     alarms = [run for run in runs if run["dataset"] != "tiny blobs" and run["structure"]]
