@@ -21,8 +21,8 @@ from sklearn.cluster import OPTICS
 
 from helpers._validation import check_features, check_float, check_int, warn_if_unscaled
 
-#: A column with at most this many different values (and ten rows or more for each) draws a warning from
-#: :func:`warn_about_columns`: its values, not groups of rows, may make DBSCAN's dense regions.
+#: A column with at most this many different values, two of them held by ten rows or more each, draws a
+#: warning from :func:`warn_about_columns`: its values, not groups of rows, may make DBSCAN's dense regions.
 FEW_VALUES = 10
 
 
@@ -73,8 +73,12 @@ def warn_about_columns(X):
     """
     warn_if_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly measure the "
                      "widest columns", hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=4)
-    counts = [np.unique(X[:, j]).size for j in range(X.shape[1])]
-    few = [j for j, count in enumerate(counts) if 2 <= count <= FEW_VALUES and len(X) >= 10 * count]
+    counts, few = [], []
+    for j in range(X.shape[1]):
+        rows = np.unique(X[:, j], return_counts=True)[1]  # rows holding each value
+        counts.append(rows.size)
+        if 2 <= rows.size <= FEW_VALUES and np.sort(rows)[-2] >= 10:  # a flag on one row makes no second stack
+            few.append(j)
     if few:
         more = f" (and {len(few) - 1} more such column(s): {few[1:]})" if len(few) > 1 else ""
         warnings.warn(f"column {few[0]} of X (counting from 0) takes only {counts[few[0]]} different values{more}: "

@@ -40,8 +40,9 @@ def _warn_if_too_few_rows(X):
     if n <= d:
         warnings.warn(f"X has {n} rows and {d} columns: with no more rows than columns, the Gaussian fit's "
                       "covariances are mostly shrinkage and the gaps say little: clear clusters are usually missed, "
-                      "and noise can pass as 'structure'. Reduce the columns first (e.g. PCA to fewer components "
-                      "than rows), build the representations on that table, and score it as X",
+                      "and noise can pass as 'structure'. Reduce the columns to far fewer than the rows first (e.g. "
+                      "PCA(n_components=0.8), or a few dozen components), build the representations on that table, "
+                      "and score it as X; with hundreds of columns, more rows than columns can fail the same way",
                       UserWarning, stacklevel=4)
 
 

@@ -321,6 +321,8 @@ _PANDAS_INDEX = re.compile(r"Unnamed: \d+")  # the name pandas.read_csv gives a 
 
 #: A whole number written with a point before each group of three digits: ``1.200``, ``12.345.678``.
 _POINT_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+")
+#: One point before exactly three digits: ``57.438`` (not ``1.057.438``, which no decimal reading allows).
+_ONE_THOUSANDS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 #: A whole number with no point: ``950``, ``-78``.
 _WHOLE = re.compile(r"[+-]?\d+")
 
@@ -357,21 +359,22 @@ def _refuse_thousands_points(name, values, column, row_names, where):
                      f"another count of decimals ({grouped[0]}0)")
 
 
-def _warn_of_thousands_points(header, cells, drop):
-    """Warn of a column in a ';'-separated file whose every value has a point before groups of three digits
-    (``57.438``, ``41.050``): the way much of Europe writes thousands, and such files use ';'. With no value
-    under 1,000 beside them the loader cannot tell (``_refuse_thousands_points`` needs some); read as decimal
-    points, those values would be divided by 1,000. From five values on."""
+def _thousands_points_warning(header, cells, drop):
+    """The warning for a column in a ';'-separated file whose every value has a point before exactly three
+    digits (``57.438``, ``41.050``), or None. Such files come from much of Europe, which writes thousands so;
+    with no value under 1,000 beside them the loader cannot tell (``_refuse_thousands_points`` needs some),
+    and read as decimal points those values would be divided by 1,000. From five values on."""
     dropped = {str(d) for d in ([drop] if isinstance(drop, (str, numbers.Number)) else drop or ())}
     for name, column in zip(header, cells):
         present = [c.strip() for c in column if c.strip().lower() not in MISSING]
-        if name in dropped or len(present) < 5 or not all(_POINT_THOUSANDS.fullmatch(c) for c in present):
+        if name in dropped or len(present) < 5 or not all(_ONE_THOUSANDS_POINT.fullmatch(c) for c in present):
             continue
-        warnings.warn(f"column {name!r} of this ';'-separated file has a point before exactly three digits in every "
-                      f"value ({_show(present)}): if the point separates thousands, as much of Europe writes "
-                      f"them ({present[0]} = {present[0].replace('.', '')}), those values are read 1,000 times too "
-                      f"small; remove the points in the file. If they are decimals, ignore this warning",
-                      UserWarning, stacklevel=3)
+        return (f"column {name!r} of this ';'-separated file has a point before exactly three digits in every "
+                f"value ({_show(present)}): if the point separates thousands, as much of Europe writes them "
+                f"({present[0]} = {present[0].replace('.', '')}), those values are read 1,000 times too small; "
+                f"remove the points in the file. Read as decimals they lie between 1 and 1,000: if that is their "
+                f"size, ignore this warning")
+    return None
 
 
 #: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
@@ -461,14 +464,16 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     notes = list(notes)
     if id_column is not None:
         ids = np.array([str(v).strip() for v in cells[header.index(id_column)]])
-        repeated, blank = len(ids) - np.unique(ids).size, int(np.count_nonzero(ids == ""))
-        if repeated or blank:  # allowed (repeated measurements of one subject), but the rows' names are ambiguous
-            notes.append(f"the names in {id_column!r} do not tell every row apart ({repeated} repeat(s) of a name, "
-                         f"{blank} empty): rows that share a name are told apart only by their order")
     else:
         ids = np.array([str(r) for r in row_names])
+    named, counts = np.unique(ids[ids != ""], return_counts=True)
+    shared, blank = int(counts[counts > 1].sum()), int(np.count_nonzero(ids == ""))
+    if shared or blank:  # allowed (repeated measurements of one subject), but the rows' names are ambiguous
+        source = f"the names in {id_column!r}" if id_column is not None else "the row names"
+        notes.append(f"{source} do not tell every row apart: {shared} row(s) share a name with another, {blank} "
+                     f"have none; such rows are told apart only by their order")
 
-    exported = [name for name in ("cluster", "confidence") if name in header and name not in drop]
+    exported = [name for name in ("cluster", "confidence") if name in header and name not in drop and name != id_column]
     if len(exported) == 2:  # notebook 05's export read back: the old clusters would become features
         raise ValueError("columns 'cluster' and 'confidence' look like an earlier clustering's export (notebook 05 "
                          "writes them): as features they would hand the old clusters to the new clustering; leave "
@@ -745,10 +750,12 @@ def read_csv(path, *, id_column=None, drop=(), missing="error", categorical="err
         notes.append(f"left out {len(hollow_columns)} column(s) with no name and no value "
                      f"(column {', '.join(str(j + 1) for j in hollow_columns)} of the file)")
     cells = [[row[j] for _, row in body] for j in range(len(header))]
-    if delimiter == ";" and decimal == ".":
-        _warn_of_thousands_points(header, cells, drop)
-    return _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
-                  missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
+    thousands = _thousands_points_warning(header, cells, drop) if delimiter == ";" and decimal == "." else None
+    table = _build(header, cells, [number for number, _ in body], "line", id_column=id_column, drop=drop,
+                   missing=missing, categorical=categorical, constant=constant, decimal=decimal, notes=notes)
+    if thousands:  # only once the table has loaded: a refused file needs no second message
+        warnings.warn(thousands, UserWarning, stacklevel=2)
+    return table
 
 
 def _refuse_title_line(path, text, header_line, name, delimiter, decimal):
@@ -857,6 +864,32 @@ def _refuse_merged_columns(path, text, name, delimiter, decimal):
                          f"{width} values at {candidate!r}: read it with delimiter={candidate!r}")
 
 
+def _refuse_archives(path, data):
+    """Stop on a compressed file, a zip archive or a workbook, recognised by its first bytes, before any
+    decoding: read as text they fail with advice about encodings that cannot help."""
+    if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"\x28\xb5\x2f\xfd")):  # gzip, bzip2, xz, zstd
+        raise ValueError(f"{path} is compressed (gzip, bzip2, xz or zstd), not a text table: decompress it first, "
+                         f"or read it with pandas.read_csv and pass the DataFrame to tables.from_array")
+    if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old .xls format
+        raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: save it as CSV first "
+                         f"(File > Save As > CSV)")
+    if data.startswith(b"PK"):
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                members = archive.namelist()
+        except zipfile.BadZipFile:  # a damaged workbook, most likely, as Excel's files are zips
+            members = ["[Content_Types].xml"]
+        if "[Content_Types].xml" in members or any(name.startswith("xl/") for name in members):
+            raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: save it as CSV first "
+                             f"(File > Save As > CSV)")
+        if members:
+            raise ValueError(f"{path} is a zip archive holding {_show(members)}: extract the CSV file first, or read "
+                             f"it with pandas.read_csv (which opens a zip of one CSV) and pass the DataFrame to "
+                             f"tables.from_array")
+
+
 def _read_text(path, encoding):
     """The file's text and notes, or one sentence saying why it is not text in ``encoding``.
 
@@ -876,6 +909,7 @@ def _read_text(path, encoding):
 
     with open(path, "rb") as handle:
         data = handle.read()
+    _refuse_archives(path, data)
     marked = data.startswith(codecs.BOM_UTF8)
     notes = ([f"read as UTF-8, not {encoding}: the file starts with UTF-8's byte order mark"]
              if marked and asked not in ("utf-8", "utf-8-sig") else [])
@@ -889,12 +923,6 @@ def _read_text(path, encoding):
         raise ValueError(f"encoding {encoding!r} is not a text encoding Python knows; "
                          f"try 'utf-8', 'cp1252' or 'latin-1'") from None
     except UnicodeDecodeError as exc:
-        if data.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")):  # gzip, bzip2, xz: "not utf-8 text" would mislead
-            raise ValueError(f"{path} is compressed (gzip, bzip2 or xz), not a text table: decompress it first, "
-                             f"or read it with pandas.read_csv and pass the DataFrame to tables.from_array") from None
-        if data.startswith(b"PK") or data.startswith(b"\xd0\xcf\x11\xe0"):
-            raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: "
-                             f"save it as CSV first (File > Save As > CSV)") from None
         if marked:
             position = exc.start + len(codecs.BOM_UTF8)  # utf-8-sig counts from after the mark
             raise ValueError(f"{path} starts with UTF-8's byte order mark but is not UTF-8 text (byte "
@@ -949,7 +977,7 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
         columns = [str(c) for c in values.columns]
         row_names = [str(r) for r in values.index]
         array = values.to_numpy(dtype=object)
-        _refuse_numbered_categories(values, columns, drop)
+        _refuse_numbered_categories(values, columns, drop, None if id_column is None else str(id_column))
         index_name = getattr(getattr(values, "index", None), "name", None)
         if id_column is not None and str(id_column) not in columns and index_name is not None \
                 and str(id_column) == str(index_name):
@@ -986,19 +1014,19 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
                   categorical=categorical, constant=constant, decimal=decimal)
 
 
-def _refuse_numbered_categories(frame, columns, drop):
+def _refuse_numbered_categories(frame, columns, drop, id_column=None):
     """Stop on a DataFrame column of pandas' ``category`` dtype whose categories are numbers (``1, 2, 3``
     as codes for kinds): declared categorical, it would be read as a measurement."""
     dropped = {str(d) for d in ([drop] if isinstance(drop, (str, numbers.Number)) else drop or ())}
     for name, dtype in zip(columns, getattr(frame, "dtypes", [None] * len(columns))):  # a frame-like without dtypes
         categories = getattr(dtype, "categories", None)
-        if str(dtype) != "category" or categories is None or name in dropped or not len(categories):
+        if str(dtype) != "category" or categories is None or name in dropped or name == id_column or not len(categories):
             continue
         if all(isinstance(c, numbers.Number) and not isinstance(c, bool) for c in categories):
             shown = ", ".join(str(c) for c in list(categories)[:3]) + (", ..." if len(categories) > 3 else "")
             raise ValueError(f"column {name!r} is a pandas categorical column whose categories are numbers ({shown}): "
-                             f"read as a feature, its codes would count as measurements. If they are measurements, "
-                             f"convert it: df[{name!r}].astype(float); if they name kinds, one-hot it first, "
+                             f"read as a feature, its numbers would count as measurements. If they are measurements, "
+                             f"convert it: df = df.astype({{{name!r}: float}}); if they name kinds, one-hot it first, "
                              f"pandas.get_dummies(df, columns=[{name!r}]); or leave it out with drop=[{name!r}]")
 
 
@@ -1096,12 +1124,16 @@ def write_csv(path, columns):
                          "columns: drop them when loading it)")
     columns = {}
     for name, values in pairs:
-        if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):  # a generator, a number, one text
-            raise TypeError(f"column {name!r} must be a sequence of values (a list, an array); got "
+        if (isinstance(values, (str, bytes, set, frozenset)) or not hasattr(values, "__len__")
+                or np.ndim(values) == 0):  # a generator, a number, one text, a 0-d array; a set has no order
+            raise TypeError(f"column {name!r} must be a sequence of values in row order (a list, an array); got "
                             f"{type(values).__name__}")
         if np.ndim(values) > 1:  # csv would write each row's array as one cell, "[1. 2.]"
-            raise ValueError(f"column {name!r} has shape {np.shape(values)}, a table rather than one column; give "
-                             f"each of its columns a name, e.g. *zip(table.columns, table.X.T)")
+            one = np.ndim(values) == 2 and np.shape(values)[1] == 1
+            raise ValueError(f"column {name!r} has shape {np.shape(values)}, " + (
+                "one column held as a table: pass it flat, values.ravel()" if one else
+                "a table rather than one column; give each of its columns a name, e.g. "
+                "*zip(table.columns, table.X.T)"))
         columns[name] = values
     lengths = {name: len(values) for name, values in columns.items()}
     if len(set(lengths.values())) != 1:

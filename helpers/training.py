@@ -503,8 +503,9 @@ def _check_target_columns(x, y, x_name, y_name):
     x_names, y_names = tuple(str(c) for c in x_columns), tuple(str(c) for c in y_columns)
     if x_names != y_names and sorted(x_names) == sorted(y_names):
         raise ValueError(f"{y_name} holds {x_name}'s columns in another order ({_first_eight(y_names)}, where {x_name} "
-                         f"has {_first_eight(x_names)}): the loss compares columns by position, not by name, so the "
-                         f"model would learn to reorder them; pass {y_name}[{x_name}.columns]")
+                         f"has {_first_eight(x_names)}): the loss compares columns by position, not by name, so it "
+                         f"would compare each column with another (and fit would train the model to reorder them); "
+                         f"pass {y_name}[{x_name}.columns]")
 
 
 def _check_target_shape(model, x, y, name):

@@ -160,9 +160,14 @@ def test_a_compressed_file_is_named_as_such_and_a_home_folder_path_is_expanded(t
     for name, compress in (("t.csv.gz", gzip.compress), ("t.csv.bz2", bz2.compress)):
         path = tmp_path / name
         path.write_bytes(compress(GOOD.encode()))
-        with pytest.raises(ValueError, match=r"is compressed \(gzip, bzip2 or xz\), not a text table: decompress it "
-                                             r"first, or read it with pandas.read_csv"):
-            tables.read_csv(path, id_column="name")
+        for encoding in ("utf-8", "latin-1"):  # latin-1 decodes any byte: the check comes before decoding
+            with pytest.raises(ValueError, match=r"is compressed \(gzip, bzip2, xz or zstd\), not a text table: "
+                                                 r"decompress it first, or read it with pandas.read_csv"):
+                tables.read_csv(path, id_column="name", encoding=encoding)
+    zstd = tmp_path / "t.csv.zst"
+    zstd.write_bytes(b"\x28\xb5\x2f\xfd" + bytes(range(128, 200)))
+    with pytest.raises(ValueError, match=r"is compressed"):
+        tables.read_csv(zstd)
     monkeypatch.setenv("HOME", str(tmp_path))
     write(tmp_path, GOOD, name="home.csv")
     assert tables.read_csv("~/home.csv", id_column="name").columns == ("alcohol", "acid")
@@ -178,6 +183,23 @@ def test_a_latin_1_file_names_the_encoding_option_and_reads_with_it(tmp_path):
     assert table.columns == ("taux",) and table.ids.tolist() == ["nord", "sud"]
     with pytest.raises(ValueError, match=r"encoding 'latin-9000' is not a text encoding"):
         tables.read_csv(path, encoding="latin-9000")
+
+
+def test_a_zip_archive_is_told_from_a_workbook_by_its_members(tmp_path):
+    """A teacher's check: a zipped CSV (as Kaggle downloads often are) was called 'a spreadsheet workbook (Excel)'."""
+    import zipfile
+
+    archive, workbook = tmp_path / "t.csv.zip", tmp_path / "real.xlsx"
+    with zipfile.ZipFile(archive, "w") as handle:
+        handle.writestr("t.csv", GOOD)
+    with zipfile.ZipFile(workbook, "w") as handle:
+        handle.writestr("[Content_Types].xml", "<Types/>")
+        handle.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(ValueError, match=r"t\.csv\.zip is a zip archive holding 't\.csv': extract the CSV file first, "
+                                         r"or read it with pandas.read_csv"):
+        tables.read_csv(archive)
+    with pytest.raises(ValueError, match=r"real\.xlsx is a spreadsheet workbook \(Excel\), not a CSV file"):
+        tables.read_csv(workbook, encoding="latin-1")
 
 
 def test_a_workbook_or_utf16_file_is_named_as_such(tmp_path):
@@ -510,7 +532,12 @@ def test_write_csv_takes_pairs_in_order_and_refuses_a_name_twice(tmp_path):
 
 
 @pytest.mark.parametrize(("values", "error", "message"), [
-    ((v for v in [1, 2]), TypeError, r"column 'x' must be a sequence of values \(a list, an array\); got generator"),
+    ((v for v in [1, 2]), TypeError, r"column 'x' must be a sequence of values in row order \(a list, an array\); "
+                                     r"got generator"),
+    ({1, 2}, TypeError, r"must be a sequence of values in row order .*got set"),  # a set has no order
+    (np.array(5.0), TypeError, r"must be a sequence of values in row order .*got ndarray"),  # 0-d: no len()
+    (np.zeros((2, 1)), ValueError, r"column 'x' has shape \(2, 1\), one column held as a table: pass it flat, "
+                                   r"values.ravel\(\)"),
     (3.5, TypeError, r"column 'x' must be a sequence of values .*got float"),
     ("ab", TypeError, r"column 'x' must be a sequence of values .*got str"),
     (np.zeros((2, 3)), ValueError, r"column 'x' has shape \(2, 3\), a table rather than one column; give each of its "
@@ -532,11 +559,14 @@ def test_a_pandas_categorical_of_numbers_is_not_read_as_a_measurement():
     with pytest.raises(ValueError, match=r"whose categories are numbers \(1, 2, 3, \.\.\.\): "):  # four: the first three
         tables.from_array(frame.assign(c=pd.Categorical([1, 2, 3, 4] * 3)))
     with pytest.raises(ValueError, match=r"^column 'c' is a pandas categorical column whose categories are numbers "
-                                         r"\(1, 2, 3\): .*astype\(float\).*get_dummies\(df, columns=\['c'\]\); or "
+                                         r"\(1, 2, 3\): read as a feature, its numbers would count as measurements.*"
+                                         r"df = df.astype\(\{'c': float\}\).*get_dummies\(df, columns=\['c'\]\); or "
                                          r"leave it out with drop=\['c'\]$"):
         tables.from_array(frame)
+    by_grade = tables.from_array(frame, id_column="c")  # naming the rows, not a feature: not refused
+    assert by_grade.ids.tolist()[:3] == ["1", "2", "3"] and by_grade.columns == ("a",)
     assert tables.from_array(frame, drop=["c"]).columns == ("a",)
-    assert tables.from_array(frame.assign(c=frame["c"].astype(float))).columns == ("a", "c")  # the first way on
+    assert tables.from_array(frame.astype({"c": float})).columns == ("a", "c")  # the first way on, as the message writes it
     assert tables.from_array(pd.get_dummies(frame, columns=["c"], dtype=float)).columns == ("a", "c_1", "c_2", "c_3")
     text = frame.assign(c=pd.Categorical(["x", "y", "z"] * 4))  # categories as text: the categorical= policy
     with pytest.raises(ValueError, match=r"^column 'c' is categorical \(text such as 'x', 'y', 'z'\)"):
@@ -551,8 +581,14 @@ def test_row_names_that_repeat_or_are_empty_get_a_note_and_a_named_index_is_the_
     frame = pd.DataFrame({"sample": ["x", "x", "y", "", "z"], "a": [1.0, 2.0, 4.0, 8.0, 3.0], "b": [1.0, 0, 1, 5, 2]})
     table = tables.from_array(frame, id_column="sample")
     assert table.ids.tolist() == ["x", "x", "y", "", "z"]
-    assert ("the names in 'sample' do not tell every row apart (1 repeat(s) of a name, 1 empty): rows that share a "
-            "name are told apart only by their order") in table.notes
+    assert ("the names in 'sample' do not tell every row apart: 2 row(s) share a name with another, 1 have none; "
+            "such rows are told apart only by their order") in table.notes
+    twice_blank = tables.from_array(frame.assign(sample=["x", "", "y", "", "z"]), id_column="sample")
+    assert any("0 row(s) share a name with another, 2 have none" in note for note in twice_blank.notes)
+    indexed_repeats = frame.set_index("sample")  # the same names as the index: the same note
+    for table in (tables.from_array(indexed_repeats), tables.from_array(indexed_repeats, id_column="sample")):
+        assert ("the row names do not tell every row apart: 2 row(s) share a name with another, 1 have none; such "
+                "rows are told apart only by their order") in table.notes
     unique = frame.assign(sample=["p", "q", "r", "s", "t"])
     assert not any("tell every row apart" in note for note in tables.from_array(unique, id_column="sample").notes)
     indexed = unique.set_index("sample")
@@ -575,6 +611,7 @@ def test_an_earlier_export_read_back_must_leave_its_clusters_out(tmp_path):
         tables.read_csv(path, id_column="sample")
     assert tables.read_csv(path, id_column="sample", drop=["cluster", "confidence"]).columns == ("x",)
     assert tables.read_csv(path, id_column="sample", drop=["confidence"]).columns == ("cluster", "x")  # one alone
+    assert tables.read_csv(path, id_column="cluster", drop=["sample"]).columns == ("confidence", "x")  # names rows
 
 
 def test_a_semicolon_file_whose_every_value_looks_like_thousands_warns(tmp_path):
@@ -583,7 +620,7 @@ def test_a_semicolon_file_whose_every_value_looks_like_thousands_warns(tmp_path)
     import warnings
 
     rows = "".join(f"r{i};{v};{i}\n" for i, v in enumerate(["57.438", "41.050", "1.200", "3.007", "12.000"]))
-    path = write(tmp_path, "id;income;n\n" + rows)
+    path = write(tmp_path, "id;income;n\n" + rows, name="incomes.csv")  # the cases below write table.csv
     with pytest.warns(UserWarning, match=r"^column 'income' of this ';'-separated file has a point before exactly "
                                          r"three digits in every value \('57.438', '41.050', '1.200', \.\.\.\): "
                                          r".*57.438 = 57438.*remove the points in the file") as caught:
@@ -598,6 +635,12 @@ def test_a_semicolon_file_whose_every_value_looks_like_thousands_warns(tmp_path)
         tables.read_csv(write(tmp_path, "id;income;n\n" + four), id_column="id")  # under five values
         mixed = rows.replace("12.000", "12.5")  # one value with another count of decimals: decimals
         tables.read_csv(write(tmp_path, "id;income;n\n" + mixed), id_column="id")
+        millions = rows.replace("57.438", "1.057.438")  # two points: no decimal reading; refused, with no warning
+        with pytest.raises(ValueError):
+            tables.read_csv(write(tmp_path, "id;income;n\n" + millions), id_column="id")
+    with pytest.warns(UserWarning, match=r"Read as decimals they lie between 1 and 1,000: if that is their size, "
+                                         r"ignore this warning$"):
+        tables.read_csv(path, id_column="id")
 
 
 def test_decimal_comma_names_the_first_line_with_a_decimal_point(tmp_path):
