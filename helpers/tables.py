@@ -593,7 +593,8 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             if np.count_nonzero(keep) < 2:
                 raise ValueError(f"only {np.count_nonzero(keep)} row(s) have no missing value; "
                                  f"use missing='median' instead of 'drop-rows'")
-            notes.append(f"left out {np.count_nonzero(~keep)} row(s) with missing values")
+            notes.append(f"left out {np.count_nonzero(~keep)} row(s) with missing values "
+                         f"({_locations(np.asarray(row_names)[~keep], where)})")  # leave them out of any labels too
             if np.count_nonzero(keep) < len(X) / 2:
                 gappiest = int(np.argmax(counts))
                 warnings.warn(f"missing='drop-rows' left out {np.count_nonzero(~keep)} of the {len(X)} rows, more "

@@ -412,9 +412,14 @@ def test_a_header_cell_without_a_name_is_named_by_its_position(tmp_path):
         tables.read_csv(write(tmp_path, "x,,y\n1,2,3\n4,5,6\n"))
 
 
-def test_drop_rows_notes_how_many_rows_it_left_out(tmp_path):
+def test_drop_rows_notes_how_many_rows_it_left_out_and_which(tmp_path):
+    """A learner's probe: after drop-rows, evaluate said 'labels has 147 entries but there are 150 samples', and
+    nothing said which rows had gone."""
     table = tables.read_csv(write(tmp_path, "x,y\n1,10\n2,\n3,30\n4,40\n"), missing="drop-rows")
-    assert table.notes == ("left out 1 row(s) with missing values",)
+    assert table.notes == ("left out 1 row(s) with missing values (line 3)",)
+    frame = np.array([[1.0, np.nan], [2.0, 5.0], [np.nan, 1.0], [4.0, 4.0], [5.0, 2.0]])
+    assert tables.from_array(frame, missing="drop-rows").notes == ("left out 2 row(s) with missing values (row 0, "
+                                                                   "row 2)",)
 
 
 def test_decimal_comma_never_takes_the_comma_for_the_delimiter_even_in_the_header(tmp_path):
