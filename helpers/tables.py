@@ -1125,8 +1125,7 @@ def write_csv(path, columns):
                          "columns: drop them when loading it)")
     columns = {}
     for name, values in pairs:
-        if (isinstance(values, (str, bytes, set, frozenset)) or not hasattr(values, "__len__")
-                or np.ndim(values) == 0):  # a generator, a number, one text, a 0-d array; a set has no order
+        if not hasattr(values, "__len__") or np.ndim(values) == 0:  # a generator, a number, a text, a set (no order)
             raise TypeError(f"column {name!r} must be a sequence of values in row order (a list, an array); got "
                             f"{type(values).__name__}")
         if np.ndim(values) > 1:  # csv would write each row's array as one cell, "[1. 2.]"
