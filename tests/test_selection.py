@@ -158,7 +158,8 @@ def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
     assert caught[0].filename == __file__  # the learner's own call
     with pytest.warns(UserWarning, match=r"^X has 60 rows and 60 columns: with no more rows than columns, the Gaussian "
                                          r"fit's covariances are mostly shrinkage.*clear clusters are usually missed.*"
-                                         r"PCA to fewer components than rows") as caught:
+                                         r"Reduce the columns to far fewer than the rows first \(e\.g\. "
+                                         r"PCA\(n_components=0\.8\).*more rows than columns can fail") as caught:
         nb05.score_candidates(rng.normal(size=(60, 60)), {"raw": None}, k_range=range(1, 3), n_references=1,
                               n_resamples=1)
     assert caught[0].filename == __file__
