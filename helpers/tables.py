@@ -387,7 +387,8 @@ def _refuse_row_numbers(name, column):
     in order, one by one from any whole number (0, 1, 2, ... or 1001, 1002, ...): clustered as a feature,
     it orders the clusters by row number, and in a file sorted by class it leaks the classes (Kaggle's
     Iris.csv). Also such a column whose rows each hold a different whole number, in any order (the
-    ``index`` of ``dropna().reset_index()``, customer numbers). An age or a dose that counts up is a
+    ``index`` of ``dropna().reset_index()``, customer numbers), and a column named ``id`` or ``..._id``
+    whose whole numbers repeat (a subject measured several times). An age or a dose that counts up is a
     measurement: the name decides. From 10 rows on."""
     n, label = len(column), name.strip().lower()
     named = label in _ROW_NUMBER_NAMES or label.endswith(("_id", " id", "-id"))
@@ -403,6 +404,14 @@ def _refuse_row_numbers(name, column):
         raise ValueError(f"column {name!r} looks like identifiers (a different whole number in every row: "
                          f"{column[0]:.0f}, {column[1]:.0f}, {column[2]:.0f}, ..., and its name): clustered as a "
                          f"feature it would group the rows by their number. {advice}")
+    if label == "id" or label.endswith(("_id", " id", "-id")):  # repeated: one id for several rows, a subject
+        values, counts = np.unique(column, return_counts=True)
+        shared = values[counts > 1]  # not empty: the test above found fewer values than rows
+        raise ValueError(f"column {name!r} looks like identifiers of groups of rows (whole numbers, some shared by "
+                         f"several rows, such as {shared[0]:.0f}, and its name): clustered as a feature, its numbers "
+                         f"would count as distances (id 7 between ids 6 and 8). Leave it out with drop=[{name!r}] "
+                         f"and keep it aside to compare the clusters with; if it is a real measurement, rename the "
+                         f"column")
 
 
 def _check_column_names(header, chosen):

@@ -1241,9 +1241,28 @@ def test_an_identifier_column_out_of_order_or_with_gaps_is_refused_too(column):
             tables.from_array(values, [name, "a", "b"])
     assert tables.from_array(values, ["n", "a", "b"]).columns == ("n", "a", "b")  # the name decides
     repeated = values.copy()
-    repeated[1, 0] = repeated[0, 0]  # one value twice: a code shared by rows, not an identifier
-    assert tables.from_array(repeated, ["customer_id", "a", "b"]).columns == ("customer_id", "a", "b")
+    repeated[1, 0] = repeated[0, 0]  # one value twice: an id shared by two rows, still an identifier
+    with pytest.raises(ValueError, match=r"^column 'customer_id' looks like identifiers of groups of rows"):
+        tables.from_array(repeated, ["customer_id", "a", "b"])
+    assert tables.from_array(repeated, ["index", "a", "b"]).columns == ("index", "a", "b")  # index: not repeated ids
     assert tables.from_array(values[:9], ["index", "a", "b"]).columns == ("index", "a", "b")  # under 10 rows
+
+
+def test_an_id_column_whose_numbers_repeat_is_refused_as_a_feature():
+    """A teacher's check: patient_id 0, 0, 1, 1, ... (a subject measured twice) was clustered as a feature, its
+    numbers counting as distances; only ids that differ in every row were refused."""
+    values = np.column_stack([np.repeat([3, 8, 1, 9, 4, 7], 2), np.sin(np.arange(12)), np.cos(np.arange(12))])
+    for name in ("patient_id", "ID", "subject id"):
+        with pytest.raises(ValueError, match=rf"^column '{name}' looks like identifiers of groups of rows \(whole "
+                                             rf"numbers, some shared by several rows, such as 1, and its name\).*"
+                                             rf"drop=\['{name}'\] and keep it aside"):
+            tables.from_array(values, [name, "a", "b"])
+    for name in ("index", "number", "visits"):  # not named as an id of a subject: a count may repeat
+        assert tables.from_array(values, [name, "a", "b"]).columns == (name, "a", "b")
+    assert tables.from_array(values, ["patient_id", "a", "b"], drop=["patient_id"]).columns == ("a", "b")
+    halves = values.copy()
+    halves[:, 0] += 0.5  # not whole numbers: a measurement
+    assert tables.from_array(halves, ["patient_id", "a", "b"]).columns == ("patient_id", "a", "b")
 
 
 def test_median_filling_leaves_out_a_row_with_no_value_at_all_with_a_note(tmp_path):
