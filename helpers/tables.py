@@ -1024,6 +1024,14 @@ def from_array(values, columns=None, *, id_column=None, drop=(), missing="error"
                   categorical=categorical, constant=constant, decimal=decimal)
 
 
+def _a_number(category):
+    """True for a category that is a number, or text that reads as one ("1"; not "NA", a missing value)."""
+    if isinstance(category, str):
+        number, missing = _parse(category, ".")
+        return number is not None and not missing
+    return isinstance(category, numbers.Number) and not isinstance(category, bool)
+
+
 def _refuse_numbered_categories(frame, columns, drop, id_column=None):
     """Stop on a DataFrame column of pandas' ``category`` dtype whose categories are numbers (``1, 2, 3``
     as codes for kinds): declared categorical, it would be read as a measurement."""
@@ -1032,7 +1040,7 @@ def _refuse_numbered_categories(frame, columns, drop, id_column=None):
         categories = getattr(dtype, "categories", None)
         if str(dtype) != "category" or categories is None or name in dropped or name == id_column or not len(categories):
             continue
-        if all(isinstance(c, numbers.Number) and not isinstance(c, bool) for c in categories):
+        if all(_a_number(c) for c in categories):
             shown = ", ".join(str(c) for c in list(categories)[:3]) + (", ..." if len(categories) > 3 else "")
             raise ValueError(f"column {name!r} is a pandas categorical column whose categories are numbers ({shown}): "
                              f"read as a feature, its numbers would count as measurements. If they are measurements, "

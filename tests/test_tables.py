@@ -568,6 +568,10 @@ def test_a_pandas_categorical_of_numbers_is_not_read_as_a_measurement():
                                          r"df = df.astype\(\{'c': float\}\).*get_dummies\(df, columns=\['c'\]\); or "
                                          r"leave it out with drop=\['c'\]$"):
         tables.from_array(frame)
+    with pytest.raises(ValueError, match=r"whose categories are numbers \(1, 2, 3\)"):  # numbers held as text
+        tables.from_array(frame.assign(c=pd.Categorical(["1", "2", "3"] * 4)))
+    with pytest.raises(ValueError, match=r"^column 'c' is categorical"):  # "NA" among text: a category of text
+        tables.from_array(frame.assign(c=pd.Categorical(["NA", "x", "y"] * 4)))
     by_grade = tables.from_array(frame, id_column="c")  # naming the rows, not a feature: not refused
     assert by_grade.ids.tolist()[:3] == ["1", "2", "3"] and by_grade.columns == ("a",)
     assert tables.from_array(frame, drop=["c"]).columns == ("a",)
