@@ -572,6 +572,10 @@ def test_a_pandas_categorical_of_numbers_is_not_read_as_a_measurement():
         tables.from_array(frame.assign(c=pd.Categorical(["1", "2", "3"] * 4)))
     with pytest.raises(ValueError, match=r"^column 'c' is categorical"):  # "NA" among text: a category of text
         tables.from_array(frame.assign(c=pd.Categorical(["NA", "x", "y"] * 4)))
+    flags = tables.from_array(frame.assign(c=pd.Categorical([True, False] * 6)))  # booleans: read as 1 and 0
+    assert flags.columns == ("a", "c") and any("true/false" in note for note in flags.notes)
+    with pytest.raises(ValueError, match=r"^column 'c' looks like dates"):  # dates: their own message
+        tables.from_array(frame.assign(c=pd.Categorical(pd.to_datetime(["2024-01-01", "2024-02-01"] * 6))))
     by_grade = tables.from_array(frame, id_column="c")  # naming the rows, not a feature: not refused
     assert by_grade.ids.tolist()[:3] == ["1", "2", "3"] and by_grade.columns == ("a",)
     assert tables.from_array(frame, drop=["c"]).columns == ("a",)
@@ -1255,10 +1259,11 @@ def test_an_identifier_column_out_of_order_or_with_gaps_is_refused_too(column):
 def test_an_id_column_whose_numbers_repeat_is_refused_as_a_feature():
     """A teacher's check: patient_id 0, 0, 1, 1, ... (a subject measured twice) was clustered as a feature, its
     numbers counting as distances; only ids that differ in every row were refused."""
-    values = np.column_stack([np.repeat([3, 8, 1, 9, 4, 7], 2), np.sin(np.arange(12)), np.cos(np.arange(12))])
+    ids = [1, 3, 3, 8, 8, 9, 9, 4, 4, 7, 7, 6]  # 1 and 6 once, the others twice: the first shared id is 3
+    values = np.column_stack([ids, np.sin(np.arange(12)), np.cos(np.arange(12))])
     for name in ("patient_id", "ID", "subject id"):
         with pytest.raises(ValueError, match=rf"^column '{name}' looks like identifiers of groups of rows \(whole "
-                                             rf"numbers, some shared by several rows, such as 1, and its name\).*"
+                                             rf"numbers, some shared by several rows, such as 3, and its name\).*"
                                              rf"drop=\['{name}'\] and keep it aside"):
             tables.from_array(values, [name, "a", "b"])
     for name in ("index", "number", "visits"):  # not named as an id of a subject: a count may repeat
