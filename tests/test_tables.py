@@ -1236,17 +1236,24 @@ def test_a_column_that_numbers_the_rows_is_refused_and_points_to_id_column(tmp_p
         assert tables.from_array(values, ["n", "a", "b"]).columns == ("n", "a", "b")
 
 
+def _refused_under_each_name(column, names, message):
+    """Twelve rows: ``column`` beside two measurements; loading them with ``column`` under each of ``names`` is
+    refused with ``message(name)``. Returns the rows."""
+    values = np.column_stack([column, np.sin(np.arange(12)), np.cos(np.arange(12))])
+    for name in names:
+        with pytest.raises(ValueError, match=message(name)):
+            tables.from_array(values, [name, "a", "b"])
+    return values
+
+
 @pytest.mark.parametrize("column", [np.arange(0, 24, 2), np.random.default_rng(0).permutation(12),
                                     np.arange(12)[::-1], np.array([7, 93, 12, 5004, 33, 8, 61, 70, 2, 19, 400, 1])])
 def test_an_identifier_column_out_of_order_or_with_gaps_is_refused_too(column):
     """A learner's probe: the index of df.iloc[::2].reset_index() (0, 2, 4, ...), shuffled or descending ids
     and arbitrary customer numbers loaded as features in silence; only 1, 2, 3, ... in order was refused."""
-    values = np.column_stack([column, np.sin(np.arange(12)), np.cos(np.arange(12))])
-    for name in ("index", "customer_id", "Id"):
-        with pytest.raises(ValueError, match=rf"^column '{name}' looks like identifiers \(a different whole number "
-                                             rf"in every row: {column[0]}, {column[1]}, {column[2]}, \.\.\., and its "
-                                             rf"name\): .* Use id_column='{name}'"):
-            tables.from_array(values, [name, "a", "b"])
+    values = _refused_under_each_name(column, ("index", "customer_id", "Id"), lambda name: (
+        rf"^column '{name}' looks like identifiers \(a different whole number in every row: {column[0]}, "
+        rf"{column[1]}, {column[2]}, \.\.\., and its name\): .* Use id_column='{name}'"))
     assert tables.from_array(values, ["n", "a", "b"]).columns == ("n", "a", "b")  # the name decides
     repeated = values.copy()
     repeated[1, 0] = repeated[0, 0]  # one value twice: an id shared by two rows, still an identifier
@@ -1260,12 +1267,9 @@ def test_an_id_column_whose_numbers_repeat_is_refused_as_a_feature():
     """A teacher's check: patient_id 0, 0, 1, 1, ... (a subject measured twice) was clustered as a feature, its
     numbers counting as distances; only ids that differ in every row were refused."""
     ids = [1, 3, 3, 8, 8, 9, 9, 4, 4, 7, 7, 6]  # 1 and 6 once, the others twice: the first shared id is 3
-    values = np.column_stack([ids, np.sin(np.arange(12)), np.cos(np.arange(12))])
-    for name in ("patient_id", "ID", "subject id"):
-        with pytest.raises(ValueError, match=rf"^column '{name}' looks like identifiers of groups of rows \(whole "
-                                             rf"numbers, some shared by several rows, such as 3, and its name\).*"
-                                             rf"drop=\['{name}'\] and keep it aside"):
-            tables.from_array(values, [name, "a", "b"])
+    values = _refused_under_each_name(ids, ("patient_id", "ID", "subject id"), lambda name: (
+        rf"^column '{name}' looks like identifiers of groups of rows \(whole numbers, some shared by several rows, "
+        rf"such as 3, and its name\).*drop=\['{name}'\] and keep it aside"))
     for name in ("index", "number", "visits"):  # not named as an id of a subject: a count may repeat
         assert tables.from_array(values, [name, "a", "b"]).columns == (name, "a", "b")
     assert tables.from_array(values, ["patient_id", "a", "b"], drop=["patient_id"]).columns == ("a", "b")
