@@ -73,15 +73,15 @@ def warn_about_columns(X):
     """
     warn_if_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly measure the "
                      "widest columns", hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=4)
-    counts, few = [], []
+    few = []  # (column, how many values) of each column whose values stack
     for j in range(X.shape[1]):
         rows = np.unique(X[:, j], return_counts=True)[1]  # rows holding each value
-        counts.append(rows.size)
         if 2 <= rows.size <= FEW_VALUES and np.sort(rows)[-2] >= 10:  # a flag on one row makes no second stack
-            few.append(j)
+            few.append((j, rows.size))
     if few:
-        more = f" (and {len(few) - 1} more such column(s): {few[1:]})" if len(few) > 1 else ""
-        warnings.warn(f"column {few[0]} of X (counting from 0) takes only {counts[few[0]]} different values{more}: "
+        (first, values), others = few[0], [j for j, _ in few[1:]]
+        more = f" (and {len(others)} more such column(s): {others})" if others else ""
+        warnings.warn(f"column {first} of X (counting from 0) takes only {values} different values{more}: "
                       f"its rows stack on those values, and DBSCAN's clusters may follow them rather than groups "
                       f"in the other columns; cluster without it, or compare the clusters with its values",
                       UserWarning, stacklevel=3)

@@ -311,6 +311,11 @@ def _locations(rows, where):
     return text + (f" and {len(rows) - 5} more" if len(rows) > 5 else "")
 
 
+def _listed(drop):
+    """``drop`` as a list of the names given: one name alone (``drop="id"``) or a sequence of them."""
+    return [drop] if isinstance(drop, (str, numbers.Number)) else list(() if drop is None else drop)
+
+
 def _as_name(label):
     """A column label as the header holds it: text, so a DataFrame's column ``2`` is found as ``"2"``."""
     return str(label).strip()
@@ -364,7 +369,7 @@ def _thousands_points_warning(header, cells, drop):
     digits (``57.438``, ``41.050``), or None. Such files come from much of Europe, which writes thousands so;
     with no value under 1,000 beside them the loader cannot tell (``_refuse_thousands_points`` needs some),
     and read as decimal points those values would be divided by 1,000. From five values on."""
-    dropped = {str(d) for d in ([drop] if isinstance(drop, (str, numbers.Number)) else drop or ())}
+    dropped = {str(d) for d in _listed(drop)}
     for name, column in zip(header, cells):
         present = [c.strip() for c in column if c.strip().lower() not in MISSING]
         if name in dropped or len(present) < 5 or not all(_ONE_THOUSANDS_POINT.fullmatch(c) for c in present):
@@ -378,6 +383,8 @@ def _thousands_points_warning(header, cells, drop):
 
 
 #: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
+#: How the name of a column holding identifiers ends (compared in lower case): ``customer_id``, ``Subject ID``.
+_ID_SUFFIXES = ("_id", " id", "-id")
 _ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row number", "no", "no.", "nr", "#",
                      "number", "unnamed: 0")
 
@@ -391,7 +398,7 @@ def _refuse_row_numbers(name, column):
     whose whole numbers repeat (a subject measured several times). An age or a dose that counts up is a
     measurement: the name decides. From 10 rows on."""
     n, label = len(column), name.strip().lower()
-    named = label in _ROW_NUMBER_NAMES or label.endswith(("_id", " id", "-id"))
+    named = label in _ROW_NUMBER_NAMES or label.endswith(_ID_SUFFIXES)
     if not named or n < 10 or not np.all(np.isfinite(column)) or not np.all(column == np.round(column)):
         return
     advice = (f"Use id_column={name!r} to name the rows by it, or drop=[{name!r}]; if it is a real measurement, "
@@ -404,7 +411,7 @@ def _refuse_row_numbers(name, column):
         raise ValueError(f"column {name!r} looks like identifiers (a different whole number in every row: "
                          f"{column[0]:.0f}, {column[1]:.0f}, {column[2]:.0f}, ..., and its name): clustered as a "
                          f"feature it would group the rows by their number. {advice}")
-    if label == "id" or label.endswith(("_id", " id", "-id")):  # repeated: one id for several rows, a subject
+    if label == "id" or label.endswith(_ID_SUFFIXES):  # repeated: one id for several rows, a subject
         values, counts = np.unique(column, return_counts=True)
         shared = values[counts > 1]  # not empty: the test above found fewer values than rows
         raise ValueError(f"column {name!r} looks like identifiers of groups of rows (whole numbers, some shared by "
@@ -458,7 +465,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     categorical = _check_choice(categorical, "categorical", _CATEGORICAL_POLICIES)
     constant = _check_choice(constant, "constant", _CONSTANT_POLICIES)
     header = [_as_name(name) for name in header]
-    drop = [drop] if isinstance(drop, (str, numbers.Number)) else list(() if drop is None else drop)
+    drop = _listed(drop)
     named = [*drop, *([id_column] if id_column is not None else [])]  # the columns the options name
     _check_column_names(header, {_as_name(name) for name in named})
     for name in named:
@@ -475,8 +482,8 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
         ids = np.array([str(v).strip() for v in cells[header.index(id_column)]])
     else:
         ids = np.array([str(r) for r in row_names])
-    named, counts = np.unique(ids[ids != ""], return_counts=True)
-    shared, blank = int(counts[counts > 1].sum()), int(np.count_nonzero(ids == ""))
+    sharing = np.unique(ids[ids != ""], return_counts=True)[1]  # rows under each name
+    shared, blank = int(sharing[sharing > 1].sum()), int(np.count_nonzero(ids == ""))
     if shared or blank:  # allowed (repeated measurements of one subject), but the rows' names are ambiguous
         source = f"the names in {id_column!r}" if id_column is not None else "the row names"
         notes.append(f"{source} do not tell every row apart: {shared} row(s) share a name with another, {blank} "
@@ -890,8 +897,8 @@ def _refuse_archives(path, data):
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 members = archive.namelist()
         except zipfile.BadZipFile:  # a damaged workbook, most likely, as Excel's files are zips
-            members = ["[Content_Types].xml"]
-        if "[Content_Types].xml" in members or any(name.startswith("xl/") for name in members):
+            members = None
+        if members is None or "[Content_Types].xml" in members or any(name.startswith("xl/") for name in members):
             raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: save it as CSV first "
                              f"(File > Save As > CSV)")
         if members:
@@ -1035,7 +1042,7 @@ def _a_number(category):
 def _refuse_numbered_categories(frame, columns, drop, id_column=None):
     """Stop on a DataFrame column of pandas' ``category`` dtype whose categories are numbers (``1, 2, 3``
     as codes for kinds): declared categorical, it would be read as a measurement."""
-    dropped = {str(d) for d in ([drop] if isinstance(drop, (str, numbers.Number)) else drop or ())}
+    dropped = {str(d) for d in _listed(drop)}
     for name, dtype in zip(columns, getattr(frame, "dtypes", [None] * len(columns))):  # a frame-like without dtypes
         categories = getattr(dtype, "categories", None)
         if str(dtype) != "category" or categories is None or name in dropped or name == id_column or not len(categories):

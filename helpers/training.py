@@ -388,10 +388,9 @@ def _as_float_type(array, name):
 def _remember_columns(model, x):
     """After ``fit`` on a DataFrame: its column names, on the model and on each of its checked parts that takes
     as many columns (a VAE's encoder), so that a frame with its columns in another order is refused later."""
-    columns = getattr(x, "columns", None)
-    if columns is None or getattr(x, "ndim", None) != 2:
+    names = _column_names(x)
+    if names is None:
         return
-    names = tuple(str(c) for c in columns)
     for part in (model, *getattr(model, "layers", ())):
         if isinstance(part, CheckedInputs):  # the model, or a checked part such as a VAE's encoder
             shape = _expected_shape(part)
@@ -401,6 +400,12 @@ def _remember_columns(model, x):
             continue
         if shape is not None and len(shape) == 2 and shape[-1] == len(names):
             part._fitted_columns = names
+
+
+def _column_names(data):
+    """The column names of a DataFrame (2-D, with ``columns``) as a tuple of text, else None."""
+    columns = getattr(data, "columns", None)
+    return None if columns is None or getattr(data, "ndim", None) != 2 else tuple(str(c) for c in columns)
 
 
 def _is_input_layer(layer):
@@ -497,10 +502,9 @@ def _check_pair(model, x, y, x_name, y_name, like=None):
 def _check_target_columns(x, y, x_name, y_name):
     """Refuse DataFrames ``x`` and ``y`` with the same columns in another order (``fit(df, df[reordered])``): the
     loss compares columns by position, so an autoencoder would learn to reorder them, in silence."""
-    x_columns, y_columns = getattr(x, "columns", None), getattr(y, "columns", None)
-    if x_columns is None or y_columns is None or getattr(x, "ndim", None) != 2 or getattr(y, "ndim", None) != 2:
+    x_names, y_names = _column_names(x), _column_names(y)
+    if x_names is None or y_names is None:
         return
-    x_names, y_names = tuple(str(c) for c in x_columns), tuple(str(c) for c in y_columns)
     if x_names != y_names and sorted(x_names) == sorted(y_names):
         raise ValueError(f"{y_name} holds {x_name}'s columns in another order ({_first_eight(y_names)}, where {x_name} "
                          f"has {_first_eight(x_names)}): the loss compares columns by position, not by name, so it "
