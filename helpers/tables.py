@@ -40,7 +40,8 @@ category, and one-hot would make one column per distinct value. Nor is a
 text column one-hot encoded when it has more different values than half its
 rows (and more than 10), as a date in another format or a name has: that
 would make a 0/1 column for nearly every value, most of them holding one or
-two rows. A
+two rows. One-hot warns of values that differ only in case (``Red``,
+``red``): each gets its own column, and only you know whether they are one. A
 typographic minus sign (``−2.5``) is a minus; a delimiter at the end of
 every line (``a,b,``) leaves an empty last field, which is left out with a
 note. A column named like an identifier that numbers the rows (``1, 2,
@@ -421,6 +422,20 @@ def _refuse_row_numbers(name, column):
                          f"column")
 
 
+def _warn_if_levels_differ_in_case(name, levels):
+    """Warn when one-hot would give 'Red', 'red' and 'RED' a 0/1 column each: usually one value typed three ways."""
+    spellings = {}
+    for level in levels:
+        spellings.setdefault(level.casefold(), []).append(level)
+    alike = [group for group in spellings.values() if len(group) > 1]
+    if alike:
+        shown = "; ".join(_show(group, 5) for group in alike[:3]) + ("; ..." if len(alike) > 3 else "")
+        warnings.warn(f"column {name!r}: one-hot made a 0/1 column for each of {shown}, which differ only "
+                      f"in upper and lower case; if each is one value, write it one way in the file (or pass a "
+                      f"DataFrame with df[{name!r}] = df[{name!r}].str.lower()) and load the table again",
+                      UserWarning, stacklevel=4)
+
+
 def _check_column_names(header, chosen):
     """Every column named once; an unnamed first column only when ``chosen`` (``drop`` or ``id_column``) names it.
 
@@ -559,6 +574,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                 f"rows. If it names the rows, "
                 f"use id_column={name!r}; if it is a date or a measurement, convert it to a number first; or leave "
                 f"it out with drop=[{name!r}] (to one-hot it anyway: pandas.get_dummies, then tables.from_array)")
+        _warn_if_levels_differ_in_case(name, levels)
         for level in levels:
             column = np.array([math.nan if m else float(str(v).strip() == level)
                                for v, m in zip(values, is_missing)])

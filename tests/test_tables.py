@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -61,6 +62,19 @@ def test_one_hot_makes_one_0_1_column_per_category(tmp_path):
     table = tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\n"), categorical="one-hot")
     assert table.columns == ("x", "colour=blue", "colour=red")
     np.testing.assert_array_equal(table.X[:, 1:], [[0, 1], [1, 0], [0, 1]])
+
+
+def test_one_hot_warns_of_values_that_differ_only_in_case(tmp_path):
+    """A learner's probe: 'Red', 'red' and 'RED' became three 0/1 columns in silence."""
+    path = write(tmp_path, "colour,x\nRed,1\nred,2\nblue,3\nRED,4\nBlue,5\ngreen,6\n")
+    with pytest.warns(UserWarning, match=r"^column 'colour': one-hot made a 0/1 column for each of 'Blue', 'blue'; "
+                                         r"'RED', 'Red', 'red', which differ only in upper and lower case") as caught:
+        table = tables.read_csv(path, categorical="one-hot")
+    assert caught[0].filename == __file__  # the warning points at the learner's call
+    assert len(table.columns) == 7  # warned, not merged: only the learner knows 'Red' and 'red' are one value
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\n"), categorical="one-hot")
 
 
 def test_categorical_and_constant_columns_can_be_dropped_on_purpose(tmp_path):
