@@ -269,6 +269,9 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     -------
     matplotlib.axes.Axes
     """
+    if np.ndim(X) == 1 and np.ndim(labels) == 2:
+        raise ValueError(f"plot_clusters takes the points first, then their labels: got a 1-D first argument (shape "
+                         f"{np.shape(X)}) and a 2-D second one (shape {np.shape(labels)}); swap them")
     X = check_features(X, min_samples=1)
     check_two_columns(X)
     labels, names = _labels_or_classes(labels, n_samples=len(X))

@@ -226,6 +226,14 @@ def test_plot_clusters_draws_boolean_classes_and_classes_coded_minus_one_and_one
     plt.close("all")
 
 
+def test_plot_clusters_with_its_arguments_swapped_says_so():
+    points, labels = np.zeros((5, 2)), np.arange(5)
+    with pytest.raises(ValueError, match=r"points first, then their labels: .*shape \(5,\).*shape \(5, 2\)\); swap"):
+        plotting.plot_clusters(labels, points)
+    with pytest.raises(ValueError, match="must be a 2-D array"):  # a 1-D X alone is not called a swap
+        plotting.plot_clusters(labels, labels)
+
+
 def test_plot_clusters_draws_one_collection_per_cluster_plus_noise(labelled_points):
     X, labels = labelled_points
     ax = plotting.plot_clusters(X, labels, title="t")
