@@ -306,6 +306,15 @@ def test_scale_columns_with_one_unit_keeps_the_columns_relative_spread(nb05):
     assert np.all(with_blank[:, -1] == 0) and np.all(np.isfinite(with_blank))
 
 
+@pytest.mark.parametrize("one_unit", ["no", "False", None, 0.5])
+def test_scale_columns_refuses_a_one_unit_that_is_not_true_or_false(nb05, one_unit):
+    """A learner's probe: one_unit="no" is a non-empty string, so it scaled by one unit in silence."""
+    with pytest.raises(TypeError, match=f"^one_unit must be True or False; got {re.escape(repr(one_unit))}$"):
+        nb05.scale_columns(np.eye(3), one_unit=one_unit)
+    np.testing.assert_allclose(nb05.scale_columns(np.eye(3), one_unit=np.bool_(True)),
+                               nb05.scale_columns(np.eye(3), one_unit=True))  # NumPy's own booleans are fine
+
+
 def test_scale_columns_keeps_rare_pixels_from_becoming_outliers(nb05):
     from sklearn.datasets import load_digits
 
