@@ -448,6 +448,10 @@ def check_seed(seed, *, name="random_state"):
 #: (a raw table such as the wines' spans 2,530; the digits' pixels, scaled as one unit, 277).
 UNSCALED_RATIO = 1000
 
+#: How to scale columns that share one unit, said beside every "scale the columns" advice: standardising
+#: pixels one by one makes a rarely inked pixel's strokes outliers (notebooks 04 and 05 measure the cost).
+ONE_UNIT_HINT = "columns in one unit, such as pixels: divide them all by one value, e.g. 255 for 8-bit images"
+
 
 def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
     """Warn when one column's standard deviation is more than ``UNSCALED_RATIO`` times another's.
@@ -456,7 +460,9 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
     ----------
     X : numpy.ndarray of shape (n_samples, n_features)
         Checked, finite numbers. Columns that do not vary are left out; with
-        fewer than two that vary there is nothing to compare.
+        fewer than two that vary there is nothing to compare. A table whose
+        every value lies in [0, 1] (pixels divided by their largest possible
+        value, shares) already shares one range and is not warned about.
     name : str
         What the learner called it (``"X"``, ``"x"``).
     consequence : str
@@ -471,7 +477,12 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
     bool
         Whether it warned.
     """
-    spreads = np.asarray(X, dtype=np.float64).std(axis=0)  # float64: float32 squares of large values lose digits
+    X = np.asarray(X, dtype=np.float64)  # float64: float32 squares of large values lose digits
+    if X.size and X.min() >= 0 and X.max() <= 1:
+        # One range already (pixels divided by their largest possible value, shares): a pixel that is nearly
+        # always blank spreads little by nature, and standardising it would make its rare strokes outliers.
+        return False
+    spreads = X.std(axis=0)
     varying = np.flatnonzero(spreads > 0)
     if len(varying) < 2:
         return False
@@ -480,7 +491,8 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
     if ratio > UNSCALED_RATIO:
         warnings.warn(f"the columns of {name} are on very different scales: column {widest} spreads {ratio:,.0f} "
                       f"times as widely as column {narrowest} (counting from 0), so {consequence}; scale the "
-                      f"columns first ({hint}) unless their units are meant to weigh like that", UserWarning,
+                      f"columns first ({hint}; {ONE_UNIT_HINT}) unless their units are meant to weigh like that",
+                      UserWarning,
                       stacklevel=stacklevel)
         return True
     return False

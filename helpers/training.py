@@ -24,7 +24,8 @@ import weakref
 import numpy as np
 
 from helpers._tensorflow import load_keras
-from helpers._validation import as_numeric_array, check_features, check_float, check_int, warn_if_unscaled
+from helpers._validation import (ONE_UNIT_HINT, as_numeric_array, check_features, check_float, check_int,
+                                 warn_if_unscaled)
 
 keras = load_keras()
 
@@ -202,7 +203,8 @@ def _warn_if_far_from_zero(x):
     if largest > LARGE_INPUT:
         warnings.warn(f"x holds values up to {largest:.4g}, far from scaled data (mean 0 and standard deviation 1 "
                       f"rarely reach {LARGE_INPUT}), so the network's first outputs start huge and training may "
-                      f"diverge or settle badly; scale the columns first (e.g. sklearn.preprocessing.StandardScaler)",
+                      f"diverge or settle badly; scale the columns first (e.g. sklearn.preprocessing.StandardScaler; "
+                      f"{ONE_UNIT_HINT})",
                       UserWarning, stacklevel=3)  # the learner's fit
 
 
