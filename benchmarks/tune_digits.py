@@ -137,7 +137,7 @@ def main():
         wall, cpu = time.perf_counter(), time.process_time()
         with contextlib.redirect_stdout(io.StringIO()):  # the training progress lines
             if method == "network":
-                labels = lesson.run_network(X, {**lesson.NETWORK, **config}, SEED)["round2"]["scan"]
+                labels = lesson.run_network(X, {**lesson.NETWORK, **config}, SEED, n_clusters=10)["round2"]["scan"]
             elif method == "tsne_gmm":
                 labels = lesson.tsne_gmm(X, seed=SEED, **config)
             else:

@@ -45,7 +45,7 @@ def main(argv=None):
         for epochs in args.epochs:
             wall, cpu = time.perf_counter(), time.process_time()
             with contextlib.redirect_stdout(io.StringIO()):  # the training progress lines
-                out = lesson.run_network(X, {**lesson.NETWORK, "epochs": epochs}, seed)
+                out = lesson.run_network(X, {**lesson.NETWORK, "epochs": epochs}, seed, n_clusters=10)
             runs.append({"seed": seed, "epochs": epochs,
                          "dev_ari_final": round(evaluation.evaluate(y, out["round2"]["scan"])["ari"], 4),
                          "wall_seconds": round(time.perf_counter() - wall, 1),

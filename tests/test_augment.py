@@ -93,13 +93,16 @@ def test_a_rotation_turns_ink_about_the_centre_and_a_zoom_moves_it_out():
 @pytest.mark.parametrize("X, match", [
     (np.zeros((3, 63)), r"^X must be a 2-D array of flattened square images \(64 pixels for 8 x 8\); got shape \(3, 63\)$"),
     (np.zeros(64), r"flattened square images .*; got shape \(64,\)$"),
-    (np.full((3, 64), 16.0), r"^pixels must lie in \[0, 1\] \(divide by the largest possible value, 16 for the digits\); "
-                             r"got values from 16 to 16$"),
-    (np.r_[[np.zeros(64)], [[np.nan] * 64]], r"got values from 0 to 0 and NaN$"),
+    (np.full((3, 64), 16.0), r"^pixels must lie in \[0, 1\]: divide them all by the largest possible value \(16 for "
+                             r"these digits, 255 for 8-bit images\); got values from 16 to 16$"),
+    (np.full((3, 64), 255.0) / 16, r"255 for 8-bit images\); got values from 15.9375 to 15.9375$"),
+    (np.r_[[np.zeros(64)], [[np.nan] * 2 + [0.5] * 62]], r"^X holds 2 NaN pixel\(s\); fill or drop those images first$"),
+    (np.r_[[np.full(64, 16.0)], [[np.nan] * 64]], r"^X holds 64 NaN pixel\(s\)"),  # the NaN first: dividing cannot mend it
 ])
 def test_bad_inputs_raise_one_clear_error_per_cause(X, match):
     """One message for four causes named none of them: a NaN, raw 0-16 pixels and a wrong shape all read
-    'flattened square images, pixels in [0, 1]; got shape (300, 64)', a shape that was right."""
+    'flattened square images, pixels in [0, 1]; got shape (300, 64)', a shape that was right. Then a learner's
+    probe: 0-255 images divided by 16, as the message said, were refused again, and a NaN was told to divide."""
     with pytest.raises(ValueError, match=match):
         lesson.augment_images(X, 1, seed=0)
 

@@ -54,11 +54,21 @@ def test_baselines_give_ten_clusters_and_follow_their_parameters(small_digits):
     assert len(np.unique(t)) == 10 and evaluation.evaluate(y, t)["nmi"] > 0.5
 
 
+@pytest.mark.parametrize("name", ["k_round1", "k_round2", "k_scan"])
+def test_run_network_says_before_any_training_that_the_images_are_too_few_for_a_neighbour_count(name, monkeypatch):
+    """A learner's probe: 15 images trained a whole round before 'k must be ... got 20' named a k never passed."""
+    X = np.random.default_rng(0).uniform(size=(15, 64))
+    monkeypatch.setattr(lesson, "train_round", lambda *args: pytest.fail("trained before the check"))
+    settings = {**lesson.NETWORK, "k_round1": 3, "k_round2": 3, "k_scan": 3, name: 15}
+    with pytest.raises(ValueError, match=rf"^{name}=15 neighbours per image need more than 15 images$"):
+        lesson.run_network(X, settings, seed=0, n_clusters=3)
+
+
 def test_run_network_runs_every_stage_and_starts_each_head_at_kmeans(small_digits):
     X, y = small_digits
     settings = {**lesson.NETWORK, "epochs": 3, "scan_epochs": 2, "n_views": 2, "k_round1": 3, "k_round2": 3,
                 "k_scan": 3, "hidden_units": (12, 6), "embedding_dim": 5, "smooth": 1.0}
-    out = lesson.run_network(X, settings, seed=0)
+    out = lesson.run_network(X, settings, seed=0, n_clusters=10)
     assert out["views"].shape == (90, 2, 64)
     # the views follow every augmentation setting, the smoothness of the elastic field included
     views = lesson.augment_images(X, 2, 0, *(settings[k] for k in ("max_rotation", "max_scale", "max_shift",
