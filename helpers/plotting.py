@@ -233,6 +233,10 @@ def _group_colours(labels, names=None, truth=None):
     return colours
 
 
+#: Up to this many points, plot_clusters draws markers at full size; beyond it they shrink.
+MANY_POINTS = 5000
+
+
 def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="latent 2", legend=True,
                   truth=None, annotate=False):
     """Scatter 2-D points coloured by cluster; noise as grey crosses.
@@ -265,6 +269,12 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
         Write each group's name (its class, when matched) at the median of
         its points, so groups can be told apart without colour.
 
+    Notes
+    -----
+    Beyond ``MANY_POINTS`` (5,000) points the markers' area shrinks in
+    proportion (a tenth at 50,000 points), so the clusters of a big table
+    do not merge into solid blocks; the legend keeps its markers' size.
+
     Returns
     -------
     matplotlib.axes.Axes
@@ -277,11 +287,14 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     labels, names = _labels_or_classes(labels, n_samples=len(X))
     groups = _cluster_groups(labels, truth, names)
     ax = _axes(ax)
+    # Beyond MANY_POINTS the markers' area shrinks in proportion, so a big table gets the ink of MANY_POINTS
+    # points and its clusters do not merge into solid blocks; the legend's markers keep their size.
+    shrink = min(1.0, MANY_POINTS / len(X))
     for members, name, colour in groups:
-        ax.scatter(*X[members].T, s=10, color=colour, label=name, alpha=0.85, linewidths=0)
+        ax.scatter(*X[members].T, s=10 * shrink, color=colour, label=name, alpha=0.85, linewidths=0)
     if np.any(labels == -1):
         noise = labels == -1
-        ax.scatter(*X[noise].T, s=14, color=NOISE_COLOUR, marker="x", linewidths=0.8, label="noise")
+        ax.scatter(*X[noise].T, s=14 * shrink, color=NOISE_COLOUR, marker="x", linewidths=0.8 * math.sqrt(shrink), label="noise")
     if annotate:
         from matplotlib import patheffects
 
@@ -290,7 +303,8 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
                     fontweight="bold", path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if legend and len(groups) <= 12:
-        _legend_right(ax, markerscale=1.5, title="matched class" if truth is not None else None, title_fontsize=9)
+        _legend_right(ax, markerscale=1.5 / math.sqrt(shrink), title="matched class" if truth is not None else None,
+                      title_fontsize=9)
     return ax
 
 

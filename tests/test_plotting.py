@@ -234,6 +234,23 @@ def test_plot_clusters_with_its_arguments_swapped_says_so():
         plotting.plot_clusters(labels, labels)
 
 
+def test_plot_clusters_shrinks_the_markers_of_a_big_table_but_not_its_legend():
+    """A learner's probe at 50,000 rows: at full size the clusters were solid blocks, and nine small clusters
+    listed in the legend could not be seen."""
+    rng = np.random.default_rng(0)
+    sizes, legends = {}, {}
+    for n in (500, plotting.MANY_POINTS, 50_000):
+        labels = rng.integers(-1, 3, size=n)
+        ax = plotting.plot_clusters(rng.normal(size=(n, 2)), labels)
+        sizes[n] = [float(c.get_sizes()[0]) for c in ax.collections]
+        legends[n] = [float(handle.get_sizes()[0]) for handle in ax.get_legend().legend_handles]
+        plt.close(ax.figure)
+    assert sizes[500] == sizes[plotting.MANY_POINTS] == [10.0, 10.0, 10.0, 14.0]
+    np.testing.assert_allclose(sizes[50_000], [1.0, 1.0, 1.0, 1.4])  # a tenth of the area at ten times the points
+    np.testing.assert_allclose(legends[50_000], legends[500])  # the legend's markers as at 500 points
+    np.testing.assert_allclose(legends[500], [22.5, 22.5, 22.5, 31.5])  # markerscale 1.5: 2.25 times the area
+
+
 def test_plot_clusters_draws_one_collection_per_cluster_plus_noise(labelled_points):
     X, labels = labelled_points
     ax = plotting.plot_clusters(X, labels, title="t")
