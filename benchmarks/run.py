@@ -19,7 +19,7 @@ starts, summed (Linux; ``memory.py``). Rows are mean ± standard
 deviation over the seeds that printed that row (a row whose name carries a
 data-chosen k can differ between seeds; the ``seeds`` column says how many
 printed it). The label-free validation suite and the cost-with-size rows have
-scripts of their own beside this one (``label_free.py``, ``scale_choose_eps.py``).
+scripts of their own beside this one (``label_free.py``, ``scale_density.py``).
 """
 
 from __future__ import annotations

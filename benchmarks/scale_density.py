@@ -1,16 +1,31 @@
-"""How notebook 01's rule for DBSCAN's eps (``choose_eps``) scales: time and peak memory on growing data sets.
+"""How notebooks 01 and 03's density clustering scales: time and peak memory at 5,000 to 50,000 rows.
 
-The rule is loaded from the notebook's own ``lesson-code`` cells (``tests/lesson_code.py``), so this
-measures the code a learner reads and edits. One HDBSCAN fit holds DBSCAN at every radius; the scan
-then cuts that tree once per radius (2 % apart), so the cost grows about linearly with the points.
-Each size runs in a fresh Python process, so its peak resident memory
-(``ru_maxrss`` of the finished child) is its own and not a leftover of an
-earlier, larger run. Run ``python benchmarks/scale_choose_eps.py``; the main
-benchmark can import :func:`scale_rows`.
+What a learner who takes the two notebooks to a bigger table runs, step by step, each step in a
+fresh Python process so that its peak resident memory (``ru_maxrss`` of the finished child) is its
+own and not a leftover of an earlier step:
+
+- ``choose_eps``: notebook 01's rule for DBSCAN's ``eps``, loaded from the notebook's own
+  ``lesson-code`` cells (``tests/lesson_code.py``). One HDBSCAN fit holds DBSCAN at every radius and
+  the scan cuts it once per radius; the fit builds a minimum spanning tree over all pairs of points
+  (Prim's algorithm), so its time grows with the square of the rows while its memory stays flat;
+- ``labels_at``: DBSCAN's labels at the chosen ``eps``, read off that fit (``dbscan_at_every_eps``);
+- ``DBSCAN``: scikit-learn's ``DBSCAN(**choice.params).fit_predict``, what notebook 01 runs. It stores
+  every point's neighbourhood within ``eps``, and at a radius chosen for the table's density each
+  neighbourhood holds more points as the rows grow, so its memory grows with the square of the rows;
+- ``OPTICS``: notebook 03's ``fit_optics`` settings (``min_samples=10``, ``algorithm="kd_tree"``, the
+  default ``max_eps=np.inf``), then its rule ``choose_reachability_eps`` from the notebook's cells.
+  With ``max_eps=np.inf`` every point's reachability is updated against all points not yet
+  processed, so its time grows with the square of the rows as well.
+
+The tables are four blobs (``make_blobs``, ``random_state=0``) in 2 columns (the size of notebooks
+01 and 03's codes; drawn from a wider box with a smaller spread, where scikit-learn's defaults make
+two of them overlap) and in 12, standardised. Run ``python benchmarks/scale_density.py`` (about six
+minutes on the 2-core machine); ``--sizes 2000 5000`` for other row counts.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
 import subprocess
@@ -18,88 +33,109 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SIZES = (5_000, 20_000, 50_000)
+#: (columns, steps run on such a table): OPTICS, the slowest, on the 2-column code only.
+TABLES = ((2, ("choose_eps", "DBSCAN", "OPTICS")), (12, ("choose_eps", "DBSCAN")))
+#: In 2-D the blobs come from a wider box with a smaller spread: scikit-learn's defaults make some overlap.
+_BLOB_SHAPE = {2: "cluster_std=0.5, center_box=(-20.0, 20.0)", 12: "cluster_std=1.0"}
 
-#: (name, n_samples, n_features, centers). Five blobs with random_state=0:
-#: in 2-D they are drawn from a wider box with a smaller spread, because
-#: scikit-learn's defaults make two of the five overlap (KMeans ARI 0.87).
-SIZES = (
-    ("2-D blobs, 2,000", 2_000, 2, 5),
-    ("2-D blobs, 10,000", 10_000, 2, 5),
-    ("2-D blobs, 70,000", 70_000, 2, 5),
-    ("10-D blobs, 20,000", 20_000, 10, 5),
-)
-_BLOB_SHAPE = {2: "cluster_std=0.5, center_box=(-20.0, 20.0)", 10: "cluster_std=1.0"}
-
-_CHILD = """
+_PREAMBLE = """
 import json, sys, time, warnings
+import numpy as np
 sys.path.insert(0, {root!r})
 sys.path.insert(0, {tests!r})
 import lesson_code
 from sklearn.datasets import make_blobs
-from sklearn.metrics import adjusted_rand_score
+from helpers import data
 
+X, y = make_blobs(n_samples={n}, centers=4, n_features={d}, {shape}, random_state=0)
+X = data.standardize(X)
+"""
+
+_STEPS = {
+    "choose_eps": """
 lesson = lesson_code.load("01_autoencoder_dbscan.ipynb")
-X, y = make_blobs(n_samples={n}, centers={centers}, n_features={d}, {shape}, random_state=0)
 start = time.perf_counter()
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     choice = lesson.choose_eps(X)
 seconds = time.perf_counter() - start
-labels_at, _ = lesson.dbscan_at_every_eps(X, choice.min_samples)  # DBSCAN's labels at the chosen eps, cheaply
-ari = adjusted_rand_score(y, labels_at(choice.eps))
-print(json.dumps({{"seconds": seconds, "ari": ari, "eps": choice.eps, "min_samples": choice.min_samples}}))
-"""
+labels_at, _ = lesson.dbscan_at_every_eps(X, choice.min_samples)
+start = time.perf_counter()
+labels = labels_at(choice.eps)
+cut = time.perf_counter() - start
+sizes = np.unique(labels[labels >= 0], return_counts=True)[1]  # the tree's cluster numbers have gaps
+result = {{"seconds": seconds, "labels_at_seconds": cut, "eps": choice.eps, "min_samples": choice.min_samples,
+          "clusters": int(len(sizes)), "counted": int(np.sum(sizes >= choice.min_cluster_fraction * len(X)))}}
+""",
+    "DBSCAN": """
+from sklearn.cluster import DBSCAN
+start = time.perf_counter()
+labels = DBSCAN(eps={eps!r}, min_samples={min_samples!r}).fit_predict(X)
+result = {{"seconds": time.perf_counter() - start, "clusters": int(labels.max() + 1)}}
+""",
+    "OPTICS": """
+from sklearn.cluster import OPTICS
+lesson = lesson_code.load("03_deep_autoencoder_optics.ipynb")
+start = time.perf_counter()
+optics = OPTICS(min_samples=10, algorithm="kd_tree").fit(X)  # notebook 03's fit_optics
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    cut = lesson.choose_reachability_eps(optics)
+result = {{"seconds": time.perf_counter() - start, "clusters": int(cut.labels.max() + 1)}}
+""",
+}
 
 
-def _run_one(n_samples, n_features, centers):
-    code = _CHILD.format(root=str(ROOT), tests=str(ROOT / "tests"), n=n_samples, d=n_features, centers=centers,
-                         shape=_BLOB_SHAPE[n_features])
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    # Linux reports ru_maxrss in kB. Called from a fresh wrapper process (see scale_rows),
-    # the only finished child is this run, so the maximum is its own peak.
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return json.loads(out.stdout.strip().splitlines()[-1]), peak_kb
+def _run_one(code):
+    """Run ``code`` in a child process; its JSON result and the child's peak memory in MB."""
+    out = subprocess.run([sys.executable, "-c", code + "\nprint(json.dumps(result))\n"], capture_output=True,
+                         text=True, check=True)
+    # Linux reports ru_maxrss in kB. Called from a fresh wrapper process (see measure), the only
+    # finished child is this run, so the maximum is its own peak.
+    return json.loads(out.stdout.strip().splitlines()[-1]), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
-def scale_rows(sizes=SIZES):
-    """Time, peak memory and ARI of ``choose_eps`` for each size.
+def measure(step, n_rows, n_columns, **known):
+    """One step on one table, in a fresh wrapper process: a dict with ``seconds``, ``peak_mb`` and the step's own keys.
 
-    Returns
-    -------
-    list of dict
-        Keys ``name`` ("choose_eps"), ``dataset``, ``seconds``, ``peak_mb``
-        (peak resident memory of the process, Python and imports included)
-        and ``ari`` (of the labels at the chosen eps against the blobs).
+    ``known``: what an earlier step chose (``eps`` and ``min_samples`` for ``DBSCAN``).
     """
-    rows = []
-    for dataset, n_samples, n_features, centers in sizes:
-        # One grandchild per size via a wrapper child, so RUSAGE_CHILDREN of the wrapper is this run alone.
-        wrapper = (
-            "import json, resource, sys\n"
-            f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
-            "import scale_choose_eps as s\n"
-            f"result, peak_kb = s._run_one({n_samples}, {n_features}, {centers})\n"
-            "result['peak_mb'] = peak_kb / 1024\n"
-            "print(json.dumps(result))\n"
-        )
-        out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True)
-        result = json.loads(out.stdout.strip().splitlines()[-1])
-        rows.append(
-            {
-                "name": "choose_eps",
-                "dataset": dataset,
-                "seconds": round(result["seconds"], 2),
-                "peak_mb": round(result["peak_mb"], 1),
-                "ari": round(result["ari"], 3),
-            }
-        )
-    return rows
+    code = _PREAMBLE.format(root=str(ROOT), tests=str(ROOT / "tests"), n=n_rows, d=n_columns,
+                            shape=_BLOB_SHAPE[n_columns])
+    code += _STEPS[step].format(**known)
+    wrapper = (f"import json, sys\nsys.path.insert(0, {str(ROOT / 'benchmarks')!r})\nimport scale_density as s\n"
+               f"result, peak = s._run_one({code!r})\nresult['peak_mb'] = peak\nprint(json.dumps(result))\n")
+    out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main():
-    print(f"{'dataset':22s} {'seconds':>8s} {'peak MB':>8s} {'ARI':>6s}")
-    for row in scale_rows():
-        print(f"{row['dataset']:22s} {row['seconds']:8.2f} {row['peak_mb']:8.1f} {row['ari']:6.3f}")
+def scale_rows(sizes=SIZES, tables=TABLES):
+    """Every step of :data:`TABLES` at every size, one dict (``step``, ``rows``, ``columns`` and the results) at a time."""
+    for n_columns, steps in tables:
+        for n_rows in sizes:
+            choice = {}
+            for step in steps:
+                result = measure(step, n_rows, n_columns, **choice)
+                if step == "choose_eps":
+                    choice = {"eps": result["eps"], "min_samples": result["min_samples"]}
+                yield {"step": step, "rows": n_rows, "columns": n_columns, **result}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="row counts (default: %(default)s)")
+    args = parser.parse_args(argv)
+    print(f"{'step':10s} {'rows':>7s} {'cols':>4s} {'seconds':>8s} {'peak MB':>8s}  notes")
+    for row in scale_rows(args.sizes):
+        notes = ""
+        if row["step"] == "choose_eps":
+            notes = (f"eps {row['eps']:.3f}, min_samples {row['min_samples']}; {row['clusters']} clusters at eps, "
+                     f"{row['counted']} counted; labels_at(eps) {1000 * row['labels_at_seconds']:.0f} ms")
+        else:
+            notes = f"{row['clusters']} clusters"
+        print(f"{row['step']:10s} {row['rows']:7,d} {row['columns']:4d} {row['seconds']:8.1f} {row['peak_mb']:8.0f}  {notes}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -109,3 +109,18 @@ def test_network_seeds_stops_when_the_training_cell_is_not_found():
         cell.source = cell.source.replace("autoencoder50,", "autoencoder_50d,")
     with pytest.raises(ValueError, match="expected one code cell"):
         network_seeds.with_network_seed(notebook, 43)
+
+
+def test_scale_density_measures_each_step_in_its_own_process_and_counts_the_clusters_dbscan_finds():
+    """benchmarks/scale_density.py: notebook 01's rule, then DBSCAN at its eps, each with its own peak memory.
+    Its first version counted the clusters read off the HDBSCAN tree with np.bincount, whose cluster numbers have
+    gaps: 15 'clusters at eps' on 20,000 points where DBSCAN found 4."""
+    import scale_density
+
+    rows = list(scale_density.scale_rows(sizes=[3000], tables=((2, ("choose_eps", "DBSCAN")),)))
+    assert [row["step"] for row in rows] == ["choose_eps", "DBSCAN"]
+    choice, dbscan = rows
+    assert choice["min_samples"] == 4 and 0 < choice["eps"] < 1  # twice the two columns; standardised blobs
+    assert choice["clusters"] == choice["counted"] == dbscan["clusters"] == 4  # the four blobs, read both ways
+    for row in rows:
+        assert row["seconds"] > 0 and 100 < row["peak_mb"] < 2000  # a Python process with scikit-learn, no more
