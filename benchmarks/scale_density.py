@@ -20,7 +20,8 @@ own and not a leftover of an earlier step:
 The tables are four blobs (``make_blobs``, ``random_state=0``) in 2 columns (the size of notebooks
 01 and 03's codes; drawn from a wider box with a smaller spread, where scikit-learn's defaults make
 two of them overlap) and in 12, standardised. Run ``python benchmarks/scale_density.py`` (about six
-minutes on the 2-core machine); ``--sizes 2000 5000`` for other row counts.
+minutes on the 2-core machine); ``--sizes 2000 5000`` for other row counts, ``--log FILE`` to keep
+the rows (the README's table is ``benchmarks/scale_density.jsonl``).
 """
 
 from __future__ import annotations
@@ -125,7 +126,9 @@ def scale_rows(sizes=SIZES, tables=TABLES):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES), help="row counts (default: %(default)s)")
+    parser.add_argument("--log", type=Path, help="also write every row to this file, one JSON object per line")
     args = parser.parse_args(argv)
+    log = args.log.open("w", encoding="utf-8") if args.log else None
     print(f"{'step':10s} {'rows':>7s} {'cols':>4s} {'seconds':>8s} {'peak MB':>8s}  notes")
     for row in scale_rows(args.sizes):
         notes = ""
@@ -136,6 +139,11 @@ def main(argv=None):
             notes = f"{row['clusters']} clusters"
         print(f"{row['step']:10s} {row['rows']:7,d} {row['columns']:4d} {row['seconds']:8.1f} {row['peak_mb']:8.0f}  {notes}",
               flush=True)
+        if log:
+            log.write(json.dumps(row) + "\n")
+            log.flush()
+    if log:
+        log.close()
 
 
 if __name__ == "__main__":

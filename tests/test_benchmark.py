@@ -124,3 +124,41 @@ def test_scale_density_measures_each_step_in_its_own_process_and_counts_the_clus
     assert choice["clusters"] == choice["counted"] == dbscan["clusters"] == 4  # the four blobs, read both ways
     for row in rows:
         assert row["seconds"] > 0 and 100 < row["peak_mb"] < 2000  # a Python process with scikit-learn, no more
+
+
+def test_the_scale_numbers_in_the_readme_and_notebooks_01_and_03_are_the_recorded_run():
+    """The README's density table and the sizes and times notebooks 01 and 03 quote come from
+    benchmarks/scale_density.jsonl, the run `python benchmarks/scale_density.py --log ...` recorded."""
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    log = [json.loads(line) for line in (root / "benchmarks" / "scale_density.jsonl").read_text().splitlines()]
+    run_of = {(row["step"], row["columns"], row["rows"]): row for row in log}
+    assert set(run_of) == {(step, columns, rows) for columns, steps in (
+        (2, ("choose_eps", "DBSCAN", "OPTICS")), (12, ("choose_eps", "DBSCAN"))) for step in steps
+        for rows in (5000, 20000, 50000)}
+    assert all(row["clusters"] == 4 for row in log if row["step"] != "OPTICS")  # the four blobs found
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    labels = {"choose_eps": "`choose_eps`", "DBSCAN": "`DBSCAN` at the chosen `eps`",
+              "OPTICS": "OPTICS + the top-down cut"}
+    for (step, columns, _), _row in run_of.items():
+        runs = [run_of[step, columns, rows] for rows in (5000, 20000, 50000)]
+        seconds = " / ".join(f"{r['seconds']:.1f}" for r in runs)
+        peaks = " / ".join(f"{r['peak_mb']:,.0f}" for r in runs)
+        line = f"| {labels[step]} | {columns} | {seconds} | {peaks} |"
+        assert line in readme, line
+
+    def markdown(name):
+        notebook = nbformat.read(root / "notebooks" / name, as_version=4)
+        return " ".join(" ".join(c.source.split()) for c in notebook.cells if c.cell_type == "markdown")
+
+    choose, dbscan = run_of["choose_eps", 12, 5000], run_of["choose_eps", 12, 50000]
+    assert (f"{choose['seconds']:.1f} s at 5,000 rows, {dbscan['seconds']:.0f} s at 50,000"
+            in markdown("01_autoencoder_dbscan.ipynb"))
+    small, big = run_of["DBSCAN", 12, 5000], run_of["DBSCAN", 12, 50000]
+    assert (f"{small['peak_mb']:.0f} MB at 5,000 rows, {big['peak_mb'] / 1000:.1f} GB at 50,000"
+            in markdown("01_autoencoder_dbscan.ipynb"))
+    assert f"({big['peak_mb'] / 1000:.1f} GB at 50,000 rows of 12 columns)" in " ".join(readme.split())
+    small, big = run_of["OPTICS", 2, 5000], run_of["OPTICS", 2, 50000]
+    assert (f"{small['seconds']:.0f} s for 5,000 points, {big['seconds']:.0f} s for 50,000"
+            in markdown("03_deep_autoencoder_optics.ipynb"))
