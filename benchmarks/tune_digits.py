@@ -139,9 +139,9 @@ def main():
             if method == "network":
                 labels = lesson.run_network(X, {**lesson.NETWORK, **config}, SEED, n_clusters=10)["round2"]["scan"]
             elif method == "tsne_gmm":
-                labels = lesson.tsne_gmm(X, seed=SEED, **config)
+                labels = lesson.tsne_gmm(X, seed=SEED, n_clusters=10, **config)
             else:
-                labels = lesson.spectral(X, seed=SEED, **config)
+                labels = lesson.spectral(X, seed=SEED, n_clusters=10, **config)
         result = {"method": method, "config": config, "dev_ari": round(evaluation.evaluate(y, labels)["ari"], 4),
                   "wall_seconds": round(time.perf_counter() - wall, 1),
                   "cpu_seconds": round(time.process_time() - cpu, 1)}

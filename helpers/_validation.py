@@ -491,7 +491,8 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
     if ratio > UNSCALED_RATIO:
         warnings.warn(f"the columns of {name} are on very different scales: column {widest} spreads {ratio:,.0f} "
                       f"times as widely as column {narrowest} (counting from 0), so {consequence}; scale the "
-                      f"columns first ({hint}; {ONE_UNIT_HINT}) unless their units are meant to weigh like that",
+                      f"columns first ({hint}; {ONE_UNIT_HINT}) unless they are meant to weigh like that, as columns "
+                      f"in one unit already divided by one value are",
                       UserWarning,
                       stacklevel=stacklevel)
         return True

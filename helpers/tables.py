@@ -431,8 +431,9 @@ def _warn_if_levels_differ_in_case(name, levels):
     if alike:
         shown = "; ".join(_show(group, 5) for group in alike[:3]) + ("; ..." if len(alike) > 3 else "")
         warnings.warn(f"column {name!r}: one-hot made a 0/1 column for each of {shown}, which differ only "
-                      f"in upper and lower case; if each is one value, write it one way in the file (or pass a "
-                      f"DataFrame with df[{name!r}] = df[{name!r}].str.lower()) and load the table again",
+                      f"in upper and lower case; if each group is one value, write it one way in the file and load "
+                      f"it again (or set df[{name!r}] = df[{name!r}].str.lower() and pass the DataFrame to "
+                      f"tables.from_array)",
                       UserWarning, stacklevel=4)
 
 

@@ -284,7 +284,8 @@ def _diverged(invalid, x, y):
     big = [(name, value) for name, value in largest.items() if value > LARGE_INPUT]  # scaled data rarely reach it
     advice = "lower the learning rate, or check the loss for a log of 0 or a division by 0"
     hint = (" and ".join(f"{name} holds values up to {value:.3g}" for name, value in big)
-            + f": if they are not scaled yet, scale them (e.g. sklearn's StandardScaler); if they are, {advice}; "
+            + f": if they are not scaled yet, scale them (e.g. sklearn's StandardScaler; {ONE_UNIT_HINT}); if they "
+            f"are, {advice}; "
             "then build the model again" if big else f"{advice}, then build the model again")
     return (f"training stopped: the loss was {loss} at epoch {epoch}, not a finite number (the training has "
             f"diverged, and the weights may be NaN too); {hint}")

@@ -47,10 +47,10 @@ def small_digits():
 
 def test_baselines_give_ten_clusters_and_follow_their_parameters(small_digits):
     X, y = small_digits
-    a = lesson.spectral(X, n_neighbors=10, seed=0)
-    b = lesson.spectral(X, n_neighbors=40, seed=0)
+    a = lesson.spectral(X, n_neighbors=10, seed=0, n_clusters=10)
+    b = lesson.spectral(X, n_neighbors=40, seed=0, n_clusters=10)
     assert len(np.unique(a)) == 10 and not np.array_equal(a, b)
-    t = lesson.tsne_gmm(X, perplexity=10, covariance_type="full", seed=0)
+    t = lesson.tsne_gmm(X, perplexity=10, covariance_type="full", seed=0, n_clusters=10)
     assert len(np.unique(t)) == 10 and evaluation.evaluate(y, t)["nmi"] > 0.5
 
 
@@ -111,7 +111,7 @@ def test_tsne_gmm_hands_each_parameter_to_its_step(monkeypatch):
     monkeypatch.setattr(lesson, "TSNE", FakeTSNE)
     monkeypatch.setattr(lesson, "GaussianMixture", FakeGMM)
     X = np.arange(40.0).reshape(10, 4)
-    labels = lesson.tsne_gmm(X, perplexity=7, covariance_type="spherical", seed=3)
+    labels = lesson.tsne_gmm(X, perplexity=7, covariance_type="spherical", seed=3, n_clusters=10)
     assert seen["tsne"] == {"n_components": 2, "perplexity": 7, "random_state": 3}
     assert seen["gmm"] == {"n_components": 10, "covariance_type": "spherical", "random_state": 3}
     np.testing.assert_array_equal(seen["tsne_input"], X)
