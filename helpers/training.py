@@ -126,7 +126,9 @@ class CheckedInputs:
     After ``fit`` on a DataFrame, a frame whose columns differ in names or
     order is refused, by the model and by the parts that share its input
     (an encoder): Keras reads columns by position, not by name.
-    A model whose own loss is computed from ``x`` alone sets
+    A model that computes its loss itself (its own ``compute_loss``, not
+    calling ``super().compute_loss``) refuses ``compile(loss=...)``, which
+    Keras would accept and never use. A model whose own loss is computed from ``x`` alone sets
     ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
     ``y``, ``sample_weight`` and their places in ``validation_data``, which
     the loss would ignore without a word.
@@ -134,6 +136,15 @@ class CheckedInputs:
 
     #: True for a model whose own loss uses ``x`` alone (a VAE rebuilding its input): ``y`` and weights refused.
     loss_uses_only_x = False
+
+    def compile(self, *args, **kwargs):
+        own = getattr(type(self).compute_loss, "__code__", None)  # None: Keras' own, or not plain Python
+        overridden = own is not None and own is not keras.Model.compute_loss.__code__
+        if overridden and "super" not in own.co_names and _bind(super().compile, *args, **kwargs).get("loss") is not None:
+            # Keras accepts the loss and never calls it: the model's compute_loss decides alone.
+            raise ValueError(f"{type(self).__name__} computes its loss itself (its compute_loss), which never uses "
+                             f"compile's loss: leave loss= out of compile")
+        return super().compile(*args, **kwargs)
 
     def fit(self, x=None, y=None, *args, **kwargs):
         _check_weights_finite(self)

@@ -727,10 +727,13 @@ def test_a_keras_loss_function_or_object_passed_to_compile_gets_the_target_shape
         model.fit(GOOD_X, np.ones((8, 3)), epochs=1, verbose=0)
 
 
-def test_a_model_with_its_own_loss_trains_on_x_alone_even_if_compile_was_given_a_loss():
-    """compile(loss=...) is ignored by a model whose compute_loss is its own (a VAE's): y is not needed."""
+def test_a_model_with_its_own_loss_trains_on_x_alone_and_refuses_a_compiled_loss_it_would_ignore():
+    """A model whose compute_loss is its own (a VAE's) needs no y; compile(loss=...), which Keras would accept and
+    never use, is refused (it was accepted in silence)."""
     model = Reconstruct(name="own_loss")
-    model.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match="computes its loss itself"):
+        model.compile(optimizer="adam", loss="mse")
+    model.compile(optimizer="adam")
     assert np.isfinite(model.fit(GOOD_X, epochs=1, verbose=0).history["loss"][0])
 
 
@@ -1033,3 +1036,35 @@ def test_the_column_names_reach_a_checked_part_listed_after_a_plain_layer():
     assert [type(layer).__name__ for layer in model.layers][:1] == ["Rescaling"]
     with pytest.raises(ValueError, match=r"^x's columns are not those inner was trained on"):
         model.encoder.predict(frame[["c", "b", "a"]], verbose=0)
+
+
+def test_a_model_that_computes_its_own_loss_refuses_a_loss_in_compile():
+    """A learner's probe of notebook 04: NeighbourContrastive.compile(loss="mse") was accepted and never used (Keras
+    calls the model's own compute_loss, which does not read compile's loss)."""
+
+    class OwnLoss(training.CheckedInputs, keras.Model):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(2)
+
+        def call(self, x):
+            return self.dense(x)
+
+        def compute_loss(self, x, y, y_pred, sample_weight=None, training=True):
+            return keras.ops.mean(y_pred**2)
+
+    class PlusCompiled(OwnLoss):  # adds to the compiled loss: compile's loss is used, so it is welcome
+        def compute_loss(self, x, y, y_pred, sample_weight=None, training=True):
+            return super().compute_loss(x, y, y_pred, sample_weight) + 1.0
+
+    message = r"^OwnLoss computes its loss itself \(its compute_loss\), which never uses compile's loss: leave loss= out"
+    with pytest.raises(ValueError, match=message):
+        OwnLoss().compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=message):
+        OwnLoss().compile("adam", "mse")  # positional, as Keras allows
+    model = OwnLoss()
+    model.compile(optimizer="adam")  # the lesson's way
+    model.fit(np.zeros((4, 2)), np.zeros((4, 2)), epochs=1, verbose=0)
+    PlusCompiled().compile(optimizer="adam", loss="mse")
+    plain, _ = models.build_autoencoder(4, hidden_units=(3,), latent_dim=2)  # Keras' compute_loss: loss= as usual
+    plain.compile(optimizer="adam", loss="mse")

@@ -262,7 +262,9 @@ def test_a_vae_on_an_unscaled_table_stops_with_advice_to_scale_it(lesson, keras)
     vae, _, _ = lesson.build_vae(raw.shape[1])
     vae.compile(optimizer=keras.optimizers.Adam(1e-3))
     with pytest.raises(FloatingPointError, match=r"at epoch 1, .*; x holds values up to 4\.25e\+03: if they are not "
-                                                 r"scaled yet, scale them \(e\.g\. sklearn.s StandardScaler\); if they "
+                                                 r"scaled yet, scale them \(e\.g\. sklearn.s StandardScaler; columns in one "
+                                                 r"unit, such as pixels: divide them all by one value, e\.g\. 255 for "
+                                                 r"8-bit images\); if they "
                                                  r"are, lower the learning rate"), \
             pytest.warns(UserWarning, match=r"^the columns of x are on very different scales"):  # said before training
         vae.fit(raw, epochs=3, batch_size=32, verbose=0)
