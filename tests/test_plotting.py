@@ -238,17 +238,20 @@ def test_plot_clusters_shrinks_the_markers_of_a_big_table_but_not_its_legend():
     """A learner's probe at 50,000 rows: at full size the clusters were solid blocks, and nine small clusters
     listed in the legend could not be seen."""
     rng = np.random.default_rng(0)
-    sizes, legends = {}, {}
+    sizes, legends, widths = {}, {}, {}
     for n in (500, plotting.MANY_POINTS, 50_000):
         labels = rng.integers(-1, 3, size=n)
         ax = plotting.plot_clusters(rng.normal(size=(n, 2)), labels)
         sizes[n] = [float(c.get_sizes()[0]) for c in ax.collections]
         legends[n] = [float(handle.get_sizes()[0]) for handle in ax.get_legend().legend_handles]
+        widths[n] = float(ax.collections[-1].get_linewidths()[0])
         plt.close(ax.figure)
     assert sizes[500] == sizes[plotting.MANY_POINTS] == [10.0, 10.0, 10.0, 14.0]
     np.testing.assert_allclose(sizes[50_000], [1.0, 1.0, 1.0, 1.4])  # a tenth of the area at ten times the points
     np.testing.assert_allclose(legends[50_000], legends[500])  # the legend's markers as at 500 points
     np.testing.assert_allclose(legends[500], [22.5, 22.5, 22.5, 31.5])  # markerscale 1.5: 2.25 times the area
+    np.testing.assert_allclose(widths[500], 0.8)  # the noise crosses' strokes, thinner with their size
+    np.testing.assert_allclose(widths[50_000], 0.8 * np.sqrt(0.1))
 
 
 def test_plot_clusters_draws_one_collection_per_cluster_plus_noise(labelled_points):
@@ -287,6 +290,21 @@ def test_plot_clusters_legend_only_up_to_twelve_groups_and_only_if_asked(labelle
     ax = plotting.plot_clusters(np.random.default_rng(2).normal(size=(26, 2)), many)
     assert len(ax.collections) == 13
     assert ax.get_legend() is None
+    twelve = plotting.plot_clusters(np.random.default_rng(2).normal(size=(24, 2)), np.arange(12).repeat(2))
+    assert len(twelve.get_legend().get_texts()) == 12  # twelve groups still get one
+
+
+def test_plot_clusters_titles_the_legend_matched_class_only_beside_the_truth(labelled_points):
+    X, labels = labelled_points
+    assert plotting.plot_clusters(X, labels, truth=np.where(labels < 0, 0, labels)).get_legend().get_title().get_text() \
+        == "matched class"
+    assert plotting.plot_clusters(X, labels).get_legend().get_title().get_text() == ""
+
+
+def test_plot_clusters_draws_one_point_and_refuses_none():
+    assert len(plotting.plot_clusters(np.zeros((1, 2)), [0]).collections) == 1
+    with pytest.raises(ValueError, match="at least 1"):
+        plotting.plot_clusters(np.zeros((0, 2)), np.zeros(0, dtype=int))
 
 
 def test_plot_clusters_draws_on_the_given_axes(labelled_points):

@@ -77,6 +77,17 @@ def test_one_hot_warns_of_values_that_differ_only_in_case(tmp_path):
         tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\n"), categorical="one-hot")
 
 
+@pytest.mark.parametrize("values, shown", [
+    ("a A b B c C", "'A', 'a'; 'B', 'b'; 'C', 'c', which"),  # three groups: all shown
+    ("a A b B c C d D", "'A', 'a'; 'B', 'b'; 'C', 'c'; ..., which"),  # a fourth: left to "..."
+    ("RED ReD rEd Red reD red x", "'RED', 'ReD', 'Red', 'rEd', 'reD', ..., which"),  # five spellings of six
+])
+def test_the_case_warning_shows_three_groups_and_five_spellings_at_most(tmp_path, values, shown):
+    rows = "\n".join(f"{v},{i}" for i, v in enumerate(values.split()))
+    with pytest.warns(UserWarning, match=re.escape(f"for each of {shown}")):
+        tables.read_csv(write(tmp_path, f"colour,x\n{rows}\n"), categorical="one-hot")
+
+
 def test_categorical_and_constant_columns_can_be_dropped_on_purpose(tmp_path):
     text = "colour,x,same\nred,1,4\nblue,2,4\nred,3,4\n"
     table = tables.read_csv(write(tmp_path, text), categorical="drop", constant="drop")
