@@ -127,8 +127,8 @@ class CheckedInputs:
     order is refused, by the model and by the parts that share its input
     (an encoder): Keras reads columns by position, not by name.
     A model that computes its loss itself (its own ``compute_loss``, not
-    calling ``super().compute_loss``) refuses ``compile(loss=...)``, which
-    Keras would accept and never use. A model whose own loss is computed from ``x`` alone sets
+    calling ``super().compute_loss``) warns at ``fit`` after
+    ``compile(loss=...)``, whose loss Keras accepts and never uses. A model whose own loss is computed from ``x`` alone sets
     ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
     ``y``, ``sample_weight`` and their places in ``validation_data``, which
     the loss would ignore without a word.
@@ -137,16 +137,9 @@ class CheckedInputs:
     #: True for a model whose own loss uses ``x`` alone (a VAE rebuilding its input): ``y`` and weights refused.
     loss_uses_only_x = False
 
-    def compile(self, *args, **kwargs):
-        own = getattr(type(self).compute_loss, "__code__", None)  # None: Keras' own, or not plain Python
-        overridden = own is not None and own is not keras.Model.compute_loss.__code__
-        if overridden and "super" not in own.co_names and _bind(super().compile, *args, **kwargs).get("loss") is not None:
-            # Keras accepts the loss and never calls it: the model's compute_loss decides alone.
-            raise ValueError(f"{type(self).__name__} computes its loss itself (its compute_loss), which never uses "
-                             f"compile's loss: leave loss= out of compile")
-        return super().compile(*args, **kwargs)
 
     def fit(self, x=None, y=None, *args, **kwargs):
+        _warn_of_ignored_loss(self)
         _check_weights_finite(self)
         arguments = _bind(super().fit, x, y, *args, **kwargs)
         _check_batch_size(arguments)
@@ -217,6 +210,20 @@ def _warn_if_far_from_zero(x):
                       f"diverge or settle badly; scale the columns first (e.g. sklearn.preprocessing.StandardScaler; "
                       f"{ONE_UNIT_HINT})",
                       UserWarning, stacklevel=3)  # the learner's fit
+
+
+def _warn_of_ignored_loss(model):
+    """Warn at ``fit`` when a model that computes its loss itself (its own ``compute_loss``, not calling
+    ``super().compute_loss``) was compiled with a loss: Keras accepts one and never uses it. A warning, not an
+    error: training is what the model's own loss makes it, and a second ``compile`` without a loss does not
+    clear Keras' record of the first. (Checked here, not by overriding ``compile``, which would stop
+    ``load_model`` from compiling a saved model.)"""
+    own = getattr(type(model).compute_loss, "__code__", None)  # None: Keras' own, or not plain Python
+    overridden = own is not None and own is not keras.Model.compute_loss.__code__
+    if overridden and "super" not in own.co_names and getattr(model, "loss", None) is not None:
+        warnings.warn(f"{type(model).__name__} computes its loss itself (its compute_loss), which never uses "
+                      f"compile's loss ({model.loss!r}): training minimises the model's own loss; leave loss= out "
+                      f"of compile", UserWarning, stacklevel=3)  # the learner's fit
 
 
 def _refuse_unused_targets(model, given):

@@ -727,14 +727,13 @@ def test_a_keras_loss_function_or_object_passed_to_compile_gets_the_target_shape
         model.fit(GOOD_X, np.ones((8, 3)), epochs=1, verbose=0)
 
 
-def test_a_model_with_its_own_loss_trains_on_x_alone_and_refuses_a_compiled_loss_it_would_ignore():
-    """A model whose compute_loss is its own (a VAE's) needs no y; compile(loss=...), which Keras would accept and
-    never use, is refused (it was accepted in silence)."""
+def test_a_model_with_its_own_loss_trains_on_x_alone_and_warns_of_a_compiled_loss_it_ignores():
+    """A model whose compute_loss is its own (a VAE's) needs no y; compile(loss=...), which Keras accepts and never
+    uses, draws a warning at fit (it was accepted in silence)."""
     model = Reconstruct(name="own_loss")
-    with pytest.raises(ValueError, match="computes its loss itself"):
-        model.compile(optimizer="adam", loss="mse")
-    model.compile(optimizer="adam")
-    assert np.isfinite(model.fit(GOOD_X, epochs=1, verbose=0).history["loss"][0])
+    model.compile(optimizer="adam", loss="mse")
+    with pytest.warns(UserWarning, match="computes its loss itself"):
+        assert np.isfinite(model.fit(GOOD_X, epochs=1, verbose=0).history["loss"][0])
 
 
 def test_validation_weights_are_checked_for_a_model_that_trains_on_x_alone():
@@ -1038,7 +1037,7 @@ def test_the_column_names_reach_a_checked_part_listed_after_a_plain_layer():
         model.encoder.predict(frame[["c", "b", "a"]], verbose=0)
 
 
-def test_a_model_that_computes_its_own_loss_refuses_a_loss_in_compile():
+def test_a_model_that_computes_its_own_loss_warns_at_fit_of_a_compiled_loss_it_ignores():
     """A learner's probe of notebook 04: NeighbourContrastive.compile(loss="mse") was accepted and never used (Keras
     calls the model's own compute_loss, which does not read compile's loss)."""
 
@@ -1057,14 +1056,23 @@ def test_a_model_that_computes_its_own_loss_refuses_a_loss_in_compile():
         def compute_loss(self, x, y, y_pred, sample_weight=None, training=True):
             return super().compute_loss(x, y, y_pred, sample_weight) + 1.0
 
-    message = r"^OwnLoss computes its loss itself \(its compute_loss\), which never uses compile's loss: leave loss= out"
-    with pytest.raises(ValueError, match=message):
-        OwnLoss().compile(optimizer="adam", loss="mse")
-    with pytest.raises(ValueError, match=message):
-        OwnLoss().compile("adam", "mse")  # positional, as Keras allows
-    model = OwnLoss()
-    model.compile(optimizer="adam")  # the lesson's way
-    model.fit(np.zeros((4, 2)), np.zeros((4, 2)), epochs=1, verbose=0)
-    PlusCompiled().compile(optimizer="adam", loss="mse")
-    plain, _ = models.build_autoencoder(4, hidden_units=(3,), latent_dim=2)  # Keras' compute_loss: loss= as usual
-    plain.compile(optimizer="adam", loss="mse")
+    message = (r"^OwnLoss computes its loss itself \(its compute_loss\), which never uses compile's loss \('mse'\): "
+               r"training minimises the model's own loss; leave loss= out of compile$")
+    x = np.zeros((4, 2))
+    for compiled in ({"optimizer": "adam", "loss": "mse"}, ("adam", "mse")):  # by name or by position
+        model = OwnLoss()
+        model.compile(**compiled) if isinstance(compiled, dict) else model.compile(*compiled)
+        with pytest.warns(UserWarning, match=message) as caught:
+            model.fit(x, x, epochs=1, verbose=0)
+        assert [w.filename for w in caught if "computes its loss" in str(w.message)] == [__file__]
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*computes its loss itself")
+        model = OwnLoss()
+        model.compile(optimizer="adam")  # the lesson's way
+        model.fit(x, x, epochs=1, verbose=0)
+        added = PlusCompiled()
+        added.compile(optimizer="adam", loss="mse")
+        added.fit(x, x, epochs=1, verbose=0)
+        plain, _ = models.build_autoencoder(2, hidden_units=(3,), latent_dim=2)  # Keras' compute_loss: loss= as usual
+        plain.compile(optimizer="adam", loss="mse")
+        plain.fit(x, x, epochs=1, verbose=0)
