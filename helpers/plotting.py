@@ -294,7 +294,8 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
         ax.scatter(*X[members].T, s=10 * shrink, color=colour, label=name, alpha=0.85, linewidths=0)
     if np.any(labels == -1):
         noise = labels == -1
-        ax.scatter(*X[noise].T, s=14 * shrink, color=NOISE_COLOUR, marker="x", linewidths=0.8 * math.sqrt(shrink), label="noise")
+        ax.scatter(*X[noise].T, s=14 * shrink, color=NOISE_COLOUR, marker="x", linewidths=0.8 * math.sqrt(shrink),
+                   label="noise")
     if annotate:
         from matplotlib import patheffects
 

@@ -128,7 +128,8 @@ class CheckedInputs:
     (an encoder): Keras reads columns by position, not by name.
     A model that computes its loss itself (its own ``compute_loss``, not
     calling ``super().compute_loss``) warns at ``fit`` after
-    ``compile(loss=...)``, whose loss Keras accepts and never uses. A model whose own loss is computed from ``x`` alone sets
+    ``compile(loss=...)``, whose loss Keras accepts and never uses.
+    A model whose own loss is computed from ``x`` alone sets
     ``loss_uses_only_x = True``; its ``fit`` and ``evaluate`` then refuse
     ``y``, ``sample_weight`` and their places in ``validation_data``, which
     the loss would ignore without a word.
@@ -136,7 +137,6 @@ class CheckedInputs:
 
     #: True for a model whose own loss uses ``x`` alone (a VAE rebuilding its input): ``y`` and weights refused.
     loss_uses_only_x = False
-
 
     def fit(self, x=None, y=None, *args, **kwargs):
         _warn_of_ignored_loss(self)
