@@ -696,3 +696,12 @@ def test_the_autoencoder_code_scores_below_the_pixels_as_section_4_opens(cells, 
     assert abs(float(found.group(1)) - rows["AE + KMeans"]["ari"]) <= tolerance + 1e-9
     assert abs(float(found.group(2)) - rows["KMeans, raw pixels"]["ari"]) <= tolerance + 1e-9
     assert rows["AE + KMeans"]["ari"] < rows["KMeans, raw pixels"]["ari"]
+
+
+def test_the_class_sizes_the_scan_prose_quotes_are_the_held_out_counts(cells):
+    """The SCAN head's entropy term pulls towards equal sizes; the prose quotes the held-out digits' class sizes."""
+    counts = [int(n) for n in re.search(r"held-out images per digit: \[([\d ]+)\]",
+                                         output_with(cells, "held-out images per digit")).group(1).split()]
+    prose = " ".join(_markdown(cells).split())
+    assert f"ten classes are nearly equal ({min(counts)} to {max(counts)} images each)" in prose
+    assert max(counts) / min(counts) < 1.25  # "nearly equal"
