@@ -1,7 +1,7 @@
 """How notebooks 01 and 03's density clustering scales: time and peak memory at 5,000 to 50,000 rows.
 
 What a learner who takes the two notebooks to a bigger table runs, step by step, each step in a
-fresh Python process so that its peak resident memory (``ru_maxrss`` of the finished child) is its
+fresh Python process so that its peak resident memory (its ``ru_maxrss``, read at its end) is its
 own and not a leftover of an earlier step:
 
 - ``choose_eps``: notebook 01's rule for DBSCAN's ``eps``, loaded from the notebook's own
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -88,26 +87,18 @@ result = {{"seconds": time.perf_counter() - start, "clusters": int(cut.labels.ma
 }
 
 
-def _run_one(code):
-    """Run ``code`` in a child process; its JSON result and the child's peak memory in MB."""
-    out = subprocess.run([sys.executable, "-c", code + "\nprint(json.dumps(result))\n"], capture_output=True,
-                         text=True, check=True)
-    # Linux reports ru_maxrss in kB. Called from a fresh wrapper process (see measure), the only
-    # finished child is this run, so the maximum is its own peak.
-    return json.loads(out.stdout.strip().splitlines()[-1]), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-
-
 def measure(step, n_rows, n_columns, **known):
-    """One step on one table, in a fresh wrapper process: a dict with ``seconds``, ``peak_mb`` and the step's own keys.
+    """One step on one table, in a fresh Python process: a dict with ``seconds``, ``peak_mb`` and the step's own keys.
 
     ``known``: what an earlier step chose (``eps`` and ``min_samples`` for ``DBSCAN``).
     """
     code = _PREAMBLE.format(root=str(ROOT), tests=str(ROOT / "tests"), n=n_rows, d=n_columns,
                             shape=_BLOB_SHAPE[n_columns])
     code += _STEPS[step].format(**known)
-    wrapper = (f"import json, sys\nsys.path.insert(0, {str(ROOT / 'benchmarks')!r})\nimport scale_density as s\n"
-               f"result, peak = s._run_one({code!r})\nresult['peak_mb'] = peak\nprint(json.dumps(result))\n")
-    out = subprocess.run([sys.executable, "-c", wrapper], capture_output=True, text=True, check=True)
+    # The process's own peak, read at its end (Linux reports ru_maxrss in kB): one step, nothing before it.
+    code += ("\nimport resource\nresult['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+             "print(json.dumps(result))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
