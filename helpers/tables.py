@@ -383,9 +383,9 @@ def _thousands_points_warning(header, cells, drop):
     return None
 
 
-#: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
 #: How the name of a column holding identifiers ends (compared in lower case): ``customer_id``, ``Subject ID``.
 _ID_SUFFIXES = ("_id", " id", "-id")
+#: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
 _ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row number", "no", "no.", "nr", "#",
                      "number", "unnamed: 0")
 
