@@ -59,7 +59,7 @@ def tolerance(request):
 def rows(cells):
     """The full results table of section 7 (the one printed table with every pipeline)."""
     tables = [table_rows(output_text(c)) for c in cells if c.cell_type == "code"
-              and c.source.strip() == "print(evaluation.results_table(rows))"]
+              and c.source.strip() == "print(evaluation.results_table(results.values()))"]
     assert len(tables) == 1, f"expected one full results table, found {len(tables)}"
     assert set(tables[0]) == {*REFERENCE, TSNE, SPECTRAL, *NETWORKS}
     return tables[0]
