@@ -6,6 +6,7 @@ KL warm-up), so these tests test the code a learner reads and edits.
 """
 
 import json
+import re
 import warnings
 from pathlib import Path
 
@@ -437,3 +438,43 @@ def test_build_vae_names_a_wrong_size(lesson, kwargs, error, match):
     shape"), latent_dim=0 with Keras' "units"."""
     with pytest.raises(error, match=match):
         lesson.build_vae(**kwargs)
+
+
+def test_a_table_off_centre_trains_poor_codes_and_fit_warns(lesson, keras):
+    """Notebook 02, section 1: the blobs shifted by 10 (every value between about 7 and 12.5: under the 100 of
+    the warning above, and spread alike) passed every check, and 40 epochs left codes that KMeans with the
+    true k = 3 splits at ARI 0.55-0.69 over seeds 0-2, where the centred blobs score 1.00 (a learner's probe).
+    fit now warns that a column's mean lies far from 0 for the columns' spread; shifted by 3 it does not
+    matter yet (ARI 1.00) and the warning's bound lies there."""
+    from sklearn.cluster import KMeans
+
+    from helpers import evaluation
+
+    blobs = data.blobs()
+
+    def ari_after_training(shift, seed):
+        helpers.set_seed(seed)
+        vae, encoder, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=seed)
+        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            vae.fit(blobs.X + shift, epochs=40, batch_size=32, verbose=0)
+        warned = [str(w.message) for w in caught if "sits far from 0 for its spread" in str(w.message)]
+        z_mean = encoder.predict(blobs.X + shift, verbose=0)[0]
+        return evaluation.evaluate(blobs.y, KMeans(3, n_init=10, random_state=seed).fit_predict(z_mean))["ari"], warned
+
+    shifted = [ari_after_training(10, seed) for seed in range(3)]
+    print("ARI shifted by 10, seeds 0-2:", [round(ari, 2) for ari, _ in shifted])
+    assert all(ari < 0.8 for ari, _ in shifted)
+    assert all(len(warned) == 1 and warned[0].startswith("x sits far from 0 for its spread: column ")
+               and "has mean 10, where the columns' typical standard deviation is 1," in warned[0]
+               for _, warned in shifted)
+    centred_ari, warned = ari_after_training(0, 0)
+    assert centred_ari > 0.99 and not warned
+    prose = " ".join(" ".join("".join(c["source"]) for c in json.loads(
+        (Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "markdown").split())
+    quoted = re.search(r"Shifted by 10 \(every value between about 7 and 12\.5\), these blobs end 40 epochs with codes "
+                       r"that KMeans with k = 3 splits at ARI ([\d.]+), ([\d.]+) and ([\d.]+) on seeds 0-2", prose)
+    assert quoted and [float(v) for v in quoted.groups()] == [round(ari, 2) for ari, _ in shifted]
+    assert 6.5 < (blobs.X + 10).min() and (blobs.X + 10).max() < 12.5
