@@ -141,6 +141,18 @@ class CheckedInputs:
     #: True for a model whose own loss uses ``x`` alone (a VAE rebuilding its input): ``y`` and weights refused.
     loss_uses_only_x = False
 
+    def __init__(self, *args, fitted_columns=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fitted_columns is not None:  # from a saved model's config: the columns it was fitted on
+            self._fitted_columns = tuple(str(name) for name in fitted_columns)
+
+    def get_config(self):
+        """Keras' config, plus the DataFrame columns the model was fitted on: saved with the model, so that a
+        loaded model refuses a frame with its columns in another order, as the fitted one does."""
+        config = super().get_config()
+        columns = _fitted_columns(self)
+        return config if columns is None else {**config, "fitted_columns": list(columns)}
+
     def fit(self, x=None, y=None, *args, **kwargs):
         _warn_of_ignored_loss(self)
         _check_weights_finite(self)
@@ -195,6 +207,15 @@ class CheckedModel(CheckedInputs, keras.Model):
     see :class:`CheckedInputs` for what is checked. A saved one loads back
     with ``keras.models.load_model`` once :mod:`helpers` is imported.
     """
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        columns = config.pop("fitted_columns", None)  # Keras rebuilds the graph from the rest
+        model = super().from_config(config, custom_objects=custom_objects)
+        if columns is not None:
+            model._fitted_columns = tuple(columns)
+        return model
 
 
 #: Scaled inputs (mean 0, standard deviation 1, or pixels in [0, 1]) rarely come near this size.
@@ -487,7 +508,13 @@ def _check_columns(model, x, name):
         return
     names = tuple(str(c) for c in columns)
     if names != fitted:
-        how = "the same columns in another order" if sorted(names) == sorted(fitted) else "other columns"
+        missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
+        if sorted(names) == sorted(fitted):
+            how = "the same columns in another order"
+        else:  # name the difference: two lists cut after eight names can look alike
+            how = "; ".join([f"{len(names)} columns where it was trained on {len(fitted)}"] * (len(names) != len(fitted))
+                            + [f"missing {_first_eight(missing)}"] * bool(missing)
+                            + [f"not trained on {_first_eight(extra)}"] * bool(extra))
         select = f": df[{list(fitted)!r}]" if len(fitted) <= 8 else ""
         raise ValueError(f"{name}'s columns are not those {model.name} was trained on ({how}): Keras reads columns by "
                          f"position, not by name; fitted on {_first_eight(fitted)}; got {_first_eight(names)}. Select "

@@ -241,6 +241,23 @@ def test_save_load_round_trip_gives_the_same_z_mean(lesson, keras, X, trained, t
     np.testing.assert_allclose(loaded.decoder.predict(z, verbose=0), vae.decoder.predict(z, verbose=0), atol=1e-6)
 
 
+def test_a_vae_fitted_on_a_dataframe_refuses_its_columns_reordered_after_loading(lesson, keras, X, tmp_path):
+    """A learner's probe: saved and loaded, a VAE fitted on a DataFrame took the frame with its columns reversed
+    and its encoder gave other codes in silence; the VAE and its encoder keep the names through save and load."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=["w", "x", "y", "z"])
+    helpers.set_seed(0)
+    vae, encoder, _ = lesson.build_vae(4, hidden_units=8, latent_dim=2, seed=0)
+    vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    vae.fit(frame, epochs=1, batch_size=16, verbose=0)
+    vae.save(tmp_path / "vae.keras")
+    loaded = keras.models.load_model(tmp_path / "vae.keras")
+    for model in (loaded, loaded.encoder):
+        with pytest.raises(ValueError, match=r"^x's columns are not those .* \(the same columns in another order\)"):
+            model.predict(frame[["z", "y", "x", "w"]], verbose=0)
+    np.testing.assert_array_equal(loaded.encoder.predict(frame, verbose=0)[0], encoder.predict(frame, verbose=0)[0])
+
+
 def test_a_warmed_up_vae_saves_and_loads_with_the_beta_it_reached(lesson, keras, X, tmp_path):
     """Exercise 4's WarmupVAE holds beta in a Variable; save() must write its value, load_model read it back."""
     vae, encoder, _, _ = _trained(lesson, X, epochs=3, callbacks=[lesson.KLWarmup(epochs=4)],
