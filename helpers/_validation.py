@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 
-def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
+def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, columns=None):
     """Return ``X`` as a finite float array of the expected rank.
 
     Parameters
@@ -29,6 +29,9 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
         Smallest acceptable number of columns (only for ``ndim=2``).
     ndim : int, default=2
         Required number of dimensions.
+    columns : sequence of str, optional
+        Column names for the messages, when ``X`` was converted from a
+        DataFrame already; by default a DataFrame's own.
 
     Returns
     -------
@@ -66,8 +69,22 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2):
         array = array.astype(np.float64)  # float16: NumPy's linear algebra refuses it, and its sums overflow
     if not np.all(np.isfinite(array)):
         n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-        raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s); clean or impute them first")
+        first = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s), the first {_position(X, first, columns)}; clean "
+                         f"or impute them first")
     return array
+
+
+def _position(values, index, columns=None):
+    """Where element ``index`` (a tuple) of ``values`` lies, in words: a table's row and its column's name
+    (``columns``, else a DataFrame's) or number, counted from 0."""
+    if len(index) == 1:
+        return f"at position {index[0]} (counting from 0)"
+    if len(index) != 2:
+        return f"at index {index}"
+    columns = getattr(values, "columns", None) if columns is None else columns
+    column = f"column {str(columns[index[1]])!r}" if columns is not None else f"column {index[1]}"
+    return f"in row {index[0]}, {column} (counting from 0)"
 
 
 def check_labels(labels, *, name="labels", n_samples=None):
@@ -239,7 +256,10 @@ def as_numeric_array(values, *, name="x"):
         if is_missing_value(value):
             converted[i] = np.nan
         elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
-            raise TypeError(f"{name} must contain numbers only; found {value!r} ({type(value).__name__})")
+            where = _position(values, tuple(int(j) for j in np.unravel_index(i, array.shape)))
+            hint = ("; convert true/false columns with .astype(float), 1 for true" if isinstance(value, (bool, np.bool_))
+                    else "")
+            raise TypeError(f"{name} must contain numbers only; found {value!r} ({type(value).__name__}) {where}{hint}")
         else:
             converted[i] = _to_float(value, name)
     return converted.reshape(array.shape)

@@ -244,8 +244,9 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     Parameters
     ----------
     X : array-like of shape (n_samples, 2)
-    labels : array-like, shape (n_samples,)
-        Cluster labels (integers; ``-1`` is drawn as noise) or true classes
+    labels : array-like, shape (n_samples,), or None
+        None draws every point in one colour, without a legend (a code
+        before any clustering). Else cluster labels (integers; ``-1`` is drawn as noise) or true classes
         (integers, booleans or text, e.g. ``"barolo"``). Classes coded
         ``-1`` and ``1`` would draw ``-1`` as noise: pass them as text,
         ``np.asarray(y).astype(str)``. Among text labels the *integer*
@@ -284,6 +285,11 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
                          f"{np.shape(X)}) and a 2-D second one (shape {np.shape(labels)}); swap them")
     X = check_features(X, min_samples=1)
     check_two_columns(X)
+    if labels is None:  # the points alone, before any clustering: one group, nothing to list
+        if truth is not None:
+            raise ValueError("truth needs cluster labels to match to it: pass labels, or plot the classes alone "
+                             "with plot_clusters(X, truth)")
+        labels, legend = np.zeros(len(X), dtype=np.int64), False
     labels, names = _labels_or_classes(labels, n_samples=len(X))
     groups = _cluster_groups(labels, truth, names)
     ax = _axes(ax)

@@ -234,6 +234,19 @@ def test_plot_clusters_with_its_arguments_swapped_says_so():
         plotting.plot_clusters(labels, labels)
 
 
+def test_plot_clusters_without_labels_draws_the_points_in_one_colour():
+    """A learner's probe: plot_clusters(z_mean, None), to look at a code before clustering it, failed with
+    "labels must be a 1-D array; got shape ()" (the explorers take None)."""
+    points = np.random.default_rng(0).normal(size=(40, 2))
+    ax = plotting.plot_clusters(points, None, title="the code")
+    (collection,) = ax.collections
+    np.testing.assert_array_equal(collection.get_offsets(), points)
+    assert to_hex(collection.get_facecolor()[0]) == PALETTE[0].lower() and ax.get_legend() is None
+    with pytest.raises(ValueError, match=r"^truth needs cluster labels to match to it"):
+        plotting.plot_clusters(points, None, truth=np.zeros(40, dtype=int))
+    plt.close("all")
+
+
 def test_plot_clusters_shrinks_the_markers_of_a_big_table_but_not_its_legend():
     """A learner's probe at 50,000 rows: at full size the clusters were solid blocks, and nine small clusters
     listed in the legend could not be seen."""

@@ -357,8 +357,33 @@ def test_check_features_counts_pandas_na_as_a_missing_value():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(np.arange(12.0).reshape(6, 2)).astype("Float64")
     frame.iloc[2, 1] = pd.NA
-    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\); clean or impute them first$"):
+    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\), the first in row 2, column '1' "
+                                         r"\(counting from 0\); clean or impute them first$"):
         check_features(frame)
+
+
+def test_a_bad_value_is_located_by_row_and_column_name():
+    """A learner's probe: a DataFrame with one boolean, text or NaN cell among numbers got "found True (bool)" or
+    "contains 1 NaN" with no word of where; the message names the row and the column (a DataFrame's name, else its
+    number), and says how to turn true/false into numbers."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"age": [31.0, 45.0, 27.0], "member": [True, False, True], "city": ["Oslo", "Rome", "Lima"]})
+    with pytest.raises(TypeError, match=r"^X must contain numbers only; found True \(bool\) in row 0, column 'member' "
+                                        r"\(counting from 0\); convert true/false columns with \.astype\(float\), 1 for true$"):
+        check_features(frame[["age", "member"]])
+    with pytest.raises(TypeError, match=r"^X must contain numbers only; found 'Oslo' \(str\) in row 0, column 'city' "
+                                        r"\(counting from 0\)$"):
+        check_features(frame[["age", "city"]])
+    values = np.arange(12.0).reshape(4, 3)
+    values[2, 1], values[3, 0] = np.inf, np.nan
+    with pytest.raises(ValueError, match=r"^X contains 2 NaN or infinite value\(s\), the first in row 2, column 1 "
+                                         r"\(counting from 0\); clean"):
+        check_features(values)
+    with pytest.raises(ValueError, match=r"the first in row 2, column 'b' \(counting"):
+        check_features(pd.DataFrame(values, columns=["a", "b", "c"]))
+    with pytest.raises(ValueError, match=r"^w contains 1 NaN or infinite value\(s\), the first at position 4 "
+                                         r"\(counting from 0\); clean"):
+        check_features([0.0, 1.0, 2.0, 3.0, np.nan], name="w", ndim=1)
 
 
 def test_a_nullable_pandas_table_is_converted_column_by_column_not_value_by_value(monkeypatch):
