@@ -128,7 +128,9 @@ class CheckedInputs:
     to poor codes. A table whose every value lies in [0, 1] is left alone.
     After ``fit`` on a DataFrame, a frame whose columns differ in names or
     order is refused, by the model and by the parts that share its input
-    (an encoder): Keras reads columns by position, not by name.
+    (an encoder): Keras reads columns by position, not by name. The names
+    are saved with the model (its config), so a loaded model refuses such a
+    frame too.
     A model that computes its loss itself (its own ``compute_loss``, not
     calling ``super().compute_loss``) warns at ``fit`` after
     ``compile(loss=...)``, whose loss Keras accepts and never uses.

@@ -161,7 +161,10 @@ def test_a_bic_lowest_at_the_smallest_k_tried_can_mean_one_cluster(lesson):
     notebook = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "02_vae_kmeans.ipynb").read_text())
     text = " ".join(" ".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown").split())
     assert ("A BIC lowest at k = 2, the smallest k tried, may mean that one cluster fits best: `bic_scores` can "
-            "score k = 1, so include it (`range(1, 9)`)") in text
+            "score k = 1, so give it its own range, `bic_scores(z_mean, range(1, 9), SEED)` (the silhouette keeps "
+            "`ks`: it refuses k = 1)") in text
+    with pytest.raises(ValueError, match=r"^each k in ks must lie from 2"):  # why the two ranges differ (a probe:
+        lesson.silhouette_scores(np.random.default_rng(0).normal(size=(50, 2)), range(1, 9), 42)  # one ks for both)
     cloud = np.random.default_rng(0).normal(size=(500, 2))
     from_two, from_one = range(2, 9), range(1, 9)
     assert from_two[np.argmin(lesson.bic_scores(cloud, from_two, 42))] == 2

@@ -444,6 +444,19 @@ def test_columns_far_from_zero_train_a_degenerate_vae_and_fit_warns(lesson, kera
             "40,000 or 600,000 and `z_log_var` near -60 or -330") in prose
 
 
+def test_a_negative_beta_and_a_nan_code_are_refused(lesson, keras):
+    """A learner's probe: beta=-1 trained (loss -121.7, the KL climbing 0.3 -> 9.8 in 20 epochs) and the decoder,
+    a plain keras.Model, decoded a NaN code to ordinary-looking numbers; both are refused now."""
+    with pytest.raises(ValueError, match=r"^beta must be 0 or more \(0: reconstruction alone, 1: the VAE\); got -1$"):
+        lesson.build_vae(input_dim=4, beta=-1)
+    with pytest.raises(ValueError, match=r"^beta must be 0 or more"):
+        lesson.build_vae(input_dim=4, beta=float("nan"))
+    _, _, decoder = lesson.build_vae(input_dim=4, hidden_units=8, latent_dim=2, beta=0.0)
+    with pytest.raises(ValueError, match=r"^x contains 1 NaN or infinite value\(s\), the first in row 0, column 0"):
+        decoder.predict(np.array([[np.nan, 0.0]]), verbose=0)
+    assert decoder.predict(np.zeros((1, 2)), verbose=0).shape == (1, 4)
+
+
 @pytest.mark.parametrize(("kwargs", "error", "match"), [
     ({"input_dim": (300, 10)}, TypeError, r"^input_dim must be the number of columns, e.g. X.shape\[1\]; got the shape \(300, 10\)$"),
     ({"input_dim": 10.0}, TypeError, r"^input_dim must be an integer"),
