@@ -247,30 +247,29 @@ OFF_CENTRE = 3
 def _warn_if_off_centre(x):
     """Warn when a column's mean lies more than ``OFF_CENTRE`` times the columns' typical spread (their median
     standard deviation) from 0. Such a table passes the spread check and can stay under ``LARGE_INPUT``, yet
-    every row pushes the first layer's units the same way and a network trains to poor codes: notebook 02's VAE
-    (40 epochs, seeds 0-2) clustered its standardised blobs at ARI 1.00 shifted by 3, 0.57-1.00 shifted by 4
-    and 0.46-0.69 shifted by 10, notebook 01's autoencoder 0.56-0.95 shifted by 10 (KMeans on the shifted
-    table: 1.00). The typical spread, not the column's own, so that a 0/1 column that is nearly always 1 in a
+    the offset dominates what the first layer's units receive and a network trains to poor codes: after 40
+    epochs on seeds 0-2, notebook 02's VAE gave codes of its blobs shifted by 10 that KMeans with k = 3 splits
+    at ARI 0.55-0.69 (``tests/test_vae.py``), and with the silhouette's k, 1.00 shifted by 3 and 0.57-1.00
+    shifted by 4 (a sweep, not committed); notebook 01's autoencoder, k = 3, 0.56-0.95 shifted by 10. KMeans
+    on the shifted table itself: 1.00. The typical spread, not the column's own, so that a 0/1 column that is nearly always 1 in a
     standardised table is not called off-centre. A table whose every value lies in [0, 1] (pixels divided by
     their largest value) is left alone, as by the spread check."""
     if not x.size or (x.min() >= 0 and x.max() <= 1):
-        return False
+        return
     x = np.asarray(x, dtype=np.float64)
     spreads = x.std(axis=0)
-    if not np.any(spreads > 0):
-        return False
+    if not np.any(spreads > 0):  # nothing varies: no spread to measure the means by
+        return
     typical = float(np.median(spreads[spreads > 0]))
     offsets = np.abs(x.mean(axis=0)) / typical
     column = int(np.argmax(offsets))
     if offsets[column] > OFF_CENTRE:
         warnings.warn(f"x sits far from 0 for its spread: column {column} (counting from 0) has mean "
                       f"{x[:, column].mean():.4g}, where the columns' typical standard deviation is {typical:.3g}, "
-                      f"so every row pushes the network's first units the same way and training can settle on "
+                      f"so the offset dominates what the network's first units receive and training can settle on "
                       f"poor codes; centre the columns first (subtract each column's mean: "
                       f"sklearn.preprocessing.StandardScaler does, and scales them too; {ONE_UNIT_HINT})",
                       UserWarning, stacklevel=3)  # the learner's fit
-        return True
-    return False
 
 
 def _warn_of_ignored_loss(model):

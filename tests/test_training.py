@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 
@@ -843,36 +844,47 @@ def test_fit_warns_at_the_learners_call_when_a_table_holds_values_far_from_zero(
 def test_fit_warns_at_the_learners_call_when_a_column_sits_far_from_zero_for_the_tables_spread(autoencoder_pair):
     """Columns spread alike and under 100 but not centred (notebook 02's blobs shifted by 10) passed every check,
     and the VAE trained to codes KMeans split at ARI 0.55-0.69 (a learner's probe). Past three typical standard
-    deviations (the columns' median one), fit says so, naming the column; the spread and far-from-zero warnings
-    come first, a 0/1 column that is nearly always 1 is not off-centre, nor is a table in [0, 1]."""
+    deviations (the columns' median one, constant columns left out), fit says so, naming the column; the spread
+    and far-from-zero warnings come first, a 0/1 column that is nearly always 1 is not off-centre, nor is a
+    table whose every value lies in [0, 1]."""
     autoencoder, _ = autoencoder_pair
     autoencoder.compile(optimizer="adam", loss="mse")
-    rng = np.random.default_rng(0)
-    scaled = rng.normal(size=(64, 4))
-    scaled = (scaled - scaled.mean(axis=0)) / scaled.std(axis=0)
+    # 64 rows of -s and +s in different patterns: mean exactly 0, standard deviation exactly s.
+    signs = np.column_stack([np.tile(np.repeat([-1.0, 1.0], 2 ** j), 32 // 2 ** j) for j in range(4)])
 
     def mine(x):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            call = inspect.currentframe().f_lineno + 1
             autoencoder.fit(x, x, epochs=1, verbose=0)
-        return [(str(w.message), w.filename) for w in caught
+        assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]  # no empty means on the way
+        return [(str(w.message), (w.filename, w.lineno) == (__file__, call)) for w in caught
                 if str(w.message).startswith(("x sits far", "x holds values", "the columns of x"))]
 
-    warned = mine(scaled + [0.0, 3.2, 0.0, 0.0])
-    assert len(warned) == 1 and warned[0][1] == __file__
-    assert warned[0][0].startswith("x sits far from 0 for its spread: column 1 (counting from 0) has mean 3.2, where "
-                                   "the columns' typical standard deviation is 1, ")
+    half = signs * 0.5  # a typical spread of 0.5
+    warned = mine(half + [0.0, 1.6, 0.0, 0.0])  # 3.2 typical spreads
+    assert len(warned) == 1 and warned[0][1]  # once, at the learner's call of fit
+    assert warned[0][0].startswith("x sits far from 0 for its spread: column 1 (counting from 0) has mean 1.6, where "
+                                   "the columns' typical standard deviation is 0.5, so the offset dominates")
     assert "StandardScaler" in warned[0][0] and "centre the columns" in warned[0][0]
-    assert mine(scaled + [0.0, 2.9, -2.9, 0.0]) == []  # within three spreads of 0
-    wider = scaled * [1.0, 2.0, 2.0, 2.0]  # the typical spread (the median) is 2
-    assert mine(wider + [5.5, 0.0, 0.0, 0.0]) == []  # 5.5 own spreads of column 0, but 2.75 typical ones
-    assert len(mine(wider + [6.5, 0.0, 0.0, 0.0])) == 1  # 3.25 typical spreads
-    nearly_always_one = np.column_stack([scaled[:, :3], np.r_[np.zeros(2), np.ones(62)]])  # mean 0.97, spread 0.17
+    assert mine(half + [0.0, 1.5, -1.5, 0.0]) == []  # exactly three typical spreads: not beyond them
+    assert len(mine(half + [0.0, 0.0, -1.5001, 0.0])) == 1  # below 0 as well as above
+    wider = signs * [0.5, 1.0, 1.0, 1.0]  # the typical spread (the median) is 1
+    assert mine(wider + [2.75, 0.0, 0.0, 0.0]) == []  # 5.5 spreads of column 0's own, but 2.75 typical ones
+    assert len(mine(wider + [3.25, 0.0, 0.0, 0.0])) == 1
+    constant = np.column_stack([signs[:, 0], np.zeros((64, 2)), signs[:, 2] + 2.0])  # 2 constant columns of 0
+    assert mine(constant) == []  # typical spread 1 (constants left out), not 0.5: 2 spreads from 0, not 4
+    assert mine(np.zeros((64, 4)) + 5.0) == []  # nothing varies: no spread to measure by
+    nearly_always_one = np.column_stack([signs[:, :3], np.r_[np.zeros(2), np.ones(62)]])  # mean 0.97, spread 0.17
     assert mine(nearly_always_one) == []
-    pixels = rng.uniform(0.8, 1.0, size=(64, 4))  # every value in [0, 1]: mean 0.9, spread 0.06, left alone
-    assert mine(pixels) == []
-    assert [m for m, _ in mine(scaled + 150.0)][0].startswith("x holds values up to")  # one warning, the larger
-    assert len(mine(scaled + 150.0)) == 1
+    pixels = 0.9 + signs * 0.05  # in [0.85, 0.95]: 18 spreads from 0, but one range already
+    for inside in (pixels, np.vstack([pixels, np.zeros((1, 4))]), np.vstack([pixels, np.ones((1, 4))])):
+        assert mine(inside) == []  # 0 and 1 themselves inside
+    for outside in (np.vstack([pixels, [[-0.01, 0.9, 0.9, 0.9]]]), np.vstack([pixels, [[1.01, 0.9, 0.9, 0.9]]]),
+                    pixels + 0.5):
+        assert len(mine(outside)) == 1  # past 0 or 1 (up to 1.45): compared with the spread again
+    far = mine(signs + 150.0)
+    assert len(far) == 1 and far[0][0].startswith("x holds values up to")  # one warning, the larger
 
 
 def test_fit_warns_at_the_learners_call_when_the_columns_are_not_scaled(autoencoder_pair):

@@ -482,29 +482,38 @@ def test_a_table_off_centre_trains_poor_codes_and_fit_warns(lesson, keras):
 
     blobs = data.blobs()
 
-    def ari_after_training(shift, seed):
+    def ari_after_training(shift, seed, longer=False):
+        """ARI after 40 epochs (and after 200, continuing, if longer), and fit's off-centre warnings."""
         helpers.set_seed(seed)
         vae, encoder, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=seed)
         vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+        aris = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            vae.fit(blobs.X + shift, epochs=40, batch_size=32, verbose=0)
-        warned = [str(w.message) for w in caught if "sits far from 0 for its spread" in str(w.message)]
-        z_mean = encoder.predict(blobs.X + shift, verbose=0)[0]
-        return evaluation.evaluate(blobs.y, KMeans(3, n_init=10, random_state=seed).fit_predict(z_mean))["ari"], warned
+            for start, stop in ((0, 40), (40, 200))[: 1 + longer]:
+                vae.fit(blobs.X + shift, initial_epoch=start, epochs=stop, batch_size=32, verbose=0)
+                z_mean = encoder.predict(blobs.X + shift, verbose=0)[0]
+                labels = KMeans(3, n_init=10, random_state=seed).fit_predict(z_mean)
+                aris.append(round(evaluation.evaluate(blobs.y, labels)["ari"], 2))
+        return aris, [str(w.message) for w in caught if "sits far from 0 for its spread" in str(w.message)]
 
-    shifted = [ari_after_training(10, seed) for seed in range(3)]
-    print("ARI shifted by 10, seeds 0-2:", [round(ari, 2) for ari, _ in shifted])
-    assert all(ari < 0.8 for ari, _ in shifted)
-    assert all(len(warned) == 1 and warned[0].startswith("x sits far from 0 for its spread: column ")
+    shifted = [ari_after_training(10, seed, longer=True) for seed in range(3)]
+    print("ARI shifted by 10, seeds 0-2, after 40 and 200 epochs:", [aris for aris, _ in shifted])
+    assert all(aris[0] < 0.8 for aris, _ in shifted)
+    assert all(len(warned) == 2 and warned[0].startswith("x sits far from 0 for its spread: column ")
                and "has mean 10, where the columns' typical standard deviation is 1," in warned[0]
-               for _, warned in shifted)
-    centred_ari, warned = ari_after_training(0, 0)
-    assert centred_ari > 0.99 and not warned
+               for _, warned in shifted)  # once per fit
+    (centred_ari,), warned = ari_after_training(0, 0)
+    assert centred_ari == 1.0 and not warned
     prose = " ".join(" ".join("".join(c["source"]) for c in json.loads(
         (Path(__file__).resolve().parents[1] / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))["cells"]
         if c["cell_type"] == "markdown").split())
     quoted = re.search(r"Shifted by 10 \(every value between about 7 and 12\.5\), these blobs end 40 epochs with codes "
                        r"that KMeans with k = 3 splits at ARI ([\d.]+), ([\d.]+) and ([\d.]+) on seeds 0-2", prose)
-    assert quoted and [float(v) for v in quoted.groups()] == [round(ari, 2) for ari, _ in shifted]
+    longer = re.search(r"which gradient descent learns slowly \(after 200 epochs: ARI ([\d.]+), ([\d.]+) and ([\d.]+);", prose)
+    assert quoted and longer
+    # The quoted run's numbers (this machine's); another CPU or TensorFlow build moves a training's ARI a little.
+    for found, after in ((quoted, 0), (longer, 1)):
+        assert np.allclose([float(v) for v in found.groups()], [aris[after] for aris, _ in shifted], atol=0.15)
+    assert all(aris[1] > aris[0] for aris, _ in shifted) and np.mean([aris[1] for aris, _ in shifted]) > 0.9
     assert 6.5 < (blobs.X + 10).min() and (blobs.X + 10).max() < 12.5
