@@ -138,11 +138,19 @@ def test_the_choice_of_k_is_written_with_scikit_learn_in_the_cells(cells):
 def test_the_backend_statement_is_true(cells):
     prose = _prose(cells)
     assert "not tied to one Keras backend" not in prose
-    assert ("with `CheckedInputs` dropped from `VAE`'s bases and `CheckedModel` replaced by `keras.Model`, they should "
-            "run on any Keras 3 backend (not tested here). The series' helpers need the TensorFlow backend") in " ".join(
-        prose.split())
+    sentence = ("with `CheckedInputs` dropped from `VAE`'s bases (and its `loss_uses_only_x` line), `CheckedModel` "
+                "replaced by `keras.Model` and the builder's `models.check_sizes` call left out, they should run on any "
+                "Keras 3 backend (not tested here). The series' helpers need the TensorFlow backend")
+    assert sentence in " ".join(prose.split())
     assert "Keras backend: tensorflow" in _output_with(cells, "Keras backend:")  # the series runs on TensorFlow
     lesson = _lesson_code(cells)
+    # Every use of the series' helpers in the model's cells is one the sentence says how to leave out (a learner's
+    # read: models.check_sizes and loss_uses_only_x were missing from it).
+    model_cells = lesson[: lesson.index("def silhouette_scores")] if "def silhouette_scores" in lesson else lesson
+    used = set(re.findall(r"(?<![\w.])(?:training|models)\.(\w+)", model_cells)) | {"loss_uses_only_x"} & set(
+        re.findall(r"\w+", model_cells))
+    assert used == {"CheckedInputs", "CheckedModel", "check_sizes", "loss_uses_only_x"}, used
+    assert all(name in sentence for name in used)
     assert "tensorflow" not in lesson and "tf." not in lesson  # keras.ops and keras.random only
     assert "keras.ops" in prose or "from keras import ops" in lesson
 
