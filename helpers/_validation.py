@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 
 
-def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, columns=None):
+def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, like=None):
     """Return ``X`` as a finite float array of the expected rank.
 
     Parameters
@@ -29,9 +29,9 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, column
         Smallest acceptable number of columns (only for ``ndim=2``).
     ndim : int, default=2
         Required number of dimensions.
-    columns : sequence of str, optional
-        Column names for the messages, when ``X`` was converted from a
-        DataFrame already; by default a DataFrame's own.
+    like : pandas.DataFrame, optional
+        The DataFrame ``X`` was converted from, whose column names and row
+        index the messages use; by default ``X`` itself, if a DataFrame.
 
     Returns
     -------
@@ -70,21 +70,25 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, column
     if not np.all(np.isfinite(array)):
         n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         first = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s), the first {_position(X, first, columns)}; clean "
+        raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s), the first {_position(X if like is None else like, first)}; clean "
                          f"or impute them first")
     return array
 
 
-def _position(values, index, columns=None):
-    """Where element ``index`` (a tuple) of ``values`` lies, in words: a table's row and its column's name
-    (``columns``, else a DataFrame's) or number, counted from 0."""
+def _position(values, index):
+    """Where element ``index`` (a tuple) of ``values`` lies, in words: a table's row and column counted from
+    0, or for a DataFrame its column's name and, where they differ, the row's index label."""
     if len(index) == 1:
         return f"at position {index[0]} (counting from 0)"
     if len(index) != 2:
         return f"at index {index}"
-    columns = getattr(values, "columns", None) if columns is None else columns
-    column = f"column {str(columns[index[1]])!r}" if columns is not None else f"column {index[1]}"
-    return f"in row {index[0]}, {column} (counting from 0)"
+    row, column = index
+    if not (hasattr(values, "columns") and hasattr(values, "iloc")):  # an array or a list
+        return f"in row {row}, column {column} (counting from 0)"
+    label = values.index[row]
+    label = label.item() if isinstance(label, np.generic) else label  # 102, not np.int64(102)
+    named = "" if label == row else f"; its index label is {label!r}"
+    return f"in column {str(values.columns[column])!r}, row {row} (counting from 0{named})"
 
 
 def check_labels(labels, *, name="labels", n_samples=None):

@@ -123,9 +123,10 @@ class CheckedInputs:
     thousandfold draws a warning at ``fit``: it was most likely not scaled;
     so does one holding values beyond ``LARGE_INPUT`` (100), such as columns
     spread alike but far from 0, which make a network's first outputs huge,
-    and, short of that, one whose column means lie more than ``OFF_CENTRE`` (3)
-    typical standard deviations from 0 (not centred), on which networks train
-    to poor codes. A table whose every value lies in [0, 1] is left alone.
+    and, short of that, a table the network rebuilds (``y``, or ``x`` for a
+    VAE) whose centre lies more than ``OFF_CENTRE`` (3) times its rows'
+    typical distance from that centre away from 0 (not centred): training
+    then spends many epochs learning the column means.
     After ``fit`` on a DataFrame, a frame whose columns differ in names or
     order is refused, by the model and by the parts that share its input
     (an encoder): Keras reads columns by position, not by name. The names
@@ -169,7 +170,8 @@ class CheckedInputs:
             if not warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly "
                                     "measures the widest columns and the network learns little of the others",
                                     hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=3):  # the learner's fit
-                _warn_if_far_from_zero(arguments["x"]) or _warn_if_off_centre(arguments["x"])
+                if not _warn_if_far_from_zero(arguments["x"]):
+                    _warn_if_off_centre(*_reconstruction_target(self, arguments))
         _refuse_unused_targets(self, arguments)
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
@@ -240,36 +242,48 @@ def _warn_if_far_from_zero(x):
     return False
 
 
-#: How many typical spreads a column's mean may lie from 0 before ``fit`` calls the table off-centre.
+#: How far the centre of a reconstruction target may lie from 0, in its rows' typical distance from that centre.
 OFF_CENTRE = 3
 
 
-def _warn_if_off_centre(x):
-    """Warn when a column's mean lies more than ``OFF_CENTRE`` times the columns' typical spread (their median
-    standard deviation) from 0. Such a table passes the spread check and can stay under ``LARGE_INPUT``, yet
-    the offset dominates what the first layer's units receive and a network trains to poor codes: after 40
-    epochs on seeds 0-2, notebook 02's VAE gave codes of its blobs shifted by 10 that KMeans with k = 3 splits
-    at ARI 0.55-0.69 (``tests/test_vae.py``), and with the silhouette's k, 1.00 shifted by 3 and 0.57-1.00
-    shifted by 4 (a sweep, not committed); notebook 01's autoencoder, k = 3, 0.56-0.95 shifted by 10. KMeans
-    on the shifted table itself: 1.00. The typical spread, not the column's own, so that a 0/1 column that is nearly always 1 in a
-    standardised table is not called off-centre. A table whose every value lies in [0, 1] (pixels divided by
-    their largest value) is left alone, as by the spread check."""
-    if not x.size or (x.min() >= 0 and x.max() <= 1):
+def _warn_if_off_centre(target, name):
+    """Warn when a table a network must rebuild has its centre (the column means) further from 0 than
+    ``OFF_CENTRE`` times the rows' typical distance from that centre (the root of the summed variances): the
+    origin then lies far outside the data. Most of the starting squared error is the offset, and the first
+    epochs go to learning the means rather than what tells the rows apart. Measured on notebook 02's VAE
+    (``tests/test_vae.py``, 40 epochs, seeds 0-2, KMeans k = 3 on the codes): its blobs shifted by 10 score
+    ARI 0.55-0.69 (1.00 centred), 0.86-1.00 after 200 epochs, and 0.95 or more when the decoder's output
+    bias starts at the means, so that only the input is off-centre. Dividing a table by one value changes
+    its offset and its spread alike, so tables in [0, 1] are measured too (the digits divided by 16 lie
+    1.5 typical distances out). A whole-table measure, not a column's: one column shifted by 10 among ten lies
+    3.2 distances out, all ten 10, and a one-hot column that is mostly 1 barely moves it."""
+    if target is None:
         return
-    x = np.asarray(x, dtype=np.float64)
-    spreads = x.std(axis=0)
-    if not np.any(spreads > 0):  # nothing varies: no spread to measure the means by
+    spread = float(np.sqrt(np.sum(np.var(target, axis=0, dtype=np.float64))))
+    if spread == 0:  # nothing varies: nothing to measure the offset by
         return
-    typical = float(np.median(spreads[spreads > 0]))
-    offsets = np.abs(x.mean(axis=0)) / typical
-    column = int(np.argmax(offsets))
-    if offsets[column] > OFF_CENTRE:
-        warnings.warn(f"x sits far from 0 for its spread: column {column} (counting from 0) has mean "
-                      f"{x[:, column].mean():.4g}, where the columns' typical standard deviation is {typical:.3g}, "
-                      f"so the offset dominates what the network's first units receive and training can settle on "
-                      f"poor codes; centre the columns first (subtract each column's mean: "
-                      f"sklearn.preprocessing.StandardScaler does, and scales them too; {ONE_UNIT_HINT})",
+    means = np.mean(target, axis=0, dtype=np.float64)
+    out = float(np.linalg.norm(means)) / spread
+    if out > OFF_CENTRE:
+        column = int(np.argmax(np.abs(means)))
+        constant = ", a constant column: drop it" if np.ptp(target[:, column]) == 0 else ""
+        warnings.warn(f"{name}, which the network rebuilds, sits far from 0: its centre (the column means) lies "
+                      f"{out:.1f} times its rows' typical distance from that centre away from 0 (the largest "
+                      f"mean: column {column}, counting from 0, {means[column]:.4g}{constant}), so training first learns "
+                      f"the means and may need many more epochs to learn what tells the rows apart; centre the "
+                      f"columns first (sklearn.preprocessing.StandardScaler centres and scales them; columns in "
+                      f"one unit: subtract each column's mean, then divide them all by one value, as notebook "
+                      f"05's scale_columns(..., one_unit=True) does)",
                       UserWarning, stacklevel=3)  # the learner's fit
+
+
+def _reconstruction_target(model, arguments):
+    """The table a model is trained to rebuild, and its name: ``y`` when it is a table as wide as ``x`` (an
+    autoencoder's ``fit(X, X)``), ``x`` for a model whose loss rebuilds ``x`` itself (a VAE); else ``None``."""
+    x, y = arguments["x"], arguments.get("y")
+    if isinstance(y, np.ndarray) and y.ndim == 2 and y.shape == x.shape:
+        return y, "y"
+    return (x, "x") if model.loss_uses_only_x and y is None else (None, None)
 
 
 def _warn_of_ignored_loss(model):
@@ -545,7 +559,7 @@ def _check_model_input(model, x, name):
     if shape is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array of shape {_shape_text(shape)} for {model.name}; "
                          f"got {array.ndim}-D with shape {array.shape}")
-    array = check_features(array, name=name, min_samples=1, ndim=ndim, columns=_column_names(x))
+    array = check_features(array, name=name, min_samples=1, ndim=ndim, like=x if _column_names(x) is not None else None)
     if shape is not None and any(want not in (None, got) for want, got in zip(shape[1:-1], array.shape[1:-1])):
         # images of another size: Keras would fail inside a layer, several lines long
         raise ValueError(f"{name} has shape {array.shape} but {model.name} expects {_shape_text(shape)}")
@@ -563,7 +577,7 @@ def _check_target(model, y, name, n_samples, like=None):
     if y is None or not _is_array_like(y):
         return y
     array = as_numeric_array(y, name=name)
-    array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1), columns=_column_names(y))
+    array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1), like=y if _column_names(y) is not None else None)
     if array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples")
     if like is not None and _is_array_like(like) and np.shape(like)[1:] != array.shape[1:]:

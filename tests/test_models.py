@@ -174,7 +174,7 @@ def test_build_autoencoder_returns_checked_models_that_refuse_nan_in_a_dataframe
     X = np.random.default_rng(0).normal(size=(16, 4))
     X[3, 1] = np.nan
     frame = pd.DataFrame(X, columns=list("abcd"))
-    match = r"^x contains 1 NaN or infinite value\(s\), the first in row 3, column 'b' \(counting from 0\); clean or impute them first$"
+    match = r"^x contains 1 NaN or infinite value\(s\), the first in column 'b', row 3 \(counting from 0\); clean or impute them first$"
     for call in (lambda: autoencoder.fit(frame, frame, epochs=1, verbose=0),
                  lambda: autoencoder.evaluate(frame, frame, verbose=0),
                  lambda: encoder.predict(frame, verbose=0)):

@@ -841,48 +841,48 @@ def test_fit_warns_at_the_learners_call_when_a_table_holds_values_far_from_zero(
     assert len(mine) == 1 and mine[0].startswith("the columns of x are on very different scales")
 
 
-def test_fit_warns_at_the_learners_call_when_a_column_sits_far_from_zero_for_the_tables_spread(autoencoder_pair):
+def test_fit_warns_at_the_learners_call_when_the_table_it_rebuilds_sits_far_from_zero(autoencoder_pair):
     """Columns spread alike and under 100 but not centred (notebook 02's blobs shifted by 10) passed every check,
-    and the VAE trained to codes KMeans split at ARI 0.55-0.69 (a learner's probe). Past three typical standard
-    deviations (the columns' median one, constant columns left out), fit says so, naming the column; the spread
-    and far-from-zero warnings come first, a 0/1 column that is nearly always 1 is not off-centre, nor is a
-    table whose every value lies in [0, 1]."""
+    and the VAE trained to codes KMeans split at ARI 0.55-0.69 (a learner's probe); the cost is the offset the
+    network must rebuild. When the target's centre lies more than three times its rows' typical distance from
+    it (the root of the summed variances) away from 0, fit says so, naming the largest mean: for y, which an
+    autoencoder rebuilds, whatever x is; in [0, 1] too; once, after the far-from-zero warning if that fires."""
     autoencoder, _ = autoencoder_pair
     autoencoder.compile(optimizer="adam", loss="mse")
-    # 64 rows of -s and +s in different patterns: mean exactly 0, standard deviation exactly s.
+    # 64 rows of -s and +s in different patterns: mean exactly 0, standard deviation exactly s, 4 columns, so
+    # the rows' typical distance from their centre is 2 s.
     signs = np.column_stack([np.tile(np.repeat([-1.0, 1.0], 2 ** j), 32 // 2 ** j) for j in range(4)])
 
-    def mine(x):
+    def mine(x, y=None):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             call = inspect.currentframe().f_lineno + 1
-            autoencoder.fit(x, x, epochs=1, verbose=0)
+            autoencoder.fit(x, x if y is None else y, epochs=1, verbose=0)
         assert not [w for w in caught if issubclass(w.category, RuntimeWarning)]  # no empty means on the way
         return [(str(w.message), (w.filename, w.lineno) == (__file__, call)) for w in caught
-                if str(w.message).startswith(("x sits far", "x holds values", "the columns of x"))]
+                if "sits far from 0" in str(w.message) or str(w.message).startswith(("x holds", "the columns of x"))]
 
-    half = signs * 0.5  # a typical spread of 0.5
-    warned = mine(half + [0.0, 1.6, 0.0, 0.0])  # 3.2 typical spreads
+    half = signs * 0.5  # typical distance 1
+    warned = mine(half + [0.0, 3.2, 0.0, 0.0])  # a centre 3.2 distances out
     assert len(warned) == 1 and warned[0][1]  # once, at the learner's call of fit
-    assert warned[0][0].startswith("x sits far from 0 for its spread: column 1 (counting from 0) has mean 1.6, where "
-                                   "the columns' typical standard deviation is 0.5, so the offset dominates")
-    assert "StandardScaler" in warned[0][0] and "centre the columns" in warned[0][0]
-    assert mine(half + [0.0, 1.5, -1.5, 0.0]) == []  # exactly three typical spreads: not beyond them
-    assert len(mine(half + [0.0, 0.0, -1.5001, 0.0])) == 1  # below 0 as well as above
-    wider = signs * [0.5, 1.0, 1.0, 1.0]  # the typical spread (the median) is 1
-    assert mine(wider + [2.75, 0.0, 0.0, 0.0]) == []  # 5.5 spreads of column 0's own, but 2.75 typical ones
-    assert len(mine(wider + [3.25, 0.0, 0.0, 0.0])) == 1
-    constant = np.column_stack([signs[:, 0], np.zeros((64, 2)), signs[:, 2] + 2.0])  # 2 constant columns of 0
-    assert mine(constant) == []  # typical spread 1 (constants left out), not 0.5: 2 spreads from 0, not 4
+    assert warned[0][0].startswith("y, which the network rebuilds, sits far from 0: its centre (the column means) "
+                                   "lies 3.2 times its rows' typical distance from that centre away from 0 (the "
+                                   "largest mean: column 1, counting from 0, 3.2), so training first learns the means")
+    assert "StandardScaler" in warned[0][0] and "scale_columns(..., one_unit=True)" in warned[0][0]
+    assert mine(half + [0.0, 3.0, 0.0, 0.0]) == []  # exactly 3 distances (2.5 and 3.5: mean 3.0, spread 1.0) is not beyond
+    assert mine(half + [0.0, 1.8, -2.4, 0.0]) == []  # about 3 (a 3-4-5 triangle), in two columns
+    assert len(mine(half + [1.5, 1.5, 1.5, 1.51])) == 1  # spread over every column: the centre's distance counts
+    assert len(mine(half + [-3.01, 0.0, 0.0, 0.0])) == 1  # below 0 as well as above
+    assert [m for m, _ in mine(half + 5.0, half)] == []  # only the input off-centre: nothing to rebuild far out
+    assert len(mine(half, half + 5.0)) == 1  # the target is what counts
     assert mine(np.zeros((64, 4)) + 5.0) == []  # nothing varies: no spread to measure by
-    nearly_always_one = np.column_stack([signs[:, :3], np.r_[np.zeros(2), np.ones(62)]])  # mean 0.97, spread 0.17
-    assert mine(nearly_always_one) == []
-    pixels = 0.9 + signs * 0.05  # in [0.85, 0.95]: 18 spreads from 0, but one range already
-    for inside in (pixels, np.vstack([pixels, np.zeros((1, 4))]), np.vstack([pixels, np.ones((1, 4))])):
-        assert mine(inside) == []  # 0 and 1 themselves inside
-    for outside in (np.vstack([pixels, [[-0.01, 0.9, 0.9, 0.9]]]), np.vstack([pixels, [[1.01, 0.9, 0.9, 0.9]]]),
-                    pixels + 0.5):
-        assert len(mine(outside)) == 1  # past 0 or 1 (up to 1.45): compared with the spread again
+    (constant,) = mine(np.column_stack([half[:, :3], np.full(64, 5.0)]))  # 5 / sqrt(0.75): 5.8 distances out
+    assert "(the largest mean: column 3, counting from 0, 5, a constant column: drop it)" in constant[0]
+    assert "constant column" not in mine(half + [0.0, 3.2, 0.0, 0.0])[0][0]
+    pixels = 0.9 + signs * 0.05  # in [0.85, 0.95]: 9 distances out, [0, 1] or not
+    assert len(mine(pixels)) == 1
+    one_hot = np.column_stack([signs[:, :3], np.r_[np.zeros(8), np.ones(56)]])  # a 0/1 column at 7/8: mean 0.875
+    assert mine(one_hot) == []  # the centre is 0.5 distances out
     far = mine(signs + 150.0)
     assert len(far) == 1 and far[0][0].startswith("x holds values up to")  # one warning, the larger
 
@@ -1027,6 +1027,54 @@ def test_the_column_message_shows_eight_names_and_the_selection_only_when_it_is_
         assert f"fitted on {fitted}; got {got}. Select the fitted columns in the fitted order: df[{names!r}] (" in message
     else:
         assert f"fitted on {fitted}, ...; got {got}, .... Select the fitted columns in the fitted order (" in message
+
+
+def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_else():
+    """The off-centre warning is about the table a network must rebuild: x for a model whose own loss rebuilds x
+    (notebook 02's VAE), y when it is as wide as x (an autoencoder's fit(X, X)); a target of another shape (a
+    prediction, a projection) and a model whose loss reads x without rebuilding it (given no y) are left alone."""
+    keras = training.keras
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(32, 3)).astype("float32")
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+
+    def own_loss_model(uses_only_x):
+        class OwnLoss(training.CheckedInputs, keras.Model):
+            loss_uses_only_x = uses_only_x
+
+            def __init__(self, **kwargs):
+                super().__init__(**kwargs)
+                self.dense = keras.layers.Dense(3)
+
+            def call(self, x, training=None):
+                return self.dense(x)
+
+            def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+                return keras.ops.mean(keras.ops.square(x - y_pred))
+
+        model = OwnLoss()
+        model.compile(optimizer="adam")
+        return model
+
+    def warned(model, *args):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.fit(*args, epochs=1, verbose=0)
+        return [str(w.message) for w in caught if "sits far from 0" in str(w.message)]
+
+    off = X + 4.0  # the centre 4 * sqrt(3) / sqrt(3) = 4 distances out
+    rebuilt = warned(own_loss_model(True), off)
+    assert len(rebuilt) == 1 and rebuilt[0].startswith("x, which the network rebuilds, sits far from 0")
+    assert warned(own_loss_model(False), off) == []  # reads x, rebuilds nothing it was told of
+    inputs = keras.Input(shape=(3,))
+    for width in (1, 2):  # a prediction of another width: not a reconstruction
+        head = training.CheckedModel(inputs, keras.layers.Dense(width)(inputs))
+        head.compile(optimizer="adam", loss="mse")
+        target = off[:, :width] if width > 1 else off[:, 0]
+        assert warned(head, X, target) == []
+    autoencoder = training.CheckedModel(inputs, keras.layers.Dense(3)(inputs))
+    autoencoder.compile(optimizer="adam", loss="mse")
+    assert warned(autoencoder, X, off)[0].startswith("y, which the network rebuilds, sits far from 0")
 
 
 def test_a_model_whose_loss_uses_only_x_refuses_targets_and_weights_wherever_they_come():

@@ -357,7 +357,7 @@ def test_check_features_counts_pandas_na_as_a_missing_value():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(np.arange(12.0).reshape(6, 2)).astype("Float64")
     frame.iloc[2, 1] = pd.NA
-    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\), the first in row 2, column '1' "
+    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\), the first in column '1', row 2 "
                                          r"\(counting from 0\); clean or impute them first$"):
         check_features(frame)
 
@@ -368,10 +368,10 @@ def test_a_bad_value_is_located_by_row_and_column_name():
     number), and says how to turn true/false into numbers."""
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"age": [31.0, 45.0, 27.0], "member": [True, False, True], "city": ["Oslo", "Rome", "Lima"]})
-    with pytest.raises(TypeError, match=r"^X must contain numbers only; found True \(bool\) in row 0, column 'member' "
+    with pytest.raises(TypeError, match=r"^X must contain numbers only; found True \(bool\) in column 'member', row 0 "
                                         r"\(counting from 0\); convert true/false columns with \.astype\(float\), 1 for true$"):
         check_features(frame[["age", "member"]])
-    with pytest.raises(TypeError, match=r"^X must contain numbers only; found 'Oslo' \(str\) in row 0, column 'city' "
+    with pytest.raises(TypeError, match=r"^X must contain numbers only; found 'Oslo' \(str\) in column 'city', row 0 "
                                         r"\(counting from 0\)$"):
         check_features(frame[["age", "city"]])
     values = np.arange(12.0).reshape(4, 3)
@@ -379,8 +379,13 @@ def test_a_bad_value_is_located_by_row_and_column_name():
     with pytest.raises(ValueError, match=r"^X contains 2 NaN or infinite value\(s\), the first in row 2, column 1 "
                                          r"\(counting from 0\); clean"):
         check_features(values)
-    with pytest.raises(ValueError, match=r"the first in row 2, column 'b' \(counting"):
+    with pytest.raises(ValueError, match=r"the first in column 'b', row 2 \(counting from 0\); clean"):
         check_features(pd.DataFrame(values, columns=["a", "b", "c"]))
+    filtered = pd.DataFrame(values, columns=["a", "b", "c"], index=[101, 102, 103, 104]).iloc[1:]  # rows 102-104
+    with pytest.raises(ValueError, match=r"the first in column 'b', row 1 \(counting from 0; its index label is 103\); "):
+        check_features(filtered)  # df.loc[1] would not find it: the label is named too
+    with pytest.raises(TypeError, match=r"in column 'member', row 0 \(counting from 0; its index label is 'ann'\)"):
+        check_features(frame[["age", "member"]].set_axis(["ann", "bo", "cy"]))
     with pytest.raises(ValueError, match=r"^w contains 1 NaN or infinite value\(s\), the first at position 4 "
                                          r"\(counting from 0\); clean"):
         check_features([0.0, 1.0, 2.0, 3.0, np.nan], name="w", ndim=1)
