@@ -19,6 +19,7 @@ and refuses, with instructions, when another backend is.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 import tempfile
@@ -120,4 +121,20 @@ def load_keras():
 
     if keras.backend.backend() != BACKEND:  # e.g. the variable changed while keras was importing
         raise _backend_error(keras.backend.backend(), already_imported=True)
+    tensorflow_logger = logging.getLogger("tensorflow")
+    if not any(isinstance(f, _NoRetracingAdvice) for f in tensorflow_logger.filters):
+        tensorflow_logger.addFilter(_NoRetracingAdvice())
     return keras
+
+
+class _NoRetracingAdvice(logging.Filter):
+    """Drop TensorFlow's "N out of the last M calls to <function ...> triggered tf.function retracing" advice.
+
+    Each new Keras model traces its own training and prediction steps once, and TensorFlow counts those
+    traces together: building a fresh model per run, as the notebooks do (and a learner repeating a cell),
+    prints a paragraph per model after the fifth, advising to move a ``tf.function`` out of a loop that is
+    not the learner's. Every other TensorFlow message passes.
+    """
+
+    def filter(self, record):
+        return "triggered tf.function retracing" not in record.getMessage()

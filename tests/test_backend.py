@@ -159,3 +159,29 @@ def test_a_failing_tensorflow_import_keeps_its_native_message(tmp_path):
     assert result.returncode == 1
     assert "Check failed: protobuf version mismatch" in result.stderr
     assert "ImportError: DLL load failed" in result.stderr
+
+
+def test_tensorflows_retracing_advice_is_dropped_and_its_other_warnings_pass():
+    """A learner's probe of notebook 04: running its network again printed, per model after the fifth, a
+    paragraph of TensorFlow's advice to move a tf.function out of a loop (each new Keras model traces its own
+    steps). The helpers drop that one message; TensorFlow's other log messages still reach stderr."""
+    result = _python("""
+        import numpy as np
+        import helpers
+        from helpers import training
+        import tensorflow as tf
+        keras = training.keras
+        X = np.zeros((8, 3), dtype="float32")
+        for _ in range(10):  # ten fresh models: TensorFlow would warn from the sixth on
+            inputs = keras.Input(shape=(3,))
+            keras.Model(inputs, keras.layers.Dense(2)(inputs)).predict(X, verbose=0)
+        tf.get_logger().warning("another TensorFlow warning")
+        from helpers import _tensorflow
+        _tensorflow.load_keras()  # a second load adds no second filter
+        import logging
+        print(sum(isinstance(f, _tensorflow._NoRetracingAdvice) for f in logging.getLogger("tensorflow").filters))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "retracing" not in result.stderr
+    assert "another TensorFlow warning" in result.stderr
+    assert result.stdout.strip() == "1"
