@@ -1029,6 +1029,29 @@ def test_the_column_message_shows_eight_names_and_the_selection_only_when_it_is_
         assert f"fitted on {fitted}, ...; got {got}, .... Select the fitted columns in the fitted order (" in message
 
 
+def _own_loss_model(uses_only_x):
+    """A compiled one-layer model, 3 columns in and out, whose own loss is x's squared error against its output
+    (a stand-in for notebook 02's VAE), with CheckedInputs' ``loss_uses_only_x`` set as given."""
+    keras = training.keras
+
+    class OwnLoss(training.CheckedInputs, keras.Model):
+        loss_uses_only_x = uses_only_x
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = keras.layers.Dense(3)
+
+        def call(self, x, training=None):
+            return self.dense(x)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            return keras.ops.mean(keras.ops.square(x - y_pred))
+
+    model = OwnLoss(name="rebuild")
+    model.compile(optimizer="adam")
+    return model
+
+
 def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_else():
     """The off-centre warning is about the table a network must rebuild: x for a model whose own loss rebuilds x
     (notebook 02's VAE), y when it is as wide as x (an autoencoder's fit(X, X)); a target of another shape (a
@@ -1038,24 +1061,6 @@ def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_els
     X = rng.normal(size=(32, 3)).astype("float32")
     X = (X - X.mean(axis=0)) / X.std(axis=0)
 
-    def own_loss_model(uses_only_x):
-        class OwnLoss(training.CheckedInputs, keras.Model):
-            loss_uses_only_x = uses_only_x
-
-            def __init__(self, **kwargs):
-                super().__init__(**kwargs)
-                self.dense = keras.layers.Dense(3)
-
-            def call(self, x, training=None):
-                return self.dense(x)
-
-            def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-                return keras.ops.mean(keras.ops.square(x - y_pred))
-
-        model = OwnLoss()
-        model.compile(optimizer="adam")
-        return model
-
     def warned(model, *args):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -1063,9 +1068,9 @@ def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_els
         return [str(w.message) for w in caught if "sits far from 0" in str(w.message)]
 
     off = X + 4.0  # the centre 4 * sqrt(3) / sqrt(3) = 4 distances out
-    rebuilt = warned(own_loss_model(True), off)
+    rebuilt = warned(_own_loss_model(True), off)
     assert len(rebuilt) == 1 and rebuilt[0].startswith("x, which the network rebuilds, sits far from 0")
-    assert warned(own_loss_model(False), off) == []  # reads x, rebuilds nothing it was told of
+    assert warned(_own_loss_model(False), off) == []  # reads x, rebuilds nothing it was told of
     inputs = keras.Input(shape=(3,))
     for width in (1, 2):  # a prediction of another width: not a reconstruction
         head = training.CheckedModel(inputs, keras.layers.Dense(width)(inputs))
@@ -1082,23 +1087,9 @@ def test_a_model_whose_loss_uses_only_x_refuses_targets_and_weights_wherever_the
     weights, in fit and evaluate, tuple or list; x alone and (x_val,) train. Off by default (see test_vae)."""
     keras = training.keras
 
-    class Rebuild(training.CheckedInputs, keras.Model):
-        loss_uses_only_x = True
-
-        def __init__(self, **kwargs):
-            super().__init__(**kwargs)
-            self.dense = keras.layers.Dense(3)
-
-        def call(self, x, training=None):
-            return self.dense(x)
-
-        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
-            return keras.ops.mean(keras.ops.square(x - y_pred))
-
     X = np.random.default_rng(0).normal(size=(16, 3)).astype("float32")
     w = np.ones(16)
-    model = Rebuild(name="rebuild")
-    model.compile(optimizer="adam")
+    model = _own_loss_model(True)
     model.fit(X, epochs=1, verbose=0, validation_data=(X,))
     for kwargs, named in (({"y": X}, "y"), ({"sample_weight": w}, "sample_weight"),
                           ({"y": X, "sample_weight": w}, "y and sample_weight"),
