@@ -131,9 +131,9 @@ class _NoRetracingAdvice(logging.Filter):
     """Drop TensorFlow's "N out of the last M calls to <function ...> triggered tf.function retracing" advice.
 
     Each new Keras model traces its own training and prediction steps once, and TensorFlow counts those
-    traces together: building a fresh model per run, as the notebooks do (and a learner repeating a cell),
-    prints a paragraph per model after the fifth, advising to move a ``tf.function`` out of a loop that is
-    not the learner's. Every other TensorFlow message passes.
+    traces together: once five fresh models have traced a kind of step, as when a learner runs notebook 04's
+    network again, it prints a paragraph (up to twice per kind of step in TensorFlow 2.21) advising to move
+    a ``tf.function`` out of a loop that is not the learner's. Every other TensorFlow message passes.
     """
 
     def filter(self, record):

@@ -55,6 +55,10 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, like=N
         np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating)
     ):
         hint = " (true/false values: convert them with .astype(float), 1 for true)" if array.dtype == bool else ""
+        if array.dtype.kind in "US":  # a list mixing numbers and text: NumPy made every value text
+            text = next(i for i, value in enumerate(array.flat) if not _reads_as_number(value))
+            where = _position(X if like is None else like, tuple(int(j) for j in np.unravel_index(text, array.shape)))
+            hint = f" (text, such as {str(array.flat[text])!r} {where})"
         raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}{hint}")
     if array.ndim != ndim:
         raise ValueError(
@@ -75,20 +79,37 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, like=N
     return array
 
 
+def _reads_as_number(text):
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _label(labels, i):
+    """Label ``i`` of a pandas index, as Python writes it: 102, not np.int64(102)."""
+    label = labels[i]
+    return label.item() if isinstance(label, np.generic) else label
+
+
 def _position(values, index):
-    """Where element ``index`` (a tuple) of ``values`` lies, in words: a table's row and column counted from
-    0, or for a DataFrame its column's name and, where they differ, the row's index label."""
-    if len(index) == 1:
-        return f"at position {index[0]} (counting from 0)"
-    if len(index) != 2:
+    """Where element ``index`` (a tuple) of ``values`` lies, in words: counted from 0, and for a pandas
+    object its column's label and, where it differs from the position, the row's index label."""
+    pandas = hasattr(values, "iloc")
+    if not index:  # a single value: nowhere to point
+        return "in the single value given"
+    if len(index) > 2:
         return f"at index {index}"
-    row, column = index
-    if not (hasattr(values, "columns") and hasattr(values, "iloc")):  # an array or a list
-        return f"in row {row}, column {column} (counting from 0)"
-    label = values.index[row]
-    label = label.item() if isinstance(label, np.generic) else label  # 102, not np.int64(102)
-    named = "" if label == row else f"; its index label is {label!r}"
-    return f"in column {str(values.columns[column])!r}, row {row} (counting from 0{named})"
+    row = index[0]
+    named = ""
+    if pandas and _label(values.index, row) != row:
+        named = f"; its index label is {_label(values.index, row)!r}"
+    if len(index) == 1:
+        return f"at position {row} (counting from 0{named})"
+    if not (pandas and hasattr(values, "columns")):  # an array or a list
+        return f"in row {row}, column {index[1]} (counting from 0)"
+    return f"in column {_label(values.columns, index[1])!r}, row {row} (counting from 0{named})"
 
 
 def check_labels(labels, *, name="labels", n_samples=None):

@@ -123,10 +123,11 @@ class CheckedInputs:
     thousandfold draws a warning at ``fit``: it was most likely not scaled;
     so does one holding values beyond ``LARGE_INPUT`` (100), such as columns
     spread alike but far from 0, which make a network's first outputs huge,
-    and, short of that, a table the network rebuilds (``y``, or ``x`` for a
-    VAE) whose centre lies more than ``OFF_CENTRE`` (3) times its rows'
-    typical distance from that centre away from 0 (not centred): training
-    then spends many epochs learning the column means.
+    and, short of that, a table the network learns to output (``y`` of
+    ``x``'s shape, or ``x`` for a VAE) whose column means, taken together,
+    lie more than ``OFF_CENTRE`` (3) times farther from 0 than a typical row
+    lies from them (not centred): training first learns the means, and the
+    codes can come out worse.
     After ``fit`` on a DataFrame, a frame whose columns differ in names or
     order is refused, by the model and by the parts that share its input
     (an encoder): Keras reads columns by position, not by name. The names
@@ -164,14 +165,14 @@ class CheckedInputs:
         _check_epochs(arguments)
         if arguments.get("validation_split"):  # 0 and None: no split
             arguments["validation_split"] = _check_validation_split(arguments["validation_split"])
-        given_x = arguments.get("x")  # a DataFrame's column names are remembered once training has run
+        given_x, given_y = arguments.get("x"), arguments.get("y")  # DataFrames keep their column names here
         arguments["x"], arguments["y"] = _check_pair(self, given_x, arguments.get("y"), "x", "y")
         if isinstance(arguments["x"], np.ndarray) and arguments["x"].ndim == 2:  # a table: are its columns scaled?
             if not warn_if_unscaled(arguments["x"], name="x", consequence="a distance or squared-error loss mostly "
                                     "measures the widest columns and the network learns little of the others",
                                     hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=3):  # the learner's fit
                 if not _warn_if_far_from_zero(arguments["x"]):
-                    _warn_if_off_centre(*_reconstruction_target(self, arguments))
+                    _warn_if_off_centre(*_reconstruction_target(self, arguments, given_x, given_y))
         _refuse_unused_targets(self, arguments)
         _check_weights_of(arguments, "sample_weight")
         if arguments.get("validation_data") is not None:
@@ -246,17 +247,19 @@ def _warn_if_far_from_zero(x):
 OFF_CENTRE = 3
 
 
-def _warn_if_off_centre(target, name):
-    """Warn when a table a network must rebuild has its centre (the column means) further from 0 than
-    ``OFF_CENTRE`` times the rows' typical distance from that centre (the root of the summed variances): the
-    origin then lies far outside the data. Most of the starting squared error is the offset, and the first
-    epochs go to learning the means rather than what tells the rows apart. Measured on notebook 02's VAE
-    (``tests/test_vae.py``, 40 epochs, seeds 0-2, KMeans k = 3 on the codes): its blobs shifted by 10 score
-    ARI 0.55-0.69 (1.00 centred), 0.86-1.00 after 200 epochs, and 0.95 or more when the decoder's output
+def _warn_if_off_centre(target, name, columns=None):
+    """Warn when a table a network learns to output (``target``, called ``name``; ``columns``: its names) has
+    its centre, the column means taken together, further from 0 than ``OFF_CENTRE`` times a typical row's
+    distance from that centre (the root of the summed variances): the origin then lies far outside the data.
+    Nearly all of the starting squared error is the offset, and while the network learns the means its code
+    helps little. Measured on notebook 02's VAE (``tests/test_vae.py``, seeds 0-2, KMeans k = 3 on the codes):
+    its blobs shifted by 10 score ARI 1.00 after one epoch on seed 0, then 0.55-0.69 after 40 epochs, as the
+    KL term pulls the codes together (1.00 centred), 0.86-1.00 after 200, and 1.00 when the decoder's output
     bias starts at the means, so that only the input is off-centre. Dividing a table by one value changes
-    its offset and its spread alike, so tables in [0, 1] are measured too (the digits divided by 16 lie
-    1.5 typical distances out). A whole-table measure, not a column's: one column shifted by 10 among ten lies
-    3.2 distances out, all ten 10, and a one-hot column that is mostly 1 barely moves it."""
+    its offset and its spread alike, so tables in [0, 1] are measured too (the digits divided by 16 lie 1.5
+    typical distances out; bell-shaped columns min-max scaled about 3, more with more rows). A whole-table
+    measure, not a column's: one column shifted by 10 among ten lies 3.2 distances out, all ten 10, and a
+    0/1 column that is mostly 1 beside numeric columns barely moves it."""
     if target is None:
         return
     spread = float(np.sqrt(np.sum(np.var(target, axis=0, dtype=np.float64))))
@@ -265,25 +268,28 @@ def _warn_if_off_centre(target, name):
     means = np.mean(target, axis=0, dtype=np.float64)
     out = float(np.linalg.norm(means)) / spread
     if out > OFF_CENTRE:
-        column = int(np.argmax(np.abs(means)))
-        constant = ", a constant column: drop it" if np.ptp(target[:, column]) == 0 else ""
-        warnings.warn(f"{name}, which the network rebuilds, sits far from 0: its centre (the column means) lies "
-                      f"{out:.1f} times its rows' typical distance from that centre away from 0 (the largest "
-                      f"mean: column {column}, counting from 0, {means[column]:.4g}{constant}), so training first learns "
-                      f"the means and may need many more epochs to learn what tells the rows apart; centre the "
-                      f"columns first (sklearn.preprocessing.StandardScaler centres and scales them; columns in "
-                      f"one unit: subtract each column's mean, then divide them all by one value, as notebook "
-                      f"05's scale_columns(..., one_unit=True) does)",
+        j = int(np.argmax(np.abs(means)))
+        column = f"column {columns[j]!r}" if columns is not None else f"column {j}, counting from 0"
+        constant = "; a constant column: drop it" if np.ptp(target[:, j]) == 0 else ""
+        what = "which the network rebuilds" if name == "x" else "the table the network learns to output"
+        warnings.warn(f"{name}, {what}, sits far from 0: its column means, taken together, are {out:.1f} times "
+                      f"farther from 0 than a typical row is from them (the largest, {means[j]:.4g}, is in "
+                      f"{column}{constant}), so training first has to learn the means, and its codes can come out "
+                      f"worse (notebook 02, section 9); centre the columns first (sklearn.preprocessing."
+                      f"StandardScaler centres and scales them; columns in one unit: subtract each column's mean, "
+                      f"then divide them all by one value, as notebook 05's scale_columns(..., one_unit=True) does)",
                       UserWarning, stacklevel=3)  # the learner's fit
 
 
-def _reconstruction_target(model, arguments):
-    """The table a model is trained to rebuild, and its name: ``y`` when it is a table as wide as ``x`` (an
-    autoencoder's ``fit(X, X)``), ``x`` for a model whose loss rebuilds ``x`` itself (a VAE); else ``None``."""
+def _reconstruction_target(model, arguments, given_x, given_y):
+    """The table a model learns to output, its name and its column names (``given_*``: as the learner passed
+    them): ``y`` when it is a table of ``x``'s shape (an autoencoder's ``fit(X, X)``, or a regression to as
+    many columns), ``x`` for a model whose loss rebuilds ``x`` itself (a VAE); else ``None``. (Not every
+    target: a softmax's one-hot classes, one class nearly everywhere, would sit far out by this measure.)"""
     x, y = arguments["x"], arguments.get("y")
     if isinstance(y, np.ndarray) and y.ndim == 2 and y.shape == x.shape:
-        return y, "y"
-    return (x, "x") if model.loss_uses_only_x and y is None else (None, None)
+        return y, "y", _column_names(given_y)
+    return (x, "x", _column_names(given_x)) if model.loss_uses_only_x and y is None else (None, None, None)
 
 
 def _warn_of_ignored_loss(model):

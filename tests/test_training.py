@@ -865,9 +865,10 @@ def test_fit_warns_at_the_learners_call_when_the_table_it_rebuilds_sits_far_from
     half = signs * 0.5  # typical distance 1
     warned = mine(half + [0.0, 3.2, 0.0, 0.0])  # a centre 3.2 distances out
     assert len(warned) == 1 and warned[0][1]  # once, at the learner's call of fit
-    assert warned[0][0].startswith("y, which the network rebuilds, sits far from 0: its centre (the column means) "
-                                   "lies 3.2 times its rows' typical distance from that centre away from 0 (the "
-                                   "largest mean: column 1, counting from 0, 3.2), so training first learns the means")
+    assert warned[0][0].startswith("y, the table the network learns to output, sits far from 0: its column means, "
+                                   "taken together, are 3.2 times farther from 0 than a typical row is from them (the "
+                                   "largest, 3.2, is in column 1, counting from 0), so training first has to learn the "
+                                   "means, and its codes can come out worse (notebook 02, section 9); centre")
     assert "StandardScaler" in warned[0][0] and "scale_columns(..., one_unit=True)" in warned[0][0]
     assert mine(half + [0.0, 3.0, 0.0, 0.0]) == []  # exactly 3 distances (2.5 and 3.5: mean 3.0, spread 1.0) is not beyond
     assert mine(half + [0.0, 1.8, -2.4, 0.0]) == []  # about 3 (a 3-4-5 triangle), in two columns
@@ -877,10 +878,15 @@ def test_fit_warns_at_the_learners_call_when_the_table_it_rebuilds_sits_far_from
     assert len(mine(half, half + 5.0)) == 1  # the target is what counts
     assert mine(np.zeros((64, 4)) + 5.0) == []  # nothing varies: no spread to measure by
     (constant,) = mine(np.column_stack([half[:, :3], np.full(64, 5.0)]))  # 5 / sqrt(0.75): 5.8 distances out
-    assert "(the largest mean: column 3, counting from 0, 5, a constant column: drop it)" in constant[0]
+    assert "(the largest, 5, is in column 3, counting from 0; a constant column: drop it)" in constant[0]
     assert "constant column" not in mine(half + [0.0, 3.2, 0.0, 0.0])[0][0]
     pixels = 0.9 + signs * 0.05  # in [0.85, 0.95]: 9 distances out, [0, 1] or not
     assert len(mine(pixels)) == 1
+    rng = np.random.default_rng(0)
+    for rows, warns in ((100, False), (10_000, True)):  # bell-shaped columns min-max scaled: about 2.5, then 3.9 out
+        bells = rng.normal(size=(rows, 4))
+        bells = (bells - bells.min(axis=0)) / np.ptp(bells, axis=0)  # into [0, 1]: not centred
+        assert bool(mine(bells)) == warns
     one_hot = np.column_stack([signs[:, :3], np.r_[np.zeros(8), np.ones(56)]])  # a 0/1 column at 7/8: mean 0.875
     assert mine(one_hot) == []  # the centre is 0.5 distances out
     far = mine(signs + 150.0)
@@ -1070,6 +1076,9 @@ def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_els
     off = X + 4.0  # the centre 4 * sqrt(3) / sqrt(3) = 4 distances out
     rebuilt = warned(_own_loss_model(True), off)
     assert len(rebuilt) == 1 and rebuilt[0].startswith("x, which the network rebuilds, sits far from 0")
+    pd = pytest.importorskip("pandas")
+    named = warned(_own_loss_model(True), pd.DataFrame(off + [0.0, 0.0, 1.0], columns=["a", "b", "c"]))
+    assert "(the largest, 5, is in column 'c')" in named[0]  # a DataFrame's own name for the column
     assert warned(_own_loss_model(False), off) == []  # reads x, rebuilds nothing it was told of
     inputs = keras.Input(shape=(3,))
     for width in (1, 2):  # a prediction of another width: not a reconstruction
@@ -1079,7 +1088,7 @@ def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_els
         assert warned(head, X, target) == []
     autoencoder = training.CheckedModel(inputs, keras.layers.Dense(3)(inputs))
     autoencoder.compile(optimizer="adam", loss="mse")
-    assert warned(autoencoder, X, off)[0].startswith("y, which the network rebuilds, sits far from 0")
+    assert warned(autoencoder, X, off)[0].startswith("y, the table the network learns to output, sits far from 0")
 
 
 def test_a_model_whose_loss_uses_only_x_refuses_targets_and_weights_wherever_they_come():

@@ -357,7 +357,7 @@ def test_check_features_counts_pandas_na_as_a_missing_value():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame(np.arange(12.0).reshape(6, 2)).astype("Float64")
     frame.iloc[2, 1] = pd.NA
-    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\), the first in column '1', row 2 "
+    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\), the first in column 1, row 2 "
                                          r"\(counting from 0\); clean or impute them first$"):
         check_features(frame)
 
@@ -386,6 +386,13 @@ def test_a_bad_value_is_located_by_row_and_column_name():
         check_features(filtered)  # df.loc[1] would not find it: the label is named too
     with pytest.raises(TypeError, match=r"in column 'member', row 0 \(counting from 0; its index label is 'ann'\)"):
         check_features(frame[["age", "member"]].set_axis(["ann", "bo", "cy"]))
+    with pytest.raises(ValueError, match=r"the first in column 1, row 2 \(counting from 0\); "):  # a label, not text
+        check_features(pd.DataFrame(values).iloc[:, [1, 2, 0]])  # at position 0 now, the label 1 named
+    with pytest.raises(ValueError, match=r"the first at position 1 \(counting from 0; its index label is 'bo'\); "):
+        check_features(pd.Series([1.0, np.nan, 2.0], index=["ann", "bo", "cy"]), ndim=1)
+    with pytest.raises(TypeError, match=r"^X must contain real numbers; got dtype <U\d+ \(text, such as 'n/a' in row 1, "
+                                        r"column 0 \(counting from 0\)\)$"):
+        check_features([[1.0, 2.0], ["n/a", "3.5"]])  # NumPy made every value text: the first that is not a number
     with pytest.raises(ValueError, match=r"^w contains 1 NaN or infinite value\(s\), the first at position 4 "
                                          r"\(counting from 0\); clean"):
         check_features([0.0, 1.0, 2.0, 3.0, np.nan], name="w", ndim=1)
@@ -551,5 +558,5 @@ def test_boolean_features_are_refused_with_the_conversion_that_works():
                                         r"them with \.astype\(float\), 1 for true\)$"):
         check_features(flags)
     np.testing.assert_array_equal(check_features(flags.astype(float)), [[1, 0], [0, 1], [1, 1]])
-    with pytest.raises(TypeError, match=r"got dtype <U1$"):  # no hint where it would not help
-        check_features(np.array([["a", "b"]] * 3))
+    with pytest.raises(TypeError, match=r"got dtype <U1 \(text, such as 'a' in row 0, column 0 \(counting from 0\)\)$"):
+        check_features(np.array([["a", "b"]] * 3))  # no true/false hint where it would not help
