@@ -29,9 +29,9 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, like=N
         Smallest acceptable number of columns (only for ``ndim=2``).
     ndim : int, default=2
         Required number of dimensions.
-    like : pandas.DataFrame, optional
-        The DataFrame ``X`` was converted from, whose column names and row
-        index the messages use; by default ``X`` itself, if a DataFrame.
+    like : array-like, optional
+        What ``X`` was converted from: a DataFrame's column names and row
+        index then say where a bad value lies. By default ``X`` itself.
 
     Returns
     -------
@@ -73,9 +73,9 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, like=N
         array = array.astype(np.float64)  # float16: NumPy's linear algebra refuses it, and its sums overflow
     if not np.all(np.isfinite(array)):
         n_bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-        first = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s), the first {_position(X if like is None else like, first)}; clean "
-                         f"or impute them first")
+        where = _position(X if like is None else like, tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0]))
+        raise ValueError(f"{name} contains {n_bad} NaN or infinite value(s), the first {where}; clean or impute "
+                         f"them first")
     return array
 
 
@@ -282,8 +282,8 @@ def as_numeric_array(values, *, name="x"):
             converted[i] = np.nan
         elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
             where = _position(values, tuple(int(j) for j in np.unravel_index(i, array.shape)))
-            hint = ("; convert true/false columns with .astype(float), 1 for true" if isinstance(value, (bool, np.bool_))
-                    else "")
+            boolean = isinstance(value, (bool, np.bool_))
+            hint = "; convert true/false columns with .astype(float), 1 for true" if boolean else ""
             raise TypeError(f"{name} must contain numbers only; found {value!r} ({type(value).__name__}) {where}{hint}")
         else:
             converted[i] = _to_float(value, name)

@@ -533,8 +533,8 @@ def _check_columns(model, x, name):
         if sorted(names) == sorted(fitted):
             how = "the same columns in another order"
         else:  # name the difference: two lists cut after eight names can look alike
-            how = "; ".join([f"{len(names)} columns where it was trained on {len(fitted)}"] * (len(names) != len(fitted))
-                            + [f"missing {_first_eight(missing)}"] * bool(missing)
+            counts = f"{len(names)} columns where it was trained on {len(fitted)}"
+            how = "; ".join([counts] * (len(names) != len(fitted)) + [f"missing {_first_eight(missing)}"] * bool(missing)
                             + [f"not trained on {_first_eight(extra)}"] * bool(extra))
         select = f": df[{list(fitted)!r}]" if len(fitted) <= 8 else ""
         raise ValueError(f"{name}'s columns are not those {model.name} was trained on ({how}): Keras reads columns by "
@@ -565,7 +565,7 @@ def _check_model_input(model, x, name):
     if shape is not None and array.ndim != ndim:
         raise ValueError(f"{name} must be a {ndim}-D array of shape {_shape_text(shape)} for {model.name}; "
                          f"got {array.ndim}-D with shape {array.shape}")
-    array = check_features(array, name=name, min_samples=1, ndim=ndim, like=x if _column_names(x) is not None else None)
+    array = check_features(array, name=name, min_samples=1, ndim=ndim, like=x)
     if shape is not None and any(want not in (None, got) for want, got in zip(shape[1:-1], array.shape[1:-1])):
         # images of another size: Keras would fail inside a layer, several lines long
         raise ValueError(f"{name} has shape {array.shape} but {model.name} expects {_shape_text(shape)}")
@@ -583,7 +583,7 @@ def _check_target(model, y, name, n_samples, like=None):
     if y is None or not _is_array_like(y):
         return y
     array = as_numeric_array(y, name=name)
-    array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1), like=y if _column_names(y) is not None else None)
+    array = check_features(array, name=name, min_samples=1, ndim=max(array.ndim, 1), like=y)
     if array.shape[0] != n_samples:
         raise ValueError(f"{name} has {array.shape[0]} rows but there are {n_samples} samples")
     if like is not None and _is_array_like(like) and np.shape(like)[1:] != array.shape[1:]:
