@@ -529,10 +529,10 @@ def _check_columns(model, x, name):
         return
     names = tuple(str(c) for c in columns)
     if names != fitted:
-        missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
         if sorted(names) == sorted(fitted):
             how = "the same columns in another order"
         else:  # name the difference: two lists cut after eight names can look alike
+            missing, extra = [n for n in fitted if n not in names], [n for n in names if n not in fitted]
             counts = f"{len(names)} columns where it was trained on {len(fitted)}"
             how = "; ".join([counts] * (len(names) != len(fitted)) + [f"missing {_first_eight(missing)}"] * bool(missing)
                             + [f"not trained on {_first_eight(extra)}"] * bool(extra))
