@@ -361,6 +361,35 @@ def test_decoded_centres_sit_much_closer_to_blob_means_than_points_do(cells):
         assert float(centre) < float(typical) / 3
 
 
+def _blobs_in_clusters(line):
+    """``blob 0: cluster 1 (167); blob 1: cluster 0 (52), cluster 3 (115)`` -> {blob: {cluster: points}}."""
+    found = {}
+    for blob, clusters in re.findall(r"blob (\d): ((?:cluster \d \(\d+\)(?:, )?)+)", line):
+        found[int(blob)] = {int(c): int(n) for c, n in re.findall(r"cluster (\d) \((\d+)\)", clusters)}
+    return found
+
+
+def test_the_explorers_questions_are_answered_by_what_k_2_and_k_4_print(cells):
+    text = _output_with(cells, "k = 2, ARI")
+    ari = {int(k): float(a) for k, a in re.findall(r"^k = (\d), ARI " + NUMBER, text, re.MULTILINE)}
+    lines = {int(line[4]): _blobs_in_clusters(line) for line in text.splitlines() if line.startswith("k = ")}
+    assert sorted(lines) == [2, 4] and all(sorted(found) == [0, 1, 2] for found in lines.values())
+    prose = " ".join(_source_with(cells, "At k = 2 KMeans puts two whole blobs", "markdown").split())
+    # k = 2: every blob whole, two of them sharing one cluster
+    two = lines[2]
+    assert all(len(clusters) == 1 for clusters in two.values())
+    shared = [b for b in two if sum(two[b].keys() == two[o].keys() for o in two) == 2]
+    assert len(shared) == 2, two
+    assert f"(here blobs {shared[0]} and {shared[1]})" in prose and f"ARI falls to {ari[2]:.2f}" in prose
+    # k = 4: exactly one blob cut in two, the other two whole and apart
+    four = lines[4]
+    cut = [b for b, clusters in four.items() if len(clusters) == 2]
+    whole = [next(iter(four[b])) for b in four if len(four[b]) == 1]
+    assert len(cut) == 1 and len(set(whole)) == 2 and not set(whole) & set(four[cut[0]]), four
+    assert f"cuts one blob in two (blob {cut[0]})" in prose and f"leaves the other two whole, ARI {ari[4]:.2f}" in prose
+    assert ari[2] < ari[4] < 1.0
+
+
 def test_criteria_disagree_where_the_prose_says(cells):
     text = _output_with(cells, "sampled z, β = 10")
     chosen = {
