@@ -476,7 +476,8 @@ def test_the_suite_paragraphs_report_the_recorded_runs(cells, suite_text):
     centres = make_blobs(n_samples=300, random_state=52, return_centers=True)[2]
     assert min(np.linalg.norm(a - b) for i, a in enumerate(centres) for b in centres[i + 1:]) < 3  # SD 1 each
     (cut,) = [run for run in mine("varied blobs") if _k(run) != 3]
-    assert _k(cut) == 4 and f"the widest blob cut in three (ARI {cut['ari']:.2f})" in text
+    assert _k(cut) == 4 and (f"the widest blob split in two, with a slice of it joined to a narrower one (four "
+                             f"clusters, ARI {cut['ari']:.2f})") in text
     # circles and moons
     assert not any(run["structure"] for run in mine("noisy circles"))
     assert '"no stable cluster structure" on every circles run' in text
@@ -779,3 +780,27 @@ def test_the_small_table_trap_reports_the_recorded_tiny_runs(cells):
     small = _suite_runs("label_free_small.jsonl")
     at_50 = sum(run["structure"] for run in small if run["dataset"] == "small uniform 2-D" and run["size"] == 50)
     assert f'two-column noise still got "structure" in {at_50} of 12)' in readme
+
+
+def test_the_unequal_blobs_miss_splits_the_widest_blob_and_gives_a_slice_away():
+    """Section 7: "the widest blob split in two, with a slice of it joined to a narrower one (four clusters)":
+    the one missed run of the blobs of unequal spread, chosen again as the suite chose it, read with its labels."""
+    (missed,) = [run for run in _suite_runs() if run["dataset"] == "varied blobs" and _k(run) != 3]
+    from sklearn.decomposition import PCA
+
+    nb05 = label_free.lesson()
+    X, y = label_free.load("varied blobs", missed["size"], missed["seed"])
+    seed = missed["seed"]
+    pca_80 = PCA(n_components=0.8, random_state=seed).fit(X)
+    representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=seed).fit(X).transform,
+                       f"PCA-{pca_80.n_components_}": pca_80.transform}  # as label_free.run_once builds them
+    choice = nb05.choose(nb05.score_candidates(X, representations, seed=seed))
+    chosen = choice.chosen
+    assert f"{chosen.representation} + {chosen.method}, k={chosen.k}" == missed["chosen"]
+    widest = 1  # make_blobs(cluster_std=[1.0, 2.5, 0.5]): blob 1 is the widest
+    counts = np.array([np.bincount(chosen.labels[y == blob], minlength=chosen.k) for blob in range(3)])
+    home = {blob: int(np.argmax(counts[blob])) for blob in range(3)}  # each blob's largest cluster
+    own = [c for c in range(chosen.k) if counts[widest, c] > counts[:, c].sum() / 2]  # clusters mostly the widest's
+    assert len(own) == 2  # split in two
+    shared = [c for c in range(chosen.k) if c not in own and counts[widest, c] > 0.05 * counts[widest].sum()]
+    assert len(shared) == 1 and home[0] != home[2] and shared[0] in (home[0], home[2])  # a slice joined to another

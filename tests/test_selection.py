@@ -1329,7 +1329,8 @@ def test_one_zero_one_column_beside_noise_is_the_split_the_procedure_finds(nb05)
 
     notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
     text = " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
-    assert ("On 300 rows of noise in five columns (scored on the scaled features and PCA-2) this notebook's procedure "
+    assert ("On 300 rows of Gaussian noise in five columns (scored on the scaled features and PCA-2) this notebook's "
+            "procedure "
             "finds no groups, at three seeds out of three; add one random 0/1 column to the same rows, scaled like the "
             "others, and at all three seeds it finds two clusters that are exactly the column's two values (ARI 1.00)") in text
     for seed in (0, 1, 2):
@@ -1342,3 +1343,52 @@ def test_one_zero_one_column_beside_noise_is_the_split_the_procedure_finds(nb05)
             assert choice.structure == with_flag
             if with_flag:
                 assert choice.chosen.k == 2 and adjusted_rand_score(flag, choice.chosen.labels) == 1.0
+
+
+def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
+    """Notebook 05, section 4: the standard error is taken over the references' gains over one cluster, where
+    Tibshirani et al. take it over the references' fits at k. On the wines (scaled features) the gains' error is
+    usually the smaller, and with the paper's error KMeans' walk over its splits that count stops at three clusters
+    instead of four, and the GMM's walk over every split at three instead of five."""
+    from sklearn.datasets import load_wine
+
+    X = nb05.scale_columns(load_wine().data)
+    seed, n_references = 42, 5
+    candidates = nb05.score_candidates(X, {"scaled features": None}, seed=seed)
+    rng = np.random.default_rng(seed)  # the references exactly as score_candidates draws them
+    kinds = [[make(X, len(X), rng) for _ in range(n_references)] for make in (nb05.uniform_reference, nb05.reference_cloud)]
+    papers, larger = {}, 0
+    for c in candidates:
+        if c.k == 1:
+            continue
+        per_kind = []
+        for kind in kinds:
+            fits, gains = [], []
+            for R in kind:
+                labels = nb05.fit_clustering(R, c.method, c.k, seed).predict(R)
+                fit = nb05.gaussian_fit(R, labels, c.method == "kmeans")
+                fits.append(fit)
+                gains.append(fit - nb05.gaussian_fit(R, np.zeros(len(R), int)))
+            per_kind.append((np.mean(gains), np.std(gains), np.std(fits)))
+        _, gains_sd, fits_sd = max(per_kind)  # the kind that gains more, as the gap takes it
+        factor = np.sqrt(1 + 1 / n_references)
+        assert gains_sd * factor == pytest.approx(c.gap_se, rel=1e-9)  # the rebuild is the notebook's own
+        papers[(c.method, c.k)] = fits_sd * factor
+        larger += fits_sd > gains_sd
+    assert larger >= 0.8 * len(papers)  # "usually smaller than the paper's"
+
+    def family(method, papers_error):
+        splits = [c for c in candidates if c.method == method and c.k >= 2]
+        return [c._replace(gap_se=papers[(method, c.k)]) for c in splits] if papers_error else splits
+
+    def counting(splits):
+        return [c for c in splits if nb05.verdict(c, 0.75, 0.1, 0.05, 1.0) == "counts"]
+
+    assert nb05.gap_choice(counting(family("kmeans", False))).k == 4
+    assert nb05.gap_choice(counting(family("kmeans", True))).k == 3
+    assert nb05.gap_choice(family("gmm", False)).k == 5
+    assert nb05.gap_choice(family("gmm", True)).k == 3
+    prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
+                                                              as_version=4).cells if c.cell_type == "markdown").split())
+    assert ("With the paper's error, KMeans on the scaled features would stop at three clusters instead of four, and "
+            "the GMM walked over every $k$ at three instead of five") in prose
