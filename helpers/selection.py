@@ -168,6 +168,43 @@ def check_seed(seed, n_refits=0):
     return seed
 
 
+def check_scaling(values, one_unit, like):
+    """Check the arguments of notebook 05's ``scale_columns`` and return ``values`` and ``like`` as float arrays.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_samples, n_features) or Table
+        The rows to scale.
+    one_unit : bool
+        Exactly ``True`` or ``False``: a string such as ``"no"`` would count as true.
+    like : array-like of shape (n_other, n_features), Table or None
+        The table whose means and spreads to use; ``None`` is ``values`` itself.
+
+    Returns
+    -------
+    values, like : numpy.ndarray of float64
+        float64 whatever came in: float16 sums overflow.
+
+    Raises
+    ------
+    TypeError
+        If ``one_unit`` is not a bool.
+    ValueError
+        If ``values`` or ``like`` is not 2-D, or ``like`` has other columns than ``values``.
+    """
+    values, like = (np.asarray(rows.X if isinstance(rows, Table) else rows, dtype=np.float64)
+                    for rows in (values, values if like is None else like))
+    if one_unit not in (True, False):
+        raise TypeError(f"one_unit must be True or False; got {one_unit!r}")
+    if values.ndim != 2:
+        raise ValueError(f"values must be a table (rows x columns); got shape {values.shape}: one row is "
+                         "values.reshape(1, -1)")
+    if like.ndim != 2 or like.shape[1] != values.shape[1]:
+        raise ValueError(f"like must be a table with the same columns as values ({values.shape[1]}); got shape "
+                         f"{like.shape}")
+    return values, like
+
+
 def check_refits(Z, k, labels, seed, n_resamples, fraction):
     """Check the arguments of notebook 05's ``stability`` and ``assignment_confidence``.
 
