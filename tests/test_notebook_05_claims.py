@@ -282,6 +282,14 @@ def test_noise_fools_stability_but_not_the_procedure(cells):
     assert float(re.search(r"stability ([\d.]+)", text).group(1)) >= 0.85
     assert 0.1 <= float(re.search(r"silhouette ([\d.]+)", text).group(1)) <= 0.3
     assert "the procedure: no stable cluster structure" in text
+    # "each family's pick gains at most a few hundredths ... (gaps of 0.02 to 0.05, under `min_gain = 0.1`), though
+    # KMeans' halves come back on resampling. No pick counts"
+    picks = _picks(text)
+    assert len(picks) == 4 and {p["verdict"] for p in picks} == {"not clearly better than one cluster"}
+    gaps = [p["gap"] for p in picks]
+    prose = _prose(cells)
+    assert f"(gaps of {min(gaps):.2f} to {max(gaps):.2f}, under `min_gain = 0.1`)" in prose and max(gaps) < 0.1
+    assert all(p["stability"] >= 0.75 for p in picks if p["method"] == "kmeans")
 
 
 def _names(source):
