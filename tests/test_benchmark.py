@@ -165,3 +165,25 @@ def test_the_scale_numbers_in_the_readme_and_notebooks_01_and_03_are_the_recorde
             f"{big['seconds'] / small['seconds']:.0f} times as long for 10 times the rows"
             in markdown("03_deep_autoencoder_optics.ipynb"))
     assert f"({big['seconds'] / small['seconds']:.0f} times as long for 10 times the rows here" in " ".join(readme.split())
+
+
+def test_article_seeds_runs_each_example_with_the_seeds_asked_for(monkeypatch, capsys):
+    import types
+
+    import article_seeds
+    import numpy as np
+
+    called = []
+
+    def fake(seed):  # what an article example returns: labels, model, X, y
+        called.append(seed)
+        return np.array([0, 0, 1, 1]), None, None, np.array([0, 0, 1, 1])
+
+    module = types.SimpleNamespace(article_example_1=fake, article_example_3=fake)
+    monkeypatch.setattr(article_seeds.lesson_code, "load", lambda notebook, tag: module)
+    article_seeds.main(["--seeds", "45", "46"])
+    assert called == [45, 46, 45, 46]  # both examples, each seed once
+    assert "| `seed:3` | 1.00 ± 0.00 | 0.00 ± 0.00 | 2.0 |" in capsys.readouterr().out
+    called.clear()
+    article_seeds.main([])
+    assert called == [42, 43, 44] * 2  # the README's rows by default

@@ -133,7 +133,7 @@ def test_benchmark_rows_are_linked_for_colab_readers_with_their_numbers(prose):
     link = f"]({REPOSITORY}#benchmark-every-headline-number-in-one-table)"
     paragraphs = prose.split("\n\n")
     for numbers in (("0.32 ± 0.15", "2.7 clusters"),
-                    ("0.37 ± 0.23 (0.20 to 0.63", "11 % to 49 % of the points called noise")):
+                    ("0.26 ± 0.05 over three seeds (0.20 to 0.28)", "37 % to 49 % of the points called noise")):
         # each three-seed figure sits in a paragraph that links the README's benchmark section
         assert any(all(number in paragraph for number in numbers) and link in paragraph
                    for paragraph in paragraphs), numbers
@@ -141,7 +141,7 @@ def test_benchmark_rows_are_linked_for_colab_readers_with_their_numbers(prose):
     # the README's rows say the same (benchmarks/network_seeds.py and article_seeds.py print them)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "| `nb03:embedded` (autoencoder + OPTICS) | moons in 50-D | 0.32 ± 0.15 | 0.05 ± 0.01 | 2.7 |" in readme
-    assert "| `seed:3` (article example 3 as published) | moons | 0.37 ± 0.23 | 0.32 ± 0.20 | 4.3 |" in readme
+    assert "| `seed:3` (article example 3 as published) | moons | 0.26 ± 0.05 | 0.45 ± 0.07 | 4.3 |" in readme
 
 
 def test_xi_labels_only_the_leaves_of_its_hierarchy(text):

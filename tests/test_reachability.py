@@ -280,11 +280,14 @@ def test_the_fallback_counts_a_cluster_of_exactly_the_smallest_large_size():
 
 
 def test_a_lower_min_cluster_fraction_can_join_the_large_clusters():
-    # notebook 03, section 4: "on groups of 600, 370 and 30 points, far apart, the default 10 % ... keeps all
+    # notebook 03, section 4: "on groups of 600, 370 and 30 points, far apart, with the 30 farthest out (its peak the
+    # highest), the default 10 % ... keeps all
     # three apart; at 2 % the rule stops at the first of these peaks and leaves the 600 and the 370 joined"
     X, y = make_blobs(n_samples=[600, 370, 30], centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
     optics = OPTICS(min_samples=10).fit((X - X.mean(axis=0)) / X.std())
     default, low = (lesson.choose_reachability_eps(optics, min_cluster_fraction=f) for f in (0.1, 0.02))
     assert adjusted_rand_score(y, default.labels) > 0.99 and default.n_large_clusters == 2  # the 30 are not "large"
     assert low.peak > default.peak and low.n_large_clusters == 2
+    reach = optics.reachability_[np.isfinite(optics.reachability_)]
+    assert low.peak == reach.max()  # "with the 30 farthest out (its peak the highest)"
     assert sorted(np.bincount(low.labels[low.labels >= 0])) == [30, 970]  # the 600 and the 370 in one cluster
