@@ -117,3 +117,25 @@ def test_tsne_gmm_hands_each_parameter_to_its_step(monkeypatch):
     np.testing.assert_array_equal(seen["tsne_input"], X)
     np.testing.assert_array_equal(seen["gmm_input"], X[:, :2] * 2.0)  # the GMM clusters the t-SNE map
     np.testing.assert_array_equal(labels, np.arange(10) % 10)
+
+
+def test_a_gmm_on_the_round_2_embedding_matches_kmeans_at_most_seeds():
+    """Notebook 04, exercise 2's answer: the GMM's low score in the notebook is one seed's start, not the method:
+    over the seeds 0-9 and 42-44, most give the GMM an ARI within 0.01 of KMeans' or above it."""
+    import helpers
+    from sklearn.cluster import KMeans
+    from sklearn.mixture import GaussianMixture
+    from threadpoolctl import threadpool_limits
+
+    digits = data.digits()
+    _, held_out = lesson.split_in_halves(len(digits.X), seed=0)
+    X, y = digits.X[held_out], digits.y[held_out]
+    with threadpool_limits(1):
+        helpers.set_seed(42)
+        Z = lesson.run_network(X, lesson.NETWORK, 42, n_clusters=10)["Z_round2"]
+        kmeans = evaluation.evaluate(y, KMeans(n_clusters=10, n_init=20, random_state=42).fit_predict(Z))["ari"]
+        gmm = [evaluation.evaluate(y, GaussianMixture(n_components=10, n_init=3, random_state=seed).fit_predict(Z))["ari"]
+               for seed in (*range(10), 42, 43, 44)]
+    assert kmeans > 0.85
+    assert sum(ari >= kmeans - 0.01 for ari in gmm) >= 10, (kmeans, gmm)  # "11 of 13 seeds ... as good as KMeans"
+    assert max(gmm) <= kmeans + 0.03  # as good, not clearly better
