@@ -1392,3 +1392,33 @@ def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
                                                               as_version=4).cells if c.cell_type == "markdown").split())
     assert ("With the paper's error, KMeans on the scaled features would stop at three clusters instead of four, and "
             "the GMM walked over every $k$ at three instead of five") in prose
+
+
+def test_the_sheared_blobs_scaled_as_one_unit_teach_the_same_lesson(nb05):
+    """Notebook 05, exercise 4's answer: scaled as one unit (section 2's advice for coordinates of one plane),
+    -log W_k chooses KMeans' three clusters across the blobs (ARI 0.56), the GMM's three gap below 0 (-0.21),
+    and the Gaussian fit chooses the GMM's three (ARI 1.00)."""
+    def squared_distance_fit(X, labels, shared=True):
+        return -np.log(sum(np.sum((X[labels == c] - X[labels == c].mean(axis=0)) ** 2) for c in np.unique(labels)))
+
+    blobs, truth = make_blobs(n_samples=300, random_state=170)
+    sheared = nb05.scale_columns(blobs @ np.array([[0.6, -0.6], [-0.4, 0.8]]), one_unit=True)
+    found = {}
+    original = nb05.gaussian_fit
+    try:
+        for yardstick in (squared_distance_fit, original):
+            nb05.gaussian_fit = yardstick
+            candidates = nb05.score_candidates(sheared, {"scaled features": None}, k_range=range(1, 7), seed=42)
+            choice = nb05.choose(candidates)
+            gmm_3 = next(c for c in candidates if c.method == "gmm" and c.k == 3)
+            found[yardstick] = (choice.chosen.method, choice.chosen.k, round(adjusted_rand_score(truth, choice.chosen.labels), 2),
+                                round(gmm_3.gap, 2))
+    finally:
+        nb05.gaussian_fit = original
+    method, k, ari, gap = found[squared_distance_fit]
+    assert (method, k) == ("kmeans", 3) and ari == pytest.approx(0.56, abs=0.015) and gap == pytest.approx(-0.21, abs=0.015)
+    assert found[original][:3] == ("gmm", 3, 1.0)
+    prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
+                                                              as_version=4).cells if c.cell_type == "markdown").split())
+    assert ("then chooses KMeans' three clusters, which cut across the blobs (ARI 0.56), the GMM's three still gap below 0 "
+            "(-0.21), and the Gaussian fit again chooses them, ARI 1.00.") in prose
