@@ -188,7 +188,7 @@ def test_clustering_reconstructions_costs_nothing_from_the_working_pipeline(reve
     assert abs(recon["ari"] - code["ari"]) <= 0.02 and recon["clusters"] == code["clusters"] == 3
 
 
-def test_reconstructions_need_their_own_eps_and_the_decoder_bends_distances(cells):
+def test_the_codes_radius_happens_to_fit_the_reconstructions_and_the_decoder_stretches_distances(cells):
     text = _output_with(cells, "reconstructions: 10-D")
     code = re.search(r"latent code:\s+2-D, min_samples\s+(\d+), chosen eps ([\d.]+)", text)
     recon = re.search(r"reconstructions: 10-D, min_samples\s+(\d+), chosen eps ([\d.]+)", text)
@@ -199,6 +199,20 @@ def test_reconstructions_need_their_own_eps_and_the_decoder_bends_distances(cell
                                            r"([\d.]+), ([\d.]+) times as long", text).groups()]
     # "stretches some regions of the code more than others": one blob shrunk, another stretched
     assert min(stretch) < 1 < max(stretch) and max(stretch) / min(stretch) >= 1.2
+    # "Here it happens to fit: the code's eps and min_samples, used unchanged, find the three blobs in the
+    # reconstructions too (the table's last row). Most of the change in the chosen eps (0.530 ..., 0.847 ...) comes
+    # from the rule of thumb ...; with 4 neighbours the rule chooses 0.636 (the third line)"
+    same = re.search(r"reconstructions, min_samples\s+(\d+) as for the code: chosen eps ([\d.]+)", text)
+    assert same and int(same.group(1)) == int(code.group(1))
+    code_eps, recon_eps, same_eps = float(code.group(2)), float(recon.group(2)), float(same.group(2))
+    assert abs(same_eps - code_eps) < abs(recon_eps - code_eps) / 2  # most of the change is min_samples'
+    unchanged = _table(text)["+ reconstructions, the code's eps and min_samples"]
+    assert unchanged["ari"] >= 0.99 and unchanged["clusters"] == 3
+    prose = " ".join(p.source for p in cells if p.cell_type == "markdown")
+    prose = " ".join(prose.split())
+    assert (f"Most of the change in the chosen `eps` ({code_eps:.3f} for the code, {recon_eps:.3f} for the "
+            f"reconstructions) comes from the rule of thumb") in prose
+    assert f"with 4 neighbours the rule chooses {same_eps:.3f} (the third line)" in prose
 
 
 def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cells, one_change, prose):
@@ -215,11 +229,19 @@ def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cel
     assert "with `eps` chosen in those reconstructions the three blobs come back exactly" in text
     assert linear["ari"] == 1.0 and linear["noise"] == 0.0
     assert "(further down, the same rule run on the codes does not)" in text
-    # "only one of the decoder's five relu units is ever active on blob 2 (the last line)"
-    units = re.search(r"decoder relu units active on any point of blob 2: (\d) of (\d)",
-                      _output_with(cells, "article: latent code, chosen eps"))
+    # "Only one of the decoder's five relu units is ever active on blob 2 (the line before the last)"
+    printed = _output_with(cells, "article: latent code, chosen eps")
+    units = re.search(r"decoder relu units active on any point of blob 2: (\d) of (\d)", printed)
     assert units and units.groups() == ("1", "5")
-    assert "only one of the decoder's five `relu` units is ever active on blob 2 (the last line)" in text
+    assert "Only one of the decoder's five `relu` units is ever active on blob 2 (the line before the last)" in text
+    # "the radius where the scan starts, with at most 5 % of all points noise, leaves blob 2 alone with all of that
+    # noise (the last line)": blob 2 holds a third of the 500 points, so its share is about three times 5 %
+    start = re.search(r"the scan of the reconstructions starts at eps ([\d.]+), where (\d+)% of blob 2 is noise$",
+                      printed.strip())
+    assert start and 10 <= int(start.group(2)) <= 16 and round(int(start.group(2)) / 100 * 166) <= 25
+    assert "leaves blob 2 alone with all of that noise (the last line)" in text
+    # "blob 2's 2-D code, scanned by the same rule, stays whole (the table's second row)": two clusters on the code
+    assert code["clusters"] == 2
 
 
 def test_exercise_1_clusters_do_not_change_with_min_samples_from_4_up_and_3_fools_the_rule(cells):
