@@ -131,7 +131,7 @@ def test_knee_alone_leaves_noise_and_a_small_extra_cluster(main_table):
 def test_chosen_eps_sits_inside_its_range_above_the_knee(cells, prose):
     text = _output_with(cells, "range giving the chosen clustering")
     knee = float(re.search(r"knee of the k-distance curve: eps = ([\d.]+)", text).group(1))
-    low, high = map(float, re.search(r"chosen clustering: ([\d.]+) to ([\d.]+)", text).groups())
+    low, high = map(float, re.search(r"chosen clustering \(its clusters of 5 % or more\): ([\d.]+) to ([\d.]+)", text).groups())
     eps = float(re.search(r"chosen eps = ([\d.]+)", text).group(1))
     assert low < eps < high
     assert high / low >= 3  # "a wide band of radii"
@@ -213,6 +213,9 @@ def test_the_codes_radius_happens_to_fit_the_reconstructions_and_the_decoder_str
     assert (f"Most of the change in the chosen `eps` ({code_eps:.3f} for the code, {recon_eps:.3f} for the "
             f"reconstructions) comes from the rule of thumb") in prose
     assert f"with 4 neighbours the rule chooses {same_eps:.3f} (the third line)" in prose
+    lines = text.splitlines()  # the prose points at the cell's lines by number
+    assert lines[2].startswith("reconstructions, min_samples") and lines[3].startswith("inside blobs 0, 1 and 2")
+    assert "the fourth line above measures it blob by blob" in prose
 
 
 def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cells, one_change, prose):
