@@ -386,8 +386,17 @@ def _thousands_points_warning(header, cells, drop):
 #: How the name of a column holding identifiers ends (compared in lower case): ``customer_id``, ``Subject ID``.
 _ID_SUFFIXES = ("_id", " id", "-id")
 #: Names of a column that numbers rows (compared in lower case): Kaggle's ``Id``, pandas' ``index``, ``No.``.
-_ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row number", "no", "no.", "nr", "#",
-                     "number", "unnamed: 0")
+_ROW_NUMBER_NAMES = ("id", "index", "idx", "row", "rownum", "row_number", "row number", "no", "no.", "nr", "nr.", "#",
+                     "number", "unnamed: 0", "s.no", "s.no.", "s. no.", "sno", "sl.no", "sl. no.", "serial",
+                     "serial_no", "serial no", "serial_number", "serial number")
+#: A lower-case letter or digit followed by a capital: where camelCase joins two words (``CustomerID``, ``userId``).
+_CAMEL_JOIN = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def _name_as_words(name):
+    """A column name in lower case with its camelCase words apart: ``CustomerID`` -> ``customer_id``,
+    ``PassengerId`` -> ``passenger_id``, ``RowNumber`` -> ``row_number``, ``Id`` -> ``id``."""
+    return _CAMEL_JOIN.sub("_", name.strip()).lower()
 
 
 def _refuse_row_numbers(name, column):
@@ -398,7 +407,7 @@ def _refuse_row_numbers(name, column):
     ``index`` of ``dropna().reset_index()``, customer numbers), and a column named ``id`` or ``..._id``
     whose whole numbers repeat (a subject measured several times). An age or a dose that counts up is a
     measurement: the name decides. From 10 rows on."""
-    n, label = len(column), name.strip().lower()
+    n, label = len(column), _name_as_words(name)
     named = label in _ROW_NUMBER_NAMES or label.endswith(_ID_SUFFIXES)
     if not named or n < 10 or not np.all(np.isfinite(column)) or not np.all(column == np.round(column)):
         return

@@ -1571,3 +1571,20 @@ def test_filling_or_dropping_most_of_a_table_draws_a_warning_at_the_learners_cal
     with pytest.warns(UserWarning, match="filled 37 of the 40 values of 'b'") as caught:
         tables.from_array(frame, ["a", "b"], missing="median")
     assert caught[0].filename == __file__
+
+
+@pytest.mark.parametrize("name", ["CustomerID", "CustomerId", "PassengerId", "SampleID", "userId", "RowNumber",
+                                  "Nr.", "S.No", "Serial"])
+def test_camel_case_and_abbreviated_row_number_names_are_refused_too(name):
+    """A learner's probe of notebook 05: Mall_Customers' CustomerID (1..200, the most common Kaggle clustering
+    table), Titanic's PassengerId, SampleID beside iris sorted by species (ARI 1.00 from row blocks) loaded as
+    features: the name check knew customer_id and Id, not camelCase or 'S.No'."""
+    _refused_under_each_name(np.arange(1, 13), (name,), lambda label: rf"^column '{re.escape(label)}' looks like row numbers")
+    _refused_under_each_name(np.random.default_rng(1).permutation(12) + 500, (name,),
+                             lambda label: rf"^column '{re.escape(label)}' looks like identifiers \(a different")
+
+
+@pytest.mark.parametrize("name", ["pH", "HbA1c", "BMI", "Age", "nOfChildren", "IDH", "Video", "Solid"])
+def test_measurement_names_with_capitals_or_id_inside_them_are_not_identifiers(name):
+    values = np.column_stack([np.arange(1, 13), np.sin(np.arange(12)), np.cos(np.arange(12))])
+    assert tables.from_array(values, [name, "a", "b"]).columns == (name, "a", "b")
