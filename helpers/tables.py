@@ -82,6 +82,11 @@ from helpers._validation import is_missing_value
 MISSING = ("", "na", "n/a", "nan", "null", "none", "?", "-", "#n/a", "#n/a n/a", "#na", "<na>")
 
 _MISSING_POLICIES = ("error", "median", "drop-rows")
+#: ``missing="median"`` warns when it fills at least this share of a column's rows, and at least this many rows
+#: (up to half of them; beyond, it warns that the column is mostly made up): notebook 05 counts clusters from
+#: 5 % of the rows, and rows that share the median can gather into one.
+FILLED_SHARE_THAT_GATHERS = 0.05
+FILLED_ROWS_THAT_GATHER = 5
 _CATEGORICAL_POLICIES = ("error", "drop", "one-hot")
 _CONSTANT_POLICIES = ("error", "drop")
 
@@ -624,12 +629,20 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                 counts = holes.sum(axis=0)
             medians = np.nanmedian(X, axis=0)
             X = np.where(holes, medians, X)
+            gathered = []  # columns where enough rows share the made-up value to form a cluster of their own
             for j in np.flatnonzero(counts):
                 notes.append(f"filled {counts[j]} missing value(s) in {names[j]!r} with its median {medians[j]:.4g}")
                 if counts[j] > len(X) / 2:  # the note alone is easy to miss: most of this column is made up
                     warnings.warn(f"missing='median' filled {counts[j]} of the {len(X)} values of {names[j]!r}: most "
                                   f"of that column is now its median, the same made-up value; leave the column "
                                   f"out with drop=[{sources.get(names[j], names[j])!r}]", UserWarning, stacklevel=3)
+                elif counts[j] >= max(FILLED_ROWS_THAT_GATHER, FILLED_SHARE_THAT_GATHERS * len(X)):
+                    gathered.append(f"{counts[j]} in {names[j]!r} ({counts[j] / len(X):.0%})")
+            if gathered:
+                warnings.warn(f"missing='median' gave rows one made-up value each, the column's median: "
+                              f"{', '.join(gathered)}. Rows that share a value can gather into a cluster of their own: "
+                              f"compare the clusters with missing='drop-rows'",
+                              UserWarning, stacklevel=3)
         else:
             keep = ~holes.any(axis=1)
             if np.count_nonzero(keep) < 2:

@@ -1422,3 +1422,63 @@ def test_the_sheared_blobs_scaled_as_one_unit_teach_the_same_lesson(nb05):
                                                               as_version=4).cells if c.cell_type == "markdown").split())
     assert ("then chooses KMeans' three clusters, which cut across the blobs (ARI 0.56), the GMM's three still gap below 0 "
             "(-0.21), and the Gaussian fit again chooses them, ARI 1.00.") in prose
+
+
+def test_strongly_skewed_columns_draw_a_warning_and_their_logarithms_do_not(nb05):
+    """A learner's probe of notebook 05: 500 rows of five independent exponential (or lognormal) columns, no groups,
+    got "structure" at every seed tried; their logarithms got none. The references are symmetric; score_candidates
+    warns at the learner's call, naming the skewed columns, and advises np.log1p. Measured here at seed 0."""
+    from sklearn.decomposition import PCA
+
+    X = np.random.default_rng(0).exponential(size=(500, 5))
+
+    def choose_on(table):
+        table = nb05.scale_columns(table)
+        pca_80 = PCA(n_components=0.8, random_state=0).fit(table)
+        representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=0).fit(table).transform,
+                           f"PCA-{pca_80.n_components_}": pca_80.transform}  # the suite's three
+        return nb05.choose(nb05.score_candidates(table, representations, seed=0))
+
+    with pytest.warns(UserWarning, match=r"^5 column\(s\) of X are strongly skewed \(column, counting from 0, and its "
+                                         r"skewness: 0 \(\+2\.\d\), 1 \(\+1\.\d\), .*cluster np\.log1p of it instead") as caught:
+        skewed = choose_on(X)
+    assert [w.filename for w in caught if "skewed" in str(w.message)] == [__file__]  # at the learner's call
+    assert skewed.structure and (skewed.chosen.method, skewed.chosen.k) == ("kmeans", 6)  # "it found 'structure'"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not choose_on(np.log1p(X)).structure  # "on their logarithms none"
+        from sklearn.datasets import load_wine
+
+        wine = load_wine().data
+        centred = wine - wine.mean(axis=0)
+        assert np.abs((centred ** 3).mean(axis=0) / centred.std(axis=0) ** 3).max() < 1.1  # "the wines' stay below 1.1"
+        nb05.score_candidates(nb05.scale_columns(wine), {"scaled features": None}, k_range=range(1, 3),
+                              seed=0)  # the notebook's wines: quiet
+        flags = np.column_stack([np.random.default_rng(1).normal(size=(200, 3)),
+                                 (np.arange(200) % 10 == 0).astype(float)])  # a 0/1 column, skewness 2.7: few values
+        nb05.score_candidates(nb05.scale_columns(flags), {"scaled features": None}, k_range=range(1, 3), seed=0)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_skewed_noise_passes_for_structure_at_other_seeds_too_and_its_logarithm_does_not(nb05, seed):
+    """Notebook 05's trap "Skewed columns": "structure" (six KMeans clusters) at seeds 0, 1 and 2 (seed 0 in the test
+    above), none on the logarithms; and its words."""
+    from sklearn.decomposition import PCA
+
+    X = np.random.default_rng(seed).exponential(size=(500, 5))
+    found = []
+    for table in (X, np.log1p(X)):
+        table = nb05.scale_columns(table)
+        pca_80 = PCA(n_components=0.8, random_state=seed).fit(table)
+        representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=seed).fit(table).transform,
+                           f"PCA-{pca_80.n_components_}": pca_80.transform}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the skew warning: the test above checks it
+            found.append(nb05.choose(nb05.score_candidates(table, representations, seed=seed)))
+    assert [choice.structure for choice in found] == [True, False]
+    assert (found[0].chosen.method, found[0].chosen.k) == ("kmeans", 6)  # "six KMeans clusters each time"
+    prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
+                                                              as_version=4).cells if c.cell_type == "markdown").split())
+    assert ('found "structure" at each of seeds 0, 1 and 2 (six KMeans clusters each time); on the logarithms of the '
+            'same rows (`np.log1p`) it answered "no stable cluster structure" each time') in prose
+    assert f"warns when a column's skewness passes {selection.SKEWED}" in prose

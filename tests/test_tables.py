@@ -1562,10 +1562,12 @@ def test_filling_or_dropping_most_of_a_table_draws_a_warning_at_the_learners_cal
                                          r"column with the most gaps is 'gappy' \(37 missing\)") as caught:
         table = tables.read_csv(path, id_column="id", missing="drop-rows")
     assert caught[0].filename == __file__ and len(table.ids) == 3
-    half = "".join(f"r{i},{i % 7},{'' if i % 2 else i}\n" for i in range(40))  # exactly half missing: quiet
+    half = "".join(f"r{i},{i % 7},{'' if i % 2 else i}\n" for i in range(40))  # exactly half missing
+    with pytest.warns(UserWarning, match=r"gather into a cluster of their own") as caught:  # not 'most of that column'
+        tables.read_csv(write(tmp_path, "id,a,b\n" + half), id_column="id", missing="median")
+    assert not any("most of that column" in str(w.message) for w in caught)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        tables.read_csv(write(tmp_path, "id,a,b\n" + half), id_column="id", missing="median")
         tables.read_csv(write(tmp_path, "id,a,b\n" + half), id_column="id", missing="drop-rows")
     frame = np.column_stack([np.arange(40) % 7, np.where(np.arange(40) % 17, np.nan, np.arange(40.0))])
     with pytest.warns(UserWarning, match="filled 37 of the 40 values of 'b'") as caught:
@@ -1588,3 +1590,26 @@ def test_camel_case_and_abbreviated_row_number_names_are_refused_too(name):
 def test_measurement_names_with_capitals_or_id_inside_them_are_not_identifiers(name):
     values = np.column_stack([np.arange(1, 13), np.sin(np.arange(12)), np.cos(np.arange(12))])
     assert tables.from_array(values, [name, "a", "b"]).columns == (name, "a", "b")
+
+
+def test_median_filled_rows_that_could_gather_into_a_cluster_draw_a_warning(tmp_path):
+    """A learner's probe of notebook 05: 30 of 200 spending scores (15 %) filled with the median made a sixth
+    cluster of 11 filled rows and 1 other on a table of five groups (with missing='drop-rows': five, ARI 1.00);
+    the loader warned only above half a column. From 5 % of the rows, and 5 rows, it warns, naming each column."""
+    import warnings
+
+    def table(n, gaps):  # n rows; column b empty in the first gaps[0] rows, c in the first gaps[1]
+        rows = "".join(f"r{i},{i % 7},{'' if i < gaps[0] else i},{'' if i < gaps[1] else i % 5}\n" for i in range(n))
+        return write(tmp_path, "id,a,b,c\n" + rows)
+
+    with pytest.warns(UserWarning, match=r"^missing='median' gave rows one made-up value each, the column's median: "
+                                         r"10 in 'b' \(5%\), 30 in 'c' \(15%\)\. Rows that share a value can gather "
+                                         r"into a cluster of their own: compare the clusters with missing='drop-rows'$"
+                      ) as caught:
+        tables.read_csv(table(200, (10, 30)), id_column="id", missing="median")
+    assert len(caught) == 1 and caught[0].filename == __file__  # one warning for both columns, at the call
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        tables.read_csv(table(200, (9, 4)), id_column="id", missing="median")  # 4.5 %, and 4 rows: quiet
+        tables.read_csv(table(40, (4, 0)), id_column="id", missing="median")  # 10 %, but 4 rows: quiet
+        tables.read_csv(table(200, (30, 30)), id_column="id", missing="drop-rows")  # rows left out: nothing made up
