@@ -1482,3 +1482,52 @@ def test_skewed_noise_passes_for_structure_at_other_seeds_too_and_its_logarithm_
     assert ('found "structure" at each of seeds 0, 1 and 2 (six KMeans clusters each time); on the logarithms of the '
             'same rows (`np.log1p`) it answered "no stable cluster structure" each time') in prose
     assert f"warns when a column's skewness passes {selection.SKEWED}" in prose
+
+
+def test_the_skew_warning_judges_spread_out_columns_of_50_rows_or_more_by_either_tail(nb05):
+    """selection.check_inputs' skew warning, without a scoring run: which columns it names, and which it leaves."""
+    rng = np.random.default_rng(3)
+    tail = rng.lognormal(size=200)  # skewness about 4
+
+    def names(X):  # the columns the warning lists, or None when it stays quiet
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            selection.check_inputs(X, {"raw": None}, range(1, 3))
+        said = [str(w.message) for w in caught if "strongly skewed" in str(w.message)]
+        return re.findall(r"(\d+) \(([+-]\d\.\d)\)", said[0]) if said else None
+
+    plain = rng.normal(size=(200, 3))
+    assert names(plain) is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a constant column has no skewness, and no 0 / 0 either
+        selection.check_inputs(np.column_stack([plain, np.ones(200)]), {"raw": None}, range(1, 3))
+    gentle = rng.gamma(2.0, size=200)  # skewness 1.6: just past the bound
+    both = np.column_stack([plain, tail, -tail, gentle])  # long tails to the right and to the left
+    both = (both - both.mean(axis=0)) / both.std(axis=0)  # scaled, as notebook 05 scores X: every spread exactly 1
+    assert [column for column, _ in names(both)] == ["3", "4", "5"] and names(both)[1][1].startswith("-")
+    assert names(both[:49]) is None and names(both[:50]) is not None  # from 50 rows the skewness is judged
+    with warnings.catch_warnings(record=True) as caught:  # raised at the learner's own call of score_candidates
+        warnings.simplefilter("always")
+        line = sys._getframe().f_lineno + 1
+        nb05.score_candidates(both, {"raw": None}, k_range=range(1, 3), n_references=1, n_resamples=1)
+    said = next(w for w in caught if "strongly skewed" in str(w.message))
+    assert (said.filename, said.lineno) == (__file__, line)
+    spike = np.where(np.arange(200) < 50, 0.0, tail)  # a quarter of the rows one value: a spike, not a tail
+    flags = (np.arange(200) % 10 == 0).astype(float)  # skewness 2.7, two values
+    codes = rng.integers(0, 10, 200).astype(float) ** 3  # ten values, skewed
+    assert names(np.column_stack([plain, spike, flags, codes])) is None
+    assert names(np.column_stack([plain, np.where(np.arange(200) < 49, 0.0, tail)])) is not None  # just under
+    eleven = 2.0 ** np.repeat(np.arange(11), [44, 35, 28, 22, 18, 14, 11, 9, 7, 6, 6])  # 11 values, skewness 4
+    ten = eleven[eleven < 1024]  # ten values: not judged
+    assert names(np.column_stack([plain, eleven])) and names(np.column_stack([plain[: len(ten)], ten])) is None
+    mild = np.column_stack([plain, rng.gamma(4.0, size=200)])  # skewness about 1
+    centred = mild[:, 3] - mild[:, 3].mean()
+    assert abs((centred ** 3).mean() / centred.std() ** 3) <= selection.SKEWED and names(mild) is None
+    for count, more in ((5, False), (6, True)):  # five columns are listed; a sixth is "..."
+        table = np.column_stack([plain] + [rng.lognormal(size=200) for _ in range(count)])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            selection.check_inputs(table, {"raw": None}, range(1, 3))
+        message = next(str(w.message) for w in caught if "strongly skewed" in str(w.message))
+        assert message.startswith(f"{count} column(s) of X are strongly skewed") and message.count("(+") == 5
+        assert (", ...)" in message) == more
