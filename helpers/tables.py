@@ -451,7 +451,7 @@ def _warn_if_levels_differ_in_case(name, levels):
                       UserWarning, stacklevel=4)
 
 
-def _check_column_names(header, chosen):
+def _check_column_names(header, chosen, cells=None):
     """Every column named once; an unnamed first column only when ``chosen`` (``drop`` or ``id_column``) names it.
 
     pandas' ``DataFrame.to_csv`` writes the row index as a first column with an empty name, and
@@ -467,6 +467,12 @@ def _check_column_names(header, chosen):
                              "to leave it out")
         raise ValueError(f"column {position + 1} has no name in the header; give every column a name")
     index = next((name for name in header if _PANDAS_INDEX.fullmatch(name) and name not in chosen), None)
+    empty = [name for position, name in enumerate(header) if cells is not None and name not in chosen
+             and _PANDAS_INDEX.fullmatch(name) and all(_parse(v)[1] for v in cells[position])]
+    if empty:  # pandas names a header's empty field so: with no values either, an empty column, not the index
+        raise ValueError(f"column(s) {_show(empty, 10)} have no name and no values: empty columns (separators at "
+                         f"the ends of the lines, or formatted empty cells of a spreadsheet), not pandas' row index; "
+                         f"leave them out with drop={empty!r} (in pandas: df.dropna(axis=1, how='all'))")
     if index is not None:
         raise ValueError(f"column {index!r} is pandas' row index (an unnamed column read back by "
                          f"pandas.read_csv), not a feature; read with pandas.read_csv(..., index_col=0), "
@@ -497,7 +503,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
     header = [_as_name(name) for name in header]
     drop = _listed(drop)
     named = [*drop, *([id_column] if id_column is not None else [])]  # the columns the options name
-    _check_column_names(header, {_as_name(name) for name in named})
+    _check_column_names(header, {_as_name(name) for name in named}, cells)
     for name in named:
         if _as_name(name) not in header:
             raise ValueError(f"there is no column {name!r}; the columns are {_show(header, 20)}")

@@ -1613,3 +1613,29 @@ def test_median_filled_rows_that_could_gather_into_a_cluster_draw_a_warning(tmp_
         tables.read_csv(table(200, (9, 4)), id_column="id", missing="median")  # 4.5 %, and 4 rows: quiet
         tables.read_csv(table(40, (4, 0)), id_column="id", missing="median")  # 10 %, but 4 rows: quiet
         tables.read_csv(table(200, (30, 30)), id_column="id", missing="drop-rows")  # rows left out: nothing made up
+
+
+def test_a_dataframes_empty_unnamed_columns_are_named_as_empty_columns_not_as_its_index():
+    """A learner's probe of notebook 05: pandas.read_csv of lines ending in ',,' (or read_excel of formatted empty
+    cells) adds empty columns 'Unnamed: 2', 'Unnamed: 3'; the message called them pandas' row index and advised
+    index_col=0, which made the feature 'a' the index and brought the same error back."""
+    import io
+
+    pd = pytest.importorskip("pandas")
+    frame = pd.read_csv(io.StringIO("a,b,,\n1,2,,\n3,4,,\n5,6,,\n"))
+    assert list(frame.columns) == ["a", "b", "Unnamed: 2", "Unnamed: 3"]
+    with pytest.raises(ValueError, match=r"^column\(s\) 'Unnamed: 2', 'Unnamed: 3' have no name and no values: empty "
+                                         r"columns .*not pandas' row index; leave them out with "
+                                         r"drop=\['Unnamed: 2', 'Unnamed: 3'\] \(in pandas: "
+                                         r"df\.dropna\(axis=1, how='all'\)\)$"):
+        tables.from_array(frame)
+    assert tables.from_array(frame, drop=["Unnamed: 2", "Unnamed: 3"]).columns == ("a", "b")
+    assert tables.from_array(frame.dropna(axis=1, how="all")).columns == ("a", "b")
+    with pytest.raises(ValueError, match=r"^column 'Unnamed: 0' is pandas' row index"):  # a real index: as before
+        tables.from_array(pd.read_csv(io.StringIO(",a,b\n0,1,2\n1,3,4\n2,5,6\n")))
+    half = frame.copy()
+    half.loc[0, "Unnamed: 3"] = 7.0  # one value: not empty, so an unnamed column with data, refused as before
+    with pytest.raises(ValueError, match=r"^column\(s\) 'Unnamed: 2' have no name and no values"):
+        tables.from_array(half)
+    with pytest.raises(ValueError, match=r"^column 'Unnamed: 3' is pandas' row index"):
+        tables.from_array(half, drop=["Unnamed: 2"])
