@@ -1639,3 +1639,63 @@ def test_a_dataframes_empty_unnamed_columns_are_named_as_empty_columns_not_as_it
         tables.from_array(half)
     with pytest.raises(ValueError, match=r"^column 'Unnamed: 3' is pandas' row index"):
         tables.from_array(half, drop=["Unnamed: 2"])
+
+
+def test_commas_that_look_like_thousands_separators_are_named_with_a_decimal_comma_too(tmp_path):
+    """A learner's probe of notebook 05: amounts written 37,163 / 3,900 / 950 (US thousands) were refused by
+    default with "read with decimal=','"; read so, 37,163 became 37.163 and 3,900 3.9 beside 950, in silence."""
+    path = write(tmp_path, "order\tamount\titems\no0\t37,163\t3\no1\t3,900\t13\no2\t950\t2\no3\t780\t5\n")
+    with pytest.raises(ValueError, match=r"^column 'amount' holds numbers written with a comma"):
+        tables.read_csv(path, id_column="order")  # as before: decimal mark or thousands?
+    with pytest.raises(ValueError, match=r"^column 'amount' mixes whole numbers below 1,000 \('950', '780'\) with "
+                                         r"numbers such as '37,163' \(first at line 2\) that have a comma before groups "
+                                         r"of three digits: the comma looks like a thousands separator \(37,163 = "
+                                         r"37163\), and read with decimal=',' as a decimal mark it would divide those "
+                                         r"values by 1,000\. If so, remove the commas in the file and read it without "
+                                         r"decimal=','; .*\(37,1630\)$"):
+        tables.read_csv(path, id_column="order", decimal=",")
+    with pytest.raises(ValueError, match=r"^column 'x0' mixes whole numbers below 1,000"):
+        tables.from_array([["950", 1.0], ["1,200", 2.0], ["2,450", 3.0], ["780", 4.0]], decimal=",")
+    # decimal commas that are decimals: another count of decimals, a leading 0, too few of either kind, 1000 plainly
+    for column in (["1,250", "2,500", "3,125", "4,750"], ["1,250", "950", "3,125"], ["1,200", "950", "2,45", "780"],
+                   ["0,750", "950", "0,250", "780"], ["1,200", "1000", "2,450", "500"], ["1,200", "95", "2,450", "78"]):
+        text = "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate(column))
+        assert len(tables.read_csv(write(tmp_path, text), decimal=",").X) == len(column), column
+
+
+@pytest.mark.parametrize(("plain", "refused"), [(("999", "640"), True), (("100", "50"), True), (("1000", "500"), False),
+                                                (("99", "50"), False), (("101", "50"), True), (("998", "100"), True)],
+                         ids=["999", "100", "1000", "99", "101", "998"])
+def test_the_thousands_comma_rule_needs_whole_numbers_from_100_to_999(tmp_path, plain, refused):
+    """The edges of the comma rule (decimal=','), as of the point rule: the plain values must be whole numbers
+    from 100 to 999, at least two of them, beside at least two grouped values, with missing cells left aside."""
+    for cells in ([plain[0], "1,200", "2,450", plain[1]], [plain[0], "1,200", "", "2,450", "NA", plain[1]]):
+        text = "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate(cells))
+        if refused:
+            with pytest.raises(ValueError, match=r"^column 'a' mixes whole numbers below 1,000 .*\(1,2000\)$"):
+                tables.read_csv(write(tmp_path, text), decimal=",", missing="median")
+        else:
+            assert tables.read_csv(write(tmp_path, text), decimal=",", missing="median").X.shape == (len(cells), 2)
+    one = "a;b\n950;1\n1,200;2\n780;3\n640;4\n"  # one grouped value is not enough to call the comma a separator
+    assert tables.read_csv(write(tmp_path, one), decimal=",").X[:, 0].tolist() == [950, 1.2, 780, 640]
+    three_plain = "a;b\n950;1\n1,200;2\n2,450;3\n780;4\n640;5\n"  # more plain values than two: still refused
+    with pytest.raises(ValueError, match=r"^column 'a' mixes whole numbers below 1,000 \('950', '780', '640'\)"):
+        tables.read_csv(write(tmp_path, three_plain), decimal=",")
+    one_plain = "a;b\n950;1\n1,200;2\n2,450;3\n"  # one plain value: not enough
+    assert tables.read_csv(write(tmp_path, one_plain), decimal=",").X.shape == (3, 2)
+
+
+def test_the_thousands_comma_rule_reads_the_text_where_the_parsed_numbers_cannot_tell(tmp_path):
+    """Grouped values such as '100,000' read as whole numbers (100.0) with decimal=',', so the quick test on the
+    parsed numbers lets them through: the rule on the text must still ask for two plain whole numbers from 100 to
+    999 and nothing else."""
+    def load(*cells):
+        return tables.read_csv(write(tmp_path, "a;b\n" + "".join(f"{v};{i}\n" for i, v in enumerate(cells))),
+                               decimal=",")
+
+    assert load("950", "1,000", "2,000", "3,000").X[:, 0].tolist() == [950, 1, 2, 3]  # one plain value only
+    assert load("99", "50", "100,000", "200,000").X.shape == (4, 2)  # plain values under 100
+    assert load("1000", "500", "100,000", "2,450").X.shape == (4, 2)  # a plain 1000 breaks the thousands reading
+    assert load("950", "780", "1,200", "2,450", "12,5").X.shape == (5, 2)  # a decimal of another form among them
+    with pytest.raises(ValueError, match=r"such as '1,200' \(first at line 3\)"):  # the line of the grouped value
+        load("950", "1,200", "780", "2,450")
