@@ -338,13 +338,30 @@ _ONE_THOUSANDS_POINT = re.compile(r"[+-]?[1-9]\d{0,2}\.\d{3}")
 _WHOLE = re.compile(r"[+-]?\d+")
 
 
-def _refuse_thousands_points(name, values, column, row_names, where):
-    """Stop on a column whose points look like thousands separators, which would silently divide by 1,000.
+#: A whole number written with a comma before each group of three digits: ``1,200``, ``12,345,678``.
+_COMMA_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+")
+#: What each mark says when it looks like a thousands separator under the reading that takes it for decimals.
+_THOUSANDS_ADVICE = {
+    ".": ("point", _POINT_THOUSANDS, "as much of Europe writes it, and read as a decimal point it would divide those "
+          "values by 1,000. If so, remove the points in the file (with decimal commas, also read it with "
+          "decimal=','); if the point is the decimal mark, read the file with pandas.read_csv and pass the "
+          "DataFrame to from_array, or write those numbers with another count of decimals"),
+    ",": ("comma", _COMMA_THOUSANDS, "and read with decimal=',' as a decimal mark it would divide those values by "
+          "1,000. If so, remove the commas in the file and read it without decimal=','; if the comma is the "
+          "decimal mark, write those numbers with another count of decimals"),
+}
+
+
+def _refuse_thousands_separators(name, values, column, row_names, where, decimal):
+    """Stop on a column whose decimal marks (``decimal``, a point or a comma) look like thousands separators,
+    which would silently divide by 1,000: ``1.200`` beside ``950`` in much of Europe's writing, ``37,163``
+    beside ``950`` in the US's, read with ``decimal=","``.
 
     The sign: two or more whole numbers from 100 to 999 written plainly (``950``) beside two or more
-    numbers that have a point followed by groups of three digits (``1.200``, ``2.450``), and nothing
+    numbers that have the mark followed by groups of three digits (``1.200``, ``2.450``), and nothing
     else. Read as thousands separators, they make one column of whole numbers, the grouped ones
-    exactly those from 1,000 up. ``column`` holds the cells as parsed: two whole numbers under 1,000
+    exactly those from 1,000 up. A decimal with another count of decimals (``12,5``) or a leading 0
+    (``0,750``) is not such a sign. ``column`` holds the cells as parsed: two whole numbers under 1,000
     in size, one of them 100 or more, must be among them, a test that spares nearly every column of
     measurements the reading of its text (a third of ``read_csv``'s time otherwise).
     """
@@ -352,8 +369,9 @@ def _refuse_thousands_points(name, values, column, row_names, where):
     whole_and_small = (column == np.round(column)) & (size < 1000)  # NaN (missing) is neither
     if np.count_nonzero(whole_and_small) < 2 or not np.any(whole_and_small & (size >= 100)):
         return
+    mark_name, pattern, advice = _THOUSANDS_ADVICE[decimal]
     texts = [v.strip() for v in values if isinstance(v, str) and v.strip().lower() not in MISSING]
-    grouped = [t for t in texts if _POINT_THOUSANDS.fullmatch(t)]
+    grouped = [t for t in texts if pattern.fullmatch(t)]
     if len(grouped) < 2:
         return
     plain = [t for t in texts if _WHOLE.fullmatch(t)]
@@ -361,52 +379,15 @@ def _refuse_thousands_points(name, values, column, row_names, where):
         return
     i = next(i for i, v in enumerate(values) if isinstance(v, str) and v.strip() == grouped[0])
     raise ValueError(f"column {name!r} mixes whole numbers below 1,000 ({_show(plain)}) with numbers such as "
-                     f"{grouped[0]!r} (first at {where} {row_names[i]}) that have a point before groups of three "
-                     f"digits: the point looks like a thousands separator ({grouped[0]} = "
-                     f"{grouped[0].replace('.', '')}), as much of Europe writes it, and read as a decimal point it "
-                     f"would divide those values by 1,000. If so, remove the points in the file (with decimal "
-                     f"commas, also read it with decimal=','); if the point is the decimal mark, read the file "
-                     f"with pandas.read_csv and pass the DataFrame to from_array, or write those numbers with "
-                     f"another count of decimals ({grouped[0]}0)")
-
-
-#: A whole number written with a comma before each group of three digits: ``1,200``, ``12,345,678``.
-_COMMA_THOUSANDS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+")
-
-
-def _refuse_thousands_commas(name, values, column, row_names, where):
-    """With ``decimal=","``, stop on a column whose commas look like thousands separators (``37,163`` beside
-    ``950``), which that reading would silently divide by 1,000: the mirror of
-    :func:`_refuse_thousands_points`. The sign: two or more plain whole numbers from 100 to 999 beside two or
-    more numbers with a comma before groups of exactly three digits, and nothing else: written so, a column of
-    whole numbers has its commas exactly from 1,000 up. A decimal comma with three decimals (``0,750``) or
-    any other count of them (``12,5``) is not such a sign. ``column`` holds the cells as parsed: without two
-    whole numbers under 1,000 among them, one of them 100 or more, the texts are not read again."""
-    size = np.abs(column)
-    whole_and_small = (column == np.round(column)) & (size < 1000)  # NaN (missing) is neither
-    if np.count_nonzero(whole_and_small) < 2 or not np.any(whole_and_small & (size >= 100)):
-        return
-    texts = [v.strip() for v in values if isinstance(v, str) and v.strip().lower() not in MISSING]
-    grouped = [t for t in texts if _COMMA_THOUSANDS.fullmatch(t)]
-    if len(grouped) < 2:
-        return
-    plain = [t for t in texts if _WHOLE.fullmatch(t)]
-    if len(plain) < 2 or len(grouped) + len(plain) != len(texts) or not 100 <= max(abs(int(t)) for t in plain) < 1000:
-        return
-    i = next(i for i, v in enumerate(values) if isinstance(v, str) and v.strip() == grouped[0])
-    raise ValueError(f"column {name!r} mixes whole numbers below 1,000 ({_show(plain)}) with numbers such as "
-                     f"{grouped[0]!r} (first at {where} {row_names[i]}) that have a comma before groups of three "
-                     f"digits: the comma looks like a thousands separator ({grouped[0]} = "
-                     f"{grouped[0].replace(',', '')}), and read with decimal=',' as a decimal mark it would divide "
-                     f"those values by 1,000. If so, remove the commas in the file and read it without "
-                     f"decimal=','; if the comma is the decimal mark, write those numbers with another count of "
-                     f"decimals ({grouped[0]}0)")
+                     f"{grouped[0]!r} (first at {where} {row_names[i]}) that have a {mark_name} before groups of three "
+                     f"digits: the {mark_name} looks like a thousands separator ({grouped[0]} = "
+                     f"{grouped[0].replace(decimal, '')}), {advice} ({grouped[0]}0)")
 
 
 def _thousands_points_warning(header, cells, drop):
     """The warning for a column in a ';'-separated file whose every value has a point before exactly three
     digits (``57.438``, ``41.050``), or None. Such files come from much of Europe, which writes thousands so;
-    with no value under 1,000 beside them the loader cannot tell (``_refuse_thousands_points`` needs some),
+    with no value under 1,000 beside them the loader cannot tell (``_refuse_thousands_separators`` needs some),
     and read as decimal points those values would be divided by 1,000. From five values on."""
     dropped = {str(d) for d in _listed(drop)}
     for name, column in zip(header, cells):
@@ -599,10 +580,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             continue
         if column is None:
             column = np.array([n for n, _ in parsed], dtype=np.float64)
-        if decimal == ".":
-            _refuse_thousands_points(name, values, column, row_names, where)
-        else:
-            _refuse_thousands_commas(name, values, column, row_names, where)
+        _refuse_thousands_separators(name, values, column, row_names, where, decimal)
         _refuse_row_numbers(name, column)
         numeric.append(column)
         names.append(name)
