@@ -69,6 +69,7 @@ def _warn_if_skewed(X):
     varied = spread > 0
     skewness = np.zeros(X.shape[1])
     skewness[varied] = (centred[:, varied] ** 3).mean(axis=0) / spread[varied] ** 3
+
     def spread_out(column):  # many different values, none of them held by a large share of the rows
         counts = np.unique(column, return_counts=True)[1]
         return counts.size > FEW_VALUES and counts.max() < SPIKE * n

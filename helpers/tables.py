@@ -470,7 +470,9 @@ def _check_column_names(header, chosen, cells=None):
 
     pandas' ``DataFrame.to_csv`` writes the row index as a first column with an empty name, and
     ``pandas.read_csv`` reads it back as a column ``"Unnamed: 0"`` holding ``0, 1, 2, ...``: clustered
-    as a feature, it would order the clusters by row number.
+    as a feature, it would order the clusters by row number. With ``cells`` (each column's raw values), a
+    column named so that holds no value at all is named as the empty column it is (pandas names the empty
+    fields that separators at the ends of the lines leave in the header so, too).
     """
     for position, name in enumerate(header):
         if name or (position == 0 and name in chosen):
