@@ -1424,20 +1424,24 @@ def test_the_sheared_blobs_scaled_as_one_unit_teach_the_same_lesson(nb05):
             "(-0.21), and the Gaussian fit again chooses them, ARI 1.00.") in prose
 
 
+def _choose_as_the_suite(nb05, table, seed):
+    """Notebook 05's choice on ``table``, scaled column by column, with the validation suite's three
+    representations (``benchmarks/label_free.py``)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import label_free
+
+    table = nb05.scale_columns(table)
+    return nb05.choose(nb05.score_candidates(table, label_free.suite_representations(table, seed), seed=seed))
+
+
 def test_strongly_skewed_columns_draw_a_warning_and_their_logarithms_do_not(nb05):
     """A learner's probe of notebook 05: 500 rows of five independent exponential (or lognormal) columns, no groups,
     got "structure" at every seed tried; their logarithms got none. The references are symmetric; score_candidates
     warns at the learner's call, naming the skewed columns, and advises np.log1p. Measured here at seed 0."""
-    from sklearn.decomposition import PCA
-
     X = np.random.default_rng(0).exponential(size=(500, 5))
 
     def choose_on(table):
-        table = nb05.scale_columns(table)
-        pca_80 = PCA(n_components=0.8, random_state=0).fit(table)
-        representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=0).fit(table).transform,
-                           f"PCA-{pca_80.n_components_}": pca_80.transform}  # the suite's three
-        return nb05.choose(nb05.score_candidates(table, representations, seed=0))
+        return _choose_as_the_suite(nb05, table, seed=0)
 
     with pytest.warns(UserWarning, match=r"^5 column\(s\) of X are strongly skewed \(column, counting from 0, and its "
                                          r"skewness: 0 \(\+2\.\d\), 1 \(\+1\.\d\), .*cluster np\.log1p of it instead") as caught:
@@ -1463,18 +1467,12 @@ def test_strongly_skewed_columns_draw_a_warning_and_their_logarithms_do_not(nb05
 def test_skewed_noise_passes_for_structure_at_other_seeds_too_and_its_logarithm_does_not(nb05, seed):
     """Notebook 05's trap "Skewed columns": "structure" (six KMeans clusters) at seeds 0, 1 and 2 (seed 0 in the test
     above), none on the logarithms; and its words."""
-    from sklearn.decomposition import PCA
-
     X = np.random.default_rng(seed).exponential(size=(500, 5))
     found = []
     for table in (X, np.log1p(X)):
-        table = nb05.scale_columns(table)
-        pca_80 = PCA(n_components=0.8, random_state=seed).fit(table)
-        representations = {"scaled features": None, "PCA-2": PCA(n_components=2, random_state=seed).fit(table).transform,
-                           f"PCA-{pca_80.n_components_}": pca_80.transform}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # the skew warning: the test above checks it
-            found.append(nb05.choose(nb05.score_candidates(table, representations, seed=seed)))
+            found.append(_choose_as_the_suite(nb05, table, seed))
     assert [choice.structure for choice in found] == [True, False]
     assert (found[0].chosen.method, found[0].chosen.k) == ("kmeans", 6)  # "six KMeans clusters each time"
     prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
