@@ -465,12 +465,12 @@ def _warn_if_levels_differ_in_case(name, levels):
                       UserWarning, stacklevel=4)
 
 
-def _check_column_names(header, chosen, cells=None):
+def _check_column_names(header, chosen, cells):
     """Every column named once; an unnamed first column only when ``chosen`` (``drop`` or ``id_column``) names it.
 
     pandas' ``DataFrame.to_csv`` writes the row index as a first column with an empty name, and
     ``pandas.read_csv`` reads it back as a column ``"Unnamed: 0"`` holding ``0, 1, 2, ...``: clustered
-    as a feature, it would order the clusters by row number. With ``cells`` (each column's raw values), a
+    as a feature, it would order the clusters by row number. ``cells`` holds each column's raw values: a
     column named so that holds no value at all is named as the empty column it is (pandas names the empty
     fields that separators at the ends of the lines leave in the header so, too).
     """
@@ -482,14 +482,15 @@ def _check_column_names(header, chosen, cells=None):
                              'DataFrame.to_csv; use id_column="" to take it as the row names, or drop=[""] '
                              "to leave it out")
         raise ValueError(f"column {position + 1} has no name in the header; give every column a name")
-    index = next((name for name in header if _PANDAS_INDEX.fullmatch(name) and name not in chosen), None)
-    empty = [name for position, name in enumerate(header) if cells is not None and name not in chosen
-             and _PANDAS_INDEX.fullmatch(name) and all(_parse(v)[1] for v in cells[position])]
+    unnamed = [(position, name) for position, name in enumerate(header)
+               if _PANDAS_INDEX.fullmatch(name) and name not in chosen]
+    empty = [name for position, name in unnamed if all(_parse(v)[1] for v in cells[position])]
     if empty:  # pandas names a header's empty field so: with no values either, an empty column, not the index
         raise ValueError(f"column(s) {_show(empty, 10)} have no name and no values: empty columns (separators at "
                          f"the ends of the lines, or formatted empty cells of a spreadsheet), not pandas' row index; "
                          f"leave them out with drop={empty!r} (in pandas: df.dropna(axis=1, how='all'))")
-    if index is not None:
+    if unnamed:
+        index = unnamed[0][1]
         raise ValueError(f"column {index!r} is pandas' row index (an unnamed column read back by "
                          f"pandas.read_csv), not a feature; read with pandas.read_csv(..., index_col=0), "
                          f"or pass id_column={index!r} or drop=[{index!r}]")

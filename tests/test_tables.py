@@ -1630,6 +1630,9 @@ def test_a_dataframes_empty_unnamed_columns_are_named_as_empty_columns_not_as_it
                                          r"df\.dropna\(axis=1, how='all'\)\)$"):
         tables.from_array(frame)
     assert tables.from_array(frame, drop=["Unnamed: 2", "Unnamed: 3"]).columns == ("a", "b")
+    wide = pd.read_csv(io.StringIO("a,b" + "," * 11 + "\n" + "".join(f"{i},{i + 1}" + "," * 11 + "\n" for i in range(3))))
+    with pytest.raises(ValueError, match=r"^column\(s\) 'Unnamed: 2', .*'Unnamed: 11', \.\.\. have no name"):
+        tables.from_array(wide)  # ten named, the eleventh left to the drop= list that follows
     assert tables.from_array(frame.dropna(axis=1, how="all")).columns == ("a", "b")
     with pytest.raises(ValueError, match=r"^column 'Unnamed: 0' is pandas' row index"):  # a real index: as before
         tables.from_array(pd.read_csv(io.StringIO(",a,b\n0,1,2\n1,3,4\n2,5,6\n")))
