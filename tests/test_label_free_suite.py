@@ -151,3 +151,79 @@ def test_the_held_out_fit_runs_swap_the_notebooks_fit_and_reproduce_their_log():
     assert (run["chosen"], round(run["ari"], 2), round(run["best_ari"], 2)) == (
         recorded[key]["chosen"], round(recorded[key]["ari"], 2), round(recorded[key]["best_ari"], 2))
     assert run["chosen"] != in_sample[key]["chosen"]  # two clusters held out, three in sample (README)
+
+
+def _gap_error_runs():
+    import json
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "gap_error_seed42_53.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_the_copy_with_the_papers_error_scores_as_the_notebook_and_takes_that_error_over_fits_at_k():
+    """benchmarks/gap_error.py: its in-memory copy of notebook 05's code scores every candidate as the notebook
+    does, and its second error is the spread of the reference sets' fits at k (rebuilt here for two candidates)."""
+    import gap_error
+
+    nb05, both = label_free.lesson(), gap_error.lesson_with_both_errors()
+    X, _ = label_free.load("wine", "half", 42)
+    seed, n_references = 42, 5
+    ours = both.score_candidates(X, {"scaled features": None}, k_range=range(1, 5), seed=seed)
+    notebooks = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 5), seed=seed)
+    for mine, theirs in zip(ours, notebooks):
+        assert (mine.k, mine.method, mine.gap, mine.gap_se, mine.stability) == (
+            theirs.k, theirs.method, theirs.gap, theirs.gap_se, theirs.stability)
+    rng = np.random.default_rng(seed)  # the references exactly as score_candidates draws them
+    kinds = [[make(X, len(X), rng) for _ in range(n_references)] for make in (nb05.uniform_reference, nb05.reference_cloud)]
+    for c in (c for c in ours if c.k in (2, 3) and c.method == "gmm"):
+        per_kind = []
+        for kind in kinds:
+            fits = [nb05.gaussian_fit(R, nb05.fit_clustering(R, "gmm", c.k, seed).predict(R), False) for R in kind]
+            gains = [fit - nb05.gaussian_fit(R, np.zeros(len(R), int)) for fit, R in zip(fits, kind)]
+            per_kind.append((np.mean(gains), np.std(fits)))
+        assert c.gap_se_fits == pytest.approx(max(per_kind)[1] * np.sqrt(1 + 1 / n_references), rel=1e-9)
+        assert c.gap_se_fits > c.gap_se  # the paper's error is the larger here
+
+
+def test_a_logged_run_of_both_errors_comes_back_and_the_readme_prints_the_log():
+    """The README's table of the two errors is the log's summary, verbatim; one logged run (iris, a random half,
+    seed 49, where the two errors choose differently) comes back exactly; with the notebook's error every
+    logged choice equals the suite's own logs."""
+    import gap_error
+
+    root = Path(__file__).resolve().parents[1]
+    runs = _gap_error_runs()
+    assert gap_error.summary(runs) in (root / "README.md").read_text(encoding="utf-8")
+    suite = {(r["dataset"], r["size"], r["seed"]): r["chosen"] for r in label_free.read_logs(
+        *(root / "benchmarks" / f"{log}.jsonl" for log in ("label_free_seed42_44", "label_free_seed45_46",
+                                                            "label_free_seed47_50", "label_free_digits_seed47_50",
+                                                            "label_free_seed51_53")))}
+    assert len(runs) == 168 and all(suite[(r["dataset"], r["size"], r["seed"])] == r["gains"]["chosen"] for r in runs)
+    logged = next(r for r in runs if (r["dataset"], r["size"], r["seed"]) == ("iris", "half", 49))
+    run = gap_error.run_once(gap_error.lesson_with_both_errors(), "iris", "half", 49)
+    assert run["gains"]["chosen"] != run["fits"]["chosen"]
+    for key in ("gains", "fits"):
+        assert run[key]["chosen"] == logged[key]["chosen"] and run[key]["ari"] == pytest.approx(logged[key]["ari"])
+    assert run["candidates"] == logged["candidates"]
+
+
+def test_notebook_05_states_what_the_papers_error_does_on_the_suite():
+    import statistics
+
+    import nbformat
+
+    runs = _gap_error_runs()
+    changed = sum(r["gains"]["chosen"] != r["fits"]["chosen"] for r in runs)
+
+    def mean_regret(rule):
+        sets = {}
+        for r in runs:
+            sets.setdefault(r["dataset"], []).append(r[rule]["regret"])
+        return statistics.fmean(statistics.fmean(v) for v in sets.values())
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
+    text = " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+    assert (f"the paper's error changes {changed} of {len(runs)} choices there, and the choices score no better "
+            f"(a mean regret of {mean_regret('fits'):.3f}, against {mean_regret('gains'):.3f} with the error over "
+            f"gains)") in text
+    assert mean_regret("fits") >= mean_regret("gains")
