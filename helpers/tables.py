@@ -212,8 +212,13 @@ _UNIT_NUMBERS = {decimal: re.compile(
     for decimal, amount in _AMOUNTS.items()}
 #: ``1st``, ``2nd``: ordinals are ranks written as text, not measurements with a unit.
 _ORDINALS = ("st", "nd", "rd", "th")
-#: A date, with an optional time: ``2024-01-05``, ``2024/1/5``, ``05/01/2024``, ``5.1.2024 10:30``.
-_DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2}(?:\d{2})?)"
+#: An English month's name or its abbreviation, in any case: ``Mar``, ``March``, ``Sept.``.
+_MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+#: A date, with an optional time: ``2024-01-05``, ``2024/1/5``, ``05/01/2024``, ``5.1.2024 10:30``, and with
+#: the month named: ``1-Mar-2024`` (Excel's and SQL's), ``1 March 2024``, ``Mar 1, 2024``, ``2024-Mar-01``.
+_DATE = re.compile(r"(?:\d{4}([-/.])\d{1,2}\1\d{1,2}|\d{1,2}([-/.])\d{1,2}\2\d{2}(?:\d{2})?"
+                   rf"|\d{{1,2}}([-/. ]){_MONTH}\3\d{{2}}(?:\d{{2}})?|{_MONTH} \d{{1,2}},? \d{{4}}|\d{{4}}-{_MONTH}-\d{{1,2}})"
                    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 
 

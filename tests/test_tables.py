@@ -998,14 +998,26 @@ def test_numbers_with_a_unit_in_memory_are_named_with_their_row():
 
 @pytest.mark.parametrize("dates", [["2024-01-05", "2024-01-06", "2024-02-01"],
                                    ["05/01/2024", "06/01/2024", "01/02/2024"],
-                                   ["2024-01-05 10:30", "2024-01-06 08:00", "2024-02-01T12:00:00"]])
+                                   ["2024-01-05 10:30", "2024-01-06 08:00", "2024-02-01T12:00:00"],
+                                   ["1-Mar-2024", "02-mar-24", "15-Sept-2024"],  # Excel's and SQL's month names
+                                   ["1 March 2024", "2 April 2024", "3 May 2024"],
+                                   ["Mar 1, 2024", "April 2 2024", "Dec. 31, 2024"],
+                                   ["2024-Mar-01", "2024-Apr-02", "2024-May-03"]])
 def test_a_column_of_dates_is_named_as_dates(tmp_path, dates):
-    path = write(tmp_path, "date,a\n" + "".join(f"{d},{i}\n" for i, d in enumerate(dates)))
+    path = write(tmp_path, "date,a\n" + "".join(f'"{d}",{i}\n' for i, d in enumerate(dates)))
     for categorical in ("error", "one-hot"):
         with pytest.raises(ValueError, match=rf"^column 'date' looks like dates \('{dates[0]}', first at line 2\): "
                                              r"convert it to numbers \(e.g. days since the first date\) or leave "
                                              r"it out with drop=\['date'\]$"):
             tables.read_csv(path, categorical=categorical)
+
+
+def test_month_names_alone_or_beside_a_word_stay_categorical():
+    # a month is a category; only a day and a year beside it make a date
+    for months in (["March", "April", "May"], ["Mar 2024", "Apr 2024", "May 2024"], ["1-Marble-2024", "2-Marble-2024",
+                                                                                       "3-Marble-2024"]):
+        with pytest.raises(ValueError, match=r"^column 'm' is categorical \(text such as "):
+            tables.from_array([[m, float(i)] for i, m in enumerate(months)], ["m", "a"])
 
 
 def test_pandas_datetimes_in_memory_are_named_as_dates():
@@ -1512,10 +1524,11 @@ def test_the_thousands_point_rule_reads_the_text_when_the_grouped_values_are_who
 
 
 def test_one_hot_refuses_a_column_with_more_values_than_half_its_rows(tmp_path):
-    """Dates written '05-Jan-2024' are text to the loader: one-hot turned a harvest date into one 0/1 column
-    per wine (193 columns from 15), with only a note."""
-    days = [f"{d:02d}-Jan-2024" for d in range(1, 31)]
-    rows = "".join(f"{day},{i % 3},{np.sin(i):.3f}\n" for i, day in enumerate(days))
+    """A code for each row is text to the loader: one-hot turned a harvest's lot code (once, its date written
+    '05-Jan-2024', which now has its own message) into one 0/1 column per wine (193 columns from 15), with only
+    a note."""
+    lots = [f"lot-{d:02d}A" for d in range(1, 31)]
+    rows = "".join(f"{lot},{i % 3},{np.sin(i):.3f}\n" for i, lot in enumerate(lots))
     path = write(tmp_path, "harvest,kind,x\n" + rows)
     with pytest.raises(ValueError, match=r"^column 'harvest' has 30 different values in 30 rows \(such as .*\): "
                                          r"one-hot would make 30 0/1 columns for 30 rows.* drop=\['harvest'\]"):
