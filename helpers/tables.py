@@ -455,6 +455,28 @@ def _refuse_row_numbers(name, column):
                          f"column")
 
 
+#: Names of a column of codes that name things by number (compared in lower case, camelCase apart): postcodes,
+#: area and country codes, product codes, phone numbers.
+_CODE_NAMES = ("zip", "zipcode", "postcode", "postalcode", "plz", "code", "phone", "telephone", "fips")
+_CODE_SUFFIXES = ("_code", " code", "-code", "_zip", " zip", "_phone", " phone")
+
+
+def _refuse_codes(name, column):
+    """Stop on a column named like codes (``zip``, ``postcode``, ``PostalCode``, ``product_code``, ``phone``) that
+    holds whole numbers: the numbers name places or things, and clustered as a feature their differences would
+    count as distances (postcode 10115 as far from 10117 as from 10113, and 19999 far from 20000). From 10 rows
+    on, as for identifiers; the name decides, since codes look like any other whole numbers."""
+    label = _name_as_words(name)
+    if label not in _CODE_NAMES and not label.endswith(_CODE_SUFFIXES):
+        return
+    if len(column) < 10 or not np.all(np.isfinite(column)) or not np.all(column == np.round(column)):
+        return
+    raise ValueError(f"column {name!r} looks like codes (whole numbers such as {column[0]:.0f} and {column[1]:.0f}, and "
+                     f"its name): codes name places or things, and clustered as a feature their differences would "
+                     f"count as distances. Leave it out with drop=[{name!r}] and keep it aside to describe the "
+                     f"clusters with; if it is a real measurement, rename the column")
+
+
 def _warn_if_levels_differ_in_case(name, levels):
     """Warn when one-hot would give 'Red', 'red' and 'RED' a 0/1 column each: usually one value typed three ways."""
     spellings = {}
@@ -590,6 +612,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             column = np.array([n for n, _ in parsed], dtype=np.float64)
         _refuse_thousands_separators(name, values, column, row_names, where, decimal)
         _refuse_row_numbers(name, column)
+        _refuse_codes(name, column)
         numeric.append(column)
         names.append(name)
 

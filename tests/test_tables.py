@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -1715,3 +1716,48 @@ def test_the_thousands_comma_rule_reads_the_text_where_the_parsed_numbers_cannot
     assert load("950", "780", "1,200", "2,450", "12,5").X.shape == (5, 2)  # a decimal of another form among them
     with pytest.raises(ValueError, match=r"such as '1,200' \(first at line 3\)"):  # the line of the grouped value
         load("950", "1,200", "780", "2,450")
+
+
+@pytest.mark.parametrize("name", ["zip", "ZipCode", "postcode", "PostalCode", "post_code", "PLZ", "product_code",
+                                  "Area Code", "phone", "customer_phone", "code"])
+def test_whole_numbers_under_a_codes_name_are_refused_as_codes(tmp_path, name):
+    """A learner's probe of notebook 05: a postcode column loaded as a measurement, and the rule split the
+    customers by postcode. Codes name things; their differences are not distances."""
+    zips = np.random.default_rng(0).integers(10000, 99999, 12)
+    values = np.column_stack([zips, np.sin(np.arange(12))])
+    with pytest.raises(ValueError, match=rf"^column '{re.escape(name)}' looks like codes \(whole numbers such as "
+                                         rf"{zips[0]} and {zips[1]}, and its name\): .* drop=\['{re.escape(name)}'\] "
+                                         r"and keep it aside to describe the clusters with; if it is a real "
+                                         r"measurement, rename the column$"):
+        tables.from_array(values, [name, "a"])
+    text = f"{name},a\n" + "".join(f"{z:.0f},{v:.3f}\n" for z, v in values)
+    with pytest.raises(ValueError, match=rf"^column '{re.escape(name)}' looks like codes"):
+        tables.read_csv(write(tmp_path, text))
+    assert tables.read_csv(write(tmp_path, text), drop=[name]).columns == ("a",)
+    assert tables.read_csv(write(tmp_path, text.replace(f"{zips[3]},", f"{zips[3]}.5,"))).X.shape == (12, 2)  # not whole
+    with pytest.raises(ValueError, match="looks like codes"):
+        tables.from_array(values[:10], [name, "a"])
+    assert tables.from_array(values[:9], [name, "a"]).X.shape == (9, 2)  # from 10 rows on, as identifiers
+
+
+@pytest.mark.parametrize("name", ["zipped", "barcode_length", "codes_per_line", "encoder", "zip_plus", "Phoneme"])
+def test_names_that_only_contain_a_codes_word_are_measurements(name):
+    values = np.column_stack([np.arange(1, 13) * 7, np.sin(np.arange(12))])
+    assert tables.from_array(values, [name, "a"]).columns == (name, "a")
+
+
+def test_every_codes_name_notebook_05_lists_is_refused():
+    """Notebook 05's settings list names the codes the loader refuses: each is refused, and a plain name is not."""
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
+    text = " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+    sentence = re.search(r"So is a column of whole numbers named like codes \(([^)]*)\): its numbers name places or "
+                         r"things, and their differences are not distances", text)
+    names = re.findall(r"`([^`]+)`", sentence[1])
+    assert len(names) >= 4
+    values = np.column_stack([np.arange(12) * 37 + 10000, np.sin(np.arange(12))])
+    for name in names:
+        with pytest.raises(ValueError, match=rf"^column '{name}' looks like codes"):
+            tables.from_array(values, [name, "a"])
+    assert tables.from_array(values, ["weight", "a"]).X.shape == (12, 2)
