@@ -146,7 +146,9 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "no-structure reference would hold the same groups as X; keep one of those columns and "
                          "look at its histogram, or add columns that vary on their own")
     warn_if_unscaled(X, name="X", consequence="distances, and every score here, mostly measure the widest columns",
-                     hint="notebook 05's scale_columns", stacklevel=4)  # the learner's call of score_candidates
+                     hint="notebook 05's scale_columns; if you scaled them with one_unit=True (ONE_UNIT = True there), "
+                          "they are not in one unit: set ONE_UNIT = False to scale each column on its own",
+                     stacklevel=4)  # the learner's call of score_candidates
     _warn_if_too_few_rows(X)
     _warn_if_skewed(X)
     if not isinstance(representations, dict) or not representations:

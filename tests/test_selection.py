@@ -107,6 +107,12 @@ def test_an_unscaled_table_draws_a_warning_at_the_learners_call_naming_its_colum
                                          r"times as widely as column 7 \(counting from 0\).*scale_columns") as caught:
         nb05.score_candidates(wine, {"raw": None}, k_range=range(1, 3), n_references=1, n_resamples=1)
     assert caught[0].filename == __file__  # the learner's own call, not a line inside the package
+    # scaled as one unit, the wines keep that ratio: the warning names the setting that did it (a learner's probe)
+    with pytest.warns(UserWarning, match=r"spreads 2,530 times.*scale_columns; if you scaled them with one_unit=True "
+                                         r"\(ONE_UNIT = True there\), they are not in one unit: set ONE_UNIT = False "
+                                         r"to scale each column on its own; columns in one unit"):
+        nb05.score_candidates(nb05.scale_columns(wine, one_unit=True), {"raw": None}, k_range=range(1, 3),
+                              n_references=1, n_resamples=1)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # scaled tables do not warn, nor the digits' pixels as one unit (277 times)
         for X in (nb05.scale_columns(wine), nb05.scale_columns(load_digits().data, one_unit=True),
