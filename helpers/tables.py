@@ -526,6 +526,17 @@ def _check_column_names(header, chosen, cells):
         raise ValueError(f"column name(s) {_show(repeated)} appear more than once in the header; rename them")
 
 
+#: The level of a two-valued text column that one-hot marks with 1 (compared in lower case); else the second.
+_YES_LEVELS = ("true", "yes", "y", "t", "1", "on", "positive", "present")
+
+
+def _yes_of(levels):
+    """Which of two sorted levels becomes the 0/1 column: the one meaning yes (``TRUE``, ``yes``), else the
+    second, as scikit-learn's ``OneHotEncoder(drop="if_binary")`` keeps it."""
+    yes = [level for level in levels if level.casefold() in _YES_LEVELS]
+    return yes[0] if len(yes) == 1 else levels[1]
+
+
 def _true_false(values):
     """True for a column of Python or NumPy booleans (missing values aside), as a DataFrame's ``bool``
     or ``boolean`` column arrives; text such as ``"TRUE"`` in a file is not taken for one."""
@@ -640,13 +651,20 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
                 f"use id_column={name!r}; if it is a date or a measurement, convert it to a number first; or leave "
                 f"it out with drop=[{name!r}] (to one-hot it anyway: pandas.get_dummies, then tables.from_array)")
         _warn_if_levels_differ_in_case(name, levels)
-        for level in levels:
+        # two values need one 0/1 column: a second would mirror it (1 - the first) and double the column's weight
+        kept = [_yes_of(levels)] if len(levels) == 2 else levels
+        for level in kept:
             column = np.array([math.nan if m else float(str(v).strip() == level)
                                for v, m in zip(values, is_missing)])
             numeric.append(column)
             names.append(f"{name}={level}")
             sources[names[-1]] = name
-        notes.append(f"turned the categorical column {name!r} into {len(levels)} 0/1 columns")
+        if len(kept) == 1 and len(levels) == 2:
+            other = levels[1 - levels.index(kept[0])]
+            notes.append(f"turned the two-valued column {name!r} into one 0/1 column, {names[-1]!r} (1 for {kept[0]}, "
+                         f"0 for {other}): a column for {other} would only mirror it")
+        else:
+            notes.append(f"turned the categorical column {name!r} into {len(kept)} 0/1 columns")
 
     if not numeric:
         kinds = [f"{n!r} (text)" for n, _, _ in text_columns]

@@ -60,9 +60,29 @@ def test_drop_rows_leaves_out_exactly_the_incomplete_rows(tmp_path):
 
 
 def test_one_hot_makes_one_0_1_column_per_category(tmp_path):
-    table = tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\n"), categorical="one-hot")
-    assert table.columns == ("x", "colour=blue", "colour=red")
-    np.testing.assert_array_equal(table.X[:, 1:], [[0, 1], [1, 0], [0, 1]])
+    table = tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\ngreen,4\n"), categorical="one-hot")
+    assert table.columns == ("x", "colour=blue", "colour=green", "colour=red")
+    np.testing.assert_array_equal(table.X[:, 1:], [[0, 0, 1], [1, 0, 0], [0, 0, 1], [0, 1, 0]])
+    assert table.notes[-1] == "turned the categorical column 'colour' into 3 0/1 columns"
+
+
+@pytest.mark.parametrize(("levels", "kept"), [(("FALSE", "TRUE"), "TRUE"), (("yes", "no"), "yes"), (("N", "Y"), "Y"),
+                                              (("blue", "red"), "red"), (("present", "absent"), "present"),
+                                              (("yes", "true"), "yes")])
+def test_a_two_valued_text_column_becomes_one_0_1_column(tmp_path, levels, kept):
+    """A learner's probe: TRUE/FALSE one-hot made two mirror columns (one is 1 - the other), which doubles the
+    column's weight in every distance. The kept column marks the value meaning yes, else the second in order
+    (as scikit-learn's OneHotEncoder(drop="if_binary") keeps it)."""
+    rows = [levels[i % 2] for i in range(6)]
+    table = tables.read_csv(write(tmp_path, "flag,x\n" + "".join(f"{v},{i}\n" for i, v in enumerate(rows))),
+                            categorical="one-hot")
+    other = next(level for level in levels if level != kept)
+    assert table.columns == ("x", f"flag={kept}")
+    np.testing.assert_array_equal(table.X[:, 1], [float(v == kept) for v in rows])
+    assert table.notes[-1] == (f"turned the two-valued column 'flag' into one 0/1 column, 'flag={kept}' (1 for "
+                               f"{kept}, 0 for {other}): a column for {other} would only mirror it")
+    assert tables.read_csv(write(tmp_path, "flag,x\n" + "".join(f"{v},{i}\n" for i, v in enumerate(rows))),
+                           categorical="one-hot", drop=["flag"]).columns == ("x",)  # drop= names the text column
 
 
 def test_one_hot_warns_of_values_that_differ_only_in_case(tmp_path):
@@ -490,8 +510,8 @@ def test_of_two_constant_columns_the_message_shows_the_first_ones_value(tmp_path
 def test_a_missing_cell_in_a_text_column_is_no_category_and_an_all_missing_column_has_no_values():
     values = np.array([["red", 1.0], [None, 2.0], ["blue", 3.0], ["red", 4.0]], dtype=object)
     table = tables.from_array(values, ["colour", "v"], categorical="one-hot", missing="median")
-    assert table.columns == ("v", "colour=blue", "colour=red")
-    np.testing.assert_array_equal(table.X[:, 1:], [[0, 1], [0, 1], [1, 0], [0, 1]])  # the gap filled by medians
+    assert table.columns == ("v", "colour=red")  # two values: one 0/1 column
+    np.testing.assert_array_equal(table.X[:, 1], [1, 1, 0, 1])  # the gap filled by the median of 1, 0, 1
     with pytest.raises(ValueError, match=r"^column 'b' has no values: all 3 cells are missing"):
         tables.from_array([[1.0, None], [2.0, np.nan], [3.0, None]], ["a", "b"], missing="median")
 
@@ -763,8 +783,8 @@ def test_a_true_false_column_is_one_0_1_column_not_gaps_nor_two_mirrored_columns
 def test_with_decimal_comma_a_word_with_a_point_is_a_category_not_a_gap(tmp_path):
     table = tables.read_csv(write(tmp_path, "city;x\nSt. Louis;1,5\nParis;2,5\nSt. Louis;3,5\n"), decimal=",",
                             categorical="one-hot")
-    assert table.columns == ("x", "city=Paris", "city=St. Louis")
-    np.testing.assert_array_equal(table.X, [[1.5, 0, 1], [2.5, 1, 0], [3.5, 0, 1]])
+    assert table.columns == ("x", "city=St. Louis")  # two values: one 0/1 column, for the second
+    np.testing.assert_array_equal(table.X, [[1.5, 1], [2.5, 0], [3.5, 1]])
 
 
 def test_as_many_words_as_numbers_is_a_category_not_typos(tmp_path):
