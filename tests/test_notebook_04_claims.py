@@ -599,8 +599,14 @@ def test_dec_prose_matches_its_measurements(cells, ari, rows):
     # section 5 says it first: "of the digits that start in a wrong cluster, more stay in a wrong cluster than reach
     # the right one"
     assert "of the digits that start in a wrong cluster, more stay in a wrong cluster than reach the right one" in md
-    # "about as many correct ones out of theirs (compare the accuracy of AE + KMeans and of DEC)"
-    assert "about as many correct ones out of theirs" in md
+    # "Either way DEC loses about as many correct digits as it gains (compare the accuracy of AE + KMeans and of DEC)"
+    assert "Either way DEC loses about as many correct digits as it gains" in md
+    # a teacher's check: the share also counts digits whose cluster was matched to another digit after DEC, since
+    # the label changes of section 4 add up to fewer digits than changed between right and wrong (run shown: about
+    # 15 % against 220 of 899); the prose says so, and the two machines' shares it quotes are the test's above
+    assert ("so a digit that keeps its cluster also counts as brought back, or as lost, when its cluster is matched to "
+            "another digit after DEC") in md
+    assert "the share moved from 46 % to 14 % between two machines" in md and round(moved) in (46, 14)
     assert abs(rows["DEC (on the AE)"]["accuracy"] - rows["AE + KMeans"]["accuracy"]) <= 0.03
     start = output_with(cells, "ARI of the KMeans start")
     assert _number(start, r"KMeans start ([\d.]+)") == ari["AE + KMeans"]
