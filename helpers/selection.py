@@ -128,7 +128,8 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     UserWarning
         If one column's standard deviation is more than ``_validation.UNSCALED_RATIO``
         (1,000) times another's: X was most likely not scaled. If X has fewer than
-        :data:`SMALL_TABLE_ROWS` rows, or no more rows than columns.
+        :data:`SMALL_TABLE_ROWS` rows, or no more rows than columns. If X has fewer different rows than
+        ``k_max``: ``ks`` then stops at that number.
     """
     if isinstance(X, Table):  # check_features would say "got Table", without the way on
         raise TypeError("X is the loaded table itself: score its scaled columns, scale_columns(table) in notebook 05 "
@@ -169,6 +170,7 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     if ks[0] != 1 or ks != list(range(1, ks[-1] + 1)):
         raise ValueError(f"k_range must be 1, 2, ..., k_max with k_max >= 2 (k = 1 is the no-structure "
                          f"candidate); got {ks}")
+    ks = _within_distinct_rows(X, ks)
     if not hasattr(methods, "__len__"):  # a generator: checking it here would leave nothing for the caller
         raise TypeError(f"methods must be a list or tuple of method names, e.g. {METHODS}; "
                         f"got {type(methods).__name__}")
@@ -180,6 +182,23 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
         raise ValueError(f"max_fit must be more than k_max = {ks[-1]}: each clustering is fitted on max_fit rows "
                          f"and needs more rows than clusters; got {max_fit}")
     return X, checked, ks
+
+
+def _within_distinct_rows(X, ks):
+    """``ks`` cut at the number of different rows of ``X``, with a warning when that cuts it.
+
+    A table whose columns take a few values each (0/1 columns, ratings) may hold fewer different rows than
+    ``k_max``: no method can make more clusters than that, and KMeans warns at every such k (dozens of
+    ConvergenceWarnings for one table). Its clusters can only follow the combinations of its values.
+    """
+    n_distinct = len(np.unique(X, axis=0))
+    if n_distinct >= ks[-1]:
+        return ks
+    warnings.warn(f"X has only {n_distinct} different rows (its columns take few values, such as 0/1 columns): no "
+                  f"clustering can make more than {n_distinct} clusters of it, so k stops at {n_distinct}; its "
+                  f"clusters can only follow the combinations of those values",
+                  UserWarning, stacklevel=4)  # the learner's call of score_candidates
+    return ks[:n_distinct]
 
 
 def check_seed(seed, n_refits=0):

@@ -1535,3 +1535,26 @@ def test_the_skew_warning_judges_spread_out_columns_of_50_rows_or_more_by_either
         message = next(str(w.message) for w in caught if "strongly skewed" in str(w.message))
         assert message.startswith(f"{count} column(s) of X are strongly skewed") and message.count("(+") == 5
         assert (", ...)" in message) == more
+
+
+def test_a_table_of_few_different_rows_stops_k_there_with_one_warning(nb05):
+    """A learner's probe of notebook 05: two 0/1 columns (four different rows) gave 72 of scikit-learn's
+    ConvergenceWarnings, one for every KMeans fit with more clusters than rows differ. One warning now, at the
+    learner's call, and k stops at the number of different rows."""
+    rng = np.random.default_rng(0)
+    flags = nb05.scale_columns(rng.integers(0, 2, (300, 2)).astype(float))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        candidates = nb05.score_candidates(flags, {"scaled features": None}, seed=0)
+    assert [str(w.message) for w in caught] == [
+        "X has only 4 different rows (its columns take few values, such as 0/1 columns): no clustering can make more "
+        "than 4 clusters of it, so k stops at 4; its clusters can only follow the combinations of those values"]
+    assert caught[0].filename == __file__
+    assert sorted({c.k for c in candidates}) == [1, 2, 3, 4]
+    # at exactly k_max different rows nothing is cut or said; beside a continuous column nothing either
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert max(c.k for c in nb05.score_candidates(flags, {"scaled features": None}, k_range=range(1, 5),
+                                                      seed=0, n_references=1, n_resamples=1)) == 4
+        mixed = nb05.scale_columns(np.column_stack([rng.normal(size=300), rng.integers(0, 2, (300, 2))]))
+        selection.check_inputs(mixed, {"raw": None}, range(1, 11))
