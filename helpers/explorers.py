@@ -515,7 +515,8 @@ def kmeans_explorer(z_mean, y=None, *, k_range=range(2, 11), scores=None, random
     k_lines = []
     for ax, (method, values) in zip(score_axes, scores.items()):
         plot_k_scores(ks, values, method, ax=ax)
-        k_lines.append(ax.axvline(start, color="black", linewidth=1.2, label="k (slider)"))
+        # a wide grey band behind the curve: the chosen k's dashed line stays visible when the two coincide
+        k_lines.append(ax.axvline(start, color="black", linewidth=6, alpha=0.18, zorder=0, label="k (slider)"))
         ax.set_xlim(ks[0] - 0.3, ks[-1] + 0.3)
         ax.legend(loc="best", fontsize=8, framealpha=0.9)
     limits = _limits(z_mean)
