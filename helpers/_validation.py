@@ -542,3 +542,76 @@ def warn_if_unscaled(X, *, name, consequence, hint, stacklevel):
                       stacklevel=stacklevel)
         return True
     return False
+
+
+#: How far beyond the column's quartiles, in interquartile ranges (IQRs), a value lies before it may be a typo.
+FAR_OUT_IQRS = 20
+#: The share of the column's squared deviations (from its median) that those values must hold together: then the
+#: column's spread, and so its scale, comes from them.
+FAR_OUT_SHARE = 0.5
+#: A value repeated in this share of the rows or more (and at least 5 rows), separated from every other value of
+#: its column by more than :data:`CODE_GAP_IQRS` IQRs, looks like a code for a missing value (-999, 9999).
+CODE_SHARE = 0.01
+#: How far, in IQRs, such a value must lie from the column's other values: -999 beside values of 0-100 lies about
+#: 25 away; the top of a skewed column of few values (1.5 ** k, k = 0-10) about 3.
+CODE_GAP_IQRS = 10
+
+
+def warn_if_far_out(X, *, name, stacklevel):
+    """Warn of values that lie far outside the rest of their column: a typo, or a code for a missing value.
+
+    Scaled together with them, a column's other values squeeze into a sliver (its standard deviation comes from
+    a few rows), and a clustering can split those rows off, or nothing else. The robust yardsticks, the
+    quartiles and the interquartile range (IQR), move with the column when it is scaled, so ``X`` may be scaled
+    or not. A long tail (incomes, heavy-tailed noise) is not called a typo: its far values hold a small share of
+    the column's spread; nor is a value at a natural bound (a pixel's 16): it lies next to other values.
+
+    Parameters
+    ----------
+    X : numpy.ndarray of shape (n_samples, n_features)
+        Checked, finite numbers.
+    name : str
+        What the learner called it (``"X"``).
+    stacklevel : int
+        As :func:`warnings.warn`'s, counted from this function: the frame of the learner's call.
+
+    Returns
+    -------
+    bool
+        Whether it warned, for the first column whose values more than :data:`FAR_OUT_IQRS` IQRs beyond its
+        quartiles hold :data:`FAR_OUT_SHARE` of its squared deviations from the median, or whose smallest or
+        largest value is held by at least :data:`CODE_SHARE` of the rows (5 or more) and lies more than
+        :data:`CODE_GAP_IQRS` IQRs from every other value (the top of a skewed column of few values lies closer).
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if len(X) < 20:
+        return False
+    low, median, high = np.percentile(X, [25, 50, 75], axis=0)
+    spread = high - low
+    for j in np.flatnonzero(spread > 0):  # a column that is mostly one value has no IQR to measure by
+        column = X[:, j]
+        beyond = np.maximum(low[j] - column, column - high[j]) / spread[j]  # IQRs beyond the middle half
+        far = np.flatnonzero(beyond > FAR_OUT_IQRS)
+        squares = (column - median[j]) ** 2
+        if far.size and squares[far].sum() > FAR_OUT_SHARE * squares.sum():
+            rows = ", ".join(str(i) for i in far[:5]) + (f" and {far.size - 5} more" if far.size > 5 else "")
+            warnings.warn(f"column {j} of {name} (counting from 0) has {far.size} value(s) far outside the rest "
+                          f"(row(s) {rows}: {column[far[0]]:.6g}, {beyond[far[0]]:,.0f} times the spread of the "
+                          f"column's middle half beyond it), which make most of its spread: a typo, a code for a missing "
+                          f"value, or a long tail? Scaled with them, the column's other values squeeze together, and "
+                          f"the clusters may split off those rows and little else. Correct a typo, mark a code "
+                          f"missing or leave those rows out; for a long tail of positive amounts, cluster the "
+                          f"logarithm of the column (np.log1p)", UserWarning, stacklevel=stacklevel)
+            return True
+        values = np.unique(column)
+        for value, neighbour in ((values[0], values[1:2]), (values[-1], values[-2:-1])):
+            held = np.count_nonzero(column == value)
+            if (held >= max(5, CODE_SHARE * len(X)) and neighbour.size
+                    and abs(value - neighbour[0]) > CODE_GAP_IQRS * spread[j]):
+                warnings.warn(f"column {j} of {name} (counting from 0) holds {value:.6g} in {held} rows "
+                              f"({held / len(X):.0%}), far from all its other values: a code for a missing value, "
+                              f"such as -999? Mark those cells missing (an empty cell in a CSV file) or leave those "
+                              f"rows out; kept, the rows that share it can become a cluster of their own",
+                              UserWarning, stacklevel=stacklevel)
+                return True
+    return False

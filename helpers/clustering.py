@@ -19,11 +19,14 @@ import warnings
 import numpy as np
 from sklearn.cluster import OPTICS
 
-from helpers._validation import check_features, check_float, check_int, warn_if_unscaled
+from helpers._validation import check_features, check_float, check_int, warn_if_far_out, warn_if_unscaled
 
 #: A column with at most this many different values, two of them held by ten rows or more each, draws a
 #: warning from :func:`warn_about_columns`: its values, not groups of rows, may make DBSCAN's dense regions.
 FEW_VALUES = 10
+#: The rule of thumb's min_samples (twice the features) above this share of the rows draws a warning: on a wide
+#: table (1,000 rows, 200 columns: 400) no group smaller than that can hold a core point.
+RULE_OF_THUMB_SHARE = 0.1
 
 
 def check_dbscan_input(X, min_samples=None):
@@ -49,10 +52,21 @@ def check_dbscan_input(X, min_samples=None):
         If ``X`` is not a finite 2-D numeric array with at least 3 samples,
         ``min_samples`` is not an integer in range, or is left to the rule of
         thumb while X has too few rows for it (more features than half the rows).
+
+    Warns
+    -----
+    UserWarning
+        If the rule of thumb gives more than :data:`RULE_OF_THUMB_SHARE` of the rows.
     """
     X = np.asarray(check_features(X, min_samples=3), dtype=np.float64)
     if min_samples is None:
         min_samples = _rule_of_thumb(*X.shape)
+        if min_samples > RULE_OF_THUMB_SHARE * len(X):
+            warnings.warn(f"the rule of thumb gives min_samples = {min_samples} (twice the {X.shape[1]} features), "
+                          f"{min_samples / len(X):.0%} of the {len(X)} rows: a point needs {min_samples - 1} "
+                          f"neighbours within eps to be a core point, so a group smaller than that cannot become a "
+                          f"cluster; reduce the dimension first (e.g. with PCA) or pass a smaller min_samples",
+                          UserWarning, stacklevel=3)  # the learner's call of choose_eps (or k_distances, ...)
     return X, check_int(min_samples, name="min_samples", minimum=2, maximum=len(X))
 
 
@@ -71,8 +85,9 @@ def warn_about_columns(X):
     -------
     None
     """
-    warn_if_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly measure the "
-                     "widest columns", hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=4)
+    if not warn_if_far_out(X, name="X", stacklevel=4):  # a typo's column would look unscaled too: say the cause
+        warn_if_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly measure the "
+                         "widest columns", hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=4)
     few = []  # (column, how many values) of each column whose values stack
     for j in range(X.shape[1]):
         rows = np.unique(X[:, j], return_counts=True)[1]  # rows holding each value

@@ -662,3 +662,22 @@ def test_check_k_choice_edges():
         clustering.check_k_choice(two, [2, 3])
     with pytest.raises(ValueError, match=r"no number of clusters can split one point$"):
         clustering.check_k_choice(np.zeros((6, 2)), [1, 2], minimum=1)
+
+
+def test_a_rule_of_thumb_larger_than_a_tenth_of_the_rows_draws_a_warning_at_the_learners_call():
+    """A learner's probe of notebook 01: 1,000 rows in 200 columns, three clear blobs; the rule of thumb's
+    min_samples = 400 left one cluster (ARI 0.00; with 10, ARI 1.00) and said nothing about its size."""
+    nb01 = lesson_code.load("01_autoencoder_dbscan.ipynb")
+    X = np.random.default_rng(0).normal(size=(1000, 200))
+    with pytest.warns(UserWarning, match=r"^the rule of thumb gives min_samples = 400 \(twice the 200 features\), 40% "
+                                         r"of the 1000 rows: a point needs 399 neighbours within eps to be a core "
+                                         r"point, so a group smaller than that cannot become a cluster; reduce the "
+                                         r"dimension first \(e.g. with PCA\) or pass a smaller min_samples$") as caught:
+        nb01.k_distances(X, None)
+    assert caught[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        clustering.check_dbscan_input(X[:, :50], None)  # 100 of 1,000: a tenth exactly, no warning
+        clustering.check_dbscan_input(X, 10)  # chosen, not the rule of thumb
+    with pytest.warns(UserWarning, match="min_samples = 102"):
+        clustering.check_dbscan_input(X[:, :51], None)

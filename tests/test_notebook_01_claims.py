@@ -335,3 +335,37 @@ def test_the_teachers_guide_quotes_exercise_6(cells):
     words = ["none", "one", "two", "three", "four", "five", "six", "seven", "eight"]
     assert (f"on eight uniform squares `choose_eps` finds {min(counts)} to {max(counts)} large clusters in "
             f"{words[len(counts)]} and warns in the others") in guide
+
+
+def test_the_readmes_typo_example_breaks_dbscan_once_scaled_and_is_named():
+    """README, troubleshooting (a learner's probe): 600 rows of three groups in two columns; one typo (100000 for
+    about 100) scaled with the rest makes choose_eps + DBSCAN find 16 clusters at ARI 0.00, the corrected table
+    0.97; choose_eps names the typo's row instead of sending the learner to StandardScaler."""
+    import warnings
+
+    import numpy as np
+    from sklearn.cluster import DBSCAN
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.preprocessing import StandardScaler
+
+    import lesson_code
+
+    nb01 = lesson_code.load(NOTEBOOK.name)
+    rng = np.random.default_rng(4)
+    y = np.repeat([0, 1, 2], 200)
+    X = np.column_stack([np.array([60.0, 100.0, 140.0])[y] + rng.normal(0, 3, 600), rng.normal(170, 8, 600)])
+    typo = X.copy()
+    typo[17, 0] = 100000.0
+    found = {}
+    for name, table in (("corrected", X), ("typo", typo)):
+        scaled = StandardScaler().fit_transform(table)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            labels = DBSCAN(**nb01.choose_eps(scaled).params).fit_predict(scaled)
+        found[name] = (len(set(labels[labels >= 0])), round(adjusted_rand_score(y, labels), 2),
+                       [str(w.message) for w in caught if "far outside the rest" in str(w.message)])
+    assert found["typo"][:2] == (16, 0.0) and found["corrected"][1] == 0.97
+    assert found["corrected"][2] == [] and "(row(s) 17: " in found["typo"][2][0]
+    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
+    assert ("one typo made `choose_eps` and DBSCAN find 16 clusters at ARI 0.00 on the scaled table, where the "
+            "corrected table gives ARI 0.97") in readme

@@ -1270,9 +1270,14 @@ def test_a_missing_value_code_makes_a_cluster_of_its_own(nb05):
     coded = cloud.copy()
     coded[rng.permutation(300)[:30], 2] = -999.0  # 10 % of one column "missing"
     for table, structure in ((cloud, False), (coded, True)):
-        choice = nb05.choose(nb05.score_candidates(nb05.scale_columns(table), {"scaled features": None},
-                                                   k_range=range(1, 5), seed=0))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            choice = nb05.choose(nb05.score_candidates(nb05.scale_columns(table), {"scaled features": None},
+                                                       k_range=range(1, 5), seed=0))
         assert choice.structure == structure
+        said = [str(w.message) for w in caught if "far outside the rest" in str(w.message)]
+        assert len(said) == structure  # the code is named before it makes its cluster; the cloud draws nothing
+    assert said[0].startswith("column 2 of X (counting from 0) has 30 value(s) far outside the rest (row(s) ")
     assert sorted(np.bincount(choice.chosen.labels)) == [30, 270]  # the coded rows, and the rest
 
 
@@ -1558,3 +1563,22 @@ def test_a_table_of_few_different_rows_stops_k_there_with_one_warning(nb05):
                                                       seed=0, n_references=1, n_resamples=1)) == 4
         mixed = nb05.scale_columns(np.column_stack([rng.normal(size=300), rng.integers(0, 2, (300, 2))]))
         selection.check_inputs(mixed, {"raw": None}, range(1, 11))
+
+
+def test_the_far_out_warning_names_the_cause_instead_of_the_scaling_at_the_learners_call(nb05):
+    """Through choose_eps' column checks and score_candidates: the typo's column also spreads 1,000 times wider than
+    the other, but the warning names the cause, not the scaling (whose advice, StandardScaler, hides the typo), and
+    points at the learner's line."""
+    from helpers import clustering
+
+    rng = np.random.default_rng(0)
+    X = np.column_stack([rng.normal(size=300), rng.normal(size=300)])
+    X[5, 0] = 1e6
+    for call in (lambda: clustering.warn_about_columns(X),
+                 lambda: nb05.score_candidates(X, {"raw": None}, k_range=range(1, 3), n_references=1, n_resamples=1)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            call()
+        mine = [w for w in caught if "far outside the rest" in str(w.message)]
+        assert len(mine) == 1 and mine[0].filename == __file__
+        assert not any("very different scales" in str(w.message) for w in caught)  # StandardScaler would hide it
