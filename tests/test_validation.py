@@ -611,3 +611,76 @@ def test_a_typo_or_a_missing_value_code_is_named_before_scaling_hides_it():
         assert said(load().data) == [], load.__name__
     assert said(X[:19]) == []  # under 20 rows there are no quartiles to trust
 
+
+
+def test_the_far_out_warning_at_its_edges():
+    """warn_if_far_out's bounds, each on a column whose quartiles are known exactly (found by a mutation run)."""
+    from helpers._validation import warn_if_far_out
+
+    def said(X):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_if_far_out(X, name="X", stacklevel=2)
+        return [str(w.message) for w in caught]
+
+    # arange(100) with its largest value moved out: quartiles 24.75 and 74.25 (IQR 49.5) whatever the largest is
+    column = np.arange(100.0)
+    column[-1] = 74.25 + 20 * 49.5  # exactly 20 IQRs beyond: not far
+    assert said(column[:, None]) == []
+    column[-1] += 1.0
+    assert said(column[:, None])[0].startswith("column 0 of X (counting from 0) has 1 value(s) far outside the rest "
+                                              "(row(s) 99: 1065.25, 20 times the spread")
+    # twenty rows are enough, nineteen are not: the same far value among 0-18
+    short = np.append(np.arange(19.0), 1e6)
+    assert len(said(short[:, None])) == 1 and said(short[1:, None]) == []
+    # far values that hold less than half of the column's squared deviations from its median: a tail, not a typo
+    # (seed 5: the other rows' deviations from the median sum to -100, so a share of plain deviations would be more
+    # than half; centred on 100, so that deviations from 0 would hold no share at all)
+    rng = np.random.default_rng(5)
+    tail = rng.normal(size=5000)
+    tail[0] = 40.0  # about 29 IQRs out, but 1,600 of about 6,600 in squares
+    assert said(100 + tail[:, None]) == []
+    tail[:5] = 40.0 + np.arange(5)  # five such rows hold most of it; the first is shown
+    assert "has 5 value(s) far outside the rest (row(s) 0, 1, 2, 3, 4: 140, 29 times" in said(100 + tail[:, None])[0]
+    tail[:6] = 40.0  # more than five rows are counted, not listed
+    assert "(row(s) 0, 1, 2, 3, 4 and 1 more: 140" in said(100 + tail[:, None])[0]
+    # exactly half of the squares is not most of them: 1,250 rows at -1 and at +1, 99 at 0, one at 50 (2,500 of 5,000)
+    half = np.concatenate([np.full(1250, -1.0), np.zeros(99), np.full(1250, 1.0), [50.0]])
+    assert said(half[:, None]) == []
+    half[-1] = 50.01
+    assert len(said(half[:, None])) == 1
+    # a column mostly of one value has no IQR: a few 1s among 0s are a flag, not far-out values
+    flags = np.zeros(400)
+    flags[:12] = 1.0
+    assert said(np.column_stack([rng.normal(size=400), flags])) == []
+
+
+def test_a_missing_value_code_at_its_edges():
+    """Codes at the low and the high end, how many rows make one, and how far from the other values (exact
+    quartiles: arange(400) / 4 with its lowest or highest rows replaced keeps quartiles 24.9375 and 74.8125)."""
+    from helpers._validation import warn_if_far_out
+
+    def said(column):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            warn_if_far_out(column[:, None], name="X", stacklevel=2)
+        return [str(w.message) for w in caught]
+
+    iqr = 74.8125 - 24.9375
+    low = np.arange(400.0) / 4
+    low[:20] = 5.0 - 10 * iqr  # exactly 10 IQRs below the next value (5.0): not a code
+    assert said(low) == []
+    low[:20] -= 0.25
+    assert said(low) == ["column 0 of X (counting from 0) holds -494 in 20 rows (5%), far from all its other values: "
+                         "a code for a missing value, such as -999? Mark those cells missing (an empty cell in a CSV "
+                         "file) or leave those rows out; kept, the rows that share it can become a cluster of their "
+                         "own"]
+    high = np.arange(400.0) / 4
+    high[-20:] = 94.75 + 10 * iqr  # the same above the largest other value, 94.75
+    assert said(high) == []
+    high[-20:] += 0.25
+    assert said(high)[0].startswith("column 0 of X (counting from 0) holds 593.75 in 20 rows (5%)")
+    for rows, n, code in ((5, 400, True), (4, 400, False), (10, 1000, True), (9, 1000, False)):  # 5 rows and 1 %
+        column = np.arange(float(n)) / (n / 100)
+        column[:rows] = -600.0
+        assert bool(said(column)) == code, (rows, n)
