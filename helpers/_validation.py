@@ -563,8 +563,9 @@ def warn_if_far_out(X, *, name, stacklevel):
     Scaled together with them, a column's other values squeeze into a sliver (its standard deviation comes from
     a few rows), and a clustering can split those rows off, or nothing else. The robust yardsticks, the
     quartiles and the interquartile range (IQR), move with the column when it is scaled, so ``X`` may be scaled
-    or not. A long tail (incomes, heavy-tailed noise) is not called a typo: its far values hold a small share of
-    the column's spread; nor is a value at a natural bound (a pixel's 16): it lies next to other values.
+    or not. A long tail draws it too when a few of its values make most of the column's spread (log-normal
+    columns of sigma 1.5 often do, of sigma 1 rarely); the message names that case and its remedy, the
+    logarithm. A value at a natural bound (a pixel's 16) is not called a code: it lies next to other values.
 
     Parameters
     ----------

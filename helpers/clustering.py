@@ -24,8 +24,8 @@ from helpers._validation import check_features, check_float, check_int, warn_if_
 #: A column with at most this many different values, two of them held by ten rows or more each, draws a
 #: warning from :func:`warn_about_columns`: its values, not groups of rows, may make DBSCAN's dense regions.
 FEW_VALUES = 10
-#: The rule of thumb's min_samples (twice the features) above this share of the rows draws a warning: on a wide
-#: table (1,000 rows, 200 columns: 400) no group smaller than that can hold a core point.
+#: The rule of thumb's min_samples (twice the features) above this share of the rows draws a warning, from three
+#: features on: on a wide table (1,000 rows, 200 columns: 400) no group smaller than that can hold a core point.
 RULE_OF_THUMB_SHARE = 0.1
 
 
@@ -56,12 +56,13 @@ def check_dbscan_input(X, min_samples=None):
     Warns
     -----
     UserWarning
-        If the rule of thumb gives more than :data:`RULE_OF_THUMB_SHARE` of the rows.
+        If ``X`` has three columns or more and the rule of thumb gives more than
+        :data:`RULE_OF_THUMB_SHARE` of the rows.
     """
     X = np.asarray(check_features(X, min_samples=3), dtype=np.float64)
     if min_samples is None:
         min_samples = _rule_of_thumb(*X.shape)
-        if min_samples > RULE_OF_THUMB_SHARE * len(X):
+        if X.shape[1] > 2 and min_samples > RULE_OF_THUMB_SHARE * len(X):  # 2-D: 4, the usual value anyway
             warnings.warn(f"the rule of thumb gives min_samples = {min_samples} (twice the {X.shape[1]} features), "
                           f"{min_samples / len(X):.0%} of the {len(X)} rows: a point needs {min_samples - 1} "
                           f"neighbours within eps to be a core point, so a group smaller than that cannot become a "

@@ -457,8 +457,12 @@ def _refuse_row_numbers(name, column):
 
 #: Names of a column of codes that name things by number (compared in lower case, camelCase apart): postcodes,
 #: area and country codes, product codes, phone numbers.
-_CODE_NAMES = ("zip", "zipcode", "postcode", "postalcode", "plz", "code", "phone", "telephone", "fips")
-_CODE_SUFFIXES = ("_code", " code", "-code", "_zip", " zip", "_phone", " phone")
+_CODE_NAMES = ("zip", "zipcode", "zip5", "postcode", "postalcode", "plz", "code", "phone", "telephone", "tel",
+               "mobile", "fips")
+_CODE_SUFFIXES = ("_code", " code", "-code", "_zip", " zip", "_phone", " phone", "_fips", " fips",
+                  "phone_number", "phone number", "phone_no", "mobile_number", "mobile number")
+#: Names that end like codes but count something: ``lines_of_code``.
+_NOT_CODES = ("of_code", "of code")
 
 
 def _refuse_codes(name, column):
@@ -467,9 +471,10 @@ def _refuse_codes(name, column):
     count as distances (postcode 10115 as far from 10117 as from 10113, and 19999 far from 20000). From 10 rows
     on, as for identifiers; the name decides, since codes look like any other whole numbers."""
     label = _name_as_words(name)
-    if label not in _CODE_NAMES and not label.endswith(_CODE_SUFFIXES):
+    if (label not in _CODE_NAMES and not label.endswith(_CODE_SUFFIXES)) or label.endswith(_NOT_CODES):
         return
-    if len(column) < 10 or not np.all(np.isfinite(column)) or not np.all(column == np.round(column)):
+    column = column[np.isfinite(column)]  # a postcode column with a blank cell is still codes
+    if len(column) < 10 or not np.all(column == np.round(column)):
         return
     raise ValueError(f"column {name!r} looks like codes (whole numbers such as {column[0]:.0f} and {column[1]:.0f}, and "
                      f"its name): codes name places or things, and clustered as a feature their differences would "
@@ -478,14 +483,15 @@ def _refuse_codes(name, column):
 
 
 def _warn_if_levels_differ_in_case(name, levels):
-    """Warn when one-hot would give 'Red', 'red' and 'RED' a 0/1 column each: usually one value typed three ways."""
+    """Warn when one-hot would tell 'Red', 'red' and 'RED' apart (a 0/1 column each; of two values, the one column's 1
+    and 0): usually one value typed several ways."""
     spellings = {}
     for level in levels:
         spellings.setdefault(level.casefold(), []).append(level)
     alike = [group for group in spellings.values() if len(group) > 1]
     if alike:
         shown = "; ".join(_show(group, 5) for group in alike[:3]) + ("; ..." if len(alike) > 3 else "")
-        warnings.warn(f"column {name!r}: one-hot made a 0/1 column for each of {shown}, which differ only "
+        warnings.warn(f"column {name!r}: one-hot told apart {shown}, which differ only "
                       f"in upper and lower case; if each group is one value, write it one way in the file and load "
                       f"it again (or set df[{name!r}] = df[{name!r}].str.lower() and pass the DataFrame to "
                       f"tables.from_array)",

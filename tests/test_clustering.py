@@ -681,3 +681,9 @@ def test_a_rule_of_thumb_larger_than_a_tenth_of_the_rows_draws_a_warning_at_the_
         clustering.check_dbscan_input(X, 10)  # chosen, not the rule of thumb
     with pytest.warns(UserWarning, match="min_samples = 102"):
         clustering.check_dbscan_input(X[:, :51], None)
+    with warnings.catch_warnings():  # 2-D and 1-D: 4 and 3, the usual values, on tables of 20 rows too
+        warnings.simplefilter("error")
+        clustering.check_dbscan_input(X[:20, :2], None)
+        clustering.check_dbscan_input(X[:20, :1], None)
+    with pytest.warns(UserWarning, match=r"min_samples = 6 \(twice the 3 features\), 30% of the 20 rows"):
+        clustering.check_dbscan_input(X[:20, :3], None)

@@ -199,6 +199,28 @@ def test_a_logged_run_of_both_errors_comes_back_and_the_readme_prints_the_log():
                                                             "label_free_seed47_50", "label_free_digits_seed47_50",
                                                             "label_free_seed51_53")))}
     assert len(runs) == 168 and all(suite[(r["dataset"], r["size"], r["seed"])] == r["gains"]["chosen"] for r in runs)
+    # the paragraph above the table: which sets change, the worst sets, the test seeds alone
+    import statistics
+
+    changed = [r["dataset"] for r in runs if r["gains"]["chosen"] != r["fits"]["chosen"]]
+
+    def set_means(rule, seeds):
+        sets = {}
+        for r in runs:
+            if r["seed"] in seeds:
+                sets.setdefault(r["dataset"], []).append(r[rule]["regret"])
+        return {name: statistics.fmean(v) for name, v in sets.items()}
+
+    every, test = range(42, 54), range(51, 54)
+    readme = " ".join((root / "README.md").read_text(encoding="utf-8").split())
+    worst = {rule: max(set_means(rule, every).items(), key=lambda item: item[1]) for rule in ("fits", "gains")}
+    assert worst["fits"][0] == worst["gains"][0] == "breast cancer"
+    assert (f"6 of them change ({changed.count('iris')} on iris, {changed.count('breast cancer')} on breast cancer), "
+            f"for a mean regret of {statistics.fmean(set_means('fits', every).values()):.3f} against "
+            f"{statistics.fmean(set_means('gains', every).values()):.3f} and a worst set of {worst['fits'][1]:.2f} "
+            f"(breast cancer) against {worst['gains'][1]:.2f}; on the test seeds 51-53 alone, "
+            f"{statistics.fmean(set_means('fits', test).values()):.3f} against "
+            f"{statistics.fmean(set_means('gains', test).values()):.3f}") in readme and len(changed) == 6
     logged = next(r for r in runs if (r["dataset"], r["size"], r["seed"]) == ("iris", "half", 49))
     run = gap_error.run_once(gap_error.lesson_with_both_errors(), "iris", "half", 49)
     assert run["gains"]["chosen"] != run["fits"]["chosen"]

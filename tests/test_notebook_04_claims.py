@@ -756,6 +756,7 @@ def test_standardising_the_pixels_costs_through_both_reasons_the_prose_gives():
     assert ari(data.standardize(raw[:, common])) < ari(raw[:, common] / 16) - 0.05  # nor do equal weights alone
     text = " ".join(" ".join(c.source for c in read("04_deep_embedded_clustering_digits.ipynb").cells
                              if c.cell_type == "markdown").split())
-    assert ("A border pixel that is almost always 0 would put its rare stray strokes up to 30 standard deviations out, "
+    assert ("A border pixel that is almost always 0 would put its rare stray strokes up to 30 standard deviations out "
+            "(on the 899 held-out digits), "
             "and a pixel that varies little would count as much as the central ones whose strokes tell the digits "
             "apart; both cost") in text

@@ -582,7 +582,7 @@ def test_the_scaling_section_quotes_notebook_04_and_the_digits_as_they_are(cells
     assert f"ARI of {pixels16} on pixels / 16 and {standardised} on standardised pixels" in text
     digits = load_digits().data
     farthest = np.abs(StandardScaler().fit_transform(digits[:, digits.std(axis=0) > 0])).max()
-    assert f"up to {farthest:.0f} standard deviations on scikit-learn's digits" in text
+    assert f"up to {farthest:.0f} standard deviations on all 1,797 of scikit-learn's digits" in text
     assert any("ONE_UNIT = False" in c.source and "scale_columns(table.X, one_unit=ONE_UNIT)" in c.source
                for c in cells if c.cell_type == "code")
 

@@ -1582,3 +1582,29 @@ def test_the_far_out_warning_names_the_cause_instead_of_the_scaling_at_the_learn
         mine = [w for w in caught if "far outside the rest" in str(w.message)]
         assert len(mine) == 1 and mine[0].filename == __file__
         assert not any("very different scales" in str(w.message) for w in caught)  # StandardScaler would hide it
+
+
+def test_a_one_hot_column_of_k_values_weighs_about_as_much_as_k_numeric_columns(nb05):
+    """Notebook 05, section 1 (a teacher's check): scaled, the 0/1 columns of a text column of k values add about
+    k times a numeric column's share to the mean squared distance between two rows; two values make one column."""
+    import nbformat
+
+    from helpers import tables
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    for k, columns in ((2, 1), (3, 3), (5, 5)):
+        levels = np.array([f"v{i}" for i in range(k)])[rng.integers(0, k, n)]
+        table = tables.from_array(np.column_stack([levels, rng.normal(size=n)]).astype(object), ["kind", "x"],
+                                  categorical="one-hot")
+        assert len(table.columns) == 1 + columns
+        X = nb05.scale_columns(table.X)
+        first, second = rng.integers(0, n, (2, 20000))
+        squared = (X[first] - X[second]) ** 2
+        numeric = squared[:, table.columns.index("x")].mean()
+        one_hot = squared.sum(axis=1).mean() - numeric
+        assert 0.85 * columns <= one_hot / numeric <= 1.15 * columns, (k, one_hot / numeric)  # two values: one
+    text = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
+                                                               as_version=4).cells if c.cell_type == "markdown").split())
+    assert ("Scaled, a column of $k$ values weighs in every distance about as much as $k$ numeric columns: one-hot "
+            "only the columns you mean to count") in text

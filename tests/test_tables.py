@@ -88,7 +88,7 @@ def test_a_two_valued_text_column_becomes_one_0_1_column(tmp_path, levels, kept)
 def test_one_hot_warns_of_values_that_differ_only_in_case(tmp_path):
     """A learner's probe: 'Red', 'red' and 'RED' became three 0/1 columns in silence."""
     path = write(tmp_path, "colour,x\nRed,1\nred,2\nblue,3\nRED,4\nBlue,5\ngreen,6\n")
-    with pytest.warns(UserWarning, match=r"^column 'colour': one-hot made a 0/1 column for each of 'Blue', 'blue'; "
+    with pytest.warns(UserWarning, match=r"^column 'colour': one-hot told apart 'Blue', 'blue'; "
                                          r"'RED', 'Red', 'red', which differ only in upper and lower case") as caught:
         table = tables.read_csv(path, categorical="one-hot")
     assert caught[0].filename == __file__  # the warning points at the learner's call
@@ -96,6 +96,10 @@ def test_one_hot_warns_of_values_that_differ_only_in_case(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         tables.read_csv(write(tmp_path, "colour,x\nred,1\nblue,2\nred,3\n"), categorical="one-hot")
+    # two values that differ only in case make one 0/1 column, whose 1 and 0 split one value typed two ways
+    with pytest.warns(UserWarning, match=r"^column 'smoker': one-hot told apart 'Yes', 'yes', which differ only"):
+        table = tables.read_csv(write(tmp_path, "smoker,x\nYes,1\nyes,2\nYes,3\n"), categorical="one-hot")
+    assert table.columns == ("x", "smoker=yes")
 
 
 @pytest.mark.parametrize("values, shown", [
@@ -105,7 +109,7 @@ def test_one_hot_warns_of_values_that_differ_only_in_case(tmp_path):
 ])
 def test_the_case_warning_shows_three_groups_and_five_spellings_at_most(tmp_path, values, shown):
     rows = "\n".join(f"{v},{i}" for i, v in enumerate(values.split()))
-    with pytest.warns(UserWarning, match=re.escape(f"for each of {shown}")):
+    with pytest.warns(UserWarning, match=re.escape(f"one-hot told apart {shown}")):
         tables.read_csv(write(tmp_path, f"colour,x\n{rows}\n"), categorical="one-hot")
 
 
@@ -1739,7 +1743,8 @@ def test_the_thousands_comma_rule_reads_the_text_where_the_parsed_numbers_cannot
 
 
 @pytest.mark.parametrize("name", ["zip", "ZipCode", "postcode", "PostalCode", "post_code", "PLZ", "product_code",
-                                  "Area Code", "phone", "customer_phone", "code"])
+                                  "Area Code", "phone", "customer_phone", "code", "phone_number", "PhoneNumber",
+                                  "mobile", "tel", "county_fips", "StateFIPS", "Zip5"])
 def test_whole_numbers_under_a_codes_name_are_refused_as_codes(tmp_path, name):
     """A learner's probe of notebook 05: a postcode column loaded as a measurement, and the rule split the
     customers by postcode. Codes name things; their differences are not distances."""
@@ -1758,9 +1763,14 @@ def test_whole_numbers_under_a_codes_name_are_refused_as_codes(tmp_path, name):
     with pytest.raises(ValueError, match="looks like codes"):
         tables.from_array(values[:10], [name, "a"])
     assert tables.from_array(values[:9], [name, "a"]).X.shape == (9, 2)  # from 10 rows on, as identifiers
+    blank = text.replace(f"\n{zips[4]:.0f},", "\n,")  # a postcode column with one empty cell is still codes
+    for missing in ("median", "drop-rows"):
+        with pytest.raises(ValueError, match=rf"^column '{re.escape(name)}' looks like codes"):
+            tables.read_csv(write(tmp_path, blank), missing=missing)
 
 
-@pytest.mark.parametrize("name", ["zipped", "barcode_length", "codes_per_line", "encoder", "zip_plus", "Phoneme"])
+@pytest.mark.parametrize("name", ["zipped", "barcode_length", "codes_per_line", "encoder", "zip_plus", "Phoneme",
+                                  "lines_of_code", "LinesOfCode", "lines of code"])
 def test_names_that_only_contain_a_codes_word_are_measurements(name):
     values = np.column_stack([np.arange(1, 13) * 7, np.sin(np.arange(12))])
     assert tables.from_array(values, [name, "a"]).columns == (name, "a")
