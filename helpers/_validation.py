@@ -604,11 +604,12 @@ def warn_if_far_out(X, *, name, stacklevel):
                           f"missing or leave those rows out; for a long tail of positive amounts, cluster the "
                           f"logarithm of the column (np.log1p)", UserWarning, stacklevel=stacklevel)
             return True
-        values = np.unique(column)
-        for value, neighbour in ((values[0], values[1:2]), (values[-1], values[-2:-1])):
+        # the smallest and the largest value, each with the nearest other value (an IQR above 0 means there is one);
+        # found in one pass each, where sorting every column would cost n log n on this hot path
+        lowest, highest = column.min(), column.max()
+        for value, nearest in ((lowest, column[column > lowest].min()), (highest, column[column < highest].max())):
             held = np.count_nonzero(column == value)
-            if (held >= max(5, CODE_SHARE * len(X)) and neighbour.size
-                    and abs(value - neighbour[0]) > CODE_GAP_IQRS * spread[j]):
+            if held >= max(5, CODE_SHARE * len(X)) and abs(value - nearest) > CODE_GAP_IQRS * spread[j]:
                 warnings.warn(f"column {j} of {name} (counting from 0) holds {value:.6g} in {held} rows "
                               f"({held / len(X):.0%}), far from all its other values: a code for a missing value, "
                               f"such as -999? Mark those cells missing (an empty cell in a CSV file) or leave those "
@@ -616,3 +617,14 @@ def warn_if_far_out(X, *, name, stacklevel):
                               UserWarning, stacklevel=stacklevel)
                 return True
     return False
+
+
+def warn_if_far_out_or_unscaled(X, *, name, consequence, hint, stacklevel):
+    """:func:`warn_if_far_out`, and only if it stays quiet, :func:`warn_if_unscaled` (same arguments).
+
+    A column whose spread comes from a typo or a missing-value code looks unscaled too, and the scaling
+    advice (StandardScaler) would hide the typo: the cause is said instead. ``stacklevel`` is counted from
+    this function, as in the other two.
+    """
+    if not warn_if_far_out(X, name=name, stacklevel=stacklevel + 1):
+        warn_if_unscaled(X, name=name, consequence=consequence, hint=hint, stacklevel=stacklevel + 1)

@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 from sklearn.cluster import OPTICS
 
-from helpers._validation import check_features, check_float, check_int, warn_if_far_out, warn_if_unscaled
+from helpers._validation import check_features, check_float, check_int, warn_if_far_out_or_unscaled
 
 #: A column with at most this many different values, two of them held by ten rows or more each, draws a
 #: warning from :func:`warn_about_columns`: its values, not groups of rows, may make DBSCAN's dense regions.
@@ -86,9 +86,9 @@ def warn_about_columns(X):
     -------
     None
     """
-    if not warn_if_far_out(X, name="X", stacklevel=4):  # a typo's column would look unscaled too: say the cause
-        warn_if_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly measure the "
-                         "widest columns", hint="e.g. sklearn.preprocessing.StandardScaler", stacklevel=4)
+    warn_if_far_out_or_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly "
+                                "measure the widest columns", hint="e.g. sklearn.preprocessing.StandardScaler",
+                                stacklevel=4)
     few = []  # (column, how many values) of each column whose values stack
     for j in range(X.shape[1]):
         rows = np.unique(X[:, j], return_counts=True)[1]  # rows holding each value

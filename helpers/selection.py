@@ -16,7 +16,7 @@ import numpy as np
 
 from helpers._validation import check_features, check_float, check_int, check_k_range, check_labels, check_score
 from helpers._validation import check_seed as _check_seed
-from helpers._validation import warn_if_far_out, warn_if_unscaled
+from helpers._validation import warn_if_far_out_or_unscaled
 from helpers.evaluation import aligned_table
 from helpers.tables import Table
 
@@ -146,12 +146,10 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
                          "one another, such as one length in cm and in inches): like a table of one column, its "
                          "no-structure reference would hold the same groups as X; keep one of those columns and "
                          "look at its histogram, or add columns that vary on their own")
-    far_out = warn_if_far_out(X, name="X", stacklevel=4)  # the learner's call of score_candidates
-    if not far_out:  # a typo's column would look unscaled too, and StandardScaler would hide the typo
-        warn_if_unscaled(X, name="X", consequence="distances, and every score here, mostly measure the widest "
-                         "columns", hint="notebook 05's scale_columns; if you scaled them with one_unit=True "
-                         "(ONE_UNIT = True there), they are not in one unit: set ONE_UNIT = False to scale each "
-                         "column on its own", stacklevel=4)
+    warn_if_far_out_or_unscaled(X, name="X", consequence="distances, and every score here, mostly measure the "
+                                "widest columns", hint="notebook 05's scale_columns; if you scaled them with "
+                                "one_unit=True (ONE_UNIT = True there), they are not in one unit: set ONE_UNIT = "
+                                "False to scale each column on its own", stacklevel=4)  # the learner's call
     _warn_if_too_few_rows(X)
     _warn_if_skewed(X)  # beside a far-out warning too: it lists every skewed column, and its advice is conditional
     if not isinstance(representations, dict) or not representations:

@@ -665,7 +665,7 @@ def _build(header, cells, row_names, where, *, id_column, drop, missing, categor
             numeric.append(column)
             names.append(f"{name}={level}")
             sources[names[-1]] = name
-        if len(kept) == 1 and len(levels) == 2:
+        if len(levels) == 2:
             other = levels[1 - levels.index(kept[0])]
             notes.append(f"turned the two-valued column {name!r} into one 0/1 column, {names[-1]!r} (1 for {kept[0]}, "
                          f"0 for {other}): a column for {other} would only mirror it")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import warnings
 from fractions import Fraction
 
@@ -684,3 +685,25 @@ def test_a_missing_value_code_at_its_edges():
         column = np.arange(float(n)) / (n / 100)
         column[:rows] = -600.0
         assert bool(said(column)) == code, (rows, n)
+
+
+def test_far_out_values_are_said_instead_of_the_scaling_advice_at_the_callers_line():
+    """warn_if_far_out_or_unscaled, the order choose_eps' and score_candidates' column checks share: a typo's
+    column is named, not sent to StandardScaler; an unscaled table without one gets the scaling advice; each
+    warning points at the line that called the checks' caller (stacklevel=2 here: this test's own line)."""
+    from helpers._validation import warn_if_far_out_or_unscaled
+
+    def said(X):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            line = sys._getframe().f_lineno + 1
+            warn_if_far_out_or_unscaled(X, name="X", consequence="c", hint="h", stacklevel=2)
+        assert all((w.filename, w.lineno) == (__file__, line) for w in caught)
+        return [str(w.message).split(":")[0] for w in caught]
+
+    rng = np.random.default_rng(0)
+    typo = rng.normal(size=(300, 2))
+    typo[5, 0] = 1e6  # also 1,000 times wider than column 1
+    assert said(typo) == ["column 0 of X (counting from 0) has 1 value(s) far outside the rest (row(s) 5"]
+    assert said(rng.normal(size=(300, 2)) * [1.0, 5000.0]) == ["the columns of X are on very different scales"]
+    assert said(rng.normal(size=(300, 2))) == []
