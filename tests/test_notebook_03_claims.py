@@ -275,6 +275,23 @@ def test_raw_optics_and_pca_do_not_find_the_moons(hidden, text):
     assert hidden["PCA-2 + OPTICS"]["ari"] <= 0.20
 
 
+def test_the_raw_plot_mixes_the_moons_and_pca_mixes_them_half_as_much(text, prose):
+    """Section 7's reachability plots coloured by the truth: 'the colour changes about 200 times', 'its core
+    distance is about four fifths of the distance between two points', PCA-2 'about half as many changes'."""
+    found = {}
+    for name in ("Raw 50-D", "PCA-2"):
+        match = re.search(rf"{re.escape(name)}: (.*); the colour changes (\d+) times in OPTICS' order;\s+median core "
+                          rf"distance ([\d.]+), median distance between two points ([\d.]+)", text)
+        assert match, name
+        found[name] = (match.group(1), int(match.group(2)), float(match.group(3)) / float(match.group(4)))
+    raw, pca = found["Raw 50-D"], found["PCA-2"]
+    assert raw[0] == "no peak splits off two large groups" and pca[0].startswith("the splitting peak is")
+    assert 170 <= raw[1] <= 230 and 0.7 <= raw[2] <= 0.9  # about 200 of 499 neighbours in the order; four fifths
+    assert 0.35 <= pca[1] / raw[1] <= 0.65 and pca[2] <= 0.2  # about half as many; PCA-2 does have valleys
+    words = " ".join(prose.split())
+    assert "the colour changes about 200 times" in words and "about four fifths" in words and "about half as many" in words
+
+
 def test_the_autoencoder_helps_on_this_seed_but_stops_far_short_of_the_control(hidden):
     network = hidden["autoencoder + OPTICS"]
     best_baseline = max(hidden["OPTICS on raw 50-D"]["ari"], hidden["PCA-2 + OPTICS"]["ari"])
