@@ -249,3 +249,16 @@ def test_notebook_05_states_what_the_papers_error_does_on_the_suite():
             f"(a mean regret of {mean_regret('fits'):.3f}, against {mean_regret('gains'):.3f} with the error over "
             f"gains)") in text
     assert mean_regret("fits") >= mean_regret("gains")
+
+
+def test_the_suites_null_clouds_are_ones_the_cloud_reference_copies_and_skewed_columns_are_not():
+    """Notebook 05 (a teacher's check): the suite's elongated and heavy-tailed nulls are a distance from the
+    centre times a random direction, as the cloud reference is drawn, so no split of them beats the references
+    (the easier half of the test); five skewed columns, which no reference copies, give a split that does."""
+    nb05 = label_free.lesson()
+    X, _ = label_free.load("elongated Gaussian 8-D", 300, 42)
+    copied = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 5), seed=42)
+    assert max(c.gap for c in copied if c.k >= 2) < 0.0
+    skewed = nb05.scale_columns(np.random.default_rng(0).exponential(size=(500, 5)))
+    fooled = nb05.score_candidates(skewed, {"scaled features": None}, k_range=range(1, 7), methods=("kmeans",), seed=42)
+    assert max(c.gap for c in fooled if c.k >= 2) >= 0.1  # min_gain: the pitfall's "structure" in skewed noise

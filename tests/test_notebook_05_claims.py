@@ -155,6 +155,15 @@ def test_the_picks_the_prose_describes(cells, picks, reveal):
     assert abs((four["gap"] - three["gap"]) - four["gap_se"]) <= 0.02  # "by about its standard error"
     assert f"their stability, {four['stability']:.2f}, only just passes 0.75" in prose
     assert 0.75 <= four["stability"] < 0.80
+    # Why the rule passes the silhouette's pick over (a teacher's check: not because of the walk to four):
+    # "every GMM pick's gap (1.26 to 1.70) is above every KMeans gap (0.53 to 0.84; three clusters on the
+    # scaled features gain 0.74" and "every three-cluster pick in the table has a silhouette of 0.27 or 0.28"
+    gmm = [p["gap"] for p in picks if p["method"] == "gmm"]
+    kmeans = [p["gap"] for p in picks if p["method"] == "kmeans"]
+    assert min(gmm) > max(kmeans + [three["gap"]])
+    assert (f"every GMM pick's gap ({min(gmm):.2f} to {max(gmm):.2f}) is above every KMeans gap ({min(kmeans):.2f} "
+            f"to {max(kmeans):.2f}; three clusters on the scaled features gain {three['gap']:.2f}") in prose
+    assert {f"{p['silhouette']:.2f}" for p in picks if p["k"] == 3} | {f"{three['silhouette']:.2f}"} <= {"0.27", "0.28"}
 
 
 def test_the_other_picks_mostly_agree_with_the_choice(cells, picks, request):
