@@ -431,7 +431,8 @@ def plot_eps_scan(candidates, n_clusters, noise_fraction, eps=None, *, band=None
     return ax
 
 
-def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachability plot"):
+def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachability plot", legend_title=None,
+                      truth=None):
     """OPTICS' reachability plot: one bar per point, in OPTICS' order.
 
     Valleys are clusters (points reached by a short hop from their
@@ -454,6 +455,14 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
         :func:`plot_clusters` colours them. Without labels every bar is blue.
     ax : matplotlib.axes.Axes, optional
     title : str, default="Reachability plot"
+    legend_title : str, optional
+        Heading of the legend, which names each colour (up to 12 groups, and
+        noise) beside the ``eps`` line: say what the colours are, e.g.
+        ``"true moon"``. Default: ``"matched class"`` with ``truth``, else none.
+    truth : array-like of shape (n_samples,), optional
+        True classes (in the order of the samples): each cluster is coloured
+        and named after the class it is matched to (``"→ 0"``, ``"extra 1"``),
+        exactly as :func:`plot_clusters` with the same ``truth`` draws it.
 
     Returns
     -------
@@ -469,10 +478,20 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     if eps is not None:
         eps = check_float(eps, name="eps", low=0.0, low_inclusive=False)
         top = max(top, eps * 1.08)
+    groups, noise = [], False
     if labels is None:
+        if truth is not None:
+            raise ValueError("truth needs cluster labels to match to it: pass labels, or colour the bars by the "
+                             "classes themselves with labels=truth")
         colours = np.array([PALETTE[0]] * len(order), dtype=object)
     else:  # as plot_clusters colours the same labels (text too: match_labels' names, -1 for noise)
-        colours = _group_colours(*_labels_or_classes(labels, n_samples=len(order)))[order]
+        codes, names = _labels_or_classes(labels, n_samples=len(order))
+        groups, noise = _cluster_groups(codes, truth, names), bool(np.any(codes == -1))
+        colours = np.full(len(codes), NOISE_COLOUR, dtype=object)
+        for members, _, colour in groups:
+            colours[members] = colour
+        colours = colours[order]
+        legend_title = "matched class" if legend_title is None and truth is not None else legend_title
     ax = _axes(ax)
     infinite = ~np.isfinite(heights)
     heights = np.where(infinite, top, heights)
@@ -490,9 +509,14 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     if np.any(infinite):
         ax.add_collection(mpl.collections.PolyCollection(corners[infinite], facecolors=list(colours[infinite]),
                                                          hatch="//", alpha=0.4, linewidths=0))
+    handles = []
     if eps is not None:
-        ax.axhline(eps, color="black", linestyle="--", linewidth=1, label=f"eps = {eps:.3f}")
-        _legend_right(ax)
+        handles.append(ax.axhline(eps, color="black", linestyle="--", linewidth=1, label=f"eps = {eps:.3f}"))
+    if len(groups) <= 12:  # name each colour, as plot_clusters' legend does (a legend of dozens names nothing)
+        handles += [mpl.patches.Patch(color=colour, label=name) for _, name, colour in groups]
+        handles += [mpl.patches.Patch(color=NOISE_COLOUR, label="noise")] if noise else []
+    if handles:
+        _legend_right(ax, handles=handles, title=legend_title, title_fontsize=9)
     ax.set_xlim(-0.5, len(order) - 0.5)
     ax.set_ylim(0, top)
     ax.set(xlabel="points in OPTICS order", ylabel="reachability distance", title=title)

@@ -235,6 +235,13 @@ def test_dbscan_at_the_same_eps_agrees_with_the_optics_cut(moons):
     assert abs(optics["noise"] - dbscan["noise"]) <= 0.01
 
 
+def test_dbscan_labels_the_points_as_the_optics_cut_does(text):
+    """Section 4 says section 6 checks the cut against DBSCAN itself: the same partition, noise included."""
+    match = re.search(r"the OPTICS cut and DBSCAN at its eps, on the code: ARI between their labels ([\d.]+), "
+                      r"noise ([\d.]+)% and ([\d.]+)%", text)
+    assert match and float(match.group(1)) >= 0.99 and match.group(2) == match.group(3)
+
+
 def test_on_2d_moons_the_network_adds_nothing(moons):
     # "OPTICS and DBSCAN on the scaled data do as well without any network": equal within 0.05 both ways
     network = moons["autoencoder + OPTICS (eps read off the plot)"]["ari"]
@@ -252,6 +259,14 @@ def test_the_gap_is_no_more_pronounced_in_the_code(text):
     raw = _number(text, r"Scaled moons: the splitting peak is (\d+\.\d+) times")
     code = _number(text, r"Latent code: the splitting peak is (\d+\.\d+) times")
     assert code <= raw * 1.15 and raw >= 1.3  # a real peak in the data, not a bigger one in the code
+
+
+def test_the_50d_codes_splitting_peak_barely_rises(text, prose):
+    """Section 7: "1.5 times the median bar, printed above, where section 6's code had 2.0"."""
+    hidden = _number(text, r"(?m)^the splitting peak is (\d+\.\d+) times the median reachability$")
+    code = _number(text, r"Latent code: the splitting peak is (\d+\.\d+) times")
+    assert hidden < code - 0.3
+    assert f"({hidden:.1f} times the median bar, printed above, where section 6's code had {code:.1f})" in " ".join(prose.split())
 
 
 def test_xi_005_breaks_the_moons_into_pieces_and_noise(text):
@@ -454,7 +469,7 @@ def test_the_denoising_loss_is_what_copying_the_jittered_input_scores(notebook, 
     loss = losses[0]  # section 2's network, the first one trained
     assert abs(loss - 0.1 ** 2) <= 0.001  # "about": the identity map's error on jitter of standard deviation 0.1
     prose = " ".join("\n".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
-    quoted = float(re.search(r"and the final loss, ([\d.]+), is about what copying the jittered input would score "
+    quoted = float(re.search(r"and the final loss, ([\d.]+) \(the training cell below prints it\), is about what copying the jittered input would score "
                              r"\(0\.1² = 0\.01\)", prose).group(1))
     tolerance = 0.0 if request.node.callspec.params["notebook"] == "committed" else 0.0005  # another CPU or TF build
     assert abs(quoted - loss) <= tolerance + 1e-9

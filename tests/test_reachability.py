@@ -231,6 +231,56 @@ def test_plot_reachability_draws_one_bar_per_point_and_the_eps_line(blobs_optics
     assert mcolors.to_hex(finite_bars.get_facecolors()[0]) == expected.lower()
 
 
+def test_plot_reachability_names_each_colour_in_its_legend(blobs_optics):
+    """A learner's read of notebook 03: the bars' colours need a key. The legend lists the eps line, each group
+    in the colour of its bars (as plot_clusters names them: text classes by name) and noise, under a title."""
+    n = len(blobs_optics.reachability_)
+    labels = np.where(np.arange(n) % 10 == 0, -1, np.arange(n) % 3)
+    matched = np.array(["a", "b", "extra 1"], dtype=object)[labels]
+    matched[labels == -1] = -1
+    ax = plotting.plot_reachability(blobs_optics, eps=0.5, labels=matched, legend_title="matched class")
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["eps = 0.500", "a", "b", "extra 1", "noise"]
+    assert legend.get_title().get_text() == "matched class"
+    colours = [mcolors.to_hex(h.get_facecolor()) for h in legend.legend_handles[1:]]
+    assert colours == [c.lower() for c in plotting.cluster_colours(3)] + [plotting.NOISE_COLOUR.lower()]
+    first = blobs_optics.ordering_[np.isfinite(blobs_optics.reachability_[blobs_optics.ordering_])][0]
+    drawn = mcolors.to_hex(ax.collections[0].get_facecolors()[0])
+    assert drawn == colours[4 if labels[first] == -1 else labels[first]]  # the key matches the bars
+    plt.close("all")
+    # without noise no noise entry; without eps the colours alone; beyond 12 groups no key; no labels, no legend
+    assert [t.get_text() for t in plotting.plot_reachability(blobs_optics, labels=np.arange(n) % 2)
+            .get_legend().get_texts()] == ["0", "1"]
+    assert [t.get_text() for t in plotting.plot_reachability(blobs_optics, eps=0.5, labels=np.arange(n) % 13)
+            .get_legend().get_texts()] == ["eps = 0.500"]
+    assert plotting.plot_reachability(blobs_optics).get_legend() is None
+    plt.close("all")
+
+
+def test_plot_reachability_with_truth_colours_and_names_the_clusters_as_plot_clusters_does(blobs_optics):
+    """truth= matches each cluster to a class, as plot_clusters(points, labels, truth=...) does: the same colour
+    for each point in both figures, and the same names ("→ class", "extra 1") in both legends."""
+    n = len(blobs_optics.reachability_)
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 2, n)
+    labels = np.where(rng.random(n) < 0.8, truth, 2)  # two clusters that follow the classes, and a third
+    labels[:5] = -1
+    points = rng.normal(size=(n, 2))
+    scatter = plotting.plot_clusters(points, labels, truth=truth)
+    bars = plotting.plot_reachability(blobs_optics, eps=0.5, labels=labels, truth=truth)
+    names = [t.get_text() for t in bars.get_legend().get_texts()]
+    assert names == ["eps = 0.500", "→ 0", "→ 1", "extra 1", "noise"]
+    assert names[1:] == [t.get_text() for t in scatter.get_legend().get_texts()]
+    assert bars.get_legend().get_title().get_text() == "matched class"
+    order = blobs_optics.ordering_
+    finite = np.isfinite(blobs_optics.reachability_[order])
+    drawn = [mcolors.to_hex(c) for c in bars.collections[0].get_facecolors()]
+    assert drawn == [c.lower() for c in np.asarray(plotting.point_colours(labels, truth=truth))[order][finite]]
+    with pytest.raises(ValueError, match="truth needs cluster labels"):
+        plotting.plot_reachability(blobs_optics, truth=truth)
+    plt.close("all")
+
+
 def test_plot_reachability_works_without_labels_and_on_given_axes(blobs_optics):
     _, given = plt.subplots()
     ax = plotting.plot_reachability(blobs_optics, ax=given)
