@@ -235,6 +235,15 @@ def test_dbscan_at_the_same_eps_agrees_with_the_optics_cut(moons):
     assert abs(optics["noise"] - dbscan["noise"]) <= 0.01
 
 
+def test_the_stragglers_are_noise_because_their_core_distances_lie_above_the_line(text, prose):
+    """Section 4: "their own core distances lie above the line too (printed above: every noise point's is
+    above `eps`)"."""
+    eps = _number(text, r"splitting peak: [\d.]+  ->  eps = ([\d.]+)")
+    lowest = _number(text, r"the noise points' core distances: ([\d.]+) to [\d.]+")
+    assert lowest > eps
+    assert "(printed above: every noise point's is above `eps`)" in " ".join(prose.split())
+
+
 def test_dbscan_labels_the_points_as_the_optics_cut_does(text):
     """Section 4 says section 6 checks the cut against DBSCAN itself: the same partition, noise included."""
     match = re.search(r"the OPTICS cut and DBSCAN at its eps, on the code: ARI between their labels ([\d.]+), "
