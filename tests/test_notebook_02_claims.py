@@ -105,7 +105,7 @@ def test_every_network_trains_with_compile_and_fit_on_screen(cells):
     assert "vae.compile(optimizer=" in sources and "vae.fit(X, epochs=" in sources
     assert "beta_vae.compile(optimizer=" in sources and "beta_vae.fit(X, epochs=" in sources
     assert 'autoencoder.compile(optimizer=' in sources and "autoencoder.fit(X, X, epochs=" in sources
-    assert sources.count("callbacks=[training.CompactProgress()]") == 3
+    assert sources.count("callbacks=[training.CompactProgress()]") == 4  # the VAE, the autoencoder, the beta runs, the off-centre table
     assert "KMeans(n_clusters=k, n_init=10, random_state=SEED).fit_predict(z_mean)" in sources
 
 
@@ -541,3 +541,18 @@ def test_the_bic_keeps_three_in_the_squeezed_space_only_while_the_blobs_stay_apa
     prose = " ".join(_source_with(read(NOTEBOOK.name).cells, "**3.** The BIC fits Gaussians", "markdown").split())
     assert ("with `SEED` 0, 2 or 3 those two blobs end closer still (0.01 to 0.05 apart), and the BIC answers two as "
             "well") in prose
+
+
+def test_an_off_centre_table_draws_the_warning_and_clusters_worse(cells, request):
+    """Section 9, "Your own table": the cell trains section 2's VAE on the blobs shifted by 10; fit warns that
+    the table sits far from 0, and "The codes it leaves split at ARI 0.88, where the centred blobs score 1.00"."""
+    text = _output_with(cells, "shifted by 10        KMeans (k=3) on z_mean")
+    assert "sits far from 0: its column means, taken together, are 10.0 times farther from 0" in text
+    centred = float(re.search(r"centred \(section 4\)\s+KMeans \(k=3\) on z_mean: ARI ([\d.]+)", text).group(1))
+    shifted = float(re.search(r"shifted by 10\s+KMeans \(k=3\) on z_mean: ARI ([\d.]+)", text).group(1))
+    assert centred == 1.0 and shifted <= 0.95
+    prose = " ".join(_prose(cells).split())
+    quoted = float(re.search(r"The codes it leaves split at ARI ([\d.]+), where the centred blobs score 1\.00",
+                             prose).group(1))
+    slack = 0.0 if request.node.callspec.params["cells"] == "committed" else 0.15  # a training moves with the CPU
+    assert abs(quoted - shifted) <= slack + 1e-9
