@@ -816,3 +816,11 @@ def test_the_unequal_blobs_miss_splits_the_widest_blob_and_gives_a_slice_away():
     assert len(own) == 2  # split in two
     shared = [c for c in range(chosen.k) if c not in own and counts[widest, c] > 0.05 * counts[widest].sum()]
     assert len(shared) == 1 and home[0] != home[2] and shared[0] in (home[0], home[2])  # a slice joined to another
+
+
+def test_the_profiles_print_in_the_original_units_without_exponents(cells):
+    """Section 6 ("Profiles in the original units"; a learner's read): proline's 1,116 printed as 1.1e+03 hid
+    the very units the table is for. Three significant digits, written out."""
+    text = output_with(cells, "column                           cluster 0")
+    proline = re.search(r"^proline\s+(.*)$", text, flags=re.M).group(1).split()
+    assert "e+" not in text and len(proline) == 4 and all(re.fullmatch(r"\d+", value) for value in proline)
