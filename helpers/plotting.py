@@ -456,9 +456,10 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     ax : matplotlib.axes.Axes, optional
     title : str, default="Reachability plot"
     legend_title : str, optional
-        Heading of the legend, which names each colour (up to 12 groups, and
-        noise) beside the ``eps`` line: say what the colours are, e.g.
-        ``"true moon"``. Default: ``"matched class"`` with ``truth``, else none.
+        Heading of the legend, which names each group's colour beside the
+        ``eps`` line and noise (the groups only up to 12: beyond, the colours
+        go unnamed and the heading with them): say what the colours are,
+        e.g. ``"true moon"``. Default: ``"matched class"`` with ``truth``.
     truth : array-like of shape (n_samples,), optional
         True classes (in the order of the samples): each cluster is coloured
         and named after the class it is matched to (``"→ 0"``, ``"extra 1"``),
@@ -512,11 +513,11 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     handles = []
     if eps is not None:
         handles.append(ax.axhline(eps, color="black", linestyle="--", linewidth=1, label=f"eps = {eps:.3f}"))
-    if len(groups) <= 12:  # name each colour, as plot_clusters' legend does (a legend of dozens names nothing)
-        handles += [mpl.patches.Patch(color=colour, label=name) for _, name, colour in groups]
-        handles += [mpl.patches.Patch(color=NOISE_COLOUR, label="noise")] if noise else []
+    named = len(groups) <= 12  # name each colour, as plot_clusters' legend does (a legend of dozens names nothing)
+    handles += [mpl.patches.Patch(color=colour, label=name) for _, name, colour in groups] if named else []
+    handles += [mpl.patches.Patch(color=NOISE_COLOUR, label="noise")] if noise else []
     if handles:
-        _legend_right(ax, handles=handles, title=legend_title, title_fontsize=9)
+        _legend_right(ax, handles=handles, title=legend_title if named and groups else None, title_fontsize=9)
     ax.set_xlim(-0.5, len(order) - 0.5)
     ax.set_ylim(0, top)
     ax.set(xlabel="points in OPTICS order", ylabel="reachability distance", title=title)

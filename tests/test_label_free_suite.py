@@ -246,8 +246,8 @@ def test_notebook_05_states_what_the_papers_error_does_on_the_suite():
     notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
     text = " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
     assert (f"the paper's error changes {changed} of {len(runs)} choices there, and the choices score no better "
-            f"(a mean regret of {mean_regret('fits'):.3f}, against {mean_regret('gains'):.3f} with the error over "
-            f"gains)") in text
+            f"(a mean *regret*, how far in ARI a choice falls below the best candidate there, of "
+            f"{mean_regret('fits'):.3f}, against {mean_regret('gains'):.3f} with the error over gains)") in text
     assert mean_regret("fits") >= mean_regret("gains")
 
 

@@ -236,13 +236,18 @@ def test_dbscan_at_the_same_eps_agrees_with_the_optics_cut(moons):
     assert abs(optics["noise"] - dbscan["noise"]) <= 0.01
 
 
-def test_the_stragglers_are_noise_because_their_core_distances_lie_above_the_line(text, prose):
-    """Section 4: "their own core distances lie above the line too (printed above: every noise point's is
-    above `eps`)"."""
+def test_the_noise_is_the_stragglers_optics_visits_last(text, prose):
+    """Section 4: "The tallest bars, at the far right, are the points OPTICS visits last ... their own core
+    distances lie above the line too (printed above: every noise point's is above `eps`)": the noise points
+    are the last bars of the plot, six of them as the 1.2 % says."""
     eps = _number(text, r"splitting peak: [\d.]+  ->  eps = ([\d.]+)")
-    lowest = _number(text, r"the noise points' core distances: ([\d.]+) to [\d.]+")
-    assert lowest > eps
-    assert "(printed above: every noise point's is above `eps`)" in " ".join(prose.split())
+    match = re.search(r"the noise points: positions \[([\d, ]+)\] of (\d+) in OPTICS' order, core distances ([\d.]+) to",
+                      text)
+    positions, n = [int(p) for p in match.group(1).split(",")], int(match.group(2))
+    assert positions == list(range(n - 6, n)) and float(match.group(3)) > eps
+    words = " ".join(prose.split())
+    assert "The tallest bars, at the far right, are the points OPTICS visits last" in words
+    assert "(two at its tip, one on the outer side of its right arm, three below its bottom edge)" in words
 
 
 def test_dbscan_labels_the_points_as_the_optics_cut_does(text):

@@ -251,8 +251,9 @@ def test_plot_reachability_names_each_colour_in_its_legend(blobs_optics):
     # without noise no noise entry; without eps the colours alone; beyond 12 groups no key; no labels, no legend
     assert [t.get_text() for t in plotting.plot_reachability(blobs_optics, labels=np.arange(n) % 2)
             .get_legend().get_texts()] == ["0", "1"]
-    assert [t.get_text() for t in plotting.plot_reachability(blobs_optics, eps=0.5, labels=np.arange(n) % 13)
-            .get_legend().get_texts()] == ["eps = 0.500"]
+    many = plotting.plot_reachability(blobs_optics, eps=0.5, labels=np.where(np.arange(n) < 3, -1, np.arange(n) % 13),
+                                      legend_title="true moon").get_legend()
+    assert [t.get_text() for t in many.get_texts()] == ["eps = 0.500", "noise"] and many.get_title().get_text() == ""
     assert plotting.plot_reachability(blobs_optics).get_legend() is None
     plt.close("all")
 
@@ -278,6 +279,36 @@ def test_plot_reachability_with_truth_colours_and_names_the_clusters_as_plot_clu
     assert drawn == [c.lower() for c in np.asarray(plotting.point_colours(labels, truth=truth))[order][finite]]
     with pytest.raises(ValueError, match="truth needs cluster labels"):
         plotting.plot_reachability(blobs_optics, truth=truth)
+    plt.close("all")
+
+
+def test_plot_reachability_puts_each_bar_over_its_place_in_the_order_and_every_bar_inside_the_axes(blobs_optics):
+    """The geometry a reader relies on: the i-th point of OPTICS' order is the bar from i - 0.5 to i + 0.5, as tall
+    as its reachability (an infinite one hatched up to the top); the axes show every bar and the eps line, 8 %
+    of headroom above the taller; without labels every bar is the first colour of the palette."""
+    order = blobs_optics.ordering_
+    heights = blobs_optics.reachability_[order]
+    finite = np.isfinite(heights)
+    for eps in (None, 0.5 * heights[finite].max(), 3.0 * heights[finite].max()):
+        ax = plotting.plot_reachability(blobs_optics, eps=eps)
+        top = 1.08 * max(heights[finite].max(), eps or 0.0)
+        assert ax.get_xlim() == (-0.5, len(order) - 0.5) and ax.get_ylim() == pytest.approx((0.0, top))
+        bars = [path.vertices for path in ax.collections[0].get_paths()]
+        for position, corners in zip(np.flatnonzero(finite), bars):
+            np.testing.assert_allclose(sorted(set(corners[:, 0])), [position - 0.5, position + 0.5])
+            np.testing.assert_allclose(sorted(set(corners[:, 1])), [0.0, heights[position]])
+        for position, path in zip(np.flatnonzero(~finite), ax.collections[1].get_paths()):
+            np.testing.assert_allclose(sorted(set(path.vertices[:, 0])), [position - 0.5, position + 0.5])
+            assert path.vertices[:, 1].max() == pytest.approx(top)
+        assert {mcolors.to_hex(c) for c in ax.collections[0].get_facecolors()} == {plotting.PALETTE[0].lower()}
+        plt.close("all")
+    # twelve groups are named, thirteen are not; a legend_title given with truth is kept
+    n = len(order)
+    twelve = plotting.plot_reachability(blobs_optics, labels=np.arange(n) % 12).get_legend().get_texts()
+    assert [t.get_text() for t in twelve] == [str(g) for g in range(12)]
+    truth = np.arange(n) % 2
+    titled = plotting.plot_reachability(blobs_optics, labels=truth, truth=truth, legend_title="true moon")
+    assert titled.get_legend().get_title().get_text() == "true moon"
     plt.close("all")
 
 
