@@ -294,13 +294,16 @@ def test_plot_reachability_puts_each_bar_over_its_place_in_the_order_and_every_b
         top = 1.08 * max(heights[finite].max(), eps or 0.0)
         assert ax.get_xlim() == (-0.5, len(order) - 0.5) and ax.get_ylim() == pytest.approx((0.0, top))
         bars = [path.vertices for path in ax.collections[0].get_paths()]
-        for position, corners in zip(np.flatnonzero(finite), bars):
-            np.testing.assert_allclose(sorted(set(corners[:, 0])), [position - 0.5, position + 0.5])
-            np.testing.assert_allclose(sorted(set(corners[:, 1])), [0.0, heights[position]])
+        for position, corners in zip(np.flatnonzero(finite), bars):  # bottom left, top left, top right, bottom right
+            left, right, height = position - 0.5, position + 0.5, heights[position]
+            np.testing.assert_allclose(corners[:4], [[left, 0.0], [left, height], [right, height], [right, 0.0]])
         for position, path in zip(np.flatnonzero(~finite), ax.collections[1].get_paths()):
             np.testing.assert_allclose(sorted(set(path.vertices[:, 0])), [position - 0.5, position + 0.5])
             assert path.vertices[:, 1].max() == pytest.approx(top)
         assert {mcolors.to_hex(c) for c in ax.collections[0].get_facecolors()} == {plotting.PALETTE[0].lower()}
+        if eps is not None:  # the cut line is drawn where it is, and visibly
+            line = next(line for line in ax.get_lines() if line.get_linestyle() == "--")
+            assert line.get_ydata()[0] == pytest.approx(eps) and line.get_linewidth() >= 1
         plt.close("all")
     # twelve groups are named, thirteen are not; a legend_title given with truth is kept
     n = len(order)
