@@ -222,13 +222,13 @@ def point_colours(labels, truth=None):
     numpy.ndarray of str, shape (n_samples,)
     """
     labels, names = _labels_or_classes(labels)
-    return _group_colours(labels, names, truth)
+    return _group_colours(_cluster_groups(labels, truth, names), len(labels))
 
 
-def _group_colours(labels, names=None, truth=None):
-    """The colour of every point of checked ``labels`` (as :func:`_labels_or_classes` gives them)."""
-    colours = np.full(labels.shape, NOISE_COLOUR, dtype=object)
-    for members, _, colour in _cluster_groups(labels, truth, names):
+def _group_colours(groups, n_samples):
+    """The colour of every point, from :func:`_cluster_groups`' ``(mask, name, colour)``; noise grey."""
+    colours = np.full(n_samples, NOISE_COLOUR, dtype=object)
+    for members, _, colour in groups:
         colours[members] = colour
     return colours
 
@@ -488,10 +488,7 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
     else:  # as plot_clusters colours the same labels (text too: match_labels' names, -1 for noise)
         codes, names = _labels_or_classes(labels, n_samples=len(order))
         groups, noise = _cluster_groups(codes, truth, names), bool(np.any(codes == -1))
-        colours = np.full(len(codes), NOISE_COLOUR, dtype=object)
-        for members, _, colour in groups:
-            colours[members] = colour
-        colours = colours[order]
+        colours = _group_colours(groups, len(codes))[order]
         legend_title = "matched class" if legend_title is None and truth is not None else legend_title
     ax = _axes(ax)
     infinite = ~np.isfinite(heights)

@@ -254,11 +254,11 @@ def _warn_if_off_centre(target, name, columns=None):
     Nearly all of the starting squared error is the offset, and while the network learns the means its code
     helps little. Measured on notebook 02's VAE (``tests/test_vae.py``, seeds 0-2, KMeans k = 3 on the codes):
     its blobs shifted by 10 score ARI 1.00 after one epoch on seed 0, then 0.55-0.69 after 40 epochs (0.88 at the
-    notebook's seed 42), as the KL term pulls the codes together (1.00 centred), 0.86-1.00 after 200, and 1.00 when the decoder's output
-    bias starts at the means, so that only the input is off-centre. Dividing a table by one value changes
-    its offset and its spread alike, so tables in [0, 1] are measured too (the digits divided by 16 lie 1.5
-    typical distances out; bell-shaped columns min-max scaled about 3, more with more rows). A whole-table
-    measure, not a column's: one column shifted by 10 among ten lies 3.2 distances out, all ten 10, and a
+    notebook's seed 42), as the KL term pulls the codes together (1.00 centred), 0.86-1.00 after 200, and 1.00
+    when the decoder's output bias starts at the means, so that only the input is off-centre. Dividing a table by
+    one value changes its offset and its spread alike, so tables in [0, 1] are measured too (the digits divided
+    by 16 lie 1.5 typical distances out; bell-shaped columns min-max scaled about 3, more with more rows). A
+    whole-table measure, not a column's: one column shifted by 10 among ten lies 3.2 distances out, all ten 10, and a
     0/1 column that is mostly 1 beside numeric columns barely moves it."""
     if target is None:
         return

@@ -105,7 +105,8 @@ def test_every_network_trains_with_compile_and_fit_on_screen(cells):
     assert "vae.compile(optimizer=" in sources and "vae.fit(X, epochs=" in sources
     assert "beta_vae.compile(optimizer=" in sources and "beta_vae.fit(X, epochs=" in sources
     assert 'autoencoder.compile(optimizer=' in sources and "autoencoder.fit(X, X, epochs=" in sources
-    assert sources.count("callbacks=[training.CompactProgress()]") == 4  # the VAE, the autoencoder, the beta runs, the off-centre table
+    # the VAE, the autoencoder, the beta runs, the off-centre table
+    assert sources.count("callbacks=[training.CompactProgress()]") == 4
     assert "KMeans(n_clusters=k, n_init=10, random_state=SEED).fit_predict(z_mean)" in sources
 
 

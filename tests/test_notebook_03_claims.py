@@ -281,7 +281,8 @@ def test_the_50d_codes_splitting_peak_barely_rises(text, prose):
     hidden = _number(text, r"(?m)^the splitting peak is (\d+\.\d+) times the median reachability$")
     code = _number(text, r"Latent code: the splitting peak is (\d+\.\d+) times")
     assert hidden < code - 0.3
-    assert f"({hidden:.1f} times the median bar, printed above, where section 6's code had {code:.1f})" in " ".join(prose.split())
+    quoted = f"({hidden:.1f} times the median bar, printed above, where section 6's code had {code:.1f})"
+    assert quoted in " ".join(prose.split())
 
 
 def test_xi_005_breaks_the_moons_into_pieces_and_noise(text):
@@ -384,8 +385,8 @@ def test_pca_2s_splitting_peak_cuts_a_pure_piece_of_one_moon_off_a_mixed_blob(pr
     assert len(clusters) == 2 and len(set(small.tolist())) == 1  # a pure piece of one moon ...
     other = 1 - small[0]
     assert np.sum(large == other) == np.sum(embedded.y == other) - np.sum((labels == -1) & (embedded.y == other))
-    assert f"splits a pure piece of one moon, {len(small)} points, off a mixed blob that holds the other moon (all of it that is not noise)" \
-        in " ".join(prose.split())
+    assert (f"splits a pure piece of one moon, {len(small)} points, off a mixed blob that holds the other moon (all "
+            f"of it that is not noise)") in " ".join(prose.split())
 
 
 # --------------------------------------------------------------------------- section 8: one change at a time

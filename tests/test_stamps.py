@@ -255,3 +255,14 @@ def test_stamp_does_not_modify_the_notebook_it_is_given():
     stamped = next(c for c in cells if "colab-setup" in c["metadata"].get("tags", []))
     assert "git+https://github.com/example/series@v9" in stamped["source"]
     assert stamped["metadata"] == setup["metadata"]  # tags (and execution metadata) kept
+
+
+def test_no_committed_output_shows_a_path_of_the_machine_that_ran_it():
+    """A warning left to Python's display names the kernel's temporary file (/tmp/ipykernel_1234/...py:5): noise
+    to a learner, and a path of our machine. A notebook prints a warning's message itself instead."""
+    for path in stamp_notebooks.notebook_paths():
+        for index, cell in enumerate(json.loads(path.read_text(encoding="utf-8"))["cells"]):
+            for output in cell.get("outputs", []):
+                text = "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+                for marker in ("ipykernel_", "/tmp/", "/home/", "site-packages"):
+                    assert marker not in text, f"{path.name}, cell {index}: an output shows {marker!r}"
