@@ -1019,7 +1019,7 @@ def _refuse_archives(path, data):
     if data.startswith(b"\xd0\xcf\x11\xe0"):  # the old .xls format
         raise ValueError(f"{path} is a spreadsheet workbook (Excel), not a CSV file: save it as CSV first "
                          f"(File > Save As > CSV)")
-    if data.startswith(b"PK"):
+    if data.startswith((b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")):  # a zip's signatures, not a header "PK,..."
         import zipfile
 
         try:

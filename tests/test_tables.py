@@ -252,6 +252,20 @@ def test_a_zip_archive_is_told_from_a_workbook_by_its_members(tmp_path):
         tables.read_csv(workbook, encoding="latin-1")
 
 
+def test_a_csv_whose_first_column_is_named_pk_is_not_taken_for_a_workbook(tmp_path):
+    """A header starting "PK" (a primary key column) begins with the two letters of a zip's signature, and was
+    refused as an Excel workbook (hypothesis found a table with one column named PK); a zip's signature is four
+    bytes, PK\\x03\\x04 (or \\x05\\x06, \\x07\\x08)."""
+    path = tmp_path / "keys.csv"
+    path.write_text("PK,x\n0.5,2\n1.5,3\n4.5,1\n", encoding="utf-8")
+    table = tables.read_csv(path)
+    assert table.columns == ("PK", "x") and table.X.tolist() == [[0.5, 2], [1.5, 3], [4.5, 1]]
+    truncated = tmp_path / "broken.xlsx"
+    truncated.write_bytes(b"PK\x03\x04" + bytes(range(128, 200)))
+    with pytest.raises(ValueError, match="spreadsheet workbook"):
+        tables.read_csv(truncated)
+
+
 def test_a_workbook_or_utf16_file_is_named_as_such(tmp_path):
     workbook = tmp_path / "data.xlsx"
     workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00\xff\xfe" + bytes(range(128, 256)))
