@@ -1,7 +1,7 @@
 """How notebooks 01 and 03's density clustering scales: time and peak memory at 5,000 to 50,000 rows.
 
 What a learner who takes the two notebooks to a bigger table runs, step by step, each step in a
-fresh Python process so that its peak resident memory (its ``ru_maxrss``, read at its end) is its
+fresh Python process so that its peak resident memory (its ``VmHWM``, read at its end) is its
 own and not a leftover of an earlier step:
 
 - ``choose_eps``: notebook 01's rule for DBSCAN's ``eps``, loaded from the notebook's own
@@ -86,6 +86,20 @@ result = {{"seconds": time.perf_counter() - start, "clusters": int(cut.labels.ma
 """,
 }
 
+#: The step's own peak, read at its end. Not ``ru_maxrss``: Linux carries it across ``exec`` from the process
+#: that started this one, so a step started from a pytest worker that had trained networks reported the
+#: worker's 2 GB. ``VmHWM`` (``/proc/self/status``) is the peak of this process's own memory since ``exec``.
+_OWN_PEAK = """
+import resource
+from pathlib import Path
+status = Path("/proc/self/status")
+if status.exists():
+    result["peak_mb"] = next(int(line.split()[1]) for line in status.read_text().splitlines()
+                             if line.startswith("VmHWM:")) / 1024
+else:  # macOS: no /proc, and ru_maxrss in bytes
+    result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+"""
+
 
 def measure(step, n_rows, n_columns, **known):
     """One step on one table, in a fresh Python process: a dict with ``seconds``, ``peak_mb`` and the step's own keys.
@@ -95,9 +109,7 @@ def measure(step, n_rows, n_columns, **known):
     code = _PREAMBLE.format(root=str(ROOT), tests=str(ROOT / "tests"), n=n_rows, d=n_columns,
                             shape=_BLOB_SHAPE[n_columns])
     code += _STEPS[step].format(**known)
-    # The process's own peak, read at its end (Linux reports ru_maxrss in kB): one step, nothing before it.
-    code += ("\nimport resource\nresult['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
-             "print(json.dumps(result))\n")
+    code += _OWN_PEAK + "print(json.dumps(result))\n"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

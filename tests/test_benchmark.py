@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -124,6 +125,15 @@ def test_scale_density_measures_each_step_in_its_own_process_and_counts_the_clus
     assert choice["clusters"] == choice["counted"] == dbscan["clusters"] == 4  # the four blobs, read both ways
     for row in rows:
         assert row["seconds"] > 0 and 100 < row["peak_mb"] < 2000  # a Python process with scikit-learn, no more
+
+
+def test_scale_density_reports_the_steps_own_peak_not_the_peak_of_the_process_that_started_it():
+    """ru_maxrss survives exec on Linux: a step started from a pytest worker holding 2 GB once reported 2,065 MB."""
+    import scale_density
+
+    held = np.ones(100_000_000)  # 800 MB, touched, in the process that starts the step
+    row = scale_density.measure("DBSCAN", 3000, 2, eps=0.3, min_samples=4)
+    assert held.sum() == len(held) and 100 < row["peak_mb"] < 500
 
 
 def test_the_scale_numbers_in_the_readme_and_notebooks_01_and_03_are_the_recorded_run():
