@@ -2,6 +2,7 @@
 
 import copy
 import json
+import re
 import os
 import shutil
 import subprocess
@@ -266,3 +267,49 @@ def test_no_committed_output_shows_a_path_of_the_machine_that_ran_it():
                 text = "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
                 for marker in ("ipykernel_", "/tmp/", "/home/", "site-packages"):
                     assert marker not in text, f"{path.name}, cell {index}: an output shows {marker!r}"
+
+
+# --- headings and the folded solutions ------------------------------------------------------------
+
+
+def _headings(source):
+    """``(level, text)`` of each Markdown heading line of ``source``, fenced code left out."""
+    found, fenced = [], False
+    for line in source.splitlines():
+        fenced ^= line.startswith("```")
+        heading = None if fenced else re.match(r"(#{1,6}) (.*)", line)
+        if heading:
+            found.append((len(heading.group(1)), heading.group(2)))
+    return found
+
+
+def test_a_heading_only_ever_opens_a_markdown_cell():
+    """JupyterLab folds a section, and lists it in its table of contents, by the heading a cell opens with; a
+    heading further down a cell (the exercises under the summary, once) cannot be folded on its own."""
+    for path in stamp_notebooks.notebook_paths():
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] == "markdown":
+                source = "".join(cell["source"])
+                inner = _headings("\n".join(source.splitlines()[1:]))
+                assert not inner, f"{path.name}: a cell opening {source[:40]!r} holds the heading {inner[0][1]!r}"
+
+
+def test_the_solutions_are_folded_until_the_learner_opens_them():
+    """Every solution sits under one '### Solutions' heading that JupyterLab keeps folded
+    (jp-MarkdownHeadingCollapsed) and Colab lists as a collapsed section (by the cell's id); the fold runs to
+    the next heading of the same or a higher level, which must be the further reading, not part of a lesson."""
+    for path in stamp_notebooks.notebook_paths():
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        cells = notebook["cells"]
+        opening = [_headings("".join(c["source"]))[:1] if c["cell_type"] == "markdown" else [] for c in cells]
+        where = [i for i, found in enumerate(opening) if found == [(3, "Solutions")]]
+        assert len(where) == 1, path.name
+        head = cells[where[0]]
+        assert head["metadata"].get("jp-MarkdownHeadingCollapsed") is True, path.name
+        assert head["metadata"].get("id") == head["id"] and notebook["metadata"]["colab"]["collapsed_sections"] == [
+            head["id"]], path.name
+        end = next(i for i in range(where[0] + 1, len(cells)) if opening[i] and opening[i][0][0] <= 3)
+        assert opening[end][0][1] == "Further reading", path.name
+        assert any(c["cell_type"] == "code" for c in cells[where[0] + 1:end]), path.name  # the worked code is inside
+        before = max(i for i in range(where[0]) if opening[i])
+        assert "Exercises" in opening[before][0][1], path.name  # right after the exercises
