@@ -371,3 +371,13 @@ def test_the_readmes_typo_example_breaks_dbscan_once_scaled_and_is_named():
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert ("one typo made `choose_eps` and DBSCAN find 16 clusters at ARI 0.00 on the scaled table, where the "
             "corrected table gives ARI 0.97") in readme
+
+
+def test_the_one_fit_shortcut_gives_dbscans_own_clusters_across_the_scan(cells):
+    """Section 4 says the HDBSCAN tree's cut, border points put back, is DBSCAN at that radius."""
+    rows = re.findall(r"eps ([\d.]+): DBSCAN (\d+) clusters, +(\d+) noise; the cut (\d+) clusters, +(\d+) noise; "
+                      r"ARI between them ([\d.]+)", _output_with(cells, "ARI between them"))
+    assert len(rows) == 4
+    for eps, clusters, noise, cut_clusters, cut_noise, ari in rows:
+        assert (clusters, noise) == (cut_clusters, cut_noise) and ari == "1.00", eps
+    assert len({row[1] for row in rows}) >= 2 and any(row[2] != "0" for row in rows)  # radii that differ, noise too
