@@ -835,3 +835,39 @@ def test_the_profiles_print_in_the_original_units_without_exponents(cells):
     assert "e+" not in text and len(proline) == 4 and all(re.fullmatch(r"\d+", value) for value in proline)
     small = re.search(r"^nonflavanoid_phenols\s+(.*)$", text, flags=re.M).group(1).split()
     assert all(re.fullmatch(r"0\.\d{3}", value) for value in small)  # three significant digits below 1 too
+
+
+def test_scored_the_same_way_kmeans_and_the_chosen_gmm_nearly_tie(cells, picks):
+    """Section 5: the GMM's picks outrank KMeans' because the gap scores the two with different covariance models
+    (a teacher's check). Rescored through the notebook's own cells, with the references score_candidates draws at
+    SEED, the printed gaps come back, and the sentence's four numbers are the two clusterings scored both ways."""
+    from lesson_code import load
+    from sklearn.datasets import load_wine
+    from sklearn.decomposition import PCA
+
+    lesson, seed = load(NAME), 42
+    X = lesson.scale_columns(load_wine().data)
+    rng = np.random.default_rng(seed)  # drawn in score_candidates' order: 5 boxes, then 5 clouds
+    kinds = [[make(X, len(X), rng) for _ in range(5)] for make in (lesson.uniform_reference, lesson.reference_cloud)]
+    alone = lambda rows: lesson.gaussian_fit(rows, np.zeros(len(rows), int))  # noqa: E731
+
+    def gap(transform, method, shared):
+        split = lambda rows: lesson.fit_clustering(transform(rows), method, 3, seed).predict(transform(rows))  # noqa
+        hardest = max((np.array([lesson.gaussian_fit(R, split(R), shared) - alone(R) for R in kind]) for kind in kinds),
+                      key=np.mean)
+        return lesson.gaussian_fit(X, split(X), shared) - alone(X) - hardest.mean()
+
+    pca_5 = PCA(n_components=0.8, random_state=seed).fit(X).transform
+    kmeans = {shared: gap(lambda rows: rows, "kmeans", shared) for shared in (True, False)}
+    gmm = {shared: gap(pca_5, "gmm", shared) for shared in (True, False)}
+    chosen = next(p for p in picks if p["verdict"] == "chosen")
+    assert (chosen["representation"], chosen["method"], chosen["k"]) == ("PCA-5", "gmm", 3)
+    assert f"{gmm[False]:.2f}" == f"{chosen['gap']:.2f}"  # as the table prints it: one covariance per cluster
+    walk = output_with(cells, "walk: k=3's gap")  # section 5's walk over KMeans on the scaled features
+    assert f"walk: k=3's gap {kmeans[True]:.3f}" in walk  # as printed: one shared covariance
+    text = " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+    assert (f"with a covariance per cluster, KMeans' three clusters on the scaled features gain {kmeans[False]:.2f} "
+            f"against the chosen GMM's {gmm[False]:.2f}; with one shared covariance for both, {kmeans[True]:.2f} "
+            f"against {gmm[True]:.2f}") in text
+    assert abs(kmeans[False] - gmm[False]) < 0.1 and abs(kmeans[True] - gmm[True]) < 0.1  # "nearly tie"
+    assert kmeans[True] < 1.0 < gmm[False]  # the ranking the table shows comes from the two models
