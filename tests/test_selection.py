@@ -1417,16 +1417,18 @@ def test_the_sheared_blobs_scaled_as_one_unit_teach_the_same_lesson(nb05):
     sheared = nb05.scale_columns(blobs @ np.array([[0.6, -0.6], [-0.4, 0.8]]), one_unit=True)
     found = {}
     original = nb05.gaussian_fit
-    try:
-        for yardstick in (squared_distance_fit, original):
-            nb05.gaussian_fit = yardstick
-            candidates = nb05.score_candidates(sheared, {"scaled features": None}, k_range=range(1, 7), seed=42)
-            choice = nb05.choose(candidates)
-            gmm_3 = next(c for c in candidates if c.method == "gmm" and c.k == 3)
-            found[yardstick] = (choice.chosen.method, choice.chosen.k, round(adjusted_rand_score(truth, choice.chosen.labels), 2),
-                                round(gmm_3.gap, 2))
-    finally:
-        nb05.gaussian_fit = original
+    for yardstick in (squared_distance_fit, None):  # exercise 4 passes its yardstick; None: gaussian_fit
+        candidates = nb05.score_candidates(sheared, {"scaled features": None}, k_range=range(1, 7), seed=42,
+                                           yardstick=yardstick)
+        choice = nb05.choose(candidates)
+        gmm_3 = next(c for c in candidates if c.method == "gmm" and c.k == 3)
+        found[yardstick or original] = (choice.chosen.method, choice.chosen.k,
+                                        round(adjusted_rand_score(truth, choice.chosen.labels), 2), round(gmm_3.gap, 2))
+    assert nb05.gaussian_fit is original  # nothing swapped in the notebook's namespace
+    explicit = nb05.score_candidates(sheared, {"scaled features": None}, k_range=range(1, 3), seed=42,
+                                     yardstick=original)
+    assert [c.gap for c in explicit] == [found_gap.gap for found_gap in nb05.score_candidates(
+        sheared, {"scaled features": None}, k_range=range(1, 3), seed=42)]  # None is gaussian_fit itself
     method, k, ari, gap = found[squared_distance_fit]
     assert (method, k) == ("kmeans", 3) and ari == pytest.approx(0.56, abs=0.015) and gap == pytest.approx(-0.21, abs=0.015)
     assert found[original][:3] == ("gmm", 3, 1.0)
@@ -1612,3 +1614,9 @@ def test_a_one_hot_column_of_k_values_weighs_about_as_much_as_k_numeric_columns(
             "$1/\\sqrt{p}$ standard deviations out (7 for 2 % of the rows)") in text
     rare = nb05.scale_columns(np.column_stack([(np.arange(n) < 0.02 * n).astype(float), rng.normal(size=n)]))
     assert 6.5 <= rare[0, 0] <= 7.5  # the 2 % holding the value, in standard deviations from the column's mean
+
+
+def test_a_yardstick_that_is_not_a_function_is_refused_before_any_fit(nb05, four_blobs):
+    with pytest.raises(TypeError, match=r"^yardstick must be a function like gaussian_fit\(rows, labels, shared\); "
+                                        r"got 'gaussian'"):
+        nb05.score_candidates(four_blobs[0], {"scaled": None}, k_range=range(1, 3), yardstick="gaussian")
