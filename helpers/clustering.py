@@ -5,7 +5,8 @@ scan and on OPTICS' reachability plot) in their cells; the checks those rules
 share live here, so a learner's cell stays short and bad input still gets a
 clear error: :func:`check_dbscan_input`, :func:`check_fraction`,
 :func:`check_curve` and :func:`check_fitted_optics` (also used by the
-reachability plot and its explorer).
+reachability plot and its explorer), and :func:`reachability_heights`, the checked bars that notebook
+03's rule cuts.
 
 Notebook 02 chooses KMeans' number of clusters with the silhouette and the BIC in its
 own cells; :func:`check_k_choice` checks what they are given.
@@ -230,3 +231,43 @@ def check_fitted_optics(optics):
     if not np.any(np.isfinite(optics.reachability_)):
         raise ValueError("every reachability is infinite: raise OPTICS' max_eps so clusters can form")
     return optics
+
+
+def reachability_heights(optics):
+    """The finite bar heights of a fitted OPTICS' reachability plot, for a rule that cuts it.
+
+    Parameters
+    ----------
+    optics : sklearn.cluster.OPTICS
+        A fitted estimator (:func:`check_fitted_optics`).
+
+    Returns
+    -------
+    heights : numpy.ndarray
+        The finite reachabilities, in no particular order.
+    unreachable : int
+        Points besides the first that OPTICS could not reach within its ``max_eps`` (infinite bars).
+
+    Raises
+    ------
+    ValueError
+        If every finite reachability is 0 (the points coincide): no ``eps`` above 0 cuts anything.
+
+    Warns
+    -----
+    UserWarning
+        If ``max_eps`` left points unreachable: a cut never rises above ``max_eps``, so groups that a
+        longer hop would join stay apart. Named at the caller of the rule that calls this.
+    """
+    optics = check_fitted_optics(optics)
+    unreachable = int(np.sum(np.isinf(optics.reachability_))) - 1  # the first point visited is always infinite
+    if unreachable:
+        warnings.warn(f"{unreachable} points besides the first could not be reached within "
+                      f"max_eps={optics.max_eps:g}: the cut can never rise above max_eps, so groups that a longer "
+                      "hop would join stay apart; refit OPTICS with the default max_eps=np.inf", UserWarning,
+                      stacklevel=3)  # the learner's call of the rule
+    heights = optics.reachability_[np.isfinite(optics.reachability_)]
+    if not np.any(heights > 0):  # a cut below 0 cannot exist: DBSCAN needs eps > 0
+        raise ValueError("every finite reachability is 0: the points coincide (or, with a finite max_eps, "
+                         "each reachable group does); there is no height above 0 to cut at")
+    return heights, unreachable

@@ -115,7 +115,7 @@ def test_the_top_down_rule_is_written_in_an_editable_lesson_cell(notebook):
     lesson = "\n".join(c.source for c in notebook.cells
                        if c.cell_type == "code" and "lesson-code" in c.metadata.get("tags", []))
     assert "def choose_reachability_eps(" in lesson and "cluster_optics_dbscan(" in lesson
-    assert "clustering.check_fitted_optics(optics)" in lesson
+    assert "clustering.reachability_heights(optics)" in lesson  # the checks live in helpers, the rule here
     code = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code")
     assert "show_source(clustering" not in code and "clustering.choose_reachability_eps" not in code
     assert "explorers.reachability_explorer(latent_optics, X, y, eps=latent_cut.eps)" in code

@@ -375,3 +375,18 @@ def test_a_lower_min_cluster_fraction_can_join_the_large_clusters():
     reach = optics.reachability_[np.isfinite(optics.reachability_)]
     assert low.peak == reach.max()  # "with the 30 farthest out (its peak the highest)"
     assert sorted(np.bincount(low.labels[low.labels >= 0])) == [30, 970]  # the 600 and the 370 in one cluster
+
+
+def test_reachability_heights_are_the_finite_bars_and_count_the_unreachable_points():
+    from helpers import data
+
+    moons = data.moons(500, noise=0.1, random_state=0).X
+    optics = OPTICS(min_samples=10, max_eps=0.2).fit(moons)
+    with pytest.warns(UserWarning, match=r"^45 points besides the first"):
+        heights, unreachable = clustering.reachability_heights(optics)
+    assert unreachable == 45 and len(heights) == 500 - 46 and np.all(np.isfinite(heights))
+    assert sorted(heights) == sorted(optics.reachability_[np.isfinite(optics.reachability_)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default max_eps: every point reachable, no warning
+        heights, unreachable = clustering.reachability_heights(OPTICS(min_samples=10).fit(moons))
+    assert unreachable == 0 and len(heights) == 499
