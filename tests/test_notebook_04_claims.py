@@ -245,8 +245,8 @@ def test_the_last_three_search_steps_are_quoted_as_the_script_ran_them(cells):
     final = _readme_three_seeds(FINAL)
     mean = {e: sum(seeds[s, e] for s in (42, 43, 44)) / 3 for e in (75, 100)}
     assert mean[100] > mean[75]
-    assert (f"after the 100-epoch network's as well ({final[0]:.2f}, {final[1]:.2f} and {final[2]:.2f}, from the "
-            f"earlier 14-configuration search, whose result the README already showed): it brought back the setting "
+    assert (f"after the 100-epoch network's as well ({final[0]:.2f}, {final[1]:.2f} and {final[2]:.2f}, from an "
+            f"earlier, 14-configuration version of this search, whose result the README already showed): it brought back the setting "
             f"that had scored better on the held-out half") in text
     assert (f"over seeds 42-44, 100 epochs {seeds[42, 100]:.3f}, {seeds[43, 100]:.3f} and {seeds[44, 100]:.3f} "
             f"against {seeds[42, 75]:.3f}, {seeds[43, 75]:.3f} and {seeds[44, 75]:.3f} for 75: means "
