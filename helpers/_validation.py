@@ -55,10 +55,15 @@ def check_features(X, *, name="X", min_samples=2, min_features=1, ndim=2, like=N
         np.issubdtype(array.dtype, np.number) and not np.issubdtype(array.dtype, np.complexfloating)
     ):
         hint = " (true/false values: convert them with .astype(float), 1 for true)" if array.dtype == bool else ""
-        if array.dtype.kind in "US":  # a list mixing numbers and text: NumPy made every value text
-            text = next(i for i, value in enumerate(array.flat) if not _reads_as_number(value))
-            where = _position(X if like is None else like, tuple(int(j) for j in np.unravel_index(text, array.shape)))
-            hint = f" (text, such as {str(array.flat[text])!r} {where})"
+        if array.dtype.kind in "US" and array.size:  # text: a list mixing numbers and text, or a csv module's rows
+            text = next((i for i, value in enumerate(array.flat) if not _reads_as_number(value)), None)
+            if text is None:  # every value reads as a number: numbers written as text
+                hint = (f" (numbers written as text, such as {str(array.flat[0])!r}: convert them with "
+                        f"np.asarray({name}, dtype=float))")
+            else:
+                where = _position(X if like is None else like,
+                                  tuple(int(j) for j in np.unravel_index(text, array.shape)))
+                hint = f" (text, such as {str(array.flat[text])!r} {where})"
         raise TypeError(f"{name} must contain real numbers; got dtype {array.dtype}{hint}")
     if array.ndim != ndim:
         raise ValueError(

@@ -251,21 +251,36 @@ def check_scaling(values, one_unit, like):
     Raises
     ------
     TypeError
-        If ``one_unit`` is not a bool.
+        If ``one_unit`` is not a bool, or a value is not a number (text, a date), named by its column.
     ValueError
-        If ``values`` or ``like`` is not 2-D, or ``like`` has other columns than ``values``.
+        If ``values`` or ``like`` is not 2-D, holds a missing or infinite value, or ``like`` has other columns
+        than ``values``.
     """
-    values, like = (np.asarray(rows.X if isinstance(rows, Table) else rows, dtype=np.float64)
-                    for rows in (values, values if like is None else like))
     if one_unit not in (True, False):
         raise TypeError(f"one_unit must be True or False; got {one_unit!r}")
-    if values.ndim != 2:
-        raise ValueError(f"values must be a table (rows x columns); got shape {values.shape}: one row is "
-                         "values.reshape(1, -1)")
-    if like.ndim != 2 or like.shape[1] != values.shape[1]:
+    values = _numeric_table(values, "values")
+    like = values if like is None else _numeric_table(like, "like", values.shape[1])
+    if like.shape[1] != values.shape[1]:
         raise ValueError(f"like must be a table with the same columns as values ({values.shape[1]}); got shape "
                          f"{like.shape}")
     return values, like
+
+
+def _numeric_table(rows, name, columns=None):
+    """``rows`` (an array, a DataFrame or a Table) as a float64 table of finite numbers, or a clear error naming
+    the first text, missing or infinite value (:func:`helpers._validation.check_features`)."""
+    rows = rows.X if isinstance(rows, Table) else rows
+    try:
+        ndim = np.ndim(rows)
+    except ValueError:  # NumPy cannot make one array of rows of different lengths
+        raise ValueError(f"{name} must be a table (rows x columns) whose rows all have the same length") from None
+    if ndim != 2:
+        if columns is not None:
+            raise ValueError(f"like must be a table with the same columns as values ({columns}); got shape "
+                             f"{np.shape(rows)}")
+        raise ValueError(f"{name} must be a table (rows x columns); got shape {np.shape(rows)}: one row is "
+                         f"{name}.reshape(1, -1)")
+    return check_features(rows, name=name, min_samples=1).astype(np.float64)
 
 
 def check_refits(Z, k, labels, seed, n_resamples, fraction):

@@ -402,6 +402,26 @@ def test_the_notebooks_recipe_for_new_rows_puts_the_tables_own_rows_back_in_thei
     np.testing.assert_array_equal(model.predict(pca.transform(scaled)), model.predict(pca.transform(X))[:20])
 
 
+def test_scale_columns_names_a_value_that_is_not_a_number(nb05):
+    """A learner's probe: a text or date column, pandas' NA and rows of different lengths reached NumPy's own
+    errors, naming no column, and NaN went through to a scaled table of NaN."""
+    import pandas as pd
+
+    cases = [(pd.DataFrame({"a": [1.0, 2.0, 4.0], "colour": ["red", "blue", "red"]}), TypeError,
+              r"^values must contain numbers only; found 'red' \(str\) in column 'colour', row 0"),
+             (pd.DataFrame({"a": pd.array([1, None, 3], dtype="Int64"), "b": [1.0, 2.0, 3.0]}), ValueError,
+              r"^values contains 1 NaN or infinite value\(s\), the first in column 'a', row 1"),
+             (pd.DataFrame({"a": pd.to_datetime(["2020-01-01", "2020-02-01", "2020-03-01"]), "b": [1.0, 2, 3]}),
+              TypeError, r"^values must contain numbers only; found Timestamp"),
+             ([[1.0, 2.0], [3.0]], ValueError, r"^values must be a table \(rows x columns\) whose rows all have"),
+             (np.array([[1.0, np.nan], [2.0, 3.0]]), ValueError, r"^values contains 1 NaN")]
+    for values, error, message in cases:
+        with pytest.raises(error, match=message):
+            nb05.scale_columns(values)
+    with pytest.raises(ValueError, match=r"^like contains 1 NaN"):
+        nb05.scale_columns(np.eye(3), like=np.array([[1.0, 2.0, np.nan], [0.0, 1.0, 2.0]]))
+
+
 def test_scale_columns_refuses_a_table_of_constant_columns(nb05):
     with pytest.raises(ValueError, match="every column is constant"):
         nb05.scale_columns(np.ones((10, 3)), one_unit=True)

@@ -707,3 +707,17 @@ def test_far_out_values_are_said_instead_of_the_scaling_advice_at_the_callers_li
     assert said(typo) == ["column 0 of X (counting from 0) has 1 value(s) far outside the rest (row(s) 5"]
     assert said(rng.normal(size=(300, 2)) * [1.0, 5000.0]) == ["the columns of X are on very different scales"]
     assert said(rng.normal(size=(300, 2))) == []
+
+
+def test_numbers_written_as_text_are_named_as_such_not_a_bare_stopiteration():
+    """A learner's probe: rows from the csv module, or np.loadtxt(dtype=str), are text that all reads as numbers;
+    the search for the first non-number found none and raised a bare StopIteration."""
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("1.5,2\n3,4\n5,7\n")))
+    for given in (rows, np.array(rows), np.array(rows, dtype=bytes)):
+        with pytest.raises(TypeError, match=r"^X must contain real numbers; got dtype [<|][US]\d \(numbers written as "
+                                            r"text, such as .*1\.5.*: convert them with np\.asarray\(X, dtype=float\)\)$"):
+            check_features(given)
+    assert check_features(np.asarray(rows, dtype=float)).shape == (3, 2)  # the advice works
