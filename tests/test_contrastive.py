@@ -324,10 +324,16 @@ def test_the_notebooks_recipe_for_a_table_builds_neighbour_partners_and_trains()
     notebook = Path(__file__).resolve().parents[1] / "notebooks" / "04_deep_embedded_clustering_digits.ipynb"
     prose = " ".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
                      if c["cell_type"] == "markdown")
-    recipe = "positive_sets(X, nearest_neighbours(X, 5), np.zeros((len(X), 0, X.shape[1])))"
-    assert f"`{recipe}`" in prose
+    recipe = "views = np.zeros((len(X), 0, X.shape[1]))"
+    assert f"replace the line `views = augment_images(...)` with `{recipe}`" in " ".join(prose.split())
+    code = "\n".join("".join(c["source"]) for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+                     if c["cell_type"] == "code")
+    run_network = code[code.index("def run_network"):]
+    assert run_network.count("views = augment_images(") == 1 and "positive_sets(X, " in run_network  # one line to swap
     X = np.random.default_rng(0).uniform(size=(40, 13)).astype("float32")
-    partners = eval(recipe, {"np": np, "X": X, **vars(lesson)})  # the notebook's line, as written
+    scope = {"np": np, "X": X}
+    exec(recipe, scope)  # the notebook's line, as written
+    partners = lesson.positive_sets(X, lesson.nearest_neighbours(X, 5), scope["views"])  # as run_network builds them
     assert partners.shape == (40, 5, 13)
     np.testing.assert_array_equal(partners[:, 0], X[lesson.nearest_neighbours(X, 5)[:, 0]])
     model = lesson.NeighbourContrastive(lesson.build_encoder(13, (8,), 3), seed=0)
