@@ -178,13 +178,17 @@ class CheckedInputs:
         if arguments.get("validation_data") is not None:
             validation = arguments["validation_data"]  # (x_val, y_val, weights) as a tuple or list, as Keras reads it
             _refuse_unused_targets(self, tuple(validation) if isinstance(validation, (tuple, list)) else validation)
+            _check_validation_columns(given_x, validation)
             arguments["validation_data"] = _check_validation_data(self, validation, arguments["y"])
         watch = _StopOnInvalidLoss()
-        arguments["callbacks"] = [*(arguments.get("callbacks") or []), watch]
+        arguments["callbacks"] = [*_check_callbacks(arguments.get("callbacks")), watch]
         history = super().fit(**arguments)
         _remember_columns(self, given_x)
+        if watch.invalid is None and not all(np.all(np.isfinite(w.numpy())) for w in self.weights):
+            # the epoch's mean loss was a number, but a last step blew the weights up: say so now, not at predict
+            watch.invalid, watch.weights_only = (len(history.epoch), history.history.get("loss", [np.nan])[-1]), True
         if watch.invalid is not None:
-            raise FloatingPointError(_diverged(watch.invalid, arguments["x"], arguments.get("y")))
+            raise FloatingPointError(_diverged(watch.invalid, arguments["x"], arguments.get("y"), watch.weights_only))
         return history
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
@@ -346,6 +350,7 @@ class _StopOnInvalidLoss(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
         self.invalid = None  # (epoch, loss) once the loss is not a finite number
+        self.weights_only = False  # True: the loss was a number, the weights after the last step were not
 
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
@@ -373,8 +378,34 @@ def _check_validation_split(split):
     return check_float(split, name="validation_split", low=0.0, high=1.0, high_inclusive=False)
 
 
-def _diverged(invalid, x, y):
-    """Why a training that ended with a loss of NaN or infinity failed, and what to try."""
+def _check_callbacks(callbacks):
+    """``callbacks`` as a list, as Keras takes them: one callback alone is a list of one; a callback's class, not
+    an instance (``CompactProgress`` without ``()``), is refused by name instead of failing inside Keras."""
+    if callbacks is None:
+        return []
+    callbacks = [callbacks] if isinstance(callbacks, keras.callbacks.Callback) else list(callbacks)
+    for callback in callbacks:
+        if isinstance(callback, type):
+            raise TypeError(f"callbacks holds the class {callback.__name__}, not a callback: write "
+                            f"{callback.__name__}() to make one")
+    return callbacks
+
+
+def _check_validation_columns(x, validation):
+    """Refuse a DataFrame ``validation_data[0]`` whose columns are not ``x``'s DataFrame columns, in order: Keras
+    reads columns by position, so validation would score each column as another, without a word."""
+    x_val = validation[0] if isinstance(validation, (tuple, list)) and validation else validation
+    x_names, val_names = _column_names(x), _column_names(x_val)
+    if x_names is None or val_names is None or x_names == val_names:
+        return
+    how = "the same columns in another order" if sorted(x_names) == sorted(val_names) else "other columns"
+    raise ValueError(f"validation_data[0]'s columns are not x's ({how}: {_first_eight(val_names)}, where x has "
+                     f"{_first_eight(x_names)}): Keras reads columns by position, not by name, so validation would "
+                     f"score each column as another; pass validation_data[0][x.columns]")
+
+
+def _diverged(invalid, x, y, weights_only=False):
+    """Why a training that ended with a loss, or weights, of NaN or infinity failed, and what to try."""
     epoch, loss = invalid
 
     largest = {name: float(np.max(np.abs(data))) for name, data in (("x", x), ("y", y))
@@ -385,6 +416,9 @@ def _diverged(invalid, x, y):
             + f": if they are not scaled yet, scale them (e.g. sklearn's StandardScaler; {ONE_UNIT_HINT}); if they "
             f"are, {advice}; "
             "then build the model again" if big else f"{advice}, then build the model again")
+    if weights_only:
+        return (f"training diverged: after epoch {epoch} the weights hold NaN or infinity, though that epoch's mean "
+                f"loss ({loss:.3g}) was still a number (its last steps blew up); {hint}")
     return (f"training stopped: the loss was {loss} at epoch {epoch}, not a finite number (the training has "
             f"diverged, and the weights may be NaN too); {hint}")
 
@@ -599,6 +633,7 @@ def _check_pair(model, x, y, x_name, y_name, like=None):
                          f"autoencoder, whose output is its input)")
     given_x, x = x, _check_model_input(model, x, x_name)  # the fitted columns first, then y's against x's
     _check_target_columns(given_x, y, x_name, y_name)
+    _check_target_rows(given_x, y, x_name, y_name)
     if _is_array_like(x) and not isinstance(x, list):
         y = _check_target(model, y, y_name, len(x), like=like)
         if isinstance(y, np.ndarray):
@@ -617,6 +652,20 @@ def _check_target_columns(x, y, x_name, y_name):
                          f"has {_first_eight(x_names)}): the loss compares columns by position, not by name, so it "
                          f"would compare each column with another (and fit would train the model to reorder them); "
                          f"pass {y_name}[{x_name}.columns]")
+
+
+def _check_target_rows(x, y, x_name, y_name):
+    """Refuse pandas ``x`` and ``y`` whose rows are the same index labels in another order (``fit(df,
+    df.sample(frac=1))``): Keras pairs rows by position, so each row would learn another row's target."""
+    if not (hasattr(x, "iloc") and hasattr(y, "iloc")):  # pandas objects only (a list's index is a method)
+        return
+    x_index, y_index = x.index, y.index
+    if len(x_index) != len(y_index) or x_index.equals(y_index):
+        return
+    if x_index.is_unique and y_index.is_unique and x_index.sort_values().equals(y_index.sort_values()):
+        raise ValueError(f"{y_name} holds {x_name}'s rows in another order (its index runs {list(y_index[:3])}..., "
+                         f"{x_name}'s {list(x_index[:3])}...): Keras pairs rows by position, not by index, so each "
+                         f"row would be trained towards another row's target; pass {y_name}.loc[{x_name}.index]")
 
 
 def _check_target_shape(model, x, y, name):

@@ -1193,3 +1193,62 @@ def test_a_model_that_computes_its_own_loss_warns_at_fit_of_a_compiled_loss_it_i
         plain, _ = models.build_autoencoder(2, hidden_units=(3,), latent_dim=2)  # Keras' compute_loss: loss= as usual
         plain.compile(optimizer="adam", loss="mse")
         plain.fit(x, x, epochs=1, verbose=0)
+
+
+# --------------------------------------------------------------------------- a learner's own tables, probed
+
+
+def test_validation_data_with_another_column_order_is_refused_on_the_first_fit(autoencoder_pair):
+    """A learner's probe: the first fit accepted it (the columns are remembered only once fit returns), so the
+    validation loss compared swapped columns in silence."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(64, 4)), columns=list("abcd"))
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    swapped = frame.iloc[:16][list("dcba")]
+    with pytest.raises(ValueError, match=r"^validation_data\[0\]'s columns are not x's \(the same columns in another "
+                                         r"order: d, c, b, a, where x has a, b, c, d\): Keras reads columns by position"):
+        autoencoder.fit(frame, frame, epochs=1, verbose=0, validation_data=(swapped, swapped))
+    with pytest.raises(ValueError, match=r"\(other columns: a, b, c, e, where x has a, b, c, d\)"):
+        other = swapped.set_axis(list("abce"), axis=1)
+        autoencoder.fit(frame, frame, epochs=1, verbose=0, validation_data=(other, other))
+    val = frame.iloc[:16]
+    assert len(autoencoder.fit(frame, frame, epochs=1, verbose=0, validation_data=(val, val)).history["val_loss"]) == 1
+
+
+def test_targets_whose_rows_are_the_inputs_rows_in_another_order_are_refused(autoencoder_pair):
+    """fit(df, df.sample(frac=1)) paired each row with another row's target: Keras pairs rows by position."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(np.random.default_rng(0).normal(size=(64, 4)), columns=list("abcd"))
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    with pytest.raises(ValueError, match=r"^y holds x's rows in another order \(its index runs \[\d+, \d+, \d+\]\.\.\., "
+                                         r"x's \[0, 1, 2\]\.\.\.\): Keras pairs rows by position.*pass y\.loc\[x\.index\]$"):
+        autoencoder.fit(frame, frame.sample(frac=1, random_state=0), epochs=1, verbose=0)
+    renumbered = frame.reset_index(drop=True).set_axis(range(100, 164))  # other labels, same order: not refused
+    assert autoencoder.fit(frame, renumbered, epochs=1, verbose=0).history["loss"]
+
+
+def test_one_callback_without_a_list_is_taken_and_a_callback_class_is_named(autoencoder_pair, capsys):
+    """Keras takes callbacks=one_callback; the checked fit failed on it with 'Value after * must be an iterable'."""
+    autoencoder, _ = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    X = np.random.default_rng(0).normal(size=(32, 4))
+    autoencoder.fit(X, X, epochs=2, verbose=0, callbacks=training.CompactProgress())
+    assert "trained 2 epochs" in capsys.readouterr().out
+    with pytest.raises(TypeError, match=r"^callbacks holds the class CompactProgress, not a callback: write "
+                                        r"CompactProgress\(\) to make one$"):
+        autoencoder.fit(X, X, epochs=1, verbose=0, callbacks=[training.CompactProgress])
+
+
+def test_weights_blown_up_in_the_last_steps_are_reported_by_fit_not_by_the_next_predict(autoencoder_pair):
+    """A learner's probe: values of 1e12 gave a last epoch whose mean loss (1e24) was still a number while its
+    last steps left the weights NaN; fit returned, and the next predict failed."""
+    autoencoder, encoder = autoencoder_pair
+    autoencoder.compile(optimizer="adam", loss="mse")
+    X = np.random.default_rng(0).normal(size=(64, 4)) * 1e12
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the warning about unscaled values comes first
+        with pytest.raises(FloatingPointError, match=r"^training diverged: after epoch 1 the weights hold NaN or "
+                                                     r"infinity, though that epoch's mean loss \([\d.e+]+\) was still"):
+            autoencoder.fit(X, X, epochs=1, verbose=0)
