@@ -80,13 +80,14 @@ def warn_about_columns(X):
 
     Parameters
     ----------
-    X : numpy.ndarray of shape (n_samples, n_features)
-        Checked data (:func:`check_dbscan_input`).
+    X : array-like of shape (n_samples, n_features)
+        The data (an array, a list of rows or a DataFrame), checked as :func:`check_dbscan_input` checks it.
 
     Returns
     -------
     None
     """
+    X = check_features(X)  # a DataFrame or a list of rows, too: a clear error, not one from inside pandas
     warn_if_far_out_or_unscaled(X, name="X", consequence="distances, and so DBSCAN's neighbourhoods, mostly "
                                 "measure the widest columns", hint="e.g. sklearn.preprocessing.StandardScaler",
                                 stacklevel=4)

@@ -315,6 +315,21 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
     return ax
 
 
+def _check_band(band):
+    """``band`` as a (low, high) pair of finite numbers with low <= high, or None: a range of radii to shade."""
+    if band is None:
+        return None
+    try:
+        low, high = band
+    except (TypeError, ValueError):
+        raise ValueError(f"band must be a (low, high) pair of radii, as EpsChoice.stable_range holds; got {band!r}") \
+            from None
+    low, high = (check_float(value, name="band") for value in (low, high))
+    if low > high:
+        raise ValueError(f"band must be (low, high) with low <= high; got ({low:g}, {high:g})")
+    return low, high
+
+
 def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_samples=None, ax=None, title=None):
     """The sorted k-distance curve, with its knee, a chosen ``eps`` and a band of radii.
 
@@ -338,6 +353,7 @@ def plot_k_distance(k_distances, eps=None, *, knee_index=None, band=None, min_sa
     matplotlib.axes.Axes
     """
     distances = check_features(k_distances, name="k_distances", min_samples=2, ndim=1)
+    band = _check_band(band)
     if np.any(np.diff(distances) < 0):
         raise ValueError("k_distances must be sorted in ascending order")
     if eps is not None:
@@ -400,9 +416,15 @@ def plot_eps_scan(candidates, n_clusters, noise_fraction, eps=None, *, band=None
     """
     candidates = check_features(candidates, name="candidates", min_samples=2, ndim=1)
     counts = check_labels(n_clusters, name="n_clusters", n_samples=len(candidates))
-    noise = check_features(noise_fraction, name="noise_fraction", min_samples=len(candidates), ndim=1)
+    noise = check_features(noise_fraction, name="noise_fraction", min_samples=1, ndim=1)
     if len(noise) != len(candidates):
         raise ValueError(f"noise_fraction has {len(noise)} entries but there are {len(candidates)} candidates")
+    if np.any((noise < 0) | (noise > 1)):  # 30 for 30 % would draw an axis up to 3,000 %
+        raise ValueError(f"noise_fraction holds shares of the points, in [0, 1]; got values from {noise.min():g} to "
+                         f"{noise.max():g}" + (" (percentages? divide by 100)" if noise.max() <= 100 else ""))
+    if np.any(counts < 0):
+        raise ValueError(f"n_clusters counts clusters, 0 or more; got {counts.min()}")
+    band = _check_band(band)
     ax = _axes(ax)
     ax.step(candidates, counts, where="mid", color=PALETTE[0], label="clusters")
     ax.set_xscale("log")

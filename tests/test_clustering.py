@@ -687,3 +687,15 @@ def test_a_rule_of_thumb_larger_than_a_tenth_of_the_rows_draws_a_warning_at_the_
         clustering.check_dbscan_input(X[:20, :1], None)
     with pytest.warns(UserWarning, match=r"min_samples = 6 \(twice the 3 features\), 30% of the 20 rows"):
         clustering.check_dbscan_input(X[:20, :3], None)
+
+
+def test_warn_about_columns_takes_a_dataframe_or_a_list_of_rows():
+    """A learner's probe: a DataFrame failed inside pandas (InvalidIndexError), a list with an AttributeError."""
+    pd = pytest.importorskip("pandas")
+    flag = np.repeat([0.0, 1.0], 50)
+    X = np.column_stack([np.random.default_rng(0).normal(size=100), flag])
+    for given in (pd.DataFrame(X, columns=["a", "b"]), X.tolist()):
+        with pytest.warns(UserWarning, match=r"^column 1 of X \(counting from 0\) takes only 2 different values"):
+            clustering.warn_about_columns(given)
+    with pytest.raises(ValueError, match=r"^X must be a 2-D array"):
+        clustering.warn_about_columns(flag)

@@ -876,3 +876,28 @@ def test_confusion_draws_match_labels_text_output_as_its_integer_input_with_name
     ax = plotting.plot_confusion(y, two)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["ant", "bee", "-1"]
     plt.close("all")
+
+
+def test_the_eps_plots_refuse_a_band_that_is_not_a_pair_and_a_noise_share_in_percent():
+    """A learner's probe: band=(0.1, 0.4, 0.5) shaded from 0.5 on, band=0.4 failed inside matplotlib, a noise
+    share given in percent drew an axis to 55 'share', and negative cluster counts were drawn."""
+    candidates, counts, noise = [0.1, 0.2, 0.4, 0.8, 1.6], [4, 3, 2, 1, 1], [0.5, 0.3, 0.1, 0.05, 0.0]
+    for band, message in (((0.1, 0.4, 0.5), r"^band must be a \(low, high\) pair of radii"),
+                          (0.4, r"^band must be a \(low, high\) pair of radii"),
+                          ((0.4, 0.1), r"^band must be \(low, high\) with low <= high; got \(0\.4, 0\.1\)$")):
+        with pytest.raises(ValueError, match=message):
+            plotting.plot_eps_scan(candidates, counts, noise, band=band)
+        with pytest.raises(ValueError, match=message):
+            plotting.plot_k_distance(np.linspace(0.1, 1.0, 10), band=band)
+    with pytest.raises(ValueError, match=r"^noise_fraction holds shares of the points, in \[0, 1\]; got values from 0 "
+                                         r"to 50 \(percentages\? divide by 100\)$"):
+        plotting.plot_eps_scan(candidates, counts, [50, 30, 10, 5, 0])
+    with pytest.raises(ValueError, match=r"^n_clusters counts clusters, 0 or more; got -4$"):
+        plotting.plot_eps_scan(candidates, [-4, -3, -2, 1, 1], noise)
+    with pytest.raises(ValueError, match=r"^noise_fraction has 2 entries but there are 3 candidates$"):
+        plotting.plot_eps_scan([0.1, 0.2, 0.4], [3, 2, 1], [0.2, 0.1])
+    ax = plotting.plot_eps_scan(candidates, counts, noise, band=(0.2, 0.8))  # a good band is drawn where it says
+    shaded = [p for p in ax.patches if p.get_label() == "stable range"]
+    corners = shaded[0].get_patch_transform().transform(shaded[0].get_path().vertices)  # Rectangle or Polygon
+    assert len(shaded) == 1 and np.allclose(sorted({round(x, 9) for x in corners[:, 0]}), [0.2, 0.8])
+    plt.close("all")
