@@ -15,6 +15,7 @@ scikit-learn's metrics; cluster labels are integers.
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -235,6 +236,11 @@ def evaluate(y_true, labels, name=None):
     }
 
 
+def _unnamed(name):
+    """No name: evaluate's None, or the NaN a DataFrame of rows puts in its place."""
+    return name is None or (isinstance(name, float) and math.isnan(name))
+
+
 def results_table(results, digits=2):
     """Format several :func:`evaluate` results as an aligned text table.
 
@@ -270,7 +276,7 @@ def results_table(results, digits=2):
     headers = ("pipeline", "ARI", "NMI", "accuracy", "noise", "clusters")
     rows = [
         (
-            f"(row {i + 1}, no name)" if row["name"] is None else str(row["name"]),  # evaluate(y, labels) unnamed
+            f"(row {i + 1}, no name)" if _unnamed(row["name"]) else str(row["name"]),  # evaluate(y, labels) unnamed
             *(f"{row[key]:.{digits}f}" for key in ("ari", "nmi", "accuracy", "noise_fraction")),
             str(row["n_clusters"]),
         )

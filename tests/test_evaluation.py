@@ -587,6 +587,8 @@ def test_results_table_shows_an_unnamed_row_as_such_not_as_the_text_none():
     rows = [evaluation.evaluate([0, 0, 1, 1], [0, 0, 1, 1], "named"), evaluation.evaluate([0, 0, 1, 1], [1, 1, 0, 0])]
     lines = evaluation.results_table(rows).splitlines()
     assert lines[1].startswith("named ") and lines[2].startswith("(row 2, no name) ") and "None" not in lines[2]
+    pd = pytest.importorskip("pandas")  # a DataFrame of the same rows turns the missing name into NaN: not "nan"
+    assert evaluation.results_table(pd.DataFrame(rows)).splitlines() == lines
 
 
 def test_results_table_reads_a_pandas_series_of_rows_as_its_rows():
