@@ -7,6 +7,7 @@ inside scikit-learn or Keras.
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 import warnings
@@ -285,7 +286,7 @@ def as_numeric_array(values, *, name="x"):
     for i, value in enumerate(flat):
         if is_missing_value(value):
             converted[i] = np.nan
-        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number)):
+        elif isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Real, np.number, decimal.Decimal)):
             where = _position(values, tuple(int(j) for j in np.unravel_index(i, array.shape)))
             boolean = isinstance(value, (bool, np.bool_))
             hint = "; convert true/false columns with .astype(float), 1 for true" if boolean else ""

@@ -721,3 +721,15 @@ def test_numbers_written_as_text_are_named_as_such_not_a_bare_stopiteration():
                                             r"text, such as .*1\.5.*: convert them with np\.asarray\(X, dtype=float\)\)$"):
             check_features(given)
     assert check_features(np.asarray(rows, dtype=float)).shape == (3, 2)  # the advice works
+
+
+def test_decimal_values_are_numbers_as_tables_reads_them():
+    """A learner's probe: a SQL numeric column arrives as decimal.Decimal; tables.from_array read it, while
+    standardize and fit refused it as 'not numbers'."""
+    from decimal import Decimal
+
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": [Decimal("1.5"), Decimal("2.5"), Decimal("4")], "b": [1.0, 2.0, 4.0]})
+    np.testing.assert_array_equal(check_features(frame), [[1.5, 1.0], [2.5, 2.0], [4.0, 4.0]])
+    with pytest.raises(ValueError, match=r"^X contains 1 NaN or infinite value\(s\), the first in column 'a', row 1"):
+        check_features(frame.assign(a=[Decimal("1.5"), Decimal("NaN"), Decimal("4")]))
