@@ -48,6 +48,11 @@ def standardize(X):
     numpy.ndarray of shape (n_samples, n_features), float32
     """
     X = check_features(X, min_samples=2)
+    # Each column divided first by a power of two near its largest value: exact, so ordinary columns give the
+    # same numbers, while columns near 1e200 (whose squares overflow) or 1e-300 (whose variance underflows to 0,
+    # read as a constant column) scale as well as any other.
+    largest = np.max(np.abs(X), axis=0)
+    X = X / np.exp2(np.floor(np.log2(np.where(largest > 0, largest, 1.0)))).astype(X.dtype)
     return StandardScaler().fit_transform(X).astype(np.float32)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -139,3 +141,19 @@ def test_moons_without_noise_lie_on_unit_half_circles():
 def test_moons_rejects_impossible_parameters(kwargs, error, match):
     with pytest.raises(error, match=match):
         data.moons(**kwargs)
+
+
+def test_standardize_scales_columns_of_huge_or_tiny_values_like_any_other():
+    """A learner's probe: values near 1e200 came back as -inf, 0, inf (their squares overflow), values near 1e-300
+    as zeros (their variance underflows); ordinary columns must give exactly StandardScaler's numbers."""
+    from sklearn.preprocessing import StandardScaler
+
+    plain = data.standardize(np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]))
+    for scale in (1e200, 1e-300):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # no overflow on the way
+            np.testing.assert_allclose(data.standardize(np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]) * [scale, 1.0]),
+                                       plain, rtol=1e-6)
+    X = np.random.default_rng(0).normal(size=(200, 5)) * [1, 10, 1e3, 1e-3, 7]
+    np.testing.assert_array_equal(data.standardize(X), StandardScaler().fit_transform(X).astype(np.float32))
+    assert np.all(data.standardize(np.column_stack([np.ones(5), np.arange(5.0)]))[:, 0] == 0)  # constant stays 0
