@@ -184,11 +184,11 @@ class CheckedInputs:
         arguments["callbacks"] = [*_check_callbacks(arguments.get("callbacks")), watch]
         history = super().fit(**arguments)
         _remember_columns(self, given_x)
-        if watch.invalid is None and not all(np.all(np.isfinite(w.numpy())) for w in self.weights):
-            # the epoch's mean loss was a number, but a last step blew the weights up: say so now, not at predict
-            watch.invalid, watch.weights_only = (len(history.epoch), history.history.get("loss", [np.nan])[-1]), True
-        if watch.invalid is not None:
-            raise FloatingPointError(_diverged(watch.invalid, arguments["x"], arguments.get("y"), watch.weights_only))
+        # The epoch's mean loss can still be a number when its last steps blew the weights up: say so now.
+        weights_only = watch.invalid is None and bool(_broken_weights(self))
+        invalid = (len(history.epoch), history.history.get("loss", [np.nan])[-1]) if weights_only else watch.invalid
+        if invalid is not None:
+            raise FloatingPointError(_diverged(invalid, arguments["x"], arguments.get("y"), weights_only))
         return history
 
     def evaluate(self, x=None, y=None, *args, **kwargs):
@@ -350,7 +350,6 @@ class _StopOnInvalidLoss(keras.callbacks.Callback):
     def __init__(self):
         super().__init__()
         self.invalid = None  # (epoch, loss) once the loss is not a finite number
-        self.weights_only = False  # True: the loss was a number, the weights after the last step were not
 
     def on_epoch_end(self, epoch, logs=None):
         loss = (logs or {}).get("loss")
@@ -362,12 +361,17 @@ class _StopOnInvalidLoss(keras.callbacks.Callback):
 def _check_weights_finite(model):
     """Refuse a model whose weights hold NaN or infinity: a diverged training leaves them so, and from
     then on every prediction is NaN and every further training fails, whatever the data."""
-    broken = [w.path for w in model.weights if not np.all(np.isfinite(w.numpy()))]
+    broken = _broken_weights(model)
     if broken:
         raise ValueError(f"{model.name}'s weights hold NaN or infinity ({len(broken)} of {len(model.weights)} "
                          f"weight arrays, e.g. {broken[0]}), left by a training that diverged: build the model "
                          f"again (a new one, not recompiled), and any model it shares layers with, such as a "
                          f"pretrained encoder, before training or predicting")
+
+
+def _broken_weights(model):
+    """The paths of ``model``'s weight arrays that hold NaN or infinity."""
+    return [w.path for w in model.weights if not np.all(np.isfinite(w.numpy()))]
 
 
 def _check_validation_split(split):
