@@ -147,6 +147,10 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     return ax
 
 
+# The legend's heading beside a truth: each entry "→ 3" is a cluster, named after the class it is matched to.
+MATCHED_TITLE = "cluster → matched class"
+
+
 def _cluster_groups(labels, truth=None, names=None):
     """``(mask, name, colour)`` of every cluster in drawing order; noise left out.
 
@@ -263,7 +267,8 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
         True classes (integers or text). When given, clusters are matched to the classes as
         for accuracy (Hungarian) and drawn in their class's colour, the
         colour ``plot_clusters(X, truth)`` uses: beside the truth, equal
-        colour means agreement. The legend reads ``→ 3`` for the cluster
+        colour means agreement. Under the heading "cluster → matched class"
+        the legend reads ``→ 3`` for the cluster
         matched to class 3; clusters left without a class are ``extra 1``,
         ``extra 2``, ... (largest first) in further colours.
     annotate : bool, default=False
@@ -310,7 +315,7 @@ def plot_clusters(X, labels, ax=None, title=None, xlabel="latent 1", ylabel="lat
                     fontweight="bold", path_effects=[patheffects.withStroke(linewidth=3, foreground="white")])
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if legend and len(groups) <= 12:
-        _legend_right(ax, markerscale=1.5 / math.sqrt(shrink), title="matched class" if truth is not None else None,
+        _legend_right(ax, markerscale=1.5 / math.sqrt(shrink), title=MATCHED_TITLE if truth is not None else None,
                       title_fontsize=9)
     return ax
 
@@ -481,7 +486,7 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
         Heading of the legend, which names each group's colour beside the
         ``eps`` line and noise (the groups only up to 12: beyond, the colours
         go unnamed and the heading with them): say what the colours are,
-        e.g. ``"true moon"``. Default: ``"matched class"`` with ``truth``.
+        e.g. ``"true moon"``. Default: ``"cluster → matched class"`` with ``truth``.
     truth : array-like of shape (n_samples,), optional
         True classes (in the order of the samples): each cluster is coloured
         and named after the class it is matched to (``"→ 0"``, ``"extra 1"``),
@@ -511,7 +516,7 @@ def plot_reachability(optics, eps=None, labels=None, ax=None, title="Reachabilit
         codes, names = _labels_or_classes(labels, n_samples=len(order))
         groups, noise = _cluster_groups(codes, truth, names), bool(np.any(codes == -1))
         colours = _group_colours(groups, len(codes))[order]
-        legend_title = "matched class" if legend_title is None and truth is not None else legend_title
+        legend_title = MATCHED_TITLE if legend_title is None and truth is not None else legend_title
     ax = _axes(ax)
     infinite = ~np.isfinite(heights)
     heights = np.where(infinite, top, heights)
@@ -704,12 +709,15 @@ def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, titl
         True classes. When given, each row is labelled by the class its
         cluster is matched to (``→ 3 (180)``: matched to 3, 180 members;
         Hungarian matching, as for accuracy) and rows follow the classes;
-        unmatched clusters (``extra 1``, ...) come next, noise last.
+        unmatched clusters (``extra 1``, ...) come next, noise last. Every
+        image shown whose true class is not the one its cluster is matched
+        to (the confusion matrix's off-diagonal digits) is framed.
 
     Returns
     -------
     matplotlib.axes.Axes
-        Row labels give each cluster (or matched class) and its size.
+        Row labels give each cluster (or matched class) and its size; the
+        frames are ``matplotlib.patches.Rectangle`` patches of ``ax``.
     """
     images = check_features(images, name="images", min_samples=1)
     labels, names = _labels_or_classes(labels, n_samples=len(images))  # text: match_labels' names, -1 noise
@@ -719,23 +727,33 @@ def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, titl
     groups = [(mask, name) for mask, name, _ in _cluster_groups(labels, truth, names)]
     if np.any(labels == -1):
         groups.append((labels == -1, "noise"))
+    misplaced = np.zeros(len(labels), dtype=bool)
+    if truth is not None:  # an image of another class than the one its cluster is matched to
+        from helpers.evaluation import match_labels  # evaluation does not import plotting
+
+        misplaced = (match_labels(truth, labels) != np.asarray(truth)) & (labels != -1)  # noise is no mistake
     # One array, one imshow: a grid of subplots is slow to draw and large to store.
     cell_h, cell_w = height + 1, width + 1
     mosaic = np.full((len(groups) * cell_h - 1, per_cluster * cell_w - 1), np.nan)
-    names = []
+    names, frames = [], []
     for r, (mask, name) in enumerate(groups):
         members = np.flatnonzero(mask)
         names.append(f"{name} ({members.size})")
         chosen = rng.choice(members, size=min(per_cluster, members.size), replace=False)
         for c, index in enumerate(chosen):
             mosaic[r * cell_h : r * cell_h + height, c * cell_w : c * cell_w + width] = images[index].reshape(height, width)
+            if misplaced[index]:
+                frames.append((c * cell_w - 0.5, r * cell_h - 0.5))  # the image's corner, in pixel coordinates
     if ax is None:
         _, ax = plt.subplots(figsize=(0.45 * per_cluster + 1.2, 0.45 * len(groups) + 0.6))
     _draw_mosaic(ax, mosaic)
+    for corner in frames:
+        ax.add_patch(mpl.patches.Rectangle(corner, width, height, fill=False, edgecolor=PALETTE[5], linewidth=1.5))
     ax.set_xticks([])
     ax.set_yticks(np.arange(len(groups)) * cell_h + (height - 1) / 2, names, fontsize=9)
     if truth is not None:
         ax.set_ylabel("cluster → matched class (size)")
+        ax.set_xlabel("framed: an image of another class than its row's", fontsize=9)
     if title:
         ax.set_title(title)
     return ax

@@ -310,7 +310,7 @@ def test_plot_clusters_legend_only_up_to_twelve_groups_and_only_if_asked(labelle
 def test_plot_clusters_titles_the_legend_matched_class_only_beside_the_truth(labelled_points):
     X, labels = labelled_points
     assert plotting.plot_clusters(X, labels, truth=np.where(labels < 0, 0, labels)).get_legend().get_title().get_text() \
-        == "matched class"
+        == "cluster → matched class"  # each entry "→ 3": a cluster, and the class it is matched to
     assert plotting.plot_clusters(X, labels).get_legend().get_title().get_text() == ""
 
 
@@ -632,6 +632,29 @@ def test_plot_digit_grid_with_truth_lists_extra_clusters_after_the_classes():
     labels = np.array([5] * 6 + [7] * 4 + [9] * 2)
     ax = plotting.plot_digit_grid(_constant_images(truth), labels, truth=truth)
     assert [t.get_text() for t in ax.get_yticklabels()] == ["→ 0 (6)", "→ 1 (4)", "extra 1 (2)"]
+
+
+def test_plot_digit_grid_frames_exactly_the_images_of_another_class_than_their_rows():
+    """With truth, an image whose class is not its cluster's matched class is framed, where it is drawn; noise
+    and images in their own class's row are not. Every member is shown (per_cluster covers the largest)."""
+    from matplotlib.patches import Rectangle
+
+    truth = np.repeat([0, 1, 2], 5)
+    labels = truth.copy()
+    labels[[3, 4]] = 1  # two 0s in the cluster matched to 1 (it keeps 5 1s: still matched to 1)
+    labels[14] = -1  # a 2 left as noise
+    ax = plotting.plot_digit_grid(_constant_images(truth), labels, per_cluster=7, truth=truth)
+    frames = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(frames) == 2
+    mosaic = ax.images[0].get_array()
+    for frame in frames:  # each frame surrounds one whole image, a 0, in the row labelled "→ 1"
+        x, y = frame.get_xy()
+        assert (frame.get_width(), frame.get_height()) == (4, 4) and y == 5 - 0.5  # row 1 of 4 + 1 pixels
+        assert np.all(mosaic[int(y + 0.5) : int(y + 0.5) + 4, int(x + 0.5) : int(x + 0.5) + 4] == 0.0)
+    assert ax.get_xlabel() == "framed: an image of another class than its row's"
+    clean = plotting.plot_digit_grid(_constant_images(truth), truth, per_cluster=7, truth=truth)
+    assert not clean.patches  # every image in its own class's row: nothing framed
+    assert not plotting.plot_digit_grid(_constant_images(truth), labels, per_cluster=7).patches  # no truth, no frames
 
 
 def test_plot_cluster_means_draws_each_clusters_mean_in_matched_order():

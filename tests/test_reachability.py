@@ -272,7 +272,7 @@ def test_plot_reachability_with_truth_colours_and_names_the_clusters_as_plot_clu
     names = [t.get_text() for t in bars.get_legend().get_texts()]
     assert names == ["eps = 0.500", "→ 0", "→ 1", "extra 1", "noise"]
     assert names[1:] == [t.get_text() for t in scatter.get_legend().get_texts()]
-    assert bars.get_legend().get_title().get_text() == "matched class"
+    assert bars.get_legend().get_title().get_text() == "cluster → matched class"
     order = blobs_optics.ordering_
     finite = np.isfinite(blobs_optics.reachability_[order])
     drawn = [mcolors.to_hex(c) for c in bars.collections[0].get_facecolors()]
