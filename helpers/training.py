@@ -273,12 +273,17 @@ def _warn_if_off_centre(target, name, columns=None):
     out = float(np.linalg.norm(means)) / spread
     if out > OFF_CENTRE:
         j = int(np.argmax(np.abs(means)))
-        column = f"column {columns[j]!r}" if columns is not None else f"column {j}, counting from 0"
-        constant = "; a constant column: drop it" if np.ptp(target[:, j]) == 0 else ""
+        if means[j] ** 2 > 0.5 * np.sum(means**2):  # one column puts the table out: name it
+            column = f"column {columns[j]!r}" if columns is not None else f"column {j}, counting from 0"
+            constant = "; a constant column: drop it" if np.ptp(target[:, j]) == 0 else ""
+            where = f"most of it in {column}, whose mean is {means[j]:.4g}{constant}"
+        else:  # shared by many columns (a whole table shifted): naming one would single out rounding
+            low, high = f"{means.min():.4g}", f"{means.max():.4g}"
+            where = f"every column's mean is {low}" if low == high else f"the column means run from {low} to {high}"
         what = "which the network rebuilds" if name == "x" else "the table the network learns to output"
         warnings.warn(f"{name}, {what}, sits far from 0: its column means, taken together, are {out:.1f} times "
-                      f"farther from 0 than a typical row is from them (the largest, {means[j]:.4g}, is in "
-                      f"{column}{constant}), so training first has to learn the means, and its codes can come out "
+                      f"farther from 0 than a typical row is from them ({where}), so training first has to learn "
+                      f"the means, and its codes can come out "
                       f"worse (notebook 02, section 9); centre the columns first (sklearn.preprocessing."
                       f"StandardScaler centres and scales them; columns in one unit: subtract each column's mean, "
                       f"then divide them all by one value, as notebook 05's scale_columns(..., one_unit=True) does)",

@@ -866,19 +866,25 @@ def test_fit_warns_at_the_learners_call_when_the_table_it_rebuilds_sits_far_from
     warned = mine(half + [0.0, 3.2, 0.0, 0.0])  # a centre 3.2 distances out
     assert len(warned) == 1 and warned[0][1]  # once, at the learner's call of fit
     assert warned[0][0].startswith("y, the table the network learns to output, sits far from 0: its column means, "
-                                   "taken together, are 3.2 times farther from 0 than a typical row is from them (the "
-                                   "largest, 3.2, is in column 1, counting from 0), so training first has to learn the "
-                                   "means, and its codes can come out worse (notebook 02, section 9); centre")
+                                   "taken together, are 3.2 times farther from 0 than a typical row is from them (most "
+                                   "of it in column 1, counting from 0, whose mean is 3.2), so training first has to "
+                                   "learn the means, and its codes can come out worse (notebook 02, section 9); centre")
     assert "StandardScaler" in warned[0][0] and "scale_columns(..., one_unit=True)" in warned[0][0]
     assert mine(half + [0.0, 3.0, 0.0, 0.0]) == []  # exactly 3 distances (2.5 and 3.5: mean 3.0, spread 1.0) is not beyond
     assert mine(half + [0.0, 1.8, -2.4, 0.0]) == []  # about 3 (a 3-4-5 triangle), in two columns
-    assert len(mine(half + [1.5, 1.5, 1.5, 1.51])) == 1  # spread over every column: the centre's distance counts
+    (shared,) = mine(half + [1.5, 1.5, 1.5, 1.51])  # spread over every column: the centre's distance counts
+    # and no column is singled out, whose mean is the largest only by a hundredth (or by rounding)
+    assert "(the column means run from 1.5 to 1.51)" in shared[0] and "most of it in" not in shared[0]
+    (two,) = mine(half + [0.0, 2.5, 2.5, 0.0])  # two columns alike, neither more than half: not named either
+    assert "(the column means run from 0 to 2.5)" in two[0]
+    (alike,) = mine(half + 3.5)  # a whole table shifted: one mean, said once
+    assert "(every column's mean is 3.5)" in alike[0]
     assert len(mine(half + [-3.01, 0.0, 0.0, 0.0])) == 1  # below 0 as well as above
     assert [m for m, _ in mine(half + 5.0, half)] == []  # only the input off-centre: nothing to rebuild far out
     assert len(mine(half, half + 5.0)) == 1  # the target is what counts
     assert mine(np.zeros((64, 4)) + 5.0) == []  # nothing varies: no spread to measure by
     (constant,) = mine(np.column_stack([half[:, :3], np.full(64, 5.0)]))  # 5 / sqrt(0.75): 5.8 distances out
-    assert "(the largest, 5, is in column 3, counting from 0; a constant column: drop it)" in constant[0]
+    assert "(most of it in column 3, counting from 0, whose mean is 5; a constant column: drop it)" in constant[0]
     assert "constant column" not in mine(half + [0.0, 3.2, 0.0, 0.0])[0][0]
     pixels = 0.9 + signs * 0.05  # in [0.85, 0.95]: 9 distances out, [0, 1] or not
     assert len(mine(pixels)) == 1
@@ -1077,8 +1083,10 @@ def test_the_off_centre_warning_reads_the_table_a_model_rebuilds_and_nothing_els
     rebuilt = warned(_own_loss_model(True), off)
     assert len(rebuilt) == 1 and rebuilt[0].startswith("x, which the network rebuilds, sits far from 0")
     pd = pytest.importorskip("pandas")
-    named = warned(_own_loss_model(True), pd.DataFrame(off + [0.0, 0.0, 1.0], columns=["a", "b", "c"]))
-    assert "(the largest, 5, is in column 'c')" in named[0]  # a DataFrame's own name for the column
+    named = warned(_own_loss_model(True), pd.DataFrame(off + [0.0, 0.0, 6.0], columns=["a", "b", "c"]))
+    assert "(most of it in column 'c', whose mean is 10)" in named[0]  # a DataFrame's own name for the column
+    (shared,) = warned(_own_loss_model(True), pd.DataFrame(off + [0.0, 0.0, 1.0], columns=["a", "b", "c"]))
+    assert "(the column means run from 4 to 5)" in shared  # 25 of 57: no column holds most of the offset
     assert warned(_own_loss_model(False), off) == []  # reads x, rebuilds nothing it was told of
     inputs = keras.Input(shape=(3,))
     for width in (1, 2):  # a prediction of another width: not a reconstruction
