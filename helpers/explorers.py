@@ -609,7 +609,8 @@ def beta_explorer(latents_by_beta, y, *, random_state=DEFAULT_SEED):
         _draw_scatter(ax, means[state["beta"]], y, None, limits, title, xlabel="z_mean 1", ylabel="z_mean 2")
         ax.legend(markerscale=1.5, fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0,
                   title="true class", title_fontsize=9)
-        return (f"β = {state['beta']:g}: RMS distance from 0 {state['rms']:.2f}; closest classes "
+        return (f"β = {state['beta']:g}: z_mean lies {state['rms']:.2f} from 0 (root mean square; a standard normal in 2 "
+                f"dimensions: 1.41); closest classes "
                 f"{state['noise_widths']:.1f} noise widths apart (gap {state['gap']:.2f} / spread "
                 f"{state['spread']:.2f}); KMeans (k = {n_classes}) ARI {state['ari']:.2f}")
 

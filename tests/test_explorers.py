@@ -453,6 +453,9 @@ def test_beta_explorer_counts_noise_widths_as_notebook_02_defines_them(blobs):
     assert state["noise_widths"] == pytest.approx(gap / 2.0)
     assert f"{gap / 2.0:.1f} noise widths apart" in explorer.status.value
     assert state["rms"] == pytest.approx(np.sqrt(np.mean(np.sum((2 * X) ** 2, axis=1))))
+    # the status line gives the distance its yardstick: the prior's, sqrt(2) in the explorer's two dimensions
+    assert explorer.status.value.startswith(f"β = 1: z_mean lies {state['rms']:.2f} from 0 (root mean square; a "
+                                            "standard normal in 2 dimensions: 1.41); closest classes")
 
 
 @pytest.mark.parametrize(
