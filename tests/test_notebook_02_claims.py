@@ -140,8 +140,9 @@ def test_the_backend_statement_is_true(cells):
     prose = _prose(cells)
     assert "not tied to one Keras backend" not in prose
     sentence = ("with `CheckedInputs` dropped from `VAE`'s bases (and its `loss_uses_only_x` line), `CheckedModel` "
-                "replaced by `keras.Model` and the builder's `models.check_sizes` call left out, they should run on any "
-                "Keras 3 backend (not tested here). The series' helpers need the TensorFlow backend")
+                "replaced by `keras.Model` and the builder's `models.check_sizes` call left out, nothing in them is specific "
+                "to TensorFlow, so they are written for any Keras 3 backend. The series' helpers need the TensorFlow "
+                "backend")
     assert sentence in " ".join(prose.split())
     assert "Keras backend: tensorflow" in _output_with(cells, "Keras backend:")  # the series runs on TensorFlow
     lesson = _lesson_code(cells)
