@@ -4,10 +4,13 @@
 that shares its layers. The encoder's output is the latent space we cluster;
 ``autoencoder.predict`` would return reconstructions instead. (Notebook 02
 writes its variational autoencoder, and notebook 04 its encoder, in their own cells;
-:func:`check_sizes` checks the layer sizes they are given.)
+:func:`check_sizes` checks the layer sizes they are given, and :func:`check_centres` the
+cluster centres notebook 04's DEC and SCAN start from.)
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from helpers._tensorflow import load_keras
 from helpers._validation import check_float, check_int
@@ -143,3 +146,40 @@ def build_autoencoder(
     autoencoder = CheckedModel(inputs, reconstruction, name=name)
     encoder = CheckedModel(inputs, latent, name=f"{name}_encoder")
     return autoencoder, encoder
+
+
+def check_centres(encoder, centres):
+    """Cluster centres for a model on top of ``encoder`` (notebook 04's DEC and SCAN), checked.
+
+    Parameters
+    ----------
+    encoder : keras.Model
+        The encoder whose first output the centres live in.
+    centres : array-like of shape (n_clusters, width)
+        One row per cluster, for example ``KMeans(...).cluster_centers_``; a DataFrame too.
+
+    Returns
+    -------
+    numpy.ndarray of float32, shape (n_clusters, width)
+
+    Raises
+    ------
+    ValueError
+        Text or missing values; another width than the encoder's output, or no row; NaN, infinity or a
+        value beyond float32's range (it would spread NaN to the encoder's weights); two rows equal once
+        stored as float32 (two equal centres split the same points: one cluster, not two).
+    """
+    width = encoder.outputs[0].shape[-1]
+    try:
+        centres = np.asarray(centres, dtype="float64")
+    except (TypeError, ValueError):  # text, or pandas' missing value pd.NA
+        raise ValueError("the centres must be numbers, with no missing values") from None
+    if centres.ndim != 2 or centres.shape[1] != width or len(centres) == 0:
+        raise ValueError(f"the centres have shape {centres.shape}, but the encoder outputs {width} features "
+                         "(one row per cluster, at least one)")
+    if not np.all(np.abs(centres) <= np.finfo("float32").max):  # NaN would spread to the encoder's weights
+        raise ValueError("the centres must be finite numbers within float32's range (no NaN or infinity)")
+    centres = centres.astype("float32")  # compared as the layer will hold them
+    if len(np.unique(centres, axis=0)) < len(centres):  # equal centres share their points: one cluster, not two
+        raise ValueError("the centres must differ from one another: two equal centres split the same points")
+    return centres

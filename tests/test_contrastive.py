@@ -8,6 +8,7 @@ from lesson_code import load
 from sklearn.cluster import KMeans
 
 import helpers
+from helpers import models
 from helpers._tensorflow import load_keras
 
 keras = load_keras()
@@ -383,4 +384,4 @@ def test_partner_models_pass_a_dataset_to_keras_unchecked_and_centres_equal_in_f
     assert np.isfinite(model.fit(dataset, epochs=1, verbose=0).history["loss"][0])
     encoder = lesson.build_encoder(6, (8,), 1)
     with pytest.raises(ValueError, match=r"^the centres must differ from one another"):
-        lesson.check_centres(encoder, [[1.0], [1.0 + 1e-12]])
+        models.check_centres(encoder, [[1.0], [1.0 + 1e-12]])

@@ -132,7 +132,7 @@ def test_dec_takes_centres_from_a_nullable_dataframe_without_missing_values():
 def test_check_centres_takes_the_largest_finite_float32():
     _, encoder = models.build_autoencoder(4, hidden_units=(8,), latent_dim=2)
     largest = float(np.finfo("float32").max)
-    np.testing.assert_array_equal(lesson.check_centres(encoder, [[largest, 0.0]]), [[largest, 0.0]])
+    np.testing.assert_array_equal(models.check_centres(encoder, [[largest, 0.0]]), [[largest, 0.0]])
 
 
 def test_dec_refuses_data_of_the_wrong_width_in_one_line():
