@@ -140,9 +140,9 @@ def test_the_backend_statement_is_true(cells):
     prose = _prose(cells)
     assert "not tied to one Keras backend" not in prose
     sentence = ("with `CheckedInputs` dropped from `VAE`'s bases (and its `loss_uses_only_x` line), `CheckedModel` "
-                "replaced by `keras.Model` and the builder's `models.check_sizes` call left out, nothing in them is specific "
-                "to TensorFlow, so they are written for any Keras 3 backend. The series' helpers need the TensorFlow "
-                "backend")
+                "replaced by `keras.Model` and the builder's `models.check_sizes` call left out (and with them the line "
+                "`from helpers import models, training`), nothing in them is specific to TensorFlow, so they are written "
+                "for any Keras 3 backend. The series' helpers need the TensorFlow backend")
     assert sentence in " ".join(prose.split())
     assert "Keras backend: tensorflow" in _output_with(cells, "Keras backend:")  # the series runs on TensorFlow
     lesson = _lesson_code(cells)
@@ -154,6 +154,8 @@ def test_the_backend_statement_is_true(cells):
     assert used == {"CheckedInputs", "CheckedModel", "check_sizes", "loss_uses_only_x"}, used
     assert all(name in sentence for name in used)
     assert "tensorflow" not in lesson and "tf." not in lesson  # keras.ops and keras.random only
+    # a teacher's check: importing the helpers itself needs TensorFlow, so the sentence removes that import too
+    assert "from helpers import models, training" in model_cells
     assert "keras.ops" in prose or "from keras import ops" in lesson
 
 
