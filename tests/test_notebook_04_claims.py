@@ -8,6 +8,7 @@ claim fails when the effect disappears *or* inverts.
 from __future__ import annotations
 
 import json
+import math
 import re
 import tomllib
 from pathlib import Path
@@ -640,6 +641,17 @@ def test_the_logged_scan_loss_is_quoted_from_the_last_progress_line(cells, reque
     if request.node.callspec.params["cells"] == "committed":
         quoted = f"{consistency} − 5 × {entropy} ≈ −{abs(float(consistency) - 5 * float(entropy)):.2f}, where the line prints −{loss[1:]}"
         assert quoted in _flat(_markdown(cells)), quoted
+
+
+def test_the_contrastive_rounds_final_losses_are_quoted_from_their_progress_lines(cells, request):
+    """Section 6: "Round 1 ends at 3.98 and round 2 at 3.87, the progress lines printed above", much nearer the
+    floor of about 3.6 than chance, ln 256 (a re-run left the round-2 figure stale; nothing caught it)."""
+    ends = [float(v) for v in re.findall(r"trained 100 epochs in [\d.]+ s\s+loss ([\d.]+)", output_with(cells, "consistency"))]
+    assert len(ends) == 2  # round 1's and round 2's contrastive training, each 100 epochs
+    assert all(3.6 < end < math.log(256) - 1 for end in ends)  # "much nearer that floor than chance"
+    if request.node.callspec.params["cells"] == "committed":
+        assert f"Round 1 ends at {ends[0]:.2f} and round 2 at {ends[1]:.2f}, the progress lines printed above" in \
+            _flat(_markdown(cells))
 
 
 def test_decs_rows_grow_surer_but_stay_below_one_half_as_section_4_says(cells, request):
