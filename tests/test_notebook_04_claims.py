@@ -808,3 +808,28 @@ def test_standardising_the_pixels_costs_through_both_reasons_the_prose_gives():
             "(on the 899 held-out digits), "
             "and a pixel that varies little would count as much as the central ones whose strokes tell the digits "
             "apart; both cost") in text
+
+
+def test_this_machines_three_seeds_agree_between_readme_notebook_and_committed_run(cells, ari, request):
+    """The three-seed table was run on another machine than notebook 04's committed run; the README and section 7
+    give the committed machine's three seeds beside it: the same final-network scores in both, seed 42's equal to
+    the committed run's, and the two derived claims (the lead over t-SNE + GMM, round 2's gain) recomputed."""
+    readme = _flat((ROOT / "README.md").read_text(encoding="utf-8"))
+    numbers = r"([\d.]+), ([\d.]+),? and ([\d.]+)"
+    final = [float(v) for v in re.search(rf"give: the final network {numbers} \(mean ([\d.]+)\)", readme).groups()]
+    r1s = [float(v) for v in re.search(r"round 1 \+ SCAN head ([\d.]+), ([\d.]+), ([\d.]+), round 1", readme).groups()]
+    assert round(sum(final[:3]) / 3, 2) == final[3]
+    md = _flat(_markdown(cells))
+    assert (f"the same three seeds give the final network {final[0]:.2f}, {final[1]:.2f} and {final[2]:.2f} (mean "
+            f"{final[3]:.2f})") in md
+    if request.node.callspec.params["cells"] == "committed":
+        assert final[0] == ari[FINAL]  # seed 42 is the committed run
+    gains = [f - r for f, r in zip(final, r1s)]
+    signed = [f"{g:+.2f}".replace("-", "−") for g in gains]
+    assert abs(sum(gains) / 3) < 0.005  # "round 2 adds nothing over round 1 + SCAN head on average"
+    assert f"round 2 nothing over round 1 + SCAN head on average ({signed[0]}, {signed[1]} and {signed[2]})" in md
+    assert f"round 2 adds nothing over round 1 + SCAN head on average ({', '.join(signed)})" in readme
+    leads = [f - 0.83 for f in final[:3]]  # t-SNE + GMM scores 0.83 on every seed
+    assert "(0.83, 0.83, 0.83) for tuned t-SNE + GMM" in md
+    assert f"The network's lead over tuned t-SNE + GMM is {leads[0]:.2f}, {leads[1]:.2f} and {leads[2]:.2f} there" in readme
+
