@@ -488,7 +488,7 @@ def test_the_kl_curves_show_the_warning_sign_the_prose_names(cells):
     high, at_high, low, at_low, last = runs[10.0]
     assert at_high == 1 and high / low >= 10 and low < last < high  # the opposite: falls tenfold, climbs part way
     assert 50 <= runs[1.0][4] / last < 100  # "almost two orders of magnitude"
-    prose = " ".join(_source_with(cells, "**posterior", "markdown").split())
+    prose = " ".join(_source_with(cells, "lowest and last KL value is printed above", "markdown").split())
     assert "starts at its lowest, climbs to its highest within the first six epochs, then eases back" in prose
     # "(by a fifth at beta = 1, by over a third at beta = 0.1)"
     eased = {beta: 1 - runs[beta][4] / runs[beta][0] for beta in (0.1, 1.0)}
@@ -498,6 +498,10 @@ def test_the_kl_curves_show_the_warning_sign_the_prose_names(cells):
             f"only part of the way") in prose
     assert f"({last:.3f} against {runs[1.0][4]:.3f})" in prose
     assert "never climbs" not in prose
+    # the bullet that defines posterior collapse points to the figure, whose reading follows it (a learner's read:
+    # one 20-line bullet held the scatter, the definition and the curves' numbers before the curves were drawn)
+    assert "A KL term that stays near 0 is its sign, as the next figure shows." in " ".join(
+        _source_with(cells, "**posterior", "markdown").split())
     assert "(section 8 draws one, at β = 10)" in " ".join(_source_with(cells, "tug of war", "markdown").split())
 
 
