@@ -36,6 +36,9 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 #: use ``plot_clusters(..., annotate=True)`` to name the clusters on the plot).
 EXTRA_COLOURS = ("#44AA99", "#999933", "#AA4499", "#117733", "#88CCEE", "#DDCC77", "#CC6677")
 NOISE_COLOUR = "#9E9E9E"
+#: How a figure beside a truth heads its clusters: each entry "→ 3" is a cluster, named after the class it
+#: is matched to (the legend of plot_clusters and plot_reachability, the rows of plot_digit_grid).
+MATCHED_TITLE = "cluster → matched class"
 
 
 def use_style():
@@ -145,10 +148,6 @@ def plot_history(history, ax=None, title="Training loss", log_scale=False):
     if len(logs) > 1:  # to the right of the axes, off the curves
         _legend_right(ax)
     return ax
-
-
-# The legend's heading beside a truth: each entry "→ 3" is a cluster, named after the class it is matched to.
-MATCHED_TITLE = "cluster → matched class"
 
 
 def _cluster_groups(labels, truth=None, names=None):
@@ -752,7 +751,7 @@ def plot_digit_grid(images, labels, per_cluster=8, random_state=0, ax=None, titl
     ax.set_xticks([])
     ax.set_yticks(np.arange(len(groups)) * cell_h + (height - 1) / 2, names, fontsize=9)
     if truth is not None:
-        ax.set_ylabel("cluster → matched class (size)")
+        ax.set_ylabel(f"{MATCHED_TITLE} (size)")
         ax.set_xlabel("framed: an image of another class than its row's", fontsize=9)
     if title:
         ax.set_title(title)

@@ -621,6 +621,7 @@ def test_plot_digit_grid_with_truth_orders_and_names_rows_by_matched_class():
     ax = plotting.plot_digit_grid(_constant_images(truth), labels, per_cluster=3, truth=truth)
     names = [t.get_text() for t in ax.get_yticklabels()]
     assert names == ["→ 0 (6)", "→ 1 (5)", "→ 2 (4)", "→ 3 (2)", "noise (1)"]
+    assert ax.get_ylabel() == "cluster → matched class (size)"  # the rows read as the legends beside a truth do
     mosaic = ax.images[0].get_array()
     for row, cls in enumerate([0, 1, 2, 3]):  # row r holds images of the class it is labelled with
         cells = mosaic[row * 5 : row * 5 + 4]
