@@ -168,9 +168,14 @@ def test_only_the_linear_bottleneck_clearly_helps_but_eps_then_misfits(one_chang
         assert one_change[name]["ari"] < published + 0.05, name
 
 
-def test_scaling_alone_leaves_two_blobs_merged(one_change):
+def test_scaling_alone_leaves_two_blobs_merged(one_change, prose):
     published, scaled = one_change["article, as published"], one_change["+ scaled inputs"]
     assert abs(scaled["ari"] - published["ari"]) <= 0.02 and scaled["clusters"] == 2
+    # "Not because scaling does nothing (the article's ten columns differ in spread, ...)": they do, by a factor of 4
+    from sklearn.datasets import make_blobs
+
+    spreads = make_blobs(n_samples=500, centers=3, n_features=10, random_state=42)[0].std(axis=0)
+    assert spreads.max() > 3 * spreads.min() and "the article's ten columns differ in spread" in " ".join(prose.split())
 
 
 def test_relu_bottleneck_puts_two_whole_blobs_at_the_origin(cells):
@@ -283,15 +288,20 @@ def test_exercise_2_dbscan_merges_wider_blobs_that_kmeans_still_separates(cells)
 
 def test_exercise_3_relu_silences_units_elu_only_flattens_them(cells, prose):
     text = _output_with(cells, "share of its points each unit is active for")
-    relu = re.findall(r"blob (\d): relu model, share of its points each unit is active for: ((?:\d+%(?:, )?){5}); "
-                      r"spread in its code ([\d.]+)", text)
+    relu = re.findall(r"blob (\d): relu model, (\d) of 5 units output 0 for all its points; "
+                      r"share of its points each unit is active for: ((?:\d+%(?:, )?){5}); spread in its code ([\d.]+)",
+                      text)
     elu = re.findall(r"elu model, (\d) of 5 units below 0 for all its points \(average slope ([\d.]+)\); "
                      r"spread in section 3's code ([\d.]+)", text)
     assert len(relu) == 3 and len(elu) == 3
-    shares = [[int(v) for v in re.findall(r"\d+", r[1])] for r in relu]
-    relu_spread = [float(r[2]) for r in relu]
+    silent = [int(r[1]) for r in relu]
+    shares = [[int(v) for v in re.findall(r"\d+", r[2])] for r in relu]
+    relu_spread = [float(r[3]) for r in relu]
+    # the exercise asks for the count: every silent unit shows as 0 %, and a share printed as 0 % may still be a
+    # unit that fires for a point or two, so the count is at most the 0 % shares
+    assert all(count <= share.count(0) for count, share in zip(silent, shares))
     # "For blob 0, three units are never active and a fourth almost never ... along a line (0.00)"
-    assert sorted(shares[0])[:3] == [0, 0, 0] and sorted(shares[0])[3] <= 5
+    assert silent[0] == 3 and sorted(shares[0])[:3] == [0, 0, 0] and sorted(shares[0])[3] <= 5
     assert relu_spread[0] == 0.0 and "spread across the line is 0.00" in prose
     assert min(relu_spread[1:]) > 0.1  # the other blobs keep two dimensions
     below, slope, spread = [int(r[0]) for r in elu], [float(r[1]) for r in elu], [float(r[2]) for r in elu]
