@@ -384,6 +384,47 @@ def test_irrelevant_columns_blur_the_clusters(cells, picks):
     assert kmeans["gap"] < 0.3 <= 0.5 < min(p["gap"] for p in picks if p["method"] == "kmeans")
 
 
+def test_irrelevant_columns_lower_the_gaps_through_the_shrinkage_not_the_fit(cells, monkeypatch):
+    """Exercise 3's 'why': the cultivars' own split fits 0.17 nats per row better than one cluster beside 13
+    noise columns, 0.74 alone (printed); without the shrinkage the noise columns would cancel (the gain barely
+    moves), and the Ledoit-Wolf amount of the pooled covariance goes from 0.19 to 0.44 (scikit-learn's own)."""
+    from lesson_code import load
+    from sklearn.covariance import ledoit_wolf
+    from sklearn.datasets import load_wine
+    from sklearn.preprocessing import StandardScaler
+
+    text = output_with(cells, "the cultivars themselves, the wines alone")
+    alone, beside = (float(v) for v in re.findall(r"the cultivars themselves, (?:the wines alone|beside 13 noise "
+                                                   r"columns): (-?[\d.]+) nats per row better", text))
+    prose = " ".join(next(c.source for c in cells if c.cell_type == "markdown" and "Why did the gaps fall" in c.source)
+                     .split())
+    assert (alone, beside) == (0.74, 0.17) and "only 0.17 nats per row better than one cluster, against 0.74" in prose
+    assert "squared distance" not in prose.split("**4.**")[0]  # the old, wrong cause
+
+    wine = load_wine()
+    X = StandardScaler().fit_transform(wine.data)
+    noisy = np.hstack([X, StandardScaler().fit_transform(np.random.default_rng(42).uniform(size=(len(X), 13)))])
+    lesson = load(NAME)
+    one = np.zeros(len(X), int)
+    gain = lambda table: lesson.gaussian_fit(table, wine.target) - lesson.gaussian_fit(table, one)  # noqa: E731
+    assert round(gain(X), 2) == alone and round(gain(noisy), 2) == beside  # the printed lines, recomputed
+    # "they add about as much to one cluster's fit as to the split's, and cancel": unshrunk, the gain barely moves
+    monkeypatch.setattr(lesson, "shrunk_covariance", lambda centred: centred.T @ centred / len(centred)
+                        + 1e-6 * np.eye(centred.shape[1]))
+    assert abs(gain(noisy) - gain(X)) < 0.1 < alone - beside
+    # "pulled 0.44 of the way to a sphere instead of 0.19"
+    pooled = lambda table: np.vstack([table[wine.target == c] - table[wine.target == c].mean(axis=0)  # noqa: E731
+                                      for c in range(3)])
+    amounts = [round(ledoit_wolf(pooled(table), assume_centered=True)[1], 2) for table in (X, noisy)]
+    assert amounts == [0.19, 0.44] and "pulled 0.44 of the way to a sphere instead of 0.19" in prose
+    # "their lead over the GMM's two clusters on the scaled features (0.61) lies within it"
+    by = {(p["representation"], p["method"]): p for p in _picks(output_with(cells, "scaled features + kmeans, k=3: ARI"))}
+    chosen, second = by[("PCA-2", "gmm")], by[("scaled features", "gmm")]
+    assert chosen["gap"] - second["gap"] < chosen["gap_se"] == max(p["gap_se"] for p in by.values())
+    assert f"the largest, {chosen['gap']:.2f}, with by far the largest standard error ({chosen['gap_se']:.2f})" in prose
+    assert f"the scaled features ({second['gap']:.2f})" in prose
+
+
 def test_the_round_yardstick_misses_the_sheared_blobs(cells):
     text = output_with(cells, "squared_distance_fit:")
     # "misses three clusters ... and chooses five KMeans clusters instead (ARI 0.37) ... the GMM's three
