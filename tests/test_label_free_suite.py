@@ -105,7 +105,8 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
 
 @pytest.mark.parametrize("logs", [("label_free_seed42_44.jsonl",), ("label_free_seed45_46.jsonl",),
                                   ("label_free_seed47_50.jsonl", "label_free_digits_seed47_50.jsonl"),
-                                  ("label_free_seed51_53.jsonl",), ("label_free_outside.jsonl",),
+                                  ("label_free_seed51_53.jsonl",), ("label_free_seed54_59.jsonl",),
+                                  ("label_free_outside.jsonl",),
                                   ("label_free_small.jsonl",), ("label_free_wide.jsonl",),
                                   ("label_free_seed42_44_held_out_fit.jsonl",)])
 def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(logs):
