@@ -104,7 +104,9 @@ def test_benchmark_rows_are_linked_for_colab_readers_with_their_number(prose):
 def test_corrected_statements_are_gone(prose):
     for wrong in ("never used", "never uses", "through a detour", "no unit can fall silent", "so the blobs overlap",
                   "blobs overlap", "makes four choices this notebook avoids", "is what spoiled its",
-                  "keeps the three blobs apart", "on data where it matters more", "from each point's nearest neighbours"):
+                  "keeps the three blobs apart", "on data where it matters more", "from each point's nearest neighbours",
+                  "the distances a radius has to bridge", "asks for 20 neighbours", "Two things combine",
+                  "the radius mattered, not which change mattered more"):
         assert wrong not in prose, wrong
 
 
@@ -168,9 +170,14 @@ def test_only_the_linear_bottleneck_clearly_helps_but_eps_then_misfits(one_chang
         assert one_change[name]["ari"] < published + 0.05, name
 
 
-def test_scaling_alone_leaves_two_blobs_merged(one_change, prose):
+def test_scaling_alone_leaves_two_blobs_merged(cells, one_change, prose):
     published, scaled = one_change["article, as published"], one_change["+ scaled inputs"]
     assert abs(scaled["ari"] - published["ari"]) <= 0.02 and scaled["clusters"] == 2
+    # "... and in that run too it puts two blobs on one spot (the next cell's last line)"
+    scaled_run = re.search(r"the run with scaled inputs, at the origin: blob 0 (\d+)%, blob 1 (\d+)%, blob 2 (\d+)%$",
+                           _output_with(cells, "the run with scaled inputs, at the origin").strip())
+    assert scaled_run and sorted(int(v) for v in scaled_run.groups())[0] == 0
+    assert sorted(int(v) for v in scaled_run.groups())[1] >= 95
     # "Not because scaling does nothing (the article's ten columns differ in spread, ...)": they do, by a factor of 4
     from sklearn.datasets import make_blobs
 
@@ -202,7 +209,7 @@ def test_the_codes_radius_happens_to_fit_the_reconstructions_and_the_decoder_str
     assert ratio > 1.2 or ratio < 1 / 1.2  # "the chosen eps changes"
     stretch = [float(v) for v in re.search(r"inside blobs 0, 1 and 2, a distance in the code becomes ([\d.]+), "
                                            r"([\d.]+), ([\d.]+) times as long", text).groups()]
-    # "stretches some regions of the code more than others": one blob shrunk, another stretched
+    # "Where it shrinks one blob and stretches another ...": here one blob shrunk, another stretched, mildly
     assert min(stretch) < 1 < max(stretch) and max(stretch) / min(stretch) >= 1.2
     # "Here it happens to fit: the code's eps and min_samples, used unchanged, find the three blobs in the
     # reconstructions too (the table's last row). Most of the change in the chosen eps (0.530 ..., 0.847 ...) comes
@@ -217,10 +224,15 @@ def test_the_codes_radius_happens_to_fit_the_reconstructions_and_the_decoder_str
     prose = " ".join(prose.split())
     assert (f"Most of the change in the chosen `eps` ({code_eps:.3f} for the code, {recon_eps:.3f} for the "
             f"reconstructions) comes from the rule of thumb") in prose
-    assert f"with 4 neighbours the rule chooses {same_eps:.3f} (the third line)" in prose
+    assert f"with `min_samples` 4 the rule chooses {same_eps:.3f} (the third line)" in prose
     lines = text.splitlines()  # the prose points at the cell's lines by number
     assert lines[2].startswith("reconstructions, min_samples") and lines[3].startswith("inside blobs 0, 1 and 2")
-    assert "the fourth line above measures it blob by blob" in prose
+    assert "The fourth line above gives each blob's overall stretch (the median ratio over every pair of its points)" \
+        in prose and f"from {min(stretch):.2f} to {max(stretch):.2f}, mild" in prose
+    # "mild beside the range of radii that gives the three clusters (section 4)"
+    band = re.search(r"range giving the chosen clustering \(its clusters of 5 % or more\): ([\d.]+) to ([\d.]+)",
+                     _output_with(cells, "range giving the chosen clustering"))
+    assert band and float(band.group(2)) / float(band.group(1)) > 4 * max(stretch) / min(stretch)
 
 
 def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cells, one_change, prose):
@@ -234,20 +246,33 @@ def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cel
     assert linear["ari"] >= 0.95 and linear["clusters"] == 3 and one_change["+ linear bottleneck"]["ari"] < 0.95
     text = " ".join(prose.split())
     assert "On the reconstructions of the same code it finds four" in text and recon["clusters"] == 4
-    assert "with `eps` chosen in those reconstructions the three blobs come back exactly" in text
+    assert "with `eps` chosen in them 1.00, the three blobs exactly" in text
+    # "with the hand-set eps=0.5 its reconstructions scored 0.81 (the first table)": one change, the radius
+    assert f"with the hand-set `eps=0.5` its reconstructions scored {one_change['+ linear bottleneck']['ari']:.2f}" in text
+    # "With the hand-set eps=0.5, its reconstructions and its code scored alike (0.56 and 0.57, the first table)"
+    alike = one_change["article, as published"]["ari"], one_change["+ cluster the latent code"]["ari"]
+    assert abs(alike[0] - alike[1]) <= 0.02 and f"scored alike ({alike[0]:.2f} and {alike[1]:.2f}, the first" in text
     assert linear["ari"] == 1.0 and linear["noise"] == 0.0
     assert "(further down, the same rule run on the codes does not)" in text
-    # "Only one of the decoder's five relu units is ever active on blob 2 (the line before the last)"
+    # "Blob 2's code is 2-D (both coordinates above 0 for every one of its points), but only one of the decoder's
+    # five relu units is active on it, the same one for every point (the line after the table)"
     printed = _output_with(cells, "article: latent code, chosen eps")
-    units = re.search(r"decoder relu units active on any point of blob 2: (\d) of (\d)", printed)
-    assert units and units.groups() == ("1", "5")
-    assert "Only one of the decoder's five `relu` units is ever active on blob 2 (the line before the last)" in text
+    units = re.search(r"blob 2's codes: both coordinates above 0 for (\d+)% of its points; decoder relu units active "
+                      r"on any of them: (\d) of (\d), on all of them: (\d)", printed)
+    assert units and units.groups() == ("100", "1", "5", "1")
+    assert printed.strip().splitlines()[4].startswith("blob 2's codes:")  # the line after the table's four
+    assert ("but only one of the decoder's five `relu` units is active on it, the same one for every point (the line "
+            "after the table)") in text
     # "the radius where the scan starts, with at most 5 % of all points noise, leaves blob 2 alone with all of that
     # noise (the last line)": blob 2 holds a third of the 500 points, so its share is about three times 5 %
-    start = re.search(r"the scan of the reconstructions starts at eps ([\d.]+), where (\d+)% of blob 2 is noise$",
-                      printed.strip())
-    assert start and 10 <= int(start.group(2)) <= 16 and round(int(start.group(2)) / 100 * 166) <= 25
-    assert "leaves blob 2 alone with all of that noise (the last line)" in text
+    starts = dict(re.findall(r"the scan of the (reconstructions|latent code) starts at eps [\d.]+, where (\d+)% of blob 2 "
+                             r"is noise", printed))
+    assert set(starts) == {"reconstructions", "latent code"} and printed.strip().splitlines()[-1].startswith("the scan of")
+    # "leaves blob 2 with nearly all of that noise, 14 % of its points, in both spaces (the last two lines)"
+    shares = {int(share) for share in starts.values()}
+    assert len(shares) == 1 and 10 <= min(shares) <= 16 and round(min(shares) / 100 * 166) <= 25
+    assert f"leaves blob 2 with nearly all of that noise, {min(shares)} % of its points, in both spaces (the last two lines)" \
+        in text
     # "blob 2's 2-D code, scanned by the same rule, stays whole (the table's second row)": two clusters on the code
     assert code["clusters"] == 2
 
