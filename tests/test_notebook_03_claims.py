@@ -126,7 +126,9 @@ def test_corrected_statements_are_gone(prose):
                   "several times slower", "This row is the article's pipeline", "are measured by running",
                   "are the tip of a moon", "a moon's whole valley is a cluster",
                   "insensitive to small moves", "usual minimum", "measures how much either one matters",
-                  "So on the moons the damage comes from the hand-set", "read OPTICS' parameters off"):
+                  "So on the moons the damage comes from the hand-set", "read OPTICS' parameters off",
+                  "noise of these very rows", "no 2-D code can predict", "helps a clustering only when",
+                  "0.26 ± 0.05 (0.20 to 0.28)"):
         assert wrong not in prose, wrong
 
 
@@ -134,7 +136,8 @@ def test_benchmark_rows_are_linked_for_colab_readers_with_their_numbers(prose):
     link = f"]({REPOSITORY}#benchmark-every-headline-number-in-one-table)"
     paragraphs = prose.split("\n\n")
     for numbers in (("0.32 ± 0.15", "2.7 clusters"),
-                    ("0.26 ± 0.05 (0.20 to 0.28)", "37 % to 49 % of the points called noise")):
+                    ("ARI 0.28, 0.28 and 0.20 (mean 0.26 ± 0.05, from the unrounded scores)",
+                     "37 % to 49 % of the")):
         # each three-seed figure sits in a paragraph that links the README's benchmark section
         assert any(all(number in paragraph for number in numbers) and link in paragraph
                    for paragraph in paragraphs), numbers
@@ -529,14 +532,18 @@ def test_the_denoising_loss_is_what_copying_the_jittered_input_scores(notebook, 
 
 
 def test_the_50d_loss_splits_into_informative_and_noise_features(text, prose):
-    # "an error of 0.21 on columns of variance 1 leaves about a fifth of their variance unexplained ... And it
-    # fits a little of the noise of these very rows (0.95, below the 1 of the best guess ...)"
+    # "an error of 0.21 on columns of variance 1 leaves about a fifth of their variance unexplained ... And the
+    # noise columns' error, 0.95 rather than 1, says the code carries a little of the noise as well ... a code that
+    # carried two fixed directions of the noise would score about 1 - 2/40 = 0.95 on any rows"
     found = re.search(r"all 50 features ([\d.]+); the 10 informative ones ([\d.]+); the 40 noise features ([\d.]+)", text)
     assert found
     total, informative, noise = (float(v) for v in found.groups())
     assert abs(total - (10 * informative + 40 * noise) / 50) <= 0.01  # the parts make the whole
     assert 0.15 <= informative <= 0.25 and 0.9 <= noise < 1.0  # "about a fifth"; "a little", below 1
     flat = " ".join(prose.split())
-    quoted = re.search(r"an error of ([\d.]+) on columns of variance 1 .* noise of these very rows \(([\d.]+),", flat)
+    quoted = re.search(r"an error of ([\d.]+) on columns of variance 1 .* the noise columns' error, ([\d.]+) rather "
+                       r"than 1", flat)
     assert quoted  # the committed run quoted; a fresh run on another CPU may move a hundredth
     assert abs(float(quoted[1]) - informative) <= 0.02 and abs(float(quoted[2]) - noise) <= 0.02
+    assert "would score about 1 - 2/40 = 0.95 on any rows" in flat and 1 - 2 / 40 == 0.95
+    assert abs(noise - (1 - 2 / 40)) <= 0.03  # about what two of the 40 noise directions carried would give
