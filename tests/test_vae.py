@@ -497,7 +497,7 @@ def test_a_table_off_centre_trains_poor_codes_and_fit_warns(lesson, keras):
         vae, encoder, decoder = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=seed)
         if decoder_starts_at_the_means:
             decoder.get_layer("reconstruction").bias.assign(np.full(10, float(shift), dtype="float32"))
-        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+        vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), steps_per_execution=32)  # as the notebook
         aris = []
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
