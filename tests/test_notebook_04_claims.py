@@ -183,6 +183,15 @@ def test_the_view_strength_claims_are_the_tuning_scripts(cells):
     assert no_bend[0]["dev_ari"] < bend[0]["dev_ari"] - 0.03
     stronger = [r for r in runs if r["config"]["elastic"] == 1.2 or r["config"]["max_shift"] == 1.5]
     assert len(stronger) == 2 and all(r["dev_ari"] < bend[0]["dev_ari"] for r in stronger)  # "also scored lower"
+    # section 7: "without the bend, the network's development score at that step of the search was 0.78, below tuned
+    # t-SNE + GMM's 0.86 on the same half"
+    tsne = record["chosen"]["tsne_gmm"]["dev_ari"]
+    assert no_bend[0]["dev_ari"] < tsne and (
+        f"development score at that step of the search was {no_bend[0]['dev_ari']:.2f}, below tuned t-SNE + GMM's "
+        f"{tsne:.2f} on the same half") in text
+    # section 8: the new digits are the development half, "chosen to score well on exactly these digits (0.897 in the
+    # search)"
+    assert f"to score well on exactly these digits ({record['chosen']['network']['dev_ari']:.3f} in the search)" in text
 
 
 def _readme_three_seeds(row):
@@ -537,9 +546,14 @@ def test_three_seed_numbers_are_consistent_with_this_run_and_the_verdict(cells, 
     intro, summary = _flat(intro), _flat(next(c.source for c in cells if c.source.startswith("## Summary")))
     best = max(tsne, spectral)
     assert final > best, "the title and the verdict say the network is ahead"
-    verdict = "ahead of every tuned method without a network (mean ARI {:.2f} against {:.2f} over three seeds)"
+    verdict = "ahead of every tuned method without a network (mean ARI {:.2f} against {:.2f} over three seeds;"
     assert verdict.format(final, best) in intro and "beats tuned t-SNE + GMM on held-out digits" in intro
     assert f"mean ARI {final:.2f} against {best:.2f} for t-SNE + GMM over three seeds" in summary
+    # and the machine that made the committed run, beside it (its three seeds: test_..._this_machines_three_seeds)
+    here = re.search(r"On the machine that made it, the same three seeds give the final network ([\d.]+), ([\d.]+) and "
+                     r"([\d.]+) \(mean ([\d.]+)\)", text)
+    assert here and f"{here.group(4)} against {best:.2f} when the same seeds run on the machine that made the run below" \
+        in intro and f"{best:.2f} for t-SNE + GMM over three seeds, {here.group(4)} on the machine that made this run" in summary
     assert f"by {final - best:.2f} ARI on average over three seeds" in text
     # "though not on every seed": the seed where the network falls behind is named, with its score
     behind = [(seed, score) for seed, score in zip((42, 43, 44), final_seeds) if score < best]
