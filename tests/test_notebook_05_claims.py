@@ -995,3 +995,29 @@ def test_scored_the_same_way_kmeans_and_the_chosen_gmm_nearly_tie(cells, picks):
             f"against {gmm[True]:.2f}") in text
     assert abs(kmeans[False] - gmm[False]) < 0.1 and abs(kmeans[True] - gmm[True]) < 0.1  # "nearly tie"
     assert kmeans[True] < 1.0 < gmm[False]  # the ranking the table shows comes from the two models
+
+
+def test_the_exercises_leave_the_lessons_names_as_they_were():
+    """A learner runs the exercises, then goes back to section 6 on their own table: no exercise or solution may
+    rebind a name the lesson's sections hold results in (a solution's loop once rebound `table`, the loaded data)."""
+    import ast
+
+    cells = read(NAME, "committed").cells
+    start = next(i for i, c in enumerate(cells) if c.cell_type == "markdown" and c.source.startswith("## Exercises"))
+    lesson_names = {"table", "X", "Z", "labels", "best", "model", "choice", "candidates", "representations",
+                    "hidden_cultivar", "csv_path", "ONE_UNIT", "SEED", "transform", "pca_2"}
+    def python(source):  # IPython's %magic and !shell lines are not Python: parsed as a pass
+        return "\n".join(line[: len(line) - len(line.lstrip())] + "pass" if line.lstrip().startswith(("%", "!"))
+                         else line for line in source.splitlines())
+
+    lesson = "\n".join(python(c.source) for c in cells[:start] if c.cell_type == "code")
+    bound_in_lesson = {node.id for node in ast.walk(ast.parse(lesson))
+                       if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+    assert lesson_names <= bound_in_lesson  # the names the lesson does set
+    for cell in cells[start:]:
+        if cell.cell_type != "code":
+            continue
+        tree = ast.parse(python(cell.source))
+        stored = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)}
+        stored |= {node.name for node in ast.walk(tree) if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        assert not stored & lesson_names, (stored & lesson_names, cell.source[:80])
