@@ -174,8 +174,8 @@ def test_scaling_alone_leaves_two_blobs_merged(cells, one_change, prose):
     published, scaled = one_change["article, as published"], one_change["+ scaled inputs"]
     assert abs(scaled["ari"] - published["ari"]) <= 0.02 and scaled["clusters"] == 2
     # "... and in that run too it puts two blobs on one spot (the next cell's last line)"
-    scaled_run = re.search(r"the run with scaled inputs, at the origin: blob 0 (\d+)%, blob 1 (\d+)%, blob 2 (\d+)%$",
-                           _output_with(cells, "the run with scaled inputs, at the origin").strip())
+    scaled_run = re.search(r"^the run with scaled inputs, at the origin: blob 0 (\d+)%, blob 1 (\d+)%, blob 2 (\d+)%$",
+                           _output_with(cells, "the run with scaled inputs, at the origin"), re.M)
     assert scaled_run and sorted(int(v) for v in scaled_run.groups())[0] == 0
     assert sorted(int(v) for v in scaled_run.groups())[1] >= 95
     # "Not because scaling does nothing (the article's ten columns differ in spread, ...)": they do, by a factor of 4
@@ -260,7 +260,9 @@ def test_in_the_articles_run_the_reconstructions_cost_what_the_code_does_not(cel
     units = re.search(r"blob 2's codes: both coordinates above 0 for (\d+)% of its points; decoder relu units active "
                       r"on any of them: (\d) of (\d), on all of them: (\d)", printed)
     assert units and units.groups() == ("100", "1", "5", "1")
-    assert printed.strip().splitlines()[4].startswith("blob 2's codes:")  # the line after the table's four
+    lines = printed.splitlines()
+    after_table = lines.index(next(line for line in lines if line.startswith("linear bottleneck: reconstructions"))) + 1
+    assert lines[after_table].startswith("blob 2's codes:")  # "the line after the table"
     assert ("but only one of the decoder's five `relu` units is active on it, the same one for every point (the line "
             "after the table)") in text
     # "the radius where the scan starts, with at most 5 % of all points noise, leaves blob 2 alone with all of that
