@@ -48,6 +48,12 @@ table is small. Nothing was compared or tuned on them. Tiny tables (``--tiny``):
 12 and 30 rows, after a learner's probe found "structure" in noise of 6 to 10 rows; k runs from 1 to
 10, or to one less than the rows.
 
+Columns (``--columns``): the three clear blobs of the wide tables (``--wide``, 200 columns), in 30, 50
+and 100 columns, at 300 and 1,000 rows: how wide a table can be before the Gaussian fit turns against
+them. Reduced (``--reduced``): ``score_candidates``' advice for such tables, followed: the scaled table
+reduced to 20 principal components and scored as X (the representations built on it), on those blobs
+in 50, 100 and 200 columns and on uniform noise in 50 and 200 columns.
+
 Scale (``--scale``): 5,000 / 20,000 / 50,000 rows x 20 columns (five Gaussian clusters of
 different shapes), each size in a fresh process: notebook 05's whole procedure (the four
 representations including the autoencoder's training, k 1-10, stability; the candidates scored by
@@ -67,6 +73,8 @@ Usage::
     python benchmarks/label_free.py --wide --first-seed 45      # 200 columns
     python benchmarks/label_free.py --small --first-seed 45 --seeds 12   # tables of 50 and 150 rows
     python benchmarks/label_free.py --tiny --first-seed 45 --seeds 12    # tables of 12 and 30 rows
+    python benchmarks/label_free.py --columns --first-seed 60   # clear blobs in 30, 50 and 100 columns
+    python benchmarks/label_free.py --reduced --first-seed 60   # wide tables as 20 principal components
 """
 
 from __future__ import annotations
@@ -104,6 +112,12 @@ OUTSIDE_NULLS = ("uniform 16-D", "heavy-tailed 16-D")
 #: learner's probe found three clear blobs in 200 columns chosen as two: few rows for each column.
 WIDE_STRUCTURED = ("blobs 200-D",)
 WIDE_NULLS = ("uniform 200-D",)
+#: The wide tables' three blobs in fewer columns (``--columns``), at the suite's sizes (300 and 1,000 rows).
+COLUMNS_STRUCTURED = ("blobs 30-D", "blobs 50-D", "blobs 100-D")
+#: Wide tables scored as 20 principal components of the scaled table (``--reduced``), as score_candidates advises.
+REDUCED_COMPONENTS = 20
+REDUCED_STRUCTURED = tuple(f"blobs {d}-D as {REDUCED_COMPONENTS} components" for d in (50, 100, 200))
+REDUCED_NULLS = tuple(f"uniform {d}-D as {REDUCED_COMPONENTS} components" for d in (50, 200))
 #: Small tables (``--small``), below the suite's smallest made-up set (300 rows): at 50 and 150 rows.
 SMALL_STRUCTURED = ("small blobs",)
 SMALL_NULLS = ("small uniform 2-D", "small Gaussian 5-D")
@@ -113,6 +127,7 @@ TINY_STRUCTURED = ("tiny blobs",)
 TINY_NULLS = ("tiny uniform 2-D", "tiny Gaussian 5-D")
 TINY_SIZES = (12, 30)
 DATASETS = (BEYOND + REPRESENTABLE + NULLS + OUTSIDE_STRUCTURED + OUTSIDE_NULLS + WIDE_STRUCTURED + WIDE_NULLS
+            + COLUMNS_STRUCTURED + REDUCED_STRUCTURED + REDUCED_NULLS
             + SMALL_STRUCTURED + SMALL_NULLS + TINY_STRUCTURED + TINY_NULLS)
 #: The order the suite runs in: structured and null sets interleaved, the slowest (digits) last.
 RUN_ORDER = ("blobs", "uniform 2-D", "anisotropic blobs", "elongated Gaussian 8-D", "varied blobs",
@@ -136,9 +151,11 @@ def load(name, size, seed):
 
     ``size`` is the number of rows for the synthetic sets, ``"full"`` or ``"half"`` for the real ones.
     The toy sets follow scikit-learn's clustering-comparison example, with ``seed`` as random_state.
+    A name ending in ``" as 20 components"`` is that set, scaled, then reduced to 20 principal components.
     """
     from sklearn import datasets
 
+    name, _, reduced = name.partition(" as ")
     rng = np.random.default_rng(seed)
     y = None
     # a small or tiny table is drawn as the set of the same name, with fewer rows
@@ -156,8 +173,10 @@ def load(name, size, seed):
         X, y = datasets.make_blobs(n_samples=size, random_state=seed)
     elif name == "blobs 10-D":  # four blobs in the 10 dimensions of the seed article's first example (it has three)
         X, y = datasets.make_blobs(n_samples=size, n_features=10, centers=4, random_state=seed)
-    elif name == "blobs 200-D":  # three blobs, each spread 8 along every axis (the probe's table)
-        X, y = datasets.make_blobs(n_samples=size, n_features=200, centers=3, cluster_std=8.0, random_state=seed)
+    elif name in ("blobs 30-D", "blobs 50-D", "blobs 100-D", "blobs 200-D"):  # three blobs, each spread 8 along
+        # every axis (a learner's probe's table, in 200 columns)
+        d = int(name.removeprefix("blobs ").removesuffix("-D"))
+        X, y = datasets.make_blobs(n_samples=size, n_features=d, centers=3, cluster_std=8.0, random_state=seed)
     elif name == "blobs with a small cluster":  # 8 % of the rows in one cluster, above min_share
         sizes = [int(0.6 * size), int(0.32 * size)]
         X, y = datasets.make_blobs(n_samples=sizes + [size - sum(sizes)], n_features=4, random_state=seed)
@@ -184,7 +203,12 @@ def load(name, size, seed):
             raise ValueError(f"unknown data set {name!r}; choose from {DATASETS}")
     X = lesson().scale_columns(X, one_unit=name not in MIXED_UNITS)
     # constant columns (digit pixels that are always blank) stay 0 after scaling; drop them as a learner would
-    return X[:, X.std(axis=0) > 0], y
+    X = X[:, X.std(axis=0) > 0]
+    if reduced:  # score_candidates' advice for a wide table: its first principal components, scored as X
+        from sklearn.decomposition import PCA
+
+        X = PCA(n_components=int(reduced.removesuffix(" components")), random_state=seed).fit_transform(X)
+    return X, y
 
 
 def sizes_of(name):
@@ -253,7 +277,7 @@ def summarise(runs):
     for name in dict.fromkeys(run["dataset"] for run in runs):
         mine = [run for run in runs if run["dataset"] == name]
         row = {"dataset": name, "runs": len(mine), "structure": sum(run["structure"] for run in mine),
-               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + SMALL_NULLS + TINY_NULLS
+               "kind": ("null" if name in NULLS + OUTSIDE_NULLS + WIDE_NULLS + REDUCED_NULLS + SMALL_NULLS + TINY_NULLS
                         else "beyond KMeans/GMM" if name in BEYOND else "structured"),
                "seconds": statistics.fmean(run["seconds"] for run in mine),
                "chosen": ", ".join(sorted({run["chosen"].split(", ")[-1] if run["structure"] else "none"
@@ -399,6 +423,11 @@ def main(argv=None):
                         help=f"data outside the suite instead: {', '.join(OUTSIDE_STRUCTURED + OUTSIDE_NULLS)}")
     parser.add_argument("--wide", action="store_true",
                         help=f"wide tables instead (200 columns): {', '.join(WIDE_STRUCTURED + WIDE_NULLS)}")
+    parser.add_argument("--columns", action="store_true",
+                        help=f"the wide tables' blobs in fewer columns instead: {', '.join(COLUMNS_STRUCTURED)}")
+    parser.add_argument("--reduced", action="store_true",
+                        help=f"wide tables as {REDUCED_COMPONENTS} principal components instead: "
+                             f"{', '.join(REDUCED_STRUCTURED + REDUCED_NULLS)}")
     parser.add_argument("--small", action="store_true",
                         help=f"small tables instead ({SMALL_SIZES[0]} and {SMALL_SIZES[1]} rows): "
                              f"{', '.join(SMALL_STRUCTURED + SMALL_NULLS)}")
@@ -420,6 +449,7 @@ def main(argv=None):
         return 0
     seeds = tuple(args.first_seed + i for i in range(args.seeds))
     default = (OUTSIDE_STRUCTURED + OUTSIDE_NULLS if args.outside else WIDE_STRUCTURED + WIDE_NULLS if args.wide
+               else COLUMNS_STRUCTURED if args.columns else REDUCED_STRUCTURED + REDUCED_NULLS if args.reduced
                else SMALL_STRUCTURED + SMALL_NULLS if args.small else TINY_STRUCTURED + TINY_NULLS if args.tiny
                else RUN_ORDER)
     runs = suite(seeds, datasets=tuple(args.only) if args.only else default, log=args.log,
