@@ -26,11 +26,19 @@ METHODS = ("kmeans", "gmm")
 #: Fewer rows draw a warning: on noise of 12 and 30 rows the procedure found "structure" in 27 of 48 runs
 #: (``benchmarks/label_free.py --tiny``), and at 50 rows still in some (``--small``).
 SMALL_TABLE_ROWS = 50
+#: A table of :data:`WIDE_TABLE_COLUMNS` columns or more with fewer than :data:`ROWS_PER_COLUMN` rows per column draws
+#: a warning: three clear blobs (``make_blobs(centers=3, cluster_std=8.0)``) in 30, 50 and 100 columns were chosen
+#: as two clusters, or as none, in all 12 runs at 10 or fewer rows per column and found in all 6 at 20 or more
+#: (``benchmarks/label_free.py --columns``, seeds 60-62; the README's *Columns*). Probes before that run (seeds 45-47,
+#: 13 to 100 columns) put the edge near 15 rows per column, and found the same failure from 20 columns on.
+WIDE_TABLE_COLUMNS = 20
+ROWS_PER_COLUMN = 20
 
 
 def _warn_if_too_few_rows(X):
-    """Warn when X has too few rows for the scores to mean much: fewer than :data:`SMALL_TABLE_ROWS`, or
-    no more rows than columns. Both warn at the learner's call of ``score_candidates``."""
+    """Warn when X has too few rows for the scores to mean much: fewer than :data:`SMALL_TABLE_ROWS`, no more
+    rows than columns, or, from :data:`WIDE_TABLE_COLUMNS` columns on, fewer than :data:`ROWS_PER_COLUMN` rows per
+    column. Each warns at the learner's call of ``score_candidates``."""
     n, d = X.shape
     if n < SMALL_TABLE_ROWS:
         warnings.warn(f"X has {n} rows, fewer than {SMALL_TABLE_ROWS}: on tables of 12 and 30 rows of noise this "
@@ -42,7 +50,19 @@ def _warn_if_too_few_rows(X):
                       "covariances are mostly shrinkage and the gaps say little: clear clusters are usually missed, "
                       "and noise can pass as 'structure'. Reduce the columns to far fewer than the rows first (e.g. "
                       "PCA(n_components=0.8), or a few dozen components), build the representations on that table, "
-                      "and score it as X; with hundreds of columns, more rows than columns can fail the same way",
+                      f"and score it as X; from {WIDE_TABLE_COLUMNS} columns on, fewer than {ROWS_PER_COLUMN} rows per "
+                      "column can fail the same way",
+                      UserWarning, stacklevel=4)
+    elif d >= WIDE_TABLE_COLUMNS and n < ROWS_PER_COLUMN * d:
+        warnings.warn(f"X has {n} rows and {d} columns, {n / d:.1f} rows per column: with {WIDE_TABLE_COLUMNS} columns "
+                      f"or more, fewer than {ROWS_PER_COLUMN} rows per column can make the gaps turn against clear "
+                      "clusters. One cluster's covariance, barely shrunk, fits the rows' noise, and a split's pooled "
+                      "covariance, shrunk towards a sphere, does not: three clear blobs in 30 to 100 columns were "
+                      "chosen as two clusters, or none, at 10 or fewer rows per column (the README's Columns "
+                      "table). Reduce the columns first (tables of 50 to 200 such columns as 20 principal "
+                      "components: X = PCA(n_components=20).fit_transform(X)), build the representations on that "
+                      "table and score it as X: there the same blobs were found, and uniform noise stayed "
+                      "'no structure'",
                       UserWarning, stacklevel=4)
 
 
@@ -128,7 +148,8 @@ def check_inputs(X, representations, k_range, methods=METHODS, seed=0, n_referen
     UserWarning
         If one column's standard deviation is more than ``_validation.UNSCALED_RATIO``
         (1,000) times another's: X was most likely not scaled. If X has fewer than
-        :data:`SMALL_TABLE_ROWS` rows, or no more rows than columns. If X has fewer different rows than
+        :data:`SMALL_TABLE_ROWS` rows, no more rows than columns, or from :data:`WIDE_TABLE_COLUMNS` columns on
+        fewer than :data:`ROWS_PER_COLUMN` rows per column. If X has fewer different rows than
         ``k_max``: ``ks`` then stops at that number.
     """
     if isinstance(X, Table):  # check_features would say "got Table", without the way on

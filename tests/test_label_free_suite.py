@@ -108,6 +108,7 @@ def test_the_suite_scores_the_notebooks_representations_but_the_autoencoder(monk
                                   ("label_free_seed51_53.jsonl",), ("label_free_seed54_59.jsonl",),
                                   ("label_free_outside.jsonl",),
                                   ("label_free_small.jsonl",), ("label_free_wide.jsonl",),
+                                  ("label_free_columns.jsonl",), ("label_free_reduced.jsonl",),
                                   ("label_free_seed42_44_held_out_fit.jsonl",)])
 def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(logs):
     # the README's tables are `--from-log` output, verbatim: a rerun that changes a row changes the README
@@ -117,6 +118,25 @@ def test_the_readme_prints_each_recorded_suite_run_as_its_log_gives_it(logs):
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert table in readme and all(f"benchmarks/{log}" in readme for log in logs)
     assert len({(run["dataset"], run["size"], run["seed"]) for run in runs}) == len(runs)  # no run twice
+
+
+def test_the_columns_and_reduced_sets_are_the_wide_blobs_in_fewer_columns_and_as_20_components():
+    """``--columns``: the wide tables' recipe (three blobs, each spread 8 along every axis) in 30, 50 and 100 columns;
+    ``--reduced``: a set scaled as the suite scales it, then its first 20 principal components, scored as X."""
+    from sklearn.decomposition import PCA
+
+    X, y = label_free.load("blobs 50-D", 300, 60)
+    assert X.shape == (300, 50) and sorted(np.bincount(y)) == [100, 100, 100]
+    assert np.allclose(X.std(), 1.0)  # one unit: the whole table by one standard deviation
+    reduced, same = label_free.load("blobs 50-D as 20 components", 300, 60)
+    np.testing.assert_array_equal(same, y)
+    np.testing.assert_allclose(reduced, PCA(n_components=20, random_state=60).fit_transform(X))
+    noise, labels = label_free.load("uniform 200-D as 20 components", 1000, 60)
+    assert noise.shape == (1000, 20) and labels is None
+    assert [row["kind"] for row in label_free.summarise([
+        {"dataset": name, "structure": False, "seconds": 1.0, "chosen": "no structure"}
+        for name in label_free.REDUCED_NULLS + ("blobs 30-D",)])] == ["null", "null", "structured"]
+    assert label_free.sizes_of("blobs 100-D") == label_free.sizes_of("blobs 200-D as 20 components") == (300, 1000)
 
 
 def test_the_held_out_fit_has_no_in_sample_bonus_on_a_wide_table():

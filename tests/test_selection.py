@@ -165,17 +165,45 @@ def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
     with pytest.warns(UserWarning, match=r"^X has 60 rows and 60 columns: with no more rows than columns, the Gaussian "
                                          r"fit's covariances are mostly shrinkage.*clear clusters are usually missed.*"
                                          r"Reduce the columns to far fewer than the rows first \(e\.g\. "
-                                         r"PCA\(n_components=0\.8\).*more rows than columns can fail") as caught:
+                                         r"PCA\(n_components=0\.8\).*from 20 columns on, fewer than 20 rows per column "
+                                         r"can fail the same way$") as caught:
         nb05.score_candidates(rng.normal(size=(60, 60)), {"raw": None}, k_range=range(1, 3), n_references=1,
                               n_resamples=1)
     assert caught[0].filename == __file__
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # the edges: 50 rows, and one more row than columns, are quiet
+        warnings.simplefilter("error")  # the edge: 50 rows are quiet
         selection.check_inputs(rng.normal(size=(50, 3)), {"raw": None}, range(1, 3))
+    with pytest.warns(UserWarning, match="rows per column") as caught:  # one more row than columns: the wide warning
         selection.check_inputs(rng.normal(size=(61, 60)), {"raw": None}, range(1, 3))
+    assert [str(w.message)[:26] for w in caught] == ["X has 61 rows and 60 colum"]
     with pytest.warns(UserWarning) as caught:  # both at once: 30 rows of 40 columns
         selection.check_inputs(rng.normal(size=(30, 40)), {"raw": None}, range(1, 3))
     assert [str(w.message)[:20] for w in caught] == ["X has 30 rows, fewer", "X has 30 rows and 40"]
+
+
+def test_a_wide_table_with_few_rows_per_column_draws_a_warning_at_the_learners_call(nb05):
+    """The README's Columns table: three clear blobs in 30 to 100 columns were chosen as two clusters (or none) at 10
+    or fewer rows per column; from 20 columns on, fewer than 20 rows per column warn, with the advice the README's
+    Reduced table follows. The wines' shape (178 x 13) and 20 rows per column stay quiet."""
+    rng = np.random.default_rng(0)
+    with pytest.warns(UserWarning, match=r"^X has 300 rows and 50 columns, 6\.0 rows per column: with 20 columns or "
+                                         r"more, fewer than 20 rows per column can make the gaps turn against clear "
+                                         r"clusters.*X = PCA\(n_components=20\)\.fit_transform\(X\).*uniform noise "
+                                         r"stayed 'no structure'$") as caught:
+        nb05.score_candidates(rng.normal(size=(300, 50)), {"raw": None}, k_range=range(1, 3), n_references=1,
+                              n_resamples=1)
+    assert [w.filename for w in caught] == [__file__]  # the learner's own call, once
+    assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (20, 20)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for quiet in ((178, 13), (300, 19), (400, 20), (1000, 50)):  # the wines; 19 columns; 20 rows per column
+            selection.check_inputs(rng.normal(size=quiet), {"raw": None}, range(1, 3))
+    with pytest.warns(UserWarning) as caught:
+        selection.check_inputs(rng.normal(size=(399, 20)), {"raw": None}, range(1, 3))
+    assert [str(w.message)[:39] for w in caught] == ["X has 399 rows and 20 columns, 19.9 row"]
+    with pytest.warns(UserWarning) as caught:  # no more rows than columns: that warning alone, not both
+        selection.check_inputs(rng.normal(size=(60, 60)), {"raw": None}, range(1, 3))
+    assert [str(w.message)[:40] for w in caught] == ["X has 60 rows and 60 columns: with no mo"]
 
 
 def test_represent_returns_the_transform_as_a_float_array_and_refuses_a_1d_one():
@@ -1331,6 +1359,35 @@ def test_in_200_columns_the_gaussian_fit_turns_against_three_clear_blobs(nb05):
     assert ("one cluster fits at -217 nats per row, KMeans' three clusters at -253, 36 worse, where the same split of "
             "no-structure data loses about 7: a gap of -29, though their "
             "stability is 1.00 and their silhouette (0.18) above two clusters' (0.13); at 1,000 rows the gap is -7.3") in prose
+
+
+def test_in_50_columns_of_300_rows_two_clusters_fit_better_than_the_three_clear_blobs(nb05):
+    """The README's Columns: with 6 rows per column, the pooled covariance of KMeans' three clusters is shrunk
+    almost to a sphere (0.94), two clusters' (one of them two blobs) little (0.17), so two fit better than the three
+    blobs; at 1,000 rows three fit best, barely."""
+    from sklearn.cluster import KMeans
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import label_free
+
+    found = {}
+    for size in (300, 1000):
+        X, y = label_free.load("blobs 50-D", size, 61)
+        for k in (1, 2, 3):
+            labels = np.zeros(size, int) if k == 1 else KMeans(k, n_init=10, random_state=61).fit_predict(X)
+            if k == 3:
+                assert adjusted_rand_score(y, labels) == 1.0
+            pooled = X - np.array([X[labels == c].mean(axis=0) for c in range(k)])[labels]
+            found[size, k] = (round(float(ledoit_wolf(pooled)[1]), 2), float(nb05.gaussian_fit(X, labels, True)))
+    assert [found[300, k][0] for k in (1, 2, 3)] == [0.09, 0.17, 0.94]
+    assert [round(found[300, k][1], 1) for k in (1, 2, 3)] == [-63.6, -62.9, -64.2]
+    assert [found[1000, k][0] for k in (1, 2, 3)] == [0.03, 0.06, 0.93]
+    assert (round(found[1000, 3][1], 2), round(found[1000, 2][1], 2)) == (-64.38, -64.43)
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
+    assert ("the Ledoit-Wolf amounts are 0.09 for one cluster's covariance, 0.17 for two clusters' pooled covariance "
+            "(one cluster holds two blobs) and 0.94 for three's: the three blobs fit at -64.2 nats per row, worse than "
+            "two clusters (-62.9) and than one (-63.6). At 1,000 rows (amounts 0.03, 0.06 and 0.93) three fit best, "
+            "barely (-64.38 against -64.43 for two)") in readme
 
 
 @pytest.mark.parametrize("call", ["fit_clustering", "stability", "assignment_confidence"])
