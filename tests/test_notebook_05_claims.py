@@ -877,8 +877,8 @@ def test_the_wide_table_trap_reports_the_recorded_wide_runs(cells):
 
 
 def test_the_wide_table_trap_reports_the_columns_and_reduced_runs(cells):
-    """Section 8's "a wide table", the summary and exercise 3: recomputed from the --columns and --reduced logs,
-    with score_candidates' warning where the notebook says it warns."""
+    """Section 8's "a wide table" and the summary: recomputed from the --columns and --reduced logs, with
+    score_candidates' thresholds where the notebook says it warns."""
     from helpers import selection
 
     columns = _suite_runs("label_free_columns.jsonl")
@@ -896,19 +896,16 @@ def test_the_wide_table_trap_reports_the_columns_and_reduced_runs(cells):
     assert len(blobs) == 18 and all(run["structure"] and run["ari"] == 1.0 for run in blobs)
     assert len(noise) == 12 and not any(run["structure"] for run in noise)
     text = " ".join(_prose(cells).split())
-    assert ("the same kind of blobs in 30, 50 and 100 columns, three draws each, were chosen as two clusters (or none) "
-            "in all 12 runs with 10 or fewer rows per column, and found in all 6 with 20 or more (ARI 0.94 to 1.00). So "
-            "`score_candidates` warns, from 20 columns on, when a table has fewer than 20 rows per column") in text
-    assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (20, 20)
+    assert ("the same kind of blobs in 30, 50 and 100 columns, three draws each at 300 and 1,000 rows, were chosen as "
+            "two clusters (or none) in all 12 runs with 10 or fewer rows per column, and found in all 6 with 20 or more "
+            "(ARI 0.94 to 1.00). No run lay in between, so `score_candidates` warns from 30 columns on when a table has "
+            "fewer than 20 rows per column, the fewest measured to work") in text
+    assert not [run for run in columns if 10 < per_column[id(run)] < 20]  # "no run lay in between"
+    assert min(int(run["dataset"].split()[1].removesuffix("-D")) for run in columns) == 30  # "from 30 columns"
+    assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (30, 20)
     assert ('The blobs in 50, 100 and 200 columns were found in all 18 runs (ARI 1.00), and uniform noise in 50 and 200 '
             'columns stayed "no stable cluster structure" in all 12') in text
     assert "in 30 to 100 columns whenever the table had 10 or fewer rows per column (`score_candidates` warns" in text
-    # exercise 3's table: 178 rows of 13 + 13 columns, and the warning its solution prints
-    solution = next(cell for cell in cells if cell.cell_type == "code" and "noisy_candidates" in cell.source)
-    printed = output_text(solution)
-    assert printed.startswith("score_candidates warns: X has 178 rows and 26 columns, 6.8 rows per column: with 20 "
-                              "columns or more, fewer than 20 rows per column")
-    assert "26 columns from 178 rows is 6.8 rows per column" in text
 
 
 def test_the_wide_table_trap_reports_the_held_out_fit_as_run(cells):

@@ -165,7 +165,7 @@ def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
     with pytest.warns(UserWarning, match=r"^X has 60 rows and 60 columns: with no more rows than columns, the Gaussian "
                                          r"fit's covariances are mostly shrinkage.*clear clusters are usually missed.*"
                                          r"Reduce the columns to far fewer than the rows first \(e\.g\. "
-                                         r"PCA\(n_components=0\.8\).*from 20 columns on, fewer than 20 rows per column "
+                                         r"X = PCA\(n_components=20\)\.fit_transform\(X\).*from 30 columns on, fewer than 20 rows per column "
                                          r"can fail the same way$") as caught:
         nb05.score_candidates(rng.normal(size=(60, 60)), {"raw": None}, k_range=range(1, 3), n_references=1,
                               n_resamples=1)
@@ -183,24 +183,25 @@ def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
 
 def test_a_wide_table_with_few_rows_per_column_draws_a_warning_at_the_learners_call(nb05):
     """The README's Columns table: three clear blobs in 30 to 100 columns were chosen as two clusters (or none) at 10
-    or fewer rows per column; from 20 columns on, fewer than 20 rows per column warn, with the advice the README's
-    Reduced table follows. The wines' shape (178 x 13) and 20 rows per column stay quiet."""
+    or fewer rows per column; from 30 columns on, fewer than 20 rows per column warn, with the advice the README's
+    Reduced table follows. The advice's own table (20 components of 300 rows), the wines' shape (178 x 13) and 20
+    rows per column stay quiet; the rows per column are rounded down, never up to the threshold."""
     rng = np.random.default_rng(0)
-    with pytest.warns(UserWarning, match=r"^X has 300 rows and 50 columns, 6\.0 rows per column: with 20 columns or "
+    with pytest.warns(UserWarning, match=r"^X has 300 rows and 50 columns, 6\.0 rows per column: with 30 columns or "
                                          r"more, fewer than 20 rows per column can make the gaps turn against clear "
                                          r"clusters.*X = PCA\(n_components=20\)\.fit_transform\(X\).*uniform noise "
                                          r"stayed 'no structure'$") as caught:
         nb05.score_candidates(rng.normal(size=(300, 50)), {"raw": None}, k_range=range(1, 3), n_references=1,
                               n_resamples=1)
     assert [w.filename for w in caught] == [__file__]  # the learner's own call, once
-    assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (20, 20)
+    assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (30, 20)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for quiet in ((178, 13), (300, 19), (400, 20), (1000, 50)):  # the wines; 19 columns; 20 rows per column
+        for quiet in ((300, 20), (178, 13), (300, 29), (600, 30), (1000, 50)):  # 29 columns; 20 rows per column
             selection.check_inputs(rng.normal(size=quiet), {"raw": None}, range(1, 3))
     with pytest.warns(UserWarning) as caught:
-        selection.check_inputs(rng.normal(size=(399, 20)), {"raw": None}, range(1, 3))
-    assert [str(w.message)[:39] for w in caught] == ["X has 399 rows and 20 columns, 19.9 row"]
+        selection.check_inputs(rng.normal(size=(599, 30)), {"raw": None}, range(1, 3))
+    assert [str(w.message)[:39] for w in caught] == ["X has 599 rows and 30 columns, 19.9 row"]
     with pytest.warns(UserWarning) as caught:  # no more rows than columns: that warning alone, not both
         selection.check_inputs(rng.normal(size=(60, 60)), {"raw": None}, range(1, 3))
     assert [str(w.message)[:40] for w in caught] == ["X has 60 rows and 60 columns: with no mo"]
