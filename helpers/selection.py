@@ -51,8 +51,8 @@ def _warn_if_too_few_rows(X):
         warnings.warn(f"X has {n} rows and {d} columns: with no more rows than columns, the Gaussian fit's "
                       "covariances are mostly shrinkage and the gaps say little: clear clusters are usually missed, "
                       "and noise can pass as 'structure'. Reduce the columns to far fewer than the rows first (e.g. "
-                      "X = PCA(n_components=20).fit_transform(X), as the README's Reduced table does, or fewer "
-                      "components for fewer rows), build the representations on that table, "
+                      "X = PCA(n_components=20).fit_transform(X), the remedy of the README's Reduced table on wider "
+                      "tables, or fewer components for fewer rows), build the representations on that table, "
                       f"and score it as X; from {WIDE_TABLE_COLUMNS} columns on, fewer than {ROWS_PER_COLUMN} rows per "
                       "column can fail the same way",
                       UserWarning, stacklevel=4)
@@ -60,10 +60,11 @@ def _warn_if_too_few_rows(X):
         per_column = int(n / d * 10) / 10  # rounded down: 19.97 is not "20.0 rows per column"
         warnings.warn(f"X has {n} rows and {d} columns, {per_column:.1f} rows per column: with {WIDE_TABLE_COLUMNS} "
                       f"columns or more, fewer than {ROWS_PER_COLUMN} rows per column can make the gaps turn against "
-                      "clear clusters. The right split's pooled covariance is shrunk almost to a sphere, while one "
-                      "cluster's, or two clusters' with two blobs in one, is barely shrunk and fits the rows' noise: "
-                      "three clear blobs in 30 to 100 columns were chosen as two clusters, or none, at 10 or fewer "
-                      "rows per column (the README's Columns table). Reduce the columns first (tables of 50 to 200 such columns as 20 principal "
+                      "clear clusters: three clear blobs in 30 to 100 columns were chosen as two clusters, or none, "
+                      "at 10 or fewer rows per column (the README's Columns table). Measured on one of them (50 "
+                      "columns, 300 rows): the right split's pooled covariance was shrunk almost to a sphere, while "
+                      "one cluster's, or two clusters' with two blobs in one, was barely shrunk and fitted the rows' "
+                      "noise. Reduce the columns first (tables of 50 to 200 such columns as 20 principal "
                       "components: X = PCA(n_components=20).fit_transform(X)), build the representations on that "
                       "table and score it as X: there the same blobs were found, and uniform noise stayed "
                       "'no structure'",
