@@ -173,8 +173,8 @@ def load(name, size, seed):
         X, y = datasets.make_blobs(n_samples=size, random_state=seed)
     elif name == "blobs 10-D":  # four blobs in the 10 dimensions of the seed article's first example (it has three)
         X, y = datasets.make_blobs(n_samples=size, n_features=10, centers=4, random_state=seed)
-    elif name in ("blobs 30-D", "blobs 50-D", "blobs 100-D", "blobs 200-D"):  # three blobs, each spread 8 along
-        # every axis (a learner's probe's table, in 200 columns)
+    elif name in COLUMNS_STRUCTURED + WIDE_STRUCTURED:  # three blobs, each spread 8 along every axis (a learner's
+        # probe's table, in 200 columns)
         d = int(name.removeprefix("blobs ").removesuffix("-D"))
         X, y = datasets.make_blobs(n_samples=size, n_features=d, centers=3, cluster_std=8.0, random_state=seed)
     elif name == "blobs with a small cluster":  # 8 % of the rows in one cluster, above min_share

@@ -884,9 +884,11 @@ def test_the_wide_table_trap_reports_the_columns_and_reduced_runs(cells):
     columns = _suite_runs("label_free_columns.jsonl")
     assert len(columns) == 18 and {run["seed"] for run in columns} == {60, 61, 62}  # "three draws each"
     assert {run["dataset"] for run in columns} == {"blobs 30-D", "blobs 50-D", "blobs 100-D"}
-    per_column = {id(run): run["n"] / int(run["dataset"].split()[1].removesuffix("-D")) for run in columns}
-    few = [run for run in columns if per_column[id(run)] <= 10]
-    many = [run for run in columns if per_column[id(run)] >= 20]
+    def width(run):  # "blobs 50-D": 50 columns
+        return int(run["dataset"].split()[1].removesuffix("-D"))
+
+    few = [run for run in columns if run["n"] / width(run) <= 10]
+    many = [run for run in columns if run["n"] / width(run) >= 20]
     assert len(few) == 12 and len(many) == 6 and len(few) + len(many) == len(columns)
     assert all(_k(run) in (None, 2) and run["best_ari"] > 0.9 for run in few)  # "two clusters (or none)"
     assert all(_k(run) == 3 for run in many) and _range([run["ari"] for run in many]) == "0.94-1.00"
@@ -900,8 +902,8 @@ def test_the_wide_table_trap_reports_the_columns_and_reduced_runs(cells):
             "two clusters (or none) in all 12 runs with 10 or fewer rows per column, and found in all 6 with 20 or more "
             "(ARI 0.94 to 1.00). No run lay in between, so `score_candidates` warns from 30 columns on when a table has "
             "fewer than 20 rows per column, the fewest measured to work") in text
-    assert not [run for run in columns if 10 < per_column[id(run)] < 20]  # "no run lay in between"
-    assert min(int(run["dataset"].split()[1].removesuffix("-D")) for run in columns) == 30  # "from 30 columns"
+    assert not [run for run in columns if 10 < run["n"] / width(run) < 20]  # "no run lay in between"
+    assert min(width(run) for run in columns) == 30  # "from 30 columns"
     assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (30, 20)
     assert ('The blobs in 50, 100 and 200 columns were found in all 18 runs (ARI 1.00), and uniform noise in 50 and 200 '
             'columns stayed "no stable cluster structure" in all 12') in text
