@@ -143,20 +143,27 @@ def read_log(*paths):
             if line.strip()]
 
 
-def tables(records):
-    """Both rules' Markdown tables (as ``label_free.py --from-log`` prints them), and the runs they differ on."""
-    parts = []
-    for rule in RULES:
-        title = "notebook 05's rule" if rule == "notebook" else "with the chance level"
-        parts.append(f"{title}:\n\n" + label_free.markdown_table(label_free.summarise(as_label_free_runs(records, rule))))
+def rule_table(records, rule):
+    """One rule's Markdown table of the runs, as ``label_free.py --from-log`` prints a log."""
+    return label_free.markdown_table(label_free.summarise(as_label_free_runs(records, rule)))
+
+
+def differences(records):
+    """The runs whose two choices differ, one line each."""
     differ = [r for r in records if r["notebook"]["chosen"] != r["chance"]["chosen"]]
-    lines = [f"\nchoices that differ: {len(differ)} of {len(records)} runs"]
+    lines = [f"choices that differ: {len(differ)} of {len(records)} runs"]
     for r in differ:
         scores = {rule: f"{r[rule]['chosen']}" + (f" (ARI {r[rule]['ari']:.2f})" if "ari" in r[rule] else "")
                   for rule in RULES}
         lines.append(f"- {r['dataset']}, {r['n']} rows, seed {r['seed']}: chance level {r['chance_level']:.2f}; "
                      f"notebook {scores['notebook']}, with the chance level {scores['chance']}")
-    return "\n\n".join(parts) + "\n" + "\n".join(lines)
+    return "\n".join(lines)
+
+
+def tables(records):
+    """Both rules' tables, then the runs they differ on."""
+    return "\n\n".join([f"notebook 05's rule:\n\n{rule_table(records, 'notebook')}",
+                        f"with the chance level:\n\n{rule_table(records, 'chance')}", differences(records)])
 
 
 def main(argv=None):

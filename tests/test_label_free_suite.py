@@ -256,6 +256,140 @@ def test_the_readme_counts_the_table_shrinkage_runs_as_their_logs_give_them():
     assert "Of the 42 structured runs its choice differs in 11: a lower ARI in 8, a higher one in 2" in readme
 
 
+def test_the_chance_level_is_the_largest_box_reference_gap_of_a_split_the_rule_would_keep():
+    """benchmarks/chance_gap.py: each reference set scored as the table is (its gain minus the largest mean gain
+    of a kind, its own set left out), recomputed here by hand; nan where its split has a cluster under 5 % of
+    the rows or two means within one standard deviation; the chance level takes the box's sets and k >= 2 only."""
+    import chance_gap
+
+    nb05 = chance_gap.lesson_with_reference_gaps()
+    X, _ = label_free.load("small uniform 2-D", 50, 49)
+    candidates = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 4), methods=("kmeans",),
+                                       seed=49)
+    rng = np.random.default_rng(49)  # score_candidates draws its references first, box then cloud
+    kinds = [[make(X, len(X), rng) for _ in range(5)] for make in (nb05.uniform_reference, nb05.reference_cloud)]
+    for candidate in candidates:
+        def cut(R):
+            return (np.zeros(len(R), int) if candidate.k == 1
+                    else nb05.fit_clustering(R, "kmeans", candidate.k, 49).predict(R))
+        gains = [np.array([nb05.gaussian_fit(R, cut(R), True) - nb05.gaussian_fit(R, np.zeros(len(R), int))
+                           for R in kind]) for kind in kinds]
+        for j, kind in enumerate(kinds):
+            for i, R in enumerate(kind):
+                labels = cut(R)
+                others = max(np.delete(gains[m], i).mean() if m == j else gains[m].mean() for m in (0, 1))
+                kept = np.bincount(labels).min() >= 0.05 * len(R) and nb05.separation(R, labels) >= 1.0
+                got = candidate.reference_gaps[j][i]
+                assert (got == pytest.approx(gains[j][i] - others, abs=1e-9)) if kept else np.isnan(got)
+    splits = [c for c in candidates if c.k >= 2]
+    assert chance_gap.chance_level(candidates) == max(g for c in splits for g in c.reference_gaps[0] if np.isfinite(g))
+    assert chance_gap.chance_level(candidates, kind=1) == max(g for c in splits for g in c.reference_gaps[1]
+                                                              if np.isfinite(g))
+    fake = [nb05.Candidate("r", "kmeans", k, np.zeros(4, int), 0.0, 0.0, 1.0, 0.0, 1.0,
+                           reference_gaps=(gaps, (9.0,) * 3)) for k, gaps in
+            ((1, (5.0, 0.0, 0.0)), (2, (0.2, np.nan, -0.1)), (3, (np.nan, 0.3, 0.1)))]
+    assert chance_gap.chance_level(fake) == 0.3  # not k = 1's 5.0, not the cloud's 9.0, no nan
+    assert chance_gap.chance_level(fake[:1]) == -np.inf
+
+
+def test_the_chance_gap_runs_reproduce_their_log_and_choose_with_notebook_05s_own_rule():
+    """A recorded run of ``chance_gap.py`` comes back exactly: the chance level, and both choices, which are
+    notebook 05's ``choose`` with ``min_gain`` 0.1 and raised to the chance level."""
+    import chance_gap
+
+    root = Path(__file__).resolve().parents[1]
+    recorded = {(r["dataset"], r["size"], r["seed"]): r
+                for r in chance_gap.read_log(root / "benchmarks" / "chance_gap_small_seed45_56.jsonl")}
+    run = chance_gap.run_once(chance_gap.lesson_with_reference_gaps(), "small uniform 2-D", 50, 49)
+    old = recorded[("small uniform 2-D", 50, 49)]
+    assert run["chance_level"] == pytest.approx(old["chance_level"], abs=1e-12)
+    assert (run["notebook"]["chosen"], run["chance"]["chosen"]) == (old["notebook"]["chosen"], old["chance"]["chosen"])
+    assert run["notebook"]["chosen"] == "scaled features + kmeans, k=2" and run["chance"]["chosen"] == "no structure"
+    assert 0.1 < run["notebook"]["gap"] < run["chance_level"]  # above min_gain, below chance
+    # the notebook's own procedure, unedited, chooses what the log's notebook column says
+    nb05 = label_free.lesson()
+    X, _ = label_free.load("small uniform 2-D", 50, 49)
+    choice = nb05.choose(nb05.score_candidates(X, label_free.suite_representations(X, 49), seed=49))
+    assert f"{choice.chosen.representation} + {choice.chosen.method}, k={choice.chosen.k}" == old["notebook"]["chosen"]
+
+
+def _chance_logs(*names):
+    import chance_gap
+
+    return chance_gap.read_log(*(Path(__file__).resolve().parents[1] / "benchmarks" / name for name in names))
+
+
+def test_the_chance_gap_logs_notebook_column_is_the_notebooks_recorded_rule():
+    """The development runs of ``chance_gap.py`` at seeds 42-44 (76 of the 108, cut short to give the fresh test
+    the machine) choose, with notebook 05's rule, what ``label_free.py`` recorded on the same draws: the same code,
+    so the column is the notebook's rule; and with the chance level they choose the same in every one."""
+    recorded = {(run["dataset"], run["size"], run["seed"]): run["chosen"]
+                for run in label_free.read_logs(Path(__file__).resolve().parents[1] / "benchmarks"
+                                                / "label_free_seed42_44.jsonl")}
+    records = _chance_logs("chance_gap_seed42_44.jsonl")
+    assert len(records) == 76 and len(recorded) == 108
+    assert all(r["notebook"]["chosen"] == recorded[(r["dataset"], r["size"], r["seed"])] for r in records)
+    assert all(r["chance"]["chosen"] == r["notebook"]["chosen"] for r in records)
+    small = {(run["dataset"], run["size"], run["seed"]): run["chosen"]
+             for run in label_free.read_logs(Path(__file__).resolve().parents[1] / "benchmarks" / "label_free_small.jsonl")}
+    records = _chance_logs("chance_gap_small_seed45_56.jsonl")
+    assert {(r["dataset"], r["size"], r["seed"]): r["notebook"]["chosen"] for r in records} == small  # run for run
+
+
+def _plan_decision(suite, small):
+    """benchmarks/chance_level_plan.md's pass conditions, for one rule, from the fresh runs."""
+    def acceptance(runs, null_limit):
+        nulls = [r for r in runs if "ari" not in r]
+        structured = [r for r in runs if "ari" in r and r["dataset"] not in label_free.BEYOND]
+        by_set = {}
+        for r in structured:
+            by_set.setdefault(r["dataset"], []).append(r["regret"])
+        means = {name: float(np.mean(regrets)) for name, regrets in by_set.items()}
+        return {"alarms": sum(r["structure"] for r in nulls), "nulls": len(nulls),
+                "alarms_ok": sum(r["structure"] for r in nulls) <= null_limit(len(nulls)),
+                "missed": sum(not r["structure"] for r in structured), "means": means}
+
+    suite_result = acceptance(suite, lambda n: int(0.05 * n))
+    small_result = acceptance(small, lambda n: int(0.05 * n))
+    passed = (suite_result["alarms_ok"] and suite_result["missed"] == 0
+              and np.mean(list(suite_result["means"].values())) <= 0.10 and max(suite_result["means"].values()) <= 0.25
+              and small_result["alarms_ok"] and small_result["missed"] == 0
+              and max(small_result["means"].values()) <= 0.25)
+    return passed, suite_result, small_result
+
+
+def test_the_readme_prints_the_chance_level_runs_and_the_plans_decision_as_the_logs_give_them():
+    """README, "A chance level for the gap": its tables are chance_gap.py's, verbatim, from the committed logs;
+    the plan's pass conditions, recomputed, pass with the chance level and fail with notebook 05's rule (the
+    small tables' false alarms); the plan names the seeds that were run."""
+    import chance_gap
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    small_dev = _chance_logs("chance_gap_small_seed45_56.jsonl")
+    suite, small = _chance_logs("chance_gap_seed66_71.jsonl"), _chance_logs("chance_gap_small_seed66_77.jsonl")
+    assert chance_gap.rule_table(suite, "notebook") == chance_gap.rule_table(suite, "chance")  # "one table serves"
+    for block in (chance_gap.rule_table(small_dev, "chance"), chance_gap.differences(small_dev),
+                  chance_gap.rule_table(suite, "chance"), chance_gap.differences(suite),
+                  chance_gap.rule_table(small, "notebook"), chance_gap.rule_table(small, "chance"),
+                  chance_gap.differences(small)):
+        assert block in readme
+    assert sorted({r["seed"] for r in suite}) == list(range(66, 72)) and len(suite) == 216
+    assert sorted({r["seed"] for r in small}) == list(range(66, 78)) and len(small) == 72
+    decisions = {rule: _plan_decision(chance_gap.as_label_free_runs(suite, rule), chance_gap.as_label_free_runs(small, rule))
+                 for rule in chance_gap.RULES}
+    assert decisions["chance"][0] and not decisions["notebook"][0]
+    passed, suite_result, small_result = decisions["chance"]
+    assert (suite_result["alarms"], suite_result["nulls"], small_result["alarms"], small_result["nulls"]) == (1, 108, 1, 48)
+    assert decisions["notebook"][2]["alarms"] == 10
+    text = " ".join(readme.split())
+    assert "**The chance level passes the plan's test.**" in text
+    assert ('"no structure" in 107 of 108 null runs' in text and "47 of 48 null runs" in text
+            and "10 false alarms in the 24 runs of uniform noise (6 of 12 at 50 rows, 4 of 12 at 150)" in text)
+    plan = (root / "benchmarks" / "chance_level_plan.md").read_text(encoding="utf-8")
+    assert "--first-seed 66 --seeds 6" in plan and "--small --first-seed 66 --seeds 12" in plan
+
+
 def _gap_error_runs():
     import json
 

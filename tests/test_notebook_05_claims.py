@@ -958,6 +958,29 @@ def test_the_wide_table_trap_reports_the_table_shrinkage_fit_as_run(cells):
             f"({suite_table:.2f} against {suite_nb:.2f})") in guide
 
 
+def test_the_small_table_trap_reports_the_later_draws_of_the_notebooks_rule(cells):
+    """Section 8's "a small table": seeds 66-77 at 50 and 150 rows (chance_gap.py's log; its ``notebook`` column
+    is this notebook's choose, unchanged), counted per size."""
+    import json
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "chance_gap_small_seed66_77.jsonl"
+    runs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert sorted({r["seed"] for r in runs}) == list(range(66, 78)) and len(runs) == 72
+
+    def count(name, size, found):
+        return sum(found(r["notebook"]) for r in runs if r["dataset"] == name and r["size"] == size)
+
+    noise = [count("small uniform 2-D", size, lambda c: c["structure"]) for size in (50, 150)]
+    cloud = sum(count("small Gaussian 5-D", size, lambda c: c["structure"]) for size in (50, 150))
+    blobs = [count("small blobs", size, lambda c: c["chosen"].endswith("k=3")) for size in (50, 150)]
+    text = " ".join(_prose(cells).split())
+    assert (f'Twelve further draws at 50 and 150 rows, run later on seeds never used before, found "structure" in the '
+            f'noise more often: {noise[0]} of 12 at 50 rows and {noise[1]} of 12 at 150 (the 5-D cloud: '
+            f'{"none" if cloud == 0 else cloud}), and three clusters in the blobs {blobs[0]} and {blobs[1]} times of 12'
+            ) in text
+    assert noise[0] > 3 and noise[1] > 2  # "more often" than the table's 3 and 2 of 12
+
+
 def test_the_small_table_trap_reports_the_recorded_tiny_runs(cells):
     """Section 8's "a small table" on 12 and 30 rows, and the README: recomputed from the --tiny log."""
     runs, alarm = _twelve_seeds_per_set("label_free_tiny.jsonl", label_free.TINY_STRUCTURED + label_free.TINY_NULLS,
