@@ -24,6 +24,16 @@ def lesson():
     return lesson_code.load("02_vae_kmeans.ipynb")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _one_blas_thread():
+    """Score as notebook 02 does, with one BLAS/OpenMP thread (its ``threadpool_limits(1)``): the small KMeans and
+    mixture fits were up to 40 times slower with a thread per core beside the other test worker."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
+
 def _blobs(centers, seed=0):
     X, _ = make_blobs(n_samples=40 * centers, centers=centers, n_features=2, cluster_std=0.5,
                       center_box=(-20, 20), random_state=seed)

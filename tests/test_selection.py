@@ -45,6 +45,16 @@ def sheared():
 def uniform():
     return StandardScaler().fit_transform(np.random.default_rng(0).uniform(size=(200, 5)))
 
+@pytest.fixture
+def one_thread():
+    """One BLAS/OpenMP thread for a test's own small fits, as score_candidates gives each of its fits: with a thread
+    per core beside the other test worker they ran many times slower. (Not for the tests that count the threads a
+    task gets: there the limit must come from the code under test.)"""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(1):
+        yield
+
 def score(nb05, X, ks=range(1, 7), **kwargs):
     return nb05.score_candidates(X, {"scaled": None, "first two": lambda rows: rows[:, :2]}, k_range=ks, seed=0,
                                  n_references=3, n_resamples=3, **kwargs)
@@ -153,6 +163,7 @@ def test_a_loaded_table_passed_as_x_points_to_scale_columns(nb05):
     selection.check_inputs(nb05.scale_columns(table), {"raw": None}, range(1, 3))  # the way on works
 
 
+@pytest.mark.usefixtures("one_thread")
 def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
     """A learner's probe: Gaussian noise of 10 rows got 'PCA-2 + gmm, k=9' (clusters of one row), and 40 rows of
     noise in 200 columns gaps of tens of nats and a chosen structure, without a word."""
@@ -181,6 +192,7 @@ def test_too_few_rows_draw_a_warning_at_the_learners_call(nb05):
     assert [str(w.message)[:20] for w in caught] == ["X has 30 rows, fewer", "X has 30 rows and 40"]
 
 
+@pytest.mark.usefixtures("one_thread")
 def test_a_wide_table_with_few_rows_per_column_draws_a_warning_at_the_learners_call(nb05):
     """The README's Columns table: three clear blobs in 30 to 100 columns were chosen as two clusters (or none) at 10
     or fewer rows per column; from 30 columns on, fewer than 20 rows per column warn, with the advice the README's
@@ -410,6 +422,7 @@ def test_new_rows_scaled_like_the_table_keep_their_cluster(nb05, one_unit):
                                nb05.scale_columns(new_rows, one_unit=one_unit, like=table)[:1])
 
 
+@pytest.mark.usefixtures("one_thread")
 def test_the_notebooks_recipe_for_new_rows_puts_the_tables_own_rows_back_in_their_clusters(nb05):
     """Section 5's sentence on new samples, run as written: the wines' first rows, taken as new rows, get the
     scaled values and the clusters they had in the table (representation: PCA-5, as the notebook chooses)."""
@@ -588,6 +601,7 @@ def test_reference_cloud_of_identical_rows_is_that_row(nb05):
         reference = nb05.reference_cloud(X, 4, np.random.default_rng(0))
     np.testing.assert_array_equal(reference, X[:4])
 
+@pytest.mark.usefixtures("one_thread")
 def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     X, y = four_blobs
     for method in nb05.METHODS:
@@ -600,6 +614,7 @@ def test_fit_clustering_methods_sample_and_errors(nb05, four_blobs):
     with pytest.raises(ValueError, match="method must be one of"):
         nb05.fit_clustering(X, "dbscan", 4, 0)
 
+@pytest.mark.usefixtures("one_thread")
 def test_stability_resamples(nb05, four_blobs, uniform):
     X, _ = four_blobs
     labels = nb05.fit_clustering(X, "kmeans", 4, 0).predict(X)
@@ -611,6 +626,7 @@ def test_stability_resamples(nb05, four_blobs, uniform):
     assert nb05.stability(uniform, "gmm", 6, pieces, 0) < 0.9
 
 @pytest.mark.parametrize(("function", "default_resamples"), [("stability", 5), ("assignment_confidence", 20)])
+@pytest.mark.usefixtures("one_thread")
 def test_resampling_refits_on_80_percent_of_the_rows_drawn_without_replacement(nb05, monkeypatch, function,
                                                                                default_resamples):
     rng = np.random.default_rng(0)
@@ -731,6 +747,7 @@ def test_the_silhouette_is_measured_on_a_seeded_sample_of_at_most_2000_rows(nb05
                               n_resamples=1)
         assert calls == [(n, {"sample_size": min(n, 2000), "random_state": 7})]  # k = 2 only: k = 1 has none
 
+@pytest.mark.usefixtures("one_thread")
 def test_gap_and_its_standard_error_follow_tibshirani_from_the_reference_gains(nb05, monkeypatch):
     """gap = gain on X - mean gain on the harder kind of reference; se = their sd * sqrt(1 + 1/B)."""
     rng = np.random.default_rng(0)
@@ -1051,6 +1068,7 @@ def test_a_split_must_beat_both_kinds_of_reference(nb05, four_blobs, monkeypatch
     assert max(c.gap for c in candidates) < 0.2  # a refit on the same rows in another order differs a little
     assert not nb05.choose(candidates, min_gain=0.2).structure
 
+@pytest.mark.usefixtures("one_thread")
 def test_assignment_confidence_is_low_only_between_clusters(nb05):
     rng = np.random.default_rng(0)
     X = np.vstack([rng.normal(-4, 0.5, (60, 2)), rng.normal(4, 0.5, (60, 2)), [[0.0, 0.0]]])
@@ -1078,6 +1096,7 @@ def test_assignment_confidence_is_the_share_of_refits_that_keep_each_samples_clu
     confidence = nb05.assignment_confidence(np.zeros((6, 2)), "kmeans", 2, labels, 0, n_resamples=4)
     np.testing.assert_allclose(confidence, [1.0, 1.0, 0.5, 1.0, 1.0, 0.75])
 
+@pytest.mark.usefixtures("one_thread")
 def test_resampling_reads_a_dataframe_and_refuses_no_refits_or_foreign_labels(nb05):
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(0)
@@ -1335,25 +1354,33 @@ def test_in_200_columns_the_gaussian_fit_turns_against_three_clear_blobs(nb05):
     """Notebook 05's "a wide table" and the README: one cluster's covariance is barely shrunk and fits the rows'
     noise, the split's pooled covariance is shrunk almost to a sphere, so KMeans' exact three clusters
     score a negative gap (300 rows: fits -217 and -253, gap -29; 1,000 rows: -7.3) with stability 1.00."""
+    from threadpoolctl import threadpool_limits
+
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import label_free
 
     gaps = {}
-    for size in (300, 1000):
-        X, y = label_free.load("blobs 200-D", size, 45)  # the suite's draw: make_blobs(random_state=45), one unit
-        one, two, three = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 4),
-                                                methods=("kmeans",), seed=45)
-        assert adjusted_rand_score(y, three.labels) == 1.0 and three.stability == 1.0
-        gaps[size] = three.gap
-        if size == 300:
-            assert three.silhouette > two.silhouette and (round(three.silhouette, 2), round(two.silhouette, 2)) == (0.18, 0.13)
-            pooled = X - np.array([X[three.labels == c].mean(axis=0) for c in range(3)])[three.labels]
-            amounts = ledoit_wolf(X - X.mean(axis=0))[1], ledoit_wolf(pooled)[1]
-            assert (round(amounts[0], 2), round(amounts[1], 2)) == (0.09, 0.98)
-            fits = nb05.gaussian_fit(X, np.zeros(len(X), int)), nb05.gaussian_fit(X, three.labels, True)
-            assert (round(fits[0]), round(fits[1])) == (-217, -253)
-            # "36 worse, where the same split of no-structure data loses about 7: a gap of -29"
-            assert (round(fits[1] - fits[0]), round(fits[1] - fits[0] - three.gap)) == (-36, -7)
+    # One BLAS thread: the references' SVDs of 1,000 x 200 tables took seconds each beside the other test worker.
+    with threadpool_limits(1):
+        for size in (300, 1000):
+            X, y = label_free.load("blobs 200-D", size, 45)  # the suite's draw: make_blobs(random_state=45), one unit
+            one, two, three = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 4),
+                                                    methods=("kmeans",), seed=45)
+            assert adjusted_rand_score(y, three.labels) == 1.0 and three.stability == 1.0
+            gaps[size] = three.gap
+            if size == 300:
+                print("silhouettes of 3 and 2:", three.silhouette, two.silhouette)
+                assert three.silhouette > two.silhouette and (round(three.silhouette, 2), round(two.silhouette, 2)) == (0.18, 0.13)
+                pooled = X - np.array([X[three.labels == c].mean(axis=0) for c in range(3)])[three.labels]
+                amounts = ledoit_wolf(X - X.mean(axis=0))[1], ledoit_wolf(pooled)[1]
+                print("shrinkage amounts:", amounts)
+                assert (round(amounts[0], 2), round(amounts[1], 2)) == (0.09, 0.98)
+                fits = nb05.gaussian_fit(X, np.zeros(len(X), int)), nb05.gaussian_fit(X, three.labels, True)
+                print("fits:", fits, "gap:", three.gap)
+                assert (round(fits[0]), round(fits[1])) == (-217, -253)
+                # "36 worse, where the same split of no-structure data loses about 7: a gap of -29"
+                assert (round(fits[1] - fits[0]), round(fits[1] - fits[0] - three.gap)) == (-36, -7)
+    print("gaps:", gaps)
     assert (round(gaps[300]), round(gaps[1000], 1)) == (-29, -7.3)
     prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
                                                               as_version=4).cells if c.cell_type == "markdown").split())
@@ -1371,15 +1398,19 @@ def test_in_50_columns_of_300_rows_two_clusters_fit_better_than_the_three_clear_
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import label_free
 
+    from threadpoolctl import threadpool_limits
+
     found = {}
-    for size in (300, 1000):
-        X, y = label_free.load("blobs 50-D", size, 61)
-        for k in (1, 2, 3):
-            labels = np.zeros(size, int) if k == 1 else KMeans(k, n_init=10, random_state=61).fit_predict(X)
-            if k == 3:
-                assert adjusted_rand_score(y, labels) == 1.0
-            pooled = X - np.array([X[labels == c].mean(axis=0) for c in range(k)])[labels]
-            found[size, k] = (round(float(ledoit_wolf(pooled)[1]), 2), float(nb05.gaussian_fit(X, labels, True)))
+    with threadpool_limits(1):  # small fits: a BLAS thread per core, beside the other test worker, was 40x slower
+        for size in (300, 1000):
+            X, y = label_free.load("blobs 50-D", size, 61)
+            for k in (1, 2, 3):
+                labels = np.zeros(size, int) if k == 1 else KMeans(k, n_init=10, random_state=61).fit_predict(X)
+                if k == 3:
+                    assert adjusted_rand_score(y, labels) == 1.0
+                pooled = X - np.array([X[labels == c].mean(axis=0) for c in range(k)])[labels]
+                found[size, k] = (round(float(ledoit_wolf(pooled)[1]), 2), float(nb05.gaussian_fit(X, labels, True)))
+    print("amounts and fits:", found)
     assert [found[300, k][0] for k in (1, 2, 3)] == [0.09, 0.17, 0.94]
     assert [round(found[300, k][1], 1) for k in (1, 2, 3)] == [-63.6, -62.9, -64.2]
     assert [found[1000, k][0] for k in (1, 2, 3)] == [0.03, 0.06, 0.93]
@@ -1392,6 +1423,7 @@ def test_in_50_columns_of_300_rows_two_clusters_fit_better_than_the_three_clear_
 
 
 @pytest.mark.parametrize("call", ["fit_clustering", "stability", "assignment_confidence"])
+@pytest.mark.usefixtures("one_thread")
 def test_the_procedures_seeds_are_integers_checked_before_scikit_learn_sees_them(nb05, call):
     """One seed convention (issue 21): a NumPy Generator, which np.random.default_rng accepts but scikit-learn's
     random_state does not, is refused by name; a seed whose refits would pass 2**32 - 1 is refused up front."""
@@ -1429,7 +1461,9 @@ def test_one_zero_one_column_beside_noise_is_the_split_the_procedure_finds(nb05)
         for with_flag in (False, True):
             X = nb05.scale_columns(np.column_stack([noise, flag]) if with_flag else noise)
             representations = {"scaled features": None, "PCA-2": PCA(2, random_state=seed).fit(X).transform}
-            choice = nb05.choose(nb05.score_candidates(X, representations, seed=seed, n_jobs=2))
+            # One process: the scores are the same with n_jobs=2 (test_two_processes_score_the_same_candidates_as_one),
+            # and beside the other test worker two processes only wait for each other.
+            choice = nb05.choose(nb05.score_candidates(X, representations, seed=seed))
             assert choice.structure == with_flag
             if with_flag:
                 assert choice.chosen.k == 2 and adjusted_rand_score(flag, choice.chosen.labels) == 1.0
@@ -1441,6 +1475,7 @@ def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
     usually the smaller, and with the paper's error KMeans' walk over its splits that count stops at three clusters
     instead of four, and the GMM's walk over every split at three instead of five."""
     from sklearn.datasets import load_wine
+    from threadpoolctl import threadpool_limits
 
     X = nb05.scale_columns(load_wine().data)
     seed, n_references = 42, 5
@@ -1448,23 +1483,24 @@ def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
     rng = np.random.default_rng(seed)  # the references exactly as score_candidates draws them
     kinds = [[make(X, len(X), rng) for _ in range(n_references)] for make in (nb05.uniform_reference, nb05.reference_cloud)]
     papers, larger = {}, 0
-    for c in candidates:
-        if c.k == 1:
-            continue
-        per_kind = []
-        for kind in kinds:
-            fits, gains = [], []
-            for R in kind:
-                labels = nb05.fit_clustering(R, c.method, c.k, seed).predict(R)
-                fit = nb05.gaussian_fit(R, labels, c.method == "kmeans")
-                fits.append(fit)
-                gains.append(fit - nb05.gaussian_fit(R, np.zeros(len(R), int)))
-            per_kind.append((np.mean(gains), np.std(gains), np.std(fits)))
-        _, gains_sd, fits_sd = max(per_kind)  # the kind that gains more, as the gap takes it
-        factor = np.sqrt(1 + 1 / n_references)
-        assert gains_sd * factor == pytest.approx(c.gap_se, rel=1e-9)  # the rebuild is the notebook's own
-        papers[(c.method, c.k)] = fits_sd * factor
-        larger += fits_sd > gains_sd
+    with threadpool_limits(1):  # as score_candidates fits: one BLAS/OpenMP thread (180 small fits below)
+        for c in candidates:
+            if c.k == 1:
+                continue
+            per_kind = []
+            for kind in kinds:
+                fits, gains = [], []
+                for R in kind:
+                    labels = nb05.fit_clustering(R, c.method, c.k, seed).predict(R)
+                    fit = nb05.gaussian_fit(R, labels, c.method == "kmeans")
+                    fits.append(fit)
+                    gains.append(fit - nb05.gaussian_fit(R, np.zeros(len(R), int)))
+                per_kind.append((np.mean(gains), np.std(gains), np.std(fits)))
+            _, gains_sd, fits_sd = max(per_kind)  # the kind that gains more, as the gap takes it
+            factor = np.sqrt(1 + 1 / n_references)
+            assert gains_sd * factor == pytest.approx(c.gap_se, rel=1e-9)  # the rebuild is the notebook's own
+            papers[(c.method, c.k)] = fits_sd * factor
+            larger += fits_sd > gains_sd
     assert larger >= 0.8 * len(papers)  # "usually smaller than the paper's"
 
     def family(method, papers_error):

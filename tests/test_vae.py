@@ -16,6 +16,7 @@ import pytest
 import helpers
 import lesson_code
 from helpers import data
+from model_reuse import start_as
 
 NOTEBOOK = "02_vae_kmeans.ipynb"
 
@@ -43,20 +44,6 @@ def _trained(lesson, X, seed=0, beta=1.0, epochs=4, callbacks=(), model_class=No
     vae.compile(optimizer=lesson.keras.optimizers.Adam(1e-2))
     history = vae.fit(X, epochs=epochs, batch_size=16, verbose=0, callbacks=list(callbacks))
     return vae, encoder, decoder, history
-
-
-def _start_as(model, twin):
-    """Give ``model`` the starting state of ``twin``, a model of the same shape just built and compiled under the
-    same seed: its variables (the weights and the sampling layer's seed state) and a new optimizer's (no steps
-    taken, no moments). ``model`` keeps its traced training step: tracing one takes about a second, as long as a
-    short training, so tests that train many fresh models on the same shapes train one instead."""
-    assert [v.shape for v in model.variables] == [v.shape for v in twin.variables]
-    for variable, start in zip(model.variables, twin.variables):
-        variable.assign(start.numpy())
-    for variable in model.optimizer.variables:
-        if "learning_rate" not in variable.path:  # the twin's optimizer has the same rate, and no state yet
-            variable.assign(np.zeros(variable.shape, variable.dtype))
-    return model
 
 
 def _numpy(keras, tensor):
@@ -417,21 +404,27 @@ def test_values_in_the_hundreds_overflow_at_most_starting_seeds(lesson, keras):
     sentence put the line at about 500, from seed 42 alone, where the blobs stretched to 250 train; a teacher's
     check found it.) Whatever the learning rate: at 1e-6 too.
 
-    Every run starts as a VAE built fresh under its seed, as the notebook builds one; one model per seed trains all
-    five tables, each from a fresh twin's starting state (``_start_as``: tracing the training step was most of this
-    test's time). One seed is checked against a model of its own per table, loss for loss."""
+    Every run starts as a VAE built fresh under its seed, as the notebook builds one; one model (per learning rate)
+    trains every seed's five tables, each from a fresh twin's starting state (``start_as``: tracing the training
+    step was most of this test's time). One seed is checked against a model of its own per table, loss for loss."""
     blobs = data.blobs()
     raw, scaled = blobs.X_raw, blobs.X  # the notebook's blobs before and after scaling; raw values up to about 12.5
     tables = {"x10": raw * 10, "x20": raw * 20, "x40": raw * 40, "+500": scaled + 500, "+2000": scaled + 2000}
+    traced = {}  # learning rate -> the one model whose training step is traced (start_as keeps the rate)
 
     def first_epochs(seed, tables, learning_rate=1e-3, one_model=True):
         """Each table's first-epoch loss from a fresh start under ``seed``; None where the loss overflowed."""
-        model, losses = None, {}
+        losses = {}
         for name, x in tables.items():
             helpers.set_seed(seed)
             fresh, _, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=seed)
             fresh.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
-            model = fresh if model is None or not one_model else _start_as(model, fresh)
+            if not one_model:
+                model = fresh
+            elif learning_rate in traced:
+                model = start_as(traced[learning_rate], fresh)
+            else:
+                model = traced[learning_rate] = fresh
             try:
                 losses[name] = model.fit(x, epochs=1, batch_size=32, verbose=0).history["loss"][0]
             except FloatingPointError as error:
@@ -462,10 +455,14 @@ def test_columns_far_from_zero_train_a_degenerate_vae_and_fit_warns(lesson, kera
     term of about 40,000 or 600,000 and z_log_var near -60 or -330 (a learner's probe: no word was said);
     fit now warns that x holds values beyond 100."""
     X = data.blobs().X
+    traced = {}  # one model trains both runs, each from a fresh start (start_as)
     for shift, kl, log_var in ((500, 4e4, -60), (2000, 6e5, -330)):
         helpers.set_seed(42)
         vae, encoder, _ = lesson.build_vae(input_dim=10, hidden_units=64, latent_dim=2, beta=1.0, seed=42)
         vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3))
+        if traced:  # this fresh start, in the model whose training and predict steps are already traced
+            vae, encoder = start_as(traced["vae"], vae), traced["encoder"]
+        traced.update(vae=vae, encoder=encoder)
         with pytest.warns(UserWarning, match=rf"^x holds values up to {shift // 100}[0-9.]+, far from scaled data"):
             history = vae.fit(X + shift, epochs=40, batch_size=32, verbose=0)
         final_kl = history.history["kl_loss"][-1]
@@ -511,11 +508,12 @@ def test_a_table_off_centre_trains_poor_codes_and_fit_warns(lesson, keras):
     starting at the means, only the input is off-centre, and 40 epochs score as the centred blobs do. fit now
     warns that the table it rebuilds sits far from 0."""
     from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
 
     from helpers import evaluation
 
     blobs = data.blobs()
-    traced = {}  # one model trains every run, each from a fresh start (_start_as)
+    traced = {}  # one model trains every run, each from a fresh start (start_as)
 
     def ari_after_training(shift, seed, longer=False, decoder_starts_at_the_means=False):
         """ARI after 1, 40 (and, if longer, 200) epochs of one training, and fit's off-centre warnings."""
@@ -525,7 +523,7 @@ def test_a_table_off_centre_trains_poor_codes_and_fit_warns(lesson, keras):
             decoder.get_layer("reconstruction").bias.assign(np.full(10, float(shift), dtype="float32"))
         vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), steps_per_execution=32)  # as the notebook
         if traced:  # this fresh start, in the model whose training and predict steps are already traced
-            vae, encoder = _start_as(traced["vae"], vae), traced["encoder"]
+            vae, encoder = start_as(traced["vae"], vae), traced["encoder"]
         traced.update(vae=vae, encoder=encoder)
         aris = []
         with warnings.catch_warnings(record=True) as caught:
@@ -533,7 +531,8 @@ def test_a_table_off_centre_trains_poor_codes_and_fit_warns(lesson, keras):
             for start, stop in ((0, 1), (1, 40), (40, 200))[: 2 + longer]:
                 vae.fit(blobs.X + shift, initial_epoch=start, epochs=stop, batch_size=32, verbose=0)
                 z_mean = encoder.predict(blobs.X + shift, verbose=0)[0]
-                labels = KMeans(3, n_init=10, random_state=seed).fit_predict(z_mean)
+                with threadpool_limits(1):  # as notebook 02 clusters (its threadpool_limits(1))
+                    labels = KMeans(3, n_init=10, random_state=seed).fit_predict(z_mean)
                 aris.append(round(evaluation.evaluate(blobs.y, labels)["ari"], 2))
         return aris, [str(w.message) for w in caught if "sits far from 0" in str(w.message)]
 
