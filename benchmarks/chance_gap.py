@@ -48,7 +48,6 @@ import argparse
 import json
 import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
@@ -82,16 +81,7 @@ SMALL = label_free.SMALL_STRUCTURED + label_free.SMALL_NULLS
 
 def lesson_with_reference_gaps():
     """Notebook 05's lesson code, with each candidate also carrying every reference set's own gap."""
-    import lesson_code
-
-    text = lesson_code.source(label_free.NOTEBOOK)
-    for old, new in EDITS:
-        if text.count(old) != 1:
-            raise RuntimeError(f"notebook 05's code has changed: expected one block {old.strip()[:60]!r}")
-        text = text.replace(old, new)
-    module = types.ModuleType("lesson_05_reference_gaps")
-    exec(compile(text, "lesson_05_reference_gaps", "exec"), module.__dict__)  # noqa: S102 - the notebook's code
-    return module
+    return label_free.edited_lesson(EDITS, "lesson_05_reference_gaps")
 
 
 def chance_level(candidates, kind=0):

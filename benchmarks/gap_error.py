@@ -29,7 +29,6 @@ import json
 import statistics
 import sys
 import time
-import types
 from pathlib import Path
 
 import numpy as np
@@ -54,16 +53,7 @@ RULES = ("gains", "fits")  # today's error (over gains) and the paper's (over fi
 
 def lesson_with_both_errors():
     """Notebook 05's lesson code, with each candidate also carrying the error over the fits at k."""
-    import lesson_code
-
-    text = lesson_code.source(label_free.NOTEBOOK)
-    for old, new in EDITS:
-        if text.count(old) != 1:
-            raise RuntimeError(f"notebook 05's code has changed: expected one line {old.strip()!r}")
-        text = text.replace(old, new)
-    module = types.ModuleType("lesson_05_both_errors")
-    exec(compile(text, "lesson_05_both_errors", "exec"), module.__dict__)  # noqa: S102 - the notebook's code
-    return module
+    return label_free.edited_lesson(EDITS, "lesson_05_both_errors")
 
 
 def _for_log(value):

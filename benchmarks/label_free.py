@@ -153,6 +153,24 @@ def lesson():
     return lesson_code.load(NOTEBOOK)
 
 
+def edited_lesson(edits, module_name):
+    """Notebook 05's lesson-code cells with each ``(old, new)`` block of ``edits`` replaced, as a module: a
+    measured variant of the procedure (``gap_error.py``, ``chance_gap.py``), the notebook's file unchanged.
+    Each ``old`` must occur exactly once, so a changed notebook stops the variant instead of skipping an edit."""
+    import types
+
+    import lesson_code
+
+    text = lesson_code.source(NOTEBOOK)
+    for old, new in edits:
+        if text.count(old) != 1:
+            raise RuntimeError(f"notebook 05's code has changed: expected one block {old.strip()[:60]!r}")
+        text = text.replace(old, new)
+    module = types.ModuleType(module_name)
+    exec(compile(text, module_name, "exec"), module.__dict__)  # noqa: S102 - the notebook's code
+    return module
+
+
 def load(name, size, seed):
     """``(X, y)``: the features scaled as notebook 05 scales them, and the labels (``None`` for a null set).
 

@@ -910,19 +910,23 @@ def test_the_wide_table_trap_reports_the_columns_and_reduced_runs(cells):
     assert "in 30 to 100 columns whenever the table had 10 or fewer rows per column (`score_candidates` warns" in text
 
 
+def _regret_and_alarms(log):
+    """A suite log's structured runs a candidate method can represent (how many), the mean over their sets of each
+    set's mean regret, and the null runs that found "structure"."""
+    runs = _suite_runs(log)
+    by_set = {}
+    for run in runs:
+        if "regret" in run and run["dataset"] not in ("noisy circles", "noisy moons"):  # beyond KMeans/GMM
+            by_set.setdefault(run["dataset"], []).append(run["regret"])
+    alarms = sum(run["structure"] for run in runs if "regret" not in run)
+    return sum(map(len, by_set.values())), float(np.mean([np.mean(r) for r in by_set.values()])), alarms
+
+
 def test_the_wide_table_trap_reports_the_held_out_fit_as_run(cells):
     """Section 8's "a wide table": the held-out fit's mean regret on seeds 42-44, against the notebook's fit on
     the same runs, recomputed from the two logs (the README prints both tables)."""
-    def mean_regret(log):
-        runs = _suite_runs(log)
-        by_set = {}
-        for run in runs:
-            if "regret" in run and run["dataset"] not in ("noisy circles", "noisy moons"):  # beyond KMeans/GMM
-                by_set.setdefault(run["dataset"], []).append(run["regret"])
-        return sum(map(len, by_set.values())), float(np.mean([np.mean(regrets) for regrets in by_set.values()]))
-
-    n_held_out, held_out = mean_regret("label_free_seed42_44_held_out_fit.jsonl")
-    n_in_sample, in_sample = mean_regret("label_free_seed42_44.jsonl")
+    n_held_out, held_out, _ = _regret_and_alarms("label_free_seed42_44_held_out_fit.jsonl")
+    n_in_sample, in_sample, _ = _regret_and_alarms("label_free_seed42_44.jsonl")
     assert n_held_out == n_in_sample == 42 and held_out > in_sample
     text = " ".join(_prose(cells).split())
     assert (f"(a mean regret of {held_out:.2f} over the structured sets, against {in_sample:.2f} for `gaussian_fit` "
@@ -934,19 +938,10 @@ def test_the_wide_table_trap_reports_the_held_out_fit_as_run(cells):
 def test_the_wide_table_trap_reports_the_table_shrinkage_fit_as_run(cells):
     """Section 8's "a wide table": one shrinkage amount per table, its mean regret on the Columns draws and on seeds
     42-44 against the notebook's fit on the same runs, and its extra false alarm, recomputed from the four logs."""
-    def scored(log):
-        runs = _suite_runs(log)
-        by_set = {}
-        for run in runs:
-            if "regret" in run and run["dataset"] not in ("noisy circles", "noisy moons"):  # beyond KMeans/GMM
-                by_set.setdefault(run["dataset"], []).append(run["regret"])
-        alarms = sum(run["structure"] for run in runs if "regret" not in run)
-        return sum(map(len, by_set.values())), float(np.mean([np.mean(r) for r in by_set.values()])), alarms
-
-    n_columns, columns_table, _ = scored("label_free_columns_table_shrinkage.jsonl")
-    n_columns_nb, columns_nb, _ = scored("label_free_columns.jsonl")
-    n_suite, suite_table, alarms_table = scored("label_free_seed42_44_table_shrinkage.jsonl")
-    n_suite_nb, suite_nb, alarms_nb = scored("label_free_seed42_44.jsonl")
+    n_columns, columns_table, _ = _regret_and_alarms("label_free_columns_table_shrinkage.jsonl")
+    n_columns_nb, columns_nb, _ = _regret_and_alarms("label_free_columns.jsonl")
+    n_suite, suite_table, alarms_table = _regret_and_alarms("label_free_seed42_44_table_shrinkage.jsonl")
+    n_suite_nb, suite_nb, alarms_nb = _regret_and_alarms("label_free_seed42_44.jsonl")
     assert (n_columns, n_columns_nb, n_suite, n_suite_nb) == (18, 18, 42, 42)
     assert columns_table < columns_nb and suite_table > suite_nb and alarms_table == alarms_nb + 1
     text = " ".join(_prose(cells).split())
