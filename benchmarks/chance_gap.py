@@ -16,9 +16,11 @@ with no clusters. The *chance level* of a table is the largest of these over its
 sets (the box along its principal axes), and the proposed rule counts a pick only if its gap is at
 least ``max(min_gain, chance level)``: notebook 05's own ``choose`` with ``min_gain`` raised to it. If
 the table had no clusters and were exchangeable with those references, its pick would beat all 5 with a
-probability of at most 1 in 6 (Barnard's Monte Carlo test); it is not quite exchangeable, the table's
-pick must also be stable, and it must beat the cloud references' mean gain as well, so this is a
-reading, not a guarantee.
+probability of at most 1 in 6 (Barnard's Monte Carlo test). It is not quite exchangeable: the box is
+built from the table's own axes and ranges, the representations are fitted on the table, and the
+table's gap is measured against all 5 box sets where each set's is measured against the other 4. So
+this is a reading, not a guarantee (the table's pick must also be stable, which only makes a false
+alarm rarer). The refusal uses the rule's default thresholds (5 %, one standard deviation).
 
 Why the box alone: the first version took the largest gap over all 10 reference sets, the 5 clouds
 included. On the development seeds (suite 42-44) it answered "no structure" on the random half of the
