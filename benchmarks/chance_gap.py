@@ -130,11 +130,6 @@ def as_label_free_runs(records, rule):
                   key=lambda run: label_free.DATASETS.index(run["dataset"]))
 
 
-def read_log(*paths):
-    return [json.loads(line) for path in paths for line in Path(path).read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-
-
 def rule_table(records, rule):
     """One rule's Markdown table of the runs, as ``label_free.py --from-log`` prints a log."""
     return label_free.markdown_table(label_free.summarise(as_label_free_runs(records, rule)))
@@ -164,13 +159,11 @@ def main(argv=None):
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--only", choices=label_free.DATASETS, action="append", help="run these data sets only")
     parser.add_argument("--small", action="store_true", help=f"the small tables instead: {', '.join(SMALL)}")
-    parser.add_argument("--columns", action="store_true",
-                        help=f"the wide blobs in fewer columns instead: {', '.join(label_free.COLUMNS_STRUCTURED)}")
     parser.add_argument("--log", help="append every run to this file as JSON lines")
     parser.add_argument("--from-log", action="append", help="summarise runs saved with --log instead of running")
     args = parser.parse_args(argv)
     if args.from_log:
-        print(tables(read_log(*args.from_log)))
+        print(tables(label_free.read_logs(*args.from_log)))
         return 0
     import warnings
 
@@ -178,8 +171,7 @@ def main(argv=None):
 
     warnings.simplefilter("ignore")  # the learner-facing warnings (wide, skewed) are label_free.py's to show
     nb05 = lesson_with_reference_gaps()
-    datasets = args.only or (SMALL if args.small else label_free.COLUMNS_STRUCTURED if args.columns
-                             else label_free.RUN_ORDER)
+    datasets = args.only or (SMALL if args.small else label_free.RUN_ORDER)
     records = []
     with threadpool_limits(limits=1):
         for seed in range(args.first_seed, args.first_seed + args.seeds):

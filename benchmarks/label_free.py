@@ -464,10 +464,11 @@ def main(argv=None):
     parser.add_argument("--tiny", action="store_true",
                         help=f"tiny tables instead ({TINY_SIZES[0]} and {TINY_SIZES[1]} rows): "
                              f"{', '.join(TINY_STRUCTURED + TINY_NULLS)}")
-    parser.add_argument("--held-out-fit", action="store_true",
-                        help="score with heldout_gap.py's out-of-sample Gaussian fit instead of the notebook's")
-    parser.add_argument("--table-shrinkage", action="store_true",
-                        help="score with table_shrinkage.py's fit (one shrinkage amount per table) instead of the notebook's")
+    fits = parser.add_mutually_exclusive_group()  # one fit in place of the notebook's, not two
+    fits.add_argument("--held-out-fit", action="store_true",
+                      help="score with heldout_gap.py's out-of-sample Gaussian fit instead of the notebook's")
+    fits.add_argument("--table-shrinkage", action="store_true",
+                      help="score with table_shrinkage.py's fit (one shrinkage amount per table) instead of the notebook's")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_one:

@@ -17,23 +17,16 @@ Usage::
 from __future__ import annotations
 
 import numpy as np
-
-
-def ledoit_wolf_amount(centred):
-    """The Ledoit-Wolf (2004) shrinkage amount of centred rows, as notebook 05's ``shrunk_covariance``
-    (and ``sklearn.covariance.ledoit_wolf``) estimates it: how far towards a sphere, from 0 to 1."""
-    n, d = centred.shape
-    sample = centred.T @ centred / n
-    sphere = np.trace(sample) / d * np.eye(d)
-    noise = (np.mean(np.sum(centred**2, axis=1) ** 2) - np.sum(sample**2)) / n
-    return min(1.0, noise / max(np.sum((sample - sphere) ** 2), 1e-12))
+from sklearn.covariance import ledoit_wolf_shrinkage
 
 
 def table_shrinkage_fit(X, labels, shared=True):
     """Mean log-likelihood per row of X, as notebook 05's ``gaussian_fit``, with every covariance shrunk by
     the amount of the whole table X (its rows centred on their mean) instead of the amount of its own rows."""
     n, d = X.shape
-    amount = ledoit_wolf_amount(X - X.mean(axis=0))  # one amount for every split of this table
+    # one amount for every split of this table: the Ledoit-Wolf amount notebook 05's shrunk_covariance estimates
+    # (it agrees to rounding) for one cluster of all the rows
+    amount = ledoit_wolf_shrinkage(X - X.mean(axis=0), assume_centered=True)
     clusters = [X[labels == c] - X[labels == c].mean(axis=0) for c in np.unique(labels)]
     groups = [np.vstack(clusters)] if shared else clusters
     total = sum(len(c) * np.log(len(c) / n) for c in clusters)

@@ -186,11 +186,10 @@ def test_one_shrinkage_amount_per_table_is_the_ledoit_wolf_amount_of_the_whole_t
     in 50 columns of 300 rows lets the three clear blobs beat two clusters (the README's One amount per table)."""
     from sklearn.cluster import KMeans
     from sklearn.covariance import ledoit_wolf
-    from table_shrinkage import ledoit_wolf_amount, table_shrinkage_fit
+    from table_shrinkage import table_shrinkage_fit
 
     nb05 = label_free.lesson()
     X, y = label_free.load("blobs 50-D", 300, 61)
-    assert ledoit_wolf_amount(X - X.mean(axis=0)) == pytest.approx(ledoit_wolf(X)[1], rel=1e-9)
     one = np.zeros(len(X), int)
     assert table_shrinkage_fit(X, one) == pytest.approx(nb05.gaussian_fit(X, one), rel=1e-12)
     two, three = (KMeans(k, n_init=10, random_state=61).fit_predict(X) for k in (2, 3))
@@ -199,7 +198,7 @@ def test_one_shrinkage_amount_per_table_is_the_ledoit_wolf_amount_of_the_whole_t
     assert [round(float(table_shrinkage_fit(X, labels)), 2) for labels in (one, two, three)] == [-63.58, -62.84, -62.17]
     assert round(float(table_shrinkage_fit(X, three, shared=False)), 2) == -56.89  # each blob its own covariance
     # with the table's amount fixed, a split differs from notebook 05's fit only through its shrinkage
-    fixed = ledoit_wolf_amount(X - X.mean(axis=0))
+    fixed = ledoit_wolf(X)[1]  # scikit-learn's Ledoit-Wolf amount of the table (it centres the rows itself)
     centred = X - np.array([X[three == c].mean(axis=0) for c in range(3)])[three]
     sample = centred.T @ centred / len(X)
     covariance = (1 - fixed) * sample + fixed * np.trace(sample) / 50 * np.eye(50) + 1e-6 * np.eye(50)
@@ -288,7 +287,7 @@ def test_the_chance_gap_runs_reproduce_their_log_and_choose_with_notebook_05s_ow
 
     root = Path(__file__).resolve().parents[1]
     recorded = {(r["dataset"], r["size"], r["seed"]): r
-                for r in chance_gap.read_log(root / "benchmarks" / "chance_gap_small_seed45_56.jsonl")}
+                for r in label_free.read_logs(root / "benchmarks" / "chance_gap_small_seed45_56.jsonl")}
     run = chance_gap.run_once(chance_gap.lesson_with_reference_gaps(), "small uniform 2-D", 50, 49)
     old = recorded[("small uniform 2-D", 50, 49)]
     assert run["chance_level"] == pytest.approx(old["chance_level"], abs=1e-12)
@@ -303,9 +302,7 @@ def test_the_chance_gap_runs_reproduce_their_log_and_choose_with_notebook_05s_ow
 
 
 def _chance_logs(*names):
-    import chance_gap
-
-    return chance_gap.read_log(*(Path(__file__).resolve().parents[1] / "benchmarks" / name for name in names))
+    return label_free.read_logs(*(Path(__file__).resolve().parents[1] / "benchmarks" / name for name in names))
 
 
 def test_the_chance_gap_logs_notebook_column_is_the_notebooks_recorded_rule():
@@ -326,20 +323,17 @@ def test_the_chance_gap_logs_notebook_column_is_the_notebooks_recorded_rule():
 
 
 def _plan_decision(suite, small):
-    """benchmarks/chance_level_plan.md's pass conditions, for one rule, from the fresh runs."""
-    def acceptance(runs, null_limit):
-        nulls = [r for r in runs if "ari" not in r]
-        structured = [r for r in runs if "ari" in r and r["dataset"] not in label_free.BEYOND]
-        by_set = {}
-        for r in structured:
-            by_set.setdefault(r["dataset"], []).append(r["regret"])
-        means = {name: float(np.mean(regrets)) for name, regrets in by_set.items()}
-        return {"alarms": sum(r["structure"] for r in nulls), "nulls": len(nulls),
-                "alarms_ok": sum(r["structure"] for r in nulls) <= null_limit(len(nulls)),
-                "missed": sum(not r["structure"] for r in structured), "means": means}
+    """benchmarks/chance_level_plan.md's pass conditions, for one rule, from the fresh runs (each table's rows as
+    ``label_free.summarise`` gives them, as the README's acceptance lines count them)."""
+    def acceptance(runs):
+        rows = label_free.summarise(runs)
+        nulls = [row for row in rows if row["kind"] == "null"]
+        alarms, n_nulls = sum(row["structure"] for row in nulls), sum(row["runs"] for row in nulls)
+        return {"alarms": alarms, "nulls": n_nulls, "alarms_ok": alarms <= int(0.05 * n_nulls),
+                "missed": sum(row["runs"] - row["structure"] for row in rows if row["kind"] == "structured"),
+                "means": {row["dataset"]: row["regret"] for row in rows if row["kind"] == "structured"}}
 
-    suite_result = acceptance(suite, lambda n: int(0.05 * n))
-    small_result = acceptance(small, lambda n: int(0.05 * n))
+    suite_result, small_result = acceptance(suite), acceptance(small)
     passed = (suite_result["alarms_ok"] and suite_result["missed"] == 0
               and np.mean(list(suite_result["means"].values())) <= 0.10 and max(suite_result["means"].values()) <= 0.25
               and small_result["alarms_ok"] and small_result["missed"] == 0

@@ -549,7 +549,6 @@ def test_the_bic_keeps_three_in_the_squeezed_space_only_while_the_blobs_stay_apa
             centres = np.array([z_mean[blobs.y == b].mean(axis=0) for b in range(3)])
             gap = min(np.linalg.norm(centres[i] - centres[j]) for i in range(3) for j in range(i + 1, 3))
             found[seed] = (round(float(gap), 2), range(2, 9)[int(np.argmin(nb02.bic_scores(z_mean, range(2, 9), seed)))])
-    print("closest blobs and the BIC's k, seeds 0-3:", found)
     twos = [gap for gap, k in found.values() if k == 2]
     threes = [gap for gap, k in found.values() if k == 3]
     assert len(twos) >= 2, found  # "with SEED 0, 2 or 3 ... two as well": at least two of them on any build

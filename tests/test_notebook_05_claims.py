@@ -956,10 +956,7 @@ def test_the_wide_table_trap_reports_the_table_shrinkage_fit_as_run(cells):
 def test_the_small_table_trap_reports_the_later_draws_of_the_notebooks_rule(cells):
     """Section 8's "a small table": seeds 66-77 at 50 and 150 rows (chance_gap.py's log; its ``notebook`` column
     is this notebook's choose, unchanged), counted per size."""
-    import json
-
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "chance_gap_small_seed66_77.jsonl"
-    runs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    runs = _suite_runs("chance_gap_small_seed66_77.jsonl")
     assert sorted({r["seed"] for r in runs}) == list(range(66, 78)) and len(runs) == 72
 
     def count(name, size, found):

@@ -1350,37 +1350,30 @@ def test_a_missing_value_code_makes_a_cluster_of_its_own(nb05):
     assert sorted(np.bincount(choice.chosen.labels)) == [30, 270]  # the coded rows, and the rest
 
 
+@pytest.mark.usefixtures("one_thread")
 def test_in_200_columns_the_gaussian_fit_turns_against_three_clear_blobs(nb05):
     """Notebook 05's "a wide table" and the README: one cluster's covariance is barely shrunk and fits the rows'
     noise, the split's pooled covariance is shrunk almost to a sphere, so KMeans' exact three clusters
     score a negative gap (300 rows: fits -217 and -253, gap -29; 1,000 rows: -7.3) with stability 1.00."""
-    from threadpoolctl import threadpool_limits
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import label_free
 
     gaps = {}
-    # One BLAS thread: the references' SVDs of 1,000 x 200 tables took seconds each beside the other test worker.
-    with threadpool_limits(1):
-        for size in (300, 1000):
-            X, y = label_free.load("blobs 200-D", size, 45)  # the suite's draw: make_blobs(random_state=45), one unit
-            one, two, three = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 4),
-                                                    methods=("kmeans",), seed=45)
-            assert adjusted_rand_score(y, three.labels) == 1.0 and three.stability == 1.0
-            gaps[size] = three.gap
-            if size == 300:
-                print("silhouettes of 3 and 2:", three.silhouette, two.silhouette)
-                assert three.silhouette > two.silhouette and (round(three.silhouette, 2), round(two.silhouette, 2)) == (0.18, 0.13)
-                pooled = X - np.array([X[three.labels == c].mean(axis=0) for c in range(3)])[three.labels]
-                amounts = ledoit_wolf(X - X.mean(axis=0))[1], ledoit_wolf(pooled)[1]
-                print("shrinkage amounts:", amounts)
-                assert (round(amounts[0], 2), round(amounts[1], 2)) == (0.09, 0.98)
-                fits = nb05.gaussian_fit(X, np.zeros(len(X), int)), nb05.gaussian_fit(X, three.labels, True)
-                print("fits:", fits, "gap:", three.gap)
-                assert (round(fits[0]), round(fits[1])) == (-217, -253)
-                # "36 worse, where the same split of no-structure data loses about 7: a gap of -29"
-                assert (round(fits[1] - fits[0]), round(fits[1] - fits[0] - three.gap)) == (-36, -7)
-    print("gaps:", gaps)
+    for size in (300, 1000):
+        X, y = label_free.load("blobs 200-D", size, 45)  # the suite's draw: make_blobs(random_state=45), one unit
+        one, two, three = nb05.score_candidates(X, {"scaled features": None}, k_range=range(1, 4),
+                                                methods=("kmeans",), seed=45)
+        assert adjusted_rand_score(y, three.labels) == 1.0 and three.stability == 1.0
+        gaps[size] = three.gap
+        if size == 300:
+            assert three.silhouette > two.silhouette and (round(three.silhouette, 2), round(two.silhouette, 2)) == (0.18, 0.13)
+            pooled = X - np.array([X[three.labels == c].mean(axis=0) for c in range(3)])[three.labels]
+            amounts = ledoit_wolf(X - X.mean(axis=0))[1], ledoit_wolf(pooled)[1]
+            assert (round(amounts[0], 2), round(amounts[1], 2)) == (0.09, 0.98)
+            fits = nb05.gaussian_fit(X, np.zeros(len(X), int)), nb05.gaussian_fit(X, three.labels, True)
+            assert (round(fits[0]), round(fits[1])) == (-217, -253)
+            # "36 worse, where the same split of no-structure data loses about 7: a gap of -29"
+            assert (round(fits[1] - fits[0]), round(fits[1] - fits[0] - three.gap)) == (-36, -7)
     assert (round(gaps[300]), round(gaps[1000], 1)) == (-29, -7.3)
     prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
                                                               as_version=4).cells if c.cell_type == "markdown").split())
@@ -1389,6 +1382,7 @@ def test_in_200_columns_the_gaussian_fit_turns_against_three_clear_blobs(nb05):
             "stability is 1.00 and their silhouette (0.18) above two clusters' (0.13); at 1,000 rows the gap is -7.3") in prose
 
 
+@pytest.mark.usefixtures("one_thread")
 def test_in_50_columns_of_300_rows_two_clusters_fit_better_than_the_three_clear_blobs(nb05):
     """The README's Columns: with 6 rows per column, the pooled covariance of KMeans' three clusters is shrunk
     almost to a sphere (0.94), two clusters' (one of them two blobs) little (0.17), so two fit better than the three
@@ -1398,19 +1392,15 @@ def test_in_50_columns_of_300_rows_two_clusters_fit_better_than_the_three_clear_
     sys.path.insert(0, str(ROOT / "benchmarks"))
     import label_free
 
-    from threadpoolctl import threadpool_limits
-
     found = {}
-    with threadpool_limits(1):  # small fits: a BLAS thread per core, beside the other test worker, was 40x slower
-        for size in (300, 1000):
-            X, y = label_free.load("blobs 50-D", size, 61)
-            for k in (1, 2, 3):
-                labels = np.zeros(size, int) if k == 1 else KMeans(k, n_init=10, random_state=61).fit_predict(X)
-                if k == 3:
-                    assert adjusted_rand_score(y, labels) == 1.0
-                pooled = X - np.array([X[labels == c].mean(axis=0) for c in range(k)])[labels]
-                found[size, k] = (round(float(ledoit_wolf(pooled)[1]), 2), float(nb05.gaussian_fit(X, labels, True)))
-    print("amounts and fits:", found)
+    for size in (300, 1000):
+        X, y = label_free.load("blobs 50-D", size, 61)
+        for k in (1, 2, 3):
+            labels = np.zeros(size, int) if k == 1 else KMeans(k, n_init=10, random_state=61).fit_predict(X)
+            if k == 3:
+                assert adjusted_rand_score(y, labels) == 1.0
+            pooled = X - np.array([X[labels == c].mean(axis=0) for c in range(k)])[labels]
+            found[size, k] = (round(float(ledoit_wolf(pooled)[1]), 2), float(nb05.gaussian_fit(X, labels, True)))
     assert [found[300, k][0] for k in (1, 2, 3)] == [0.09, 0.17, 0.94]
     assert [round(found[300, k][1], 1) for k in (1, 2, 3)] == [-63.6, -62.9, -64.2]
     assert [found[1000, k][0] for k in (1, 2, 3)] == [0.03, 0.06, 0.93]
@@ -1469,13 +1459,13 @@ def test_one_zero_one_column_beside_noise_is_the_split_the_procedure_finds(nb05)
                 assert choice.chosen.k == 2 and adjusted_rand_score(flag, choice.chosen.labels) == 1.0
 
 
+@pytest.mark.usefixtures("one_thread")
 def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
     """Notebook 05, section 4: the standard error is taken over the references' gains over one cluster, where
     Tibshirani et al. take it over the references' fits at k. On the wines (scaled features) the gains' error is
     usually the smaller, and with the paper's error KMeans' walk over its splits that count stops at three clusters
     instead of four, and the GMM's walk over every split at three instead of five."""
     from sklearn.datasets import load_wine
-    from threadpoolctl import threadpool_limits
 
     X = nb05.scale_columns(load_wine().data)
     seed, n_references = 42, 5
@@ -1483,24 +1473,23 @@ def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
     rng = np.random.default_rng(seed)  # the references exactly as score_candidates draws them
     kinds = [[make(X, len(X), rng) for _ in range(n_references)] for make in (nb05.uniform_reference, nb05.reference_cloud)]
     papers, larger = {}, 0
-    with threadpool_limits(1):  # as score_candidates fits: one BLAS/OpenMP thread (180 small fits below)
-        for c in candidates:
-            if c.k == 1:
-                continue
-            per_kind = []
-            for kind in kinds:
-                fits, gains = [], []
-                for R in kind:
-                    labels = nb05.fit_clustering(R, c.method, c.k, seed).predict(R)
-                    fit = nb05.gaussian_fit(R, labels, c.method == "kmeans")
-                    fits.append(fit)
-                    gains.append(fit - nb05.gaussian_fit(R, np.zeros(len(R), int)))
-                per_kind.append((np.mean(gains), np.std(gains), np.std(fits)))
-            _, gains_sd, fits_sd = max(per_kind)  # the kind that gains more, as the gap takes it
-            factor = np.sqrt(1 + 1 / n_references)
-            assert gains_sd * factor == pytest.approx(c.gap_se, rel=1e-9)  # the rebuild is the notebook's own
-            papers[(c.method, c.k)] = fits_sd * factor
-            larger += fits_sd > gains_sd
+    for c in candidates:
+        if c.k == 1:
+            continue
+        per_kind = []
+        for kind in kinds:
+            fits, gains = [], []
+            for R in kind:
+                labels = nb05.fit_clustering(R, c.method, c.k, seed).predict(R)
+                fit = nb05.gaussian_fit(R, labels, c.method == "kmeans")
+                fits.append(fit)
+                gains.append(fit - nb05.gaussian_fit(R, np.zeros(len(R), int)))
+            per_kind.append((np.mean(gains), np.std(gains), np.std(fits)))
+        _, gains_sd, fits_sd = max(per_kind)  # the kind that gains more, as the gap takes it
+        factor = np.sqrt(1 + 1 / n_references)
+        assert gains_sd * factor == pytest.approx(c.gap_se, rel=1e-9)  # the rebuild is the notebook's own
+        papers[(c.method, c.k)] = fits_sd * factor
+        larger += fits_sd > gains_sd
     assert larger >= 0.8 * len(papers)  # "usually smaller than the paper's"
 
     def family(method, papers_error):
