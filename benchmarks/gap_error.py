@@ -38,15 +38,16 @@ import label_free  # noqa: E402
 
 #: The lines of notebook 05's ``score_candidates`` that the copy extends, and what they become.
 EDITS = (
-    ("    separation: float  # on X: the closest two cluster means, in standard deviations (inf for k = 1)\n",
-     "    separation: float  # on X: the closest two cluster means, in standard deviations (inf for k = 1)\n"
+    ("                            # cluster's share of the rows, its separation); section 5's chance level\n",
+     "                            # cluster's share of the rows, its separation); section 5's chance level\n"
      "    gap_se_fits: float = float('nan')  # the same spread over the reference sets' fits at k\n"),
     ("        hardest = max(ref_gains, key=np.mean)  # the split must beat both kinds\n",
      "        hardest = max(ref_gains, key=np.mean)  # the split must beat both kinds\n"
      "        hardest_kind = max(range(len(ref_gains)), key=lambda i: ref_gains[i].mean())\n"
      "        fits_at_k = hardest + np.array([alone for _, _, alone in Z_kinds[hardest_kind]])\n"),
-    ("                         separation(X, labels))\n",
-     "                         separation(X, labels), fits_at_k.std() * np.sqrt(1 + 1 / n_references))\n"),
+    ("                         separation(X, labels), reference_scores(ref_splits, ref_gains, 0, k))  # 0: the box\n",
+     "                         separation(X, labels), reference_scores(ref_splits, ref_gains, 0, k),\n"
+     "                         fits_at_k.std() * np.sqrt(1 + 1 / n_references))\n"),
 )
 RULES = ("gains", "fits")  # today's error (over gains) and the paper's (over fits at k)
 

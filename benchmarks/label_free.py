@@ -1,9 +1,10 @@
 """Notebook 05's label-free choice of a clustering, checked on a public suite and at scale.
 
 The procedure is notebook 05's own code: its cells tagged ``lesson-code`` (``fit_clustering``,
-``uniform_reference``, ``reference_cloud``, ``gaussian_fit``, ``stability``, ``score_candidates``,
-``choose``), loaded with ``tests/lesson_code.py``. There is no second copy here; edit the notebook
-and this measures the edit. Labels are used only afterwards, to score the choice.
+``uniform_reference``, ``reference_cloud``, ``gaussian_fit``, ``stability``, ``reference_scores``,
+``score_candidates``, ``chance_level``, ``choose``), loaded with ``tests/lesson_code.py``. There is no second
+copy here; edit the notebook and this measures the edit. The logs committed before the chance level went
+into ``choose`` (every ``label_free_*.jsonl``) record the rule without it; ``chance_gap.py`` logs both. Labels are used only afterwards, to score the choice.
 
 Development and report are separate: the rule's design and thresholds (KMeans scored with a shared
 covariance and the GMM with its own, the harder of the two references, ``min_gain=0.1``,
@@ -255,12 +256,14 @@ def suite_representations(X, seed):
             f"PCA-{pca_80.n_components_}": pca_80.transform}
 
 
-def run_once(name, size, seed, held_out_fit=False, table_shrinkage=False):
+def run_once(name, size, seed, held_out_fit=False, table_shrinkage=False, above_chance=True):
     """One data set, one size, one seed: the label-free choice and every candidate, scored with the labels.
 
     held_out_fit: score with ``heldout_gap.heldout_fit`` instead of notebook 05's ``gaussian_fit`` (a measured
     alternative, not the notebook's rule), passed as ``yardstick=`` as the notebook's exercise 4 passes another.
     table_shrinkage: score with ``table_shrinkage.table_shrinkage_fit`` (one shrinkage amount per table) instead.
+    above_chance: the notebook's choice as it is; False: without its chance level, the rule that made the logs
+    committed before the chance level went into notebook 05 (``--without-chance-level``).
     """
     from sklearn.metrics import adjusted_rand_score
 
@@ -280,7 +283,7 @@ def run_once(name, size, seed, held_out_fit=False, table_shrinkage=False):
     # k from 1 to 10 (the notebook's default), or to one less than the rows of a tiny table
     candidates = nb05.score_candidates(X, representations, k_range=range(1, min(11, len(X))), seed=seed,
                                        **options)
-    choice = nb05.choose(candidates)
+    choice = nb05.choose(candidates, above_chance=above_chance)
     seconds = time.perf_counter() - start
     run = {"dataset": name, "size": size, "n": len(X), "seed": seed, "structure": choice.structure,
            "chosen": (f"{choice.chosen.representation} + {choice.chosen.method}, k={choice.chosen.k}"
@@ -344,7 +347,7 @@ def markdown_table(rows):
     return "\n".join(lines)
 
 
-def suite(seeds, datasets=DATASETS, log=None, held_out_fit=False, table_shrinkage=False):
+def suite(seeds, datasets=DATASETS, log=None, held_out_fit=False, table_shrinkage=False, above_chance=True):
     """Every run of the suite; each run printed to stderr (and appended to ``log`` as JSON) as it ends."""
     from threadpoolctl import threadpool_limits
 
@@ -352,7 +355,7 @@ def suite(seeds, datasets=DATASETS, log=None, held_out_fit=False, table_shrinkag
     order = [(name, sizes_of(name)[i], seed) for seed in seeds for i in (0, 1) for name in datasets]
     with threadpool_limits(limits=1):
         for name, size, seed in order:  # every set once before any set twice: a cut-short run still covers the suite
-            run = run_once(name, size, seed, held_out_fit, table_shrinkage)
+            run = run_once(name, size, seed, held_out_fit, table_shrinkage, above_chance)
             runs.append(run)
             scores = f", ARI {run['ari']:.2f} (best {run['best_ari']:.2f}: {run['best']})" if "ari" in run else ""
             print(f"  {name} n={run['n']} seed {seed}: {run['chosen']}{scores}, {run['seconds']:.1f} s",
@@ -469,6 +472,8 @@ def main(argv=None):
                       help="score with heldout_gap.py's out-of-sample Gaussian fit instead of the notebook's")
     fits.add_argument("--table-shrinkage", action="store_true",
                       help="score with table_shrinkage.py's fit (one shrinkage amount per table) instead of the notebook's")
+    parser.add_argument("--without-chance-level", action="store_true",
+                        help="choose without notebook 05's chance level, as the logs made before it did")
     parser.add_argument("--scale-one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.scale_one:
@@ -486,7 +491,8 @@ def main(argv=None):
                else SMALL_STRUCTURED + SMALL_NULLS if args.small else TINY_STRUCTURED + TINY_NULLS if args.tiny
                else RUN_ORDER)
     runs = suite(seeds, datasets=tuple(args.only) if args.only else default, log=args.log,
-                 held_out_fit=args.held_out_fit, table_shrinkage=args.table_shrinkage)
+                 held_out_fit=args.held_out_fit, table_shrinkage=args.table_shrinkage,
+                 above_chance=not args.without_chance_level)
     runs.sort(key=lambda run: DATASETS.index(run["dataset"]))
     print(markdown_table(summarise(runs)))
     return 0

@@ -351,7 +351,7 @@ def check_refits(Z, k, labels, seed, n_resamples, fraction):
     return Z, labels, check_seed(seed, n_refits=n_resamples)
 
 
-def check_rule(candidates, min_stability, min_gain, min_share, min_separation):
+def check_rule(candidates, min_stability, min_gain, min_share, min_separation, above_chance=True):
     """Check the arguments of notebook 05's ``choose`` and return the candidates as a list.
 
     Parameters
@@ -367,6 +367,8 @@ def check_rule(candidates, min_stability, min_gain, min_share, min_separation):
         cluster more than half of the rows.
     min_separation : float
         Finite, at least 0 (standard deviations).
+    above_chance : bool, default=True
+        True or False: a string such as ``"no"`` would count as true.
 
     Raises
     ------
@@ -382,6 +384,8 @@ def check_rule(candidates, min_stability, min_gain, min_share, min_separation):
         check_float(value, name=name, low=0.0, high=high)
     check_float(min_gain, name="min_gain", low=0.0)
     check_float(min_separation, name="min_separation", low=0.0)
+    if not isinstance(above_chance, (bool, np.bool_)):
+        raise TypeError(f"above_chance must be True or False; got {above_chance!r}")
     return candidates
 
 

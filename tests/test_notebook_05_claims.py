@@ -22,7 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import label_free  # noqa: E402
 
 NAME = "05_your_own_data.ipynb"
-VERDICTS = "chosen|counts|not stable|not clearly better than one cluster|a cluster of outliers|nested clusters"
+VERDICTS = (r"chosen|counts|not stable|not clearly better than one cluster|no better than chance|a cluster of outliers|"
+            r"nested clusters")
 
 
 @pytest.fixture(scope="module", params=SOURCES)
@@ -376,14 +377,24 @@ def test_stricter_thresholds(cells):
 def test_irrelevant_columns_blur_the_clusters(cells, picks):
     text = output_with(cells, "scaled features + kmeans, k=3: ARI")
     by = {(p["representation"], p["method"]): p for p in _picks(text)}
-    assert all(p["verdict"] in ("chosen", "counts") for p in by.values())  # "all four picks count"
+    chance = float(re.search(r"^chance level: ([\d.]+)$", text, re.MULTILINE).group(1))
+    # "only one pick counts, and it is a poor one: the GMM's five clusters on PCA-2 (ARI 0.57)"
+    assert [key for key, p in by.items() if p["verdict"] in ("chosen", "counts")] == [("PCA-2", "gmm")]
     assert by[("PCA-2", "gmm")]["verdict"] == "chosen" and by[("PCA-2", "gmm")]["k"] == 5
-    assert by[("PCA-2", "gmm")]["gap"] == max(p["gap"] for p in by.values())  # "the largest gap"
-    kmeans = by[("scaled features", "kmeans")]
-    assert kmeans["verdict"] == "counts" and kmeans["k"] == 3
+    assert "among 1 pick that counts" in text
+    kmeans, pca_kmeans = by[("scaled features", "kmeans")], by[("PCA-2", "kmeans")]
+    assert kmeans["k"] == pca_kmeans["k"] == 3
+    # "their gaps, 0.21 and -0.04, stay below the table's chance level (0.80) or below `min_gain`"
+    assert kmeans["verdict"] == "no better than chance" and 0.1 <= kmeans["gap"] < chance
+    assert pca_kmeans["verdict"] == "not clearly better than one cluster" and pca_kmeans["gap"] < 0.1
     ari = lambda name: float(re.search(rf"{name}: ARI ([\d.]+)", text).group(1))  # noqa: E731
-    assert 0.5 <= ari(r"PCA-2 \+ gmm, k=5") <= 0.65  # "the GMM's five clusters on PCA-2 ... win (ARI 0.57)"
-    assert ari(r"scaled features \+ kmeans, k=3") >= 0.85  # "would have matched the cultivars well (ARI 0.88)"
+    assert 0.5 <= ari(r"PCA-2 \+ gmm, k=5") <= 0.65
+    assert ari(r"scaled features \+ kmeans, k=3") >= 0.85 and ari(r"PCA-2 \+ kmeans, k=3") >= 0.85  # "matched well"
+    prose = " ".join(_prose(cells).split())
+    scaled_ari, pca_ari = ari(r"scaled features \+ kmeans, k=3"), ari(r"PCA-2 \+ kmeans, k=3")
+    assert (f"on the scaled features (ARI {scaled_ari:.2f}) or on PCA-2 "
+            f"({pca_ari:.2f}), but their gaps, {kmeans['gap']:.2f} and {pca_kmeans['gap']:.2f}, stay "
+            f"below the table's chance level ({chance:.2f}) or below `min_gain`") in prose
     # "KMeans' gap is 0.21 here; every KMeans pick on the wines alone gained 0.53 or more"
     assert kmeans["gap"] < 0.3 <= 0.5 < min(p["gap"] for p in picks if p["method"] == "kmeans")
 
@@ -421,24 +432,43 @@ def test_irrelevant_columns_lower_the_gaps_through_the_shrinkage_not_the_fit(cel
                                       for c in range(3)])
     amounts = [round(ledoit_wolf(pooled(table), assume_centered=True)[1], 2) for table in (X, noisy)]
     assert amounts == [0.19, 0.44] and "pulled 0.44 of the way to a sphere instead of 0.19" in prose
-    # "their lead over the GMM's two clusters on the scaled features (0.61) lies within it"
-    by = {(p["representation"], p["method"]): p for p in _picks(output_with(cells, "scaled features + kmeans, k=3: ARI"))}
+    # "the chance level rose, from 0.37 on the wines alone to 0.80 ... (the `± se` column: up to 0.31 here, at most
+    # 0.10 for the wines' picks) ... clears it by 0.01: ... the largest gap, 0.81, with by far the largest standard
+    # error (0.31); the GMM's two clusters on the scaled features (0.61) fall below it"
+    noisy_text = output_with(cells, "scaled features + kmeans, k=3: ARI")
+    by = {(p["representation"], p["method"]): p for p in _picks(noisy_text)}
+    chance = float(re.search(r"^chance level: ([\d.]+)$", noisy_text, re.MULTILINE).group(1))
+    wines = float(re.search(r"^chance level: ([\d.]+) nats per row", output_with(cells, "nats per row, the largest gap"),
+                            re.MULTILINE).group(1))
     chosen, second = by[("PCA-2", "gmm")], by[("scaled features", "gmm")]
-    assert chosen["gap"] - second["gap"] < chosen["gap_se"] == max(p["gap_se"] for p in by.values())
-    assert f"the largest, {chosen['gap']:.2f}, with by far the largest standard error ({chosen['gap_se']:.2f})" in prose
-    assert f"the scaled features ({second['gap']:.2f})" in prose
+    assert chosen["gap"] == max(p["gap"] for p in by.values()) and chosen["gap_se"] == max(p["gap_se"] for p in by.values())
+    assert second["gap"] < chance <= chosen["gap"] and round(chosen["gap"] - chance, 2) == 0.01
+    wine_se = max(p["gap_se"] for p in _picks(output_with(cells, "nats per row, the largest gap")))
+    assert f"from {wines:.2f} on the wines alone to {chance:.2f}" in prose
+    assert f"up to {chosen['gap_se']:.2f} here, at most {wine_se:.2f} for the wines' picks" in prose
+    assert (f"the largest gap, {chosen['gap']:.2f}, with by far the largest standard error ({chosen['gap_se']:.2f}); the "
+            f"GMM's two clusters on the scaled features ({second['gap']:.2f}) fall below it") in prose
 
 
 def test_the_round_yardstick_misses_the_sheared_blobs(cells):
     text = output_with(cells, "squared_distance_fit:")
-    # "misses three clusters ... and chooses five KMeans clusters instead (ARI 0.37) ... the GMM's three
-    # clusters ... (their gap is below 0); five cuts across the blobs are, just (a gap of 0.17)"
-    missed = re.search(r"squared_distance_fit: scaled features \+ kmeans, k=5: the largest gap \(([\d.]+)\).*"
-                       r"ARI ([\d.]+); gap of the GMM's three clusters (-?[\d.]+)", text)
-    assert missed and float(missed.group(1)) == 0.17 and float(missed.group(2)) <= 0.5
-    assert float(missed.group(3)) < 0
-    found = re.search(r"gaussian_fit: scaled features \+ gmm, k=3: .* ARI ([\d.]+)", text)
-    assert found and float(found.group(1)) >= 0.95
+    # "misses three clusters ... and answers 'no stable cluster structure' ... (their gap is below 0). Five KMeans
+    # cuts ... (a gap of 0.17, which `min_gain` alone accepts: ARI 0.37), but less than ... (the chance level, 0.42
+    # with this yardstick) ... the GMM with three clusters wins, far above its chance level (0.10)"
+    missed = re.search(r"squared_distance_fit: gap of the GMM's three clusters (-?[\d.]+)\n"
+                       r"  chance level ([\d.]+) +no stable cluster structure; ARI 0.00\n"
+                       r"  min_gain alone +kmeans, k=5 \(gap ([\d.]+)\); ARI ([\d.]+)\n", text)
+    assert missed, text
+    gmm_gap, chance, kmeans_gap, kmeans_ari = (float(v) for v in missed.groups())
+    assert gmm_gap < 0 and 0.1 <= kmeans_gap < chance and kmeans_ari <= 0.5
+    found = re.search(r"gaussian_fit: gap of the GMM's three clusters ([\d.]+)\n"
+                      r"  chance level ([\d.]+) +gmm, k=3 \(gap ([\d.]+)\); ARI ([\d.]+)\n"
+                      r"  min_gain alone +gmm, k=3", text)
+    assert found and float(found.group(4)) >= 0.95 and float(found.group(2)) < 0.5 * float(found.group(3))  # "far above"
+    prose = " ".join(_prose(cells).split())
+    assert (f"(a gap of {kmeans_gap:.2f}, which `min_gain` alone accepts: ARI {kmeans_ari:.2f}), but less than the same "
+            f"search reaches on a box reference by luck (the chance level, {chance:.2f} with this yardstick)") in prose
+    assert f"far above its chance level ({float(found.group(2)):.2f})" in prose
     kmeans = re.search(r"kmeans, k=3: silhouette ([\d.]+), ARI ([\d.]+)", text)
     gmm = re.search(r"gmm, k=3: silhouette ([\d.]+), ARI ([\d.]+)", text)
     assert float(kmeans.group(1)) > float(gmm.group(1))  # "the silhouette prefers KMeans' cut"
@@ -817,41 +847,95 @@ def _twelve_seeds_per_set(log, names, sizes):
 
 
 def _small_table_rows(cells):
-    """Section 8's table of small tables: rows -> (noise "structure", cloud "structure", blobs with three clusters)."""
+    """Section 8's table of small tables: rows -> pairs (without, with the chance level) for noise "structure", cloud
+    "structure", blobs with three clusters, blobs with "no stable cluster structure"."""
     prose = "\n".join(c.source for c in cells if c.cell_type == "markdown")  # lines kept: a table's rows
-    rows = re.findall(r"^\s*\| (\d+) \| (\d+) of 12 \| (\d+) of 12 \| (\d+) of 12 \|\s*$", prose, re.MULTILINE)
+    pair = r"(\d+) → (\d+) of 12"
+    rows = re.findall(rf"^\s*\| (\d+) \| {pair} \| {pair} \| {pair} \| {pair} \|\s*$", prose, re.MULTILINE)
     assert rows, "no table of small tables"
-    return {int(size): tuple(int(v) for v in values) for size, *values in rows}
+    return {int(size): tuple((int(a), int(b)) for a, b in zip(values[::2], values[1::2])) for size, *values in rows}
 
 
-def test_the_small_table_trap_reports_the_recorded_small_runs(cells):
-    """Section 8's "a small table" at 50 and 150 rows, the summary and the README: recomputed from the --small log."""
-    runs, alarm = _twelve_seeds_per_set("label_free_small.jsonl", label_free.SMALL_STRUCTURED + label_free.SMALL_NULLS,
-                                        label_free.SMALL_SIZES)
-    assert set(label_free.SMALL_SIZES) == {50, 150}
-    table = _small_table_rows(cells)
-    for size in (50, 150):
-        three = sum(_k(run) == 3 for run in runs if run["dataset"] == "small blobs" and run["size"] == size)
-        assert table[size] == (alarm("small uniform 2-D", size), alarm("small Gaussian 5-D", size), three)
-    uniform = [run for run in runs if run["dataset"] == "small uniform 2-D" and run["structure"]]
-    ks = sorted(_k(run) for run in uniform)
-    text = " ".join(_prose(cells).split())
-    assert (f'At 50 and 150 rows each "structure" in the noise was KMeans or the GMM on the scaled features, with '
-            f"{ks[0]} to {ks[-1]} clusters") in text
-    assert all(run["chosen"].startswith("scaled features + ") for run in uniform)
-    assert not any(run["structure"] for run in runs if run["dataset"] == "small Gaussian 5-D")  # the cloud: none
-    blobs = [run for run in runs if run["dataset"] == "small blobs"]
-    two = [run for run in blobs if _k(run) == 2]
-    assert all(run["structure"] for run in blobs) and len(two) + sum(_k(run) == 3 for run in blobs) == 24
-    assert "each miss on the blobs was two clusters, at two seeds that put two blobs close together" in text
-    assert len({run["seed"] for run in two}) == 2
-    assert f'two-column noise of 50 to 150 rows got "structure" in {len(uniform)} of 24 runs' in text  # summary
+def test_the_small_table_demo_reads_its_own_output(cells):
+    """Section 8's eight noise tables of 50 rows: the prose's counts, clusters, gaps and chance levels are the
+    printed ones, and every pick min_gain alone made lies below its own table's chance level."""
+    text = output_with(cells, "with the chance level\n")
+    rows = re.findall(r"^ +(\d) +(no structure|scaled features \+ kmeans, k=(\d+) \(gap ([\d.]+)\)|\S.*?) +([\d.]+)  "
+                      r"(structure|no structure)$", text, re.MULTILINE)
+    assert len(rows) == 8
+    fooled = [(int(k), float(gap), float(level)) for _, said, k, gap, level, _ in rows if said != "no structure"]
+    assert all(k for k, _, _ in fooled)  # every one KMeans on the scaled features, as the prose says
+    assert len(fooled) == 4 and {k for k, _, _ in fooled} == {2, 7}
+    assert all(gap < level for _, gap, level in fooled)  # "each of those four picks stays below its own table's level"
+    assert all(with_chance == "no structure" for *_, with_chance in rows)
+    levels = [float(level) for *_, level, _ in rows]
+    prose = " ".join(_prose(cells).split())
+    gaps = [gap for _, gap, _ in fooled]
+    assert (f'With `min_gain` alone, four of the eight noise tables got "structure": KMeans on the scaled features with 2 '
+            f"or 7 clusters, gaps of {min(gaps):.2f} to {max(gaps):.2f}, all above 0.1. With the chance level, none did: "
+            f"on each table the same search reaches gaps of {min(levels):.2f} to {max(levels):.2f}") in prose
+
+
+def test_the_small_table_trap_reports_both_rules_as_logged(cells):
+    """Section 8's table, its reading and the summary, recomputed from chance_gap.py's logs of seeds 45-56 (12, 30,
+    50 and 150 rows) and 66-77 (50 and 150 rows, the chance level's planned test). Their rule without the chance level
+    chose, run for run, what label_free.py recorded for those tables before (the README's Small and Tiny tables)."""
+    logs = {"small": _suite_runs("chance_gap_small_seed45_56.jsonl"), "tiny": _suite_runs("chance_gap_tiny_seed45_56.jsonl")}
+    for kind, before in (("small", "label_free_small.jsonl"), ("tiny", "label_free_tiny.jsonl")):
+        recorded = {(r["dataset"], r["size"], r["seed"]): r["chosen"] for r in _suite_runs(before)}
+        assert {(r["dataset"], r["size"], r["seed"]): r["notebook"]["chosen"] for r in logs[kind]} == recorded
+    runs = logs["small"] + logs["tiny"]
+    assert {r["seed"] for r in runs} == set(range(45, 57)) and len(runs) == 144
+
+    def count(size, name, found):
+        mine = [r for r in runs if r["size"] == size and r["dataset"].split(" ", 1)[1] == name]
+        assert len(mine) == 12
+        return tuple(sum(found(r[rule]) for r in mine) for rule in ("notebook", "chance"))
+
+    def three(choice):
+        return choice["chosen"].endswith("k=3")
+
+    def structure(choice):
+        return choice["structure"]
+
+    expected = {size: (count(size, "uniform 2-D", structure), count(size, "Gaussian 5-D", structure),
+                       count(size, "blobs", three), count(size, "blobs", lambda c: not c["structure"]))
+                for size in (12, 30, 50, 150)}
+    assert _small_table_rows(cells) == expected
+    prose = " ".join(_prose(cells).split())
+    at_12 = expected[12]
+    assert at_12[0][1] == at_12[1][1] == 0 and f"At 12 rows it removed all {at_12[0][0] + at_12[1][0]} false alarms" in prose
+    assert (f'"no stable cluster structure" on {at_12[3][1]} of the 12 blob tables, where `min_gain` alone had found '
+            f"clusters in all 12 (three in {at_12[2][0]})") in prose and at_12[3] == (0, 6)
+    for size in (30, 50, 150):  # "From 30 rows on, the chance level removed every false alarm and cost the blobs nothing"
+        noise, cloud, blobs, missed = expected[size]
+        assert noise[1] == cloud[1] == 0 and blobs[0] == blobs[1] and missed == (0, 0)
+    two = [r for r in logs["small"] if r["dataset"] == "small blobs" and not three(r["chance"])]
+    assert all(r["chance"]["chosen"].endswith("k=2") for r in two) and len({r["seed"] for r in two}) == 2
+    later = _suite_runs("chance_gap_small_seed66_77.jsonl")
+    assert {r["seed"] for r in later} == set(range(66, 78)) and len(later) == 72
+
+    def later_count(name, size, rule, found):
+        return sum(found(r[rule]) for r in later if r["dataset"] == name and r["size"] == size)
+
+    noise = {rule: [later_count("small uniform 2-D", size, rule, structure) for size in (50, 150)]
+             for rule in ("notebook", "chance")}
+    cloud = [later_count("small Gaussian 5-D", size, rule, structure) for size in (50, 150) for rule in ("notebook", "chance")]
+    blobs = {rule: [later_count("small blobs", size, rule, three) for size in (50, 150)] for rule in ("notebook", "chance")}
+    assert blobs["notebook"] == blobs["chance"] and not any(cloud)
+    assert (f'found "structure" in the noise in {noise["notebook"][0]} and {noise["notebook"][1]} of 12 runs with '
+            f'`min_gain` alone, and in {noise["chance"][0]} and {noise["chance"][1]} of 12 with the chance level (the 5-D '
+            f"cloud: none either way); the blobs got three clusters {blobs['chance'][0]} and {blobs['chance'][1]} times of "
+            "12 either way") in prose
+    assert sum(noise["chance"]) == 1 and "one remained in those 48 runs with no clusters" in prose
+    alarms = sum(expected[size][0][0] for size in (50, 150)) + sum(noise["notebook"])  # section 5's "15 of 48"
+    assert f'got "structure" in {alarms} of 48 runs of 50 and 150 rows (section 8)' in prose
+    assert "tiny tables, where at 12 rows it found no structure in half the tables of three blobs" in prose  # summary
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
-    assert (f'found "structure" in {len(uniform)} of 24 runs ({alarm("small uniform 2-D", 50)} of 12 at 50 rows, '
-            f'{alarm("small uniform 2-D", 150)} of 12 at 150)') in readme
-    assert len(two) == 4 and {run["seed"] for run in two} == {52, 55}
-    assert f"worst regret {max(run['regret'] for run in blobs):.2f}" in readme
-
+    small = _suite_runs("label_free_small.jsonl")
+    uniform = [r for r in small if r["dataset"] == "small uniform 2-D" and r["structure"]]
+    assert (f'found "structure" in {len(uniform)} of 24 runs ({expected[50][0][0]} of 12 at 50 rows, '
+            f'{expected[150][0][0]} of 12 at 150)') in readme
 
 def test_the_wide_table_trap_reports_the_recorded_wide_runs(cells):
     """Section 8's "a wide table", the summary and the README: recomputed from the --wide log."""
@@ -866,8 +950,18 @@ def test_the_wide_table_trap_reports_the_recorded_wide_runs(cells):
     assert all(run["best_ari"] == 1.0 and run["best"] == "scaled features + kmeans, k=3" for run in blobs)
     alarms = sum(run["structure"] for run in noise)
     text = " ".join(_prose(cells).split())
-    assert (f'the rule answered "no stable cluster structure" in {len(missed)} of 6 runs and chose two clusters '
-            f'(ARI 0.57) in the other {len(two)}, and 200 columns of uniform noise got "structure" in {alarms} of 6') in text
+    # the notebook's rule now: chance_gap.py's log of the same draws, whose rule without the chance level is this log's
+    both = _suite_runs("chance_gap_wide_seed45_47.jsonl")
+    assert {(r["dataset"], r["size"], r["seed"]): r["notebook"]["chosen"] for r in both} == {
+        (r["dataset"], r["size"], r["seed"]): r["chosen"] for r in runs}
+    now = [r["chance"] for r in both if r["dataset"] == "blobs 200-D"]
+    none_now, two_now = sum(not c["structure"] for c in now), [c for c in now if c["structure"]]
+    alarms_now = sum(r["chance"]["structure"] for r in both if r["dataset"] == "uniform 200-D")
+    assert all(c["chosen"].endswith("k=2") and round(c["ari"], 2) == 0.57 for c in two_now)
+    assert (f'the rule answered "no stable cluster structure" in {none_now} of 6 runs and chose two clusters '
+            f'(ARI 0.57) in the other {len(two_now)}, and 200 columns of uniform noise got "structure" in '
+            f'{"none" if alarms_now == 0 else alarms_now} of 6 (without the chance level: no structure in {len(missed)} '
+            f'runs of the blobs, two clusters in {len(two)}, and "structure" in {alarms} run of the noise)') in text
     assert "three clear blobs in 200 columns were missed in all 6 runs" in text  # the summary
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
     assert (f'yet the rule answered "no stable cluster structure" in {len(missed)} of 6 runs and chose two clusters '
@@ -897,11 +991,26 @@ def test_the_wide_table_trap_reports_the_columns_and_reduced_runs(cells):
     noise = [run for run in reduced if run["dataset"].startswith("uniform")]
     assert len(blobs) == 18 and all(run["structure"] and run["ari"] == 1.0 for run in blobs)
     assert len(noise) == 12 and not any(run["structure"] for run in noise)
+    reduced_both = _suite_runs("chance_gap_reduced_seed60_62.jsonl")  # with the chance level: the same choices
+    assert sorted((r["dataset"], r["size"], r["seed"], r["chance"]["chosen"]) for r in reduced_both) == sorted(
+        (r["dataset"], r["size"], r["seed"], r["chosen"]) for r in reduced)
     text = " ".join(_prose(cells).split())
-    assert ("the same kind of blobs in 30, 50 and 100 columns, three draws each at 300 and 1,000 rows, were chosen as "
-            "two clusters (or none) in all 12 runs with 10 or fewer rows per column, and found in all 6 with 20 or more "
-            "(ARI 0.94 to 1.00). No run lay in between, so `score_candidates` warns from 30 columns on when a table has "
-            "fewer than 20 rows per column, the fewest measured to work") in text
+    both = _suite_runs("chance_gap_columns_seed60_62.jsonl")  # the same draws, both rules
+    assert {(r["dataset"], r["size"], r["seed"]): r["notebook"]["chosen"] for r in both} == {
+        (r["dataset"], r["size"], r["seed"]): r["chosen"] for r in columns}
+    few_both = [r for r in both if r["n"] / width(r) <= 10]
+    assert len(few_both) == 12 and all(_k(r["chance"]) == 3 for r in both if r["n"] / width(r) >= 20)
+
+    def missed(rule):
+        return sum(not r[rule]["structure"] for r in few_both), sum(_k(r[rule]) == 2 for r in few_both)
+
+    (none_now, two_now), (none_before, two_before) = missed("chance"), missed("notebook")
+    assert none_now + two_now == none_before + two_before == 12
+    assert (f"the same kind of blobs in 30, 50 and 100 columns, three draws each at 300 and 1,000 rows, were missed in "
+            f'all 12 runs with 10 or fewer rows per column ("no stable cluster structure" in {none_now}, two clusters in '
+            f"{two_now}; without the chance level two clusters in {two_before}, none in {none_before}), and found in all "
+            "6 with 20 or more (ARI 0.94 to 1.00). No run lay in between, so `score_candidates` warns from 30 columns on "
+            "when a table has fewer than 20 rows per column, the fewest measured to work") in text
     assert not [run for run in columns if 10 < run["n"] / width(run) < 20]  # "no run lay in between"
     assert min(width(run) for run in columns) == 30  # "from 30 columns"
     assert (selection.WIDE_TABLE_COLUMNS, selection.ROWS_PER_COLUMN) == (30, 20)
@@ -951,60 +1060,6 @@ def test_the_wide_table_trap_reports_the_table_shrinkage_fit_as_run(cells):
     guide = (Path(__file__).resolve().parents[1] / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert (f"better on wide blobs (mean regret {columns_table:.2f} against {columns_nb:.2f}), worse on the suite "
             f"({suite_table:.2f} against {suite_nb:.2f})") in guide
-
-
-def test_the_small_table_trap_reports_the_later_draws_of_the_notebooks_rule(cells):
-    """Section 8's "a small table": seeds 66-77 at 50 and 150 rows (chance_gap.py's log; its ``notebook`` column
-    is this notebook's choose, unchanged), counted per size."""
-    runs = _suite_runs("chance_gap_small_seed66_77.jsonl")
-    assert sorted({r["seed"] for r in runs}) == list(range(66, 78)) and len(runs) == 72
-
-    def count(name, size, found):
-        return sum(found(r["notebook"]) for r in runs if r["dataset"] == name and r["size"] == size)
-
-    noise = [count("small uniform 2-D", size, lambda c: c["structure"]) for size in (50, 150)]
-    cloud = sum(count("small Gaussian 5-D", size, lambda c: c["structure"]) for size in (50, 150))
-    blobs = [count("small blobs", size, lambda c: c["chosen"].endswith("k=3")) for size in (50, 150)]
-    text = " ".join(_prose(cells).split())
-    assert (f'Twelve further draws at 50 and 150 rows, run later on seeds never used before, found "structure" in the '
-            f'noise more often: {noise[0]} of 12 at 50 rows and {noise[1]} of 12 at 150 (the 5-D cloud: '
-            f'{"none" if cloud == 0 else cloud}), and three clusters in the blobs {blobs[0]} and {blobs[1]} times of 12'
-            ) in text
-    assert noise[0] > 3 and noise[1] > 2  # "more often" than the table's 3 and 2 of 12
-
-
-def test_the_small_table_trap_reports_the_recorded_tiny_runs(cells):
-    """Section 8's "a small table" on 12 and 30 rows, and the README: recomputed from the --tiny log."""
-    runs, alarm = _twelve_seeds_per_set("label_free_tiny.jsonl", label_free.TINY_STRUCTURED + label_free.TINY_NULLS,
-                                        label_free.TINY_SIZES)
-    assert set(label_free.TINY_SIZES) == {12, 30}
-    table = _small_table_rows(cells)
-    assert sorted(table) == [12, 30, 50, 150]
-    for size in (12, 30):
-        three = sum(_k(run) == 3 for run in runs if run["dataset"] == "tiny blobs" and run["size"] == size)
-        assert table[size] == (alarm("tiny uniform 2-D", size), alarm("tiny Gaussian 5-D", size), three)
-    uniform = [alarm("tiny uniform 2-D", size) for size in (12, 30)]
-    cloud = [alarm("tiny Gaussian 5-D", size) for size in (12, 30)]
-    alarms = [run for run in runs if run["dataset"] != "tiny blobs" and run["structure"]]
-    at_12 = [run for run in alarms if run["size"] == 12]
-    crumbs = sum(run["n"] / _k(run) <= 3 for run in at_12)  # clusters of three rows or fewer on average
-    text = " ".join(_prose(cells).split())
-    assert crumbs > len(at_12) / 2  # "most"
-    assert (f'at 12 rows most answers of "structure" ({crumbs} of {len(at_12)}) were clusters of three rows or fewer '
-            f"on average") in text
-    k_of_blobs = [_k(run) for run in runs if run["dataset"] == "tiny blobs"]
-    assert all(run["structure"] for run in runs if run["dataset"] == "tiny blobs") and len(k_of_blobs) == 24
-    assert set(k_of_blobs) == {2, 3, 4}
-    assert "Below 50 rows, where `score_candidates` warns" in text and label_free.lesson  # the warning: test_selection
-    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
-    assert (f'no stable cluster structure in {48 - len(alarms)} of 48 runs') in readme
-    all_crumbs = sum(run["n"] / _k(run) <= 3 for run in alarms)
-    assert (f'"structure" in {len(alarms)} of 48 null runs, most of them at 12 rows ({sum(uniform[:1] + cloud[:1])} of '
-            f"24), in {all_crumbs} of them with clusters of one to three rows on average") in readme
-    assert f'but three clusters in only {k_of_blobs.count(3)}. So `score_candidates` warns below 50 rows' in readme
-    small = _suite_runs("label_free_small.jsonl")
-    at_50 = sum(run["structure"] for run in small if run["dataset"] == "small uniform 2-D" and run["size"] == 50)
-    assert f'two-column noise still got "structure" in {at_50} of 12)' in readme
 
 
 def test_the_unequal_blobs_miss_splits_the_widest_blob_and_gives_a_slice_away():

@@ -1308,6 +1308,8 @@ THRESHOLDS = {"min_stability": 0.75, "min_gain": 0.1, "min_share": 0.05, "min_se
     ({"min_gain": float("nan")}, ValueError, r"min_gain must be finite"),
     ({"min_gain": -0.1}, ValueError, r"min_gain must be >= 0.0"),
     ({"min_separation": -1}, ValueError, r"min_separation must be >= 0.0"),
+    ({"above_chance": "no"}, TypeError, r"^above_chance must be True or False; got 'no'$"),
+    ({"above_chance": 0}, TypeError, r"^above_chance must be True or False; got 0$"),
 ])
 def test_check_rule_refuses_impossible_thresholds(changed, error, match):
     with pytest.raises(error, match=match):
@@ -1511,8 +1513,8 @@ def test_the_gaps_standard_error_over_gains_is_stricter_than_the_papers(nb05):
 
 def test_the_sheared_blobs_scaled_as_one_unit_teach_the_same_lesson(nb05):
     """Notebook 05, exercise 4's answer: scaled as one unit (section 2's advice for coordinates of one plane),
-    -log W_k chooses KMeans' three clusters across the blobs (ARI 0.56), the GMM's three gap below 0 (-0.21),
-    and the Gaussian fit chooses the GMM's three (ARI 1.00)."""
+    -log W_k finds no structure (min_gain alone: KMeans' three clusters across the blobs, ARI 0.56), the GMM's
+    three gap below 0 (-0.21), and the Gaussian fit chooses the GMM's three (ARI 1.00)."""
     def squared_distance_fit(X, labels, shared=True):
         return -np.log(sum(np.sum((X[labels == c] - X[labels == c].mean(axis=0)) ** 2) for c in np.unique(labels)))
 
@@ -1523,22 +1525,25 @@ def test_the_sheared_blobs_scaled_as_one_unit_teach_the_same_lesson(nb05):
     for yardstick in (squared_distance_fit, None):  # exercise 4 passes its yardstick; None: gaussian_fit
         candidates = nb05.score_candidates(sheared, {"scaled features": None}, k_range=range(1, 7), seed=42,
                                            yardstick=yardstick)
-        choice = nb05.choose(candidates)
+        choice, alone = nb05.choose(candidates), nb05.choose(candidates, above_chance=False)
         gmm_3 = next(c for c in candidates if c.method == "gmm" and c.k == 3)
-        found[yardstick or original] = (choice.chosen.method, choice.chosen.k,
-                                        round(adjusted_rand_score(truth, choice.chosen.labels), 2), round(gmm_3.gap, 2))
+        found[yardstick or original] = (alone.chosen.method, alone.chosen.k,
+                                        round(adjusted_rand_score(truth, alone.chosen.labels), 2), round(gmm_3.gap, 2),
+                                        choice.structure and (choice.chosen.method, choice.chosen.k))
     assert nb05.gaussian_fit is original  # nothing swapped in the notebook's namespace
     explicit = nb05.score_candidates(sheared, {"scaled features": None}, k_range=range(1, 3), seed=42,
                                      yardstick=original)
     assert [c.gap for c in explicit] == [found_gap.gap for found_gap in nb05.score_candidates(
         sheared, {"scaled features": None}, k_range=range(1, 3), seed=42)]  # None is gaussian_fit itself
-    method, k, ari, gap = found[squared_distance_fit]
+    method, k, ari, gap, with_chance = found[squared_distance_fit]
     assert (method, k) == ("kmeans", 3) and ari == pytest.approx(0.56, abs=0.015) and gap == pytest.approx(-0.21, abs=0.015)
-    assert found[original][:3] == ("gmm", 3, 1.0)
+    assert with_chance is False  # "again finds no structure"
+    assert found[original][:3] == ("gmm", 3, 1.0) and found[original][4] == ("gmm", 3)
     prose = " ".join(" ".join(c.source for c in nbformat.read(ROOT / "notebooks" / "05_your_own_data.ipynb",
                                                               as_version=4).cells if c.cell_type == "markdown").split())
-    assert ("then chooses KMeans' three clusters, which cut across the blobs (ARI 0.56), the GMM's three still gap below 0 "
-            "(-0.21), and the Gaussian fit again chooses them, ARI 1.00.") in prose
+    assert ("again finds no structure (with `min_gain` alone it would choose KMeans' three clusters, which cut across the "
+            "blobs, ARI 0.56), the GMM's three still gap below 0 (-0.21), and the Gaussian fit again chooses them, "
+            "ARI 1.00.)") in prose
 
 
 def _choose_as_the_suite(nb05, table, seed):
