@@ -503,3 +503,52 @@ def test_the_suites_null_clouds_are_ones_the_cloud_reference_copies_and_skewed_c
     skewed = nb05.scale_columns(np.random.default_rng(0).exponential(size=(500, 5)))
     fooled = nb05.score_candidates(skewed, {"scaled features": None}, k_range=range(1, 7), methods=("kmeans",), seed=42)
     assert max(c.gap for c in fooled if c.k >= 2) >= 0.1  # min_gain: the pitfall's "structure" in skewed noise
+
+
+def test_the_readme_reports_the_chance_level_in_the_notebook_as_both_rules_logged_it():
+    """README, "The chance level in notebook 05": every log chance_gap.py made after the chance level went into the
+    notebook holds, without it, the choices label_free.py recorded for the same draws; its tables are chance_gap.py's,
+    verbatim; its counts of differing choices are the logs'."""
+    import chance_gap
+
+    pairs = {"chance_gap_seed44.jsonl": "label_free_seed42_44.jsonl",
+             "chance_gap_outside_seed45_47.jsonl": "label_free_outside.jsonl",
+             "chance_gap_reduced_seed60_62.jsonl": "label_free_reduced.jsonl",
+             "chance_gap_tiny_seed45_56.jsonl": "label_free_tiny.jsonl",
+             "chance_gap_wide_seed45_47.jsonl": "label_free_wide.jsonl",
+             "chance_gap_columns_seed60_62.jsonl": "label_free_columns.jsonl"}
+    logs = {}
+    for name, before in pairs.items():
+        logs[name] = _chance_logs(name)
+        recorded = {(r["dataset"], r["size"], r["seed"]): r["chosen"] for r in _chance_logs(before)}
+        assert all(recorded[(r["dataset"], r["size"], r["seed"])] == r["notebook"]["chosen"] for r in logs[name])
+
+    def differ(name):
+        return sum(r["notebook"]["chosen"] != r["chance"]["chosen"] for r in logs[name])
+
+    assert [len(logs[name]) for name in pairs] == [36, 24, 30, 72, 12, 18]
+    assert [differ(name) for name in pairs] == [0, 0, 0, 36, 2, 8]
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for name in ("chance_gap_tiny_seed45_56.jsonl", "chance_gap_columns_seed60_62.jsonl"):
+        assert chance_gap.rule_table(logs[name], "chance") in readme
+    text = " ".join(readme.split())
+    tiny = logs["chance_gap_tiny_seed45_56.jsonl"]
+    nulls = [r for r in tiny if r["dataset"] != "tiny blobs"]
+    quiet = [sum(not r[rule]["structure"] for r in nulls) for rule in chance_gap.RULES]
+    blobs_12 = [r for r in tiny if r["dataset"] == "tiny blobs" and r["size"] == 12]
+    three = [sum(r[rule]["chosen"].endswith("k=3") for r in tiny if r["dataset"] == "tiny blobs")
+             for rule in chance_gap.RULES]
+    assert (f'"no structure" in {quiet[1]} of 48 null runs, against {quiet[0]} of 48. But at 12 rows the blobs get "no '
+            f'stable cluster structure" in {sum(not r["chance"]["structure"] for r in blobs_12)} of 12 runs (at 30 rows in '
+            f"none), and three clusters in {three[1]} of 24 runs, against {three[0]}") in text
+    columns = logs["chance_gap_columns_seed60_62.jsonl"]
+    changed = [r for r in columns if r["notebook"]["chosen"] != r["chance"]["chosen"]]
+    assert all(r["notebook"]["chosen"].endswith("k=2") and not r["chance"]["structure"] for r in changed)
+    assert all(r["n"] / int(r["dataset"].split()[1].removesuffix("-D")) <= 10 for r in changed)
+    assert f"the {len(changed)} that now differ had chosen two clusters" in text
+    wide = logs["chance_gap_wide_seed45_47.jsonl"]
+    blobs = [r for r in wide if r["dataset"] == "blobs 200-D"]
+    assert not any(r["chance"]["structure"] for r in wide if r["dataset"] == "uniform 200-D")
+    assert (f'"no structure" in {sum(not r["chance"]["structure"] for r in blobs)} runs and two clusters in '
+            f'{sum(r["chance"]["structure"] for r in blobs)} (before, {sum(not r["notebook"]["structure"] for r in blobs)} '
+            f'and {sum(r["notebook"]["structure"] for r in blobs)}') in text
