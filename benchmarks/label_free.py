@@ -4,7 +4,9 @@ The procedure is notebook 05's own code: its cells tagged ``lesson-code`` (``fit
 ``uniform_reference``, ``reference_cloud``, ``gaussian_fit``, ``stability``, ``reference_scores``,
 ``score_candidates``, ``chance_level``, ``choose``), loaded with ``tests/lesson_code.py``. There is no second
 copy here; edit the notebook and this measures the edit. The logs committed before the chance level went
-into ``choose`` (every ``label_free_*.jsonl``) record the rule without it; ``chance_gap.py`` logs both. Labels are used only afterwards, to score the choice.
+into ``choose`` (every ``label_free_*.jsonl`` but the three of seeds 72 and up, ``final_rule_plan.md``) record
+the rule without it (``--without-chance-level`` reproduces them); ``chance_gap.py`` logs both rules. Labels are
+used only afterwards, to score the choice.
 
 Development and report are separate: the rule's design and thresholds (KMeans scored with a shared
 covariance and the GMM with its own, the harder of the two references, ``min_gain=0.1``,

@@ -552,3 +552,41 @@ def test_the_readme_reports_the_chance_level_in_the_notebook_as_both_rules_logge
     assert (f'"no structure" in {sum(not r["chance"]["structure"] for r in blobs)} runs and two clusters in '
             f'{sum(r["chance"]["structure"] for r in blobs)} (before, {sum(not r["notebook"]["structure"] for r in blobs)} '
             f'and {sum(r["notebook"]["structure"] for r in blobs)}') in text
+
+
+def test_the_rule_as_it_is_now_passes_its_fresh_seeds_plan_as_the_readme_and_notebook_05_say():
+    """benchmarks/final_rule_plan.md, recomputed from the three logs of seeds 72 and up (label_free.py with notebook
+    05's chance level): the suite, the sets outside it and the small tables each meet the plan's conditions; the
+    README prints the tables verbatim and the counts its paragraph gives; notebook 05 quotes the suite's."""
+    root = Path(__file__).resolve().parents[1]
+    suite, outside, small = (_chance_logs(name) for name in ("label_free_seed72_74.jsonl",
+                                                             "label_free_outside_seed72_77.jsonl",
+                                                             "label_free_small_seed78_89.jsonl"))
+    assert sorted({r["seed"] for r in suite}) == [72, 73, 74] and len(suite) == 108
+    assert sorted({r["seed"] for r in outside}) == list(range(72, 78)) and len(outside) == 48
+    assert sorted({r["seed"] for r in small}) == list(range(78, 90)) and len(small) == 72
+    passed, suite_result, small_result = _plan_decision(suite, small)
+    assert passed  # the suite's and the small tables' conditions
+    outside_rows = label_free.summarise(outside)
+    outside_alarms = sum(row["structure"] for row in outside_rows if row["kind"] == "null")
+    outside_missed = sum(row["runs"] - row["structure"] for row in outside_rows if row["kind"] == "structured")
+    assert outside_alarms <= 1 and outside_missed == 0
+    assert (suite_result["alarms"], small_result["alarms"], outside_alarms) == (2, 2, 0)  # "both were used"
+    means = suite_result["means"]
+    mean = float(np.mean(list(means.values())))
+    assert max(means, key=means.get) == "breast cancer" and round(max(means.values()), 2) == 0.22
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for runs in (suite, outside, small):
+        assert label_free.markdown_table(label_free.summarise(runs)) in readme
+    text = " ".join(readme.split())
+    assert (f"a mean regret of {mean:.2f} ({mean:.3f}, against at most 0.10) and breast cancer the worst set at "
+            f"{max(means.values()):.2f}") in text
+    assert "**It passes, narrowly.**" in text and '46 of 48 null runs "no structure"' in text
+    plan = (root / "benchmarks" / "final_rule_plan.md").read_text(encoding="utf-8")
+    assert "--first-seed 72 --seeds 3" in plan and "--small --first-seed 78 --seeds 12" in plan
+    import nbformat
+
+    cells = nbformat.read(root / "notebooks" / "05_your_own_data.ipynb", as_version=4).cells
+    notebook = " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+    assert (f"gave a mean regret of {mean:.2f} (breast cancer the worst, {max(means.values()):.2f}), structure in every "
+            f'run on the seven sets, and "no stable cluster structure" in {54 - suite_result["alarms"]} of 54 runs') in notebook
