@@ -934,8 +934,15 @@ def test_the_small_table_trap_reports_both_rules_as_logged(cells):
             f"cloud: none either way); the blobs got three clusters {blobs['chance'][0]} and {blobs['chance'][1]} times of "
             "12 either way") in prose
     assert sum(noise["chance"]) == 1 and "one remained in those 48 runs with no clusters" in prose
+    assert (f"{expected[50][0][0]} of 12 at 50 rows here, 4 of 8 above, {noise['notebook'][0]} of 12 in twelve later "
+            "draws") in prose  # the demo's 4 of 8: test_the_small_table_demo_reads_its_own_output
+    # section 5: "On large tables the level is usually below 0.1 (on 1,000 rows of section 7's suite, in two runs of
+    # three)": the fresh suite draws, where both rules were logged
+    levels = [r["chance_level"] for r in _suite_runs("chance_gap_seed66_71.jsonl") if r["n"] == 1000]
+    assert len(levels) == 84 and round(sum(level < 0.1 for level in levels) / len(levels), 2) == round(2 / 3, 2)
+    assert "(on 1,000 rows of section 7's suite, in two runs of three)" in prose
     alarms = sum(expected[size][0][0] for size in (50, 150)) + sum(noise["notebook"])  # section 5's "15 of 48"
-    assert f'got "structure" in {alarms} of 48 runs of 50 and 150 rows (section 8)' in prose
+    assert f'got "structure" in {alarms} of 48 runs (24 draws at each of 50 and 150 rows, section 8)' in prose
     assert "tiny tables, where at 12 rows it found no structure in half the tables of three blobs" in prose  # summary
     readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8").split())
     small = _suite_runs("label_free_small.jsonl")
