@@ -394,6 +394,14 @@ def test_the_readme_prints_the_chance_level_runs_and_the_plans_decision_as_the_l
     assert "--first-seed 66 --seeds 6" in plan and "--small --first-seed 66 --seeds 12" in plan
 
 
+def _notebook_05_prose():
+    """Notebook 05's markdown, whitespace collapsed to single spaces."""
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
+    return " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+
+
 def _gap_error_runs():
     import json
 
@@ -473,8 +481,6 @@ def test_a_logged_run_of_both_errors_comes_back_and_the_readme_prints_the_log():
 def test_notebook_05_states_what_the_papers_error_does_on_the_suite():
     import statistics
 
-    import nbformat
-
     runs = _gap_error_runs()
     changed = sum(r["gains"]["chosen"] != r["fits"]["chosen"] for r in runs)
 
@@ -484,8 +490,7 @@ def test_notebook_05_states_what_the_papers_error_does_on_the_suite():
             sets.setdefault(r["dataset"], []).append(r[rule]["regret"])
         return statistics.fmean(statistics.fmean(v) for v in sets.values())
 
-    notebook = nbformat.read(Path(__file__).resolve().parents[1] / "notebooks" / "05_your_own_data.ipynb", 4)
-    text = " ".join(" ".join(c.source for c in notebook.cells if c.cell_type == "markdown").split())
+    text = _notebook_05_prose()
     assert (f"the paper's error changes {changed} of {len(runs)} choices there, and the choices score no better "
             f"(a mean *regret*, how far in ARI a choice falls below the best candidate there, of "
             f"{mean_regret('fits'):.3f}, against {mean_regret('gains'):.3f} with the error over gains)") in text
@@ -584,9 +589,6 @@ def test_the_rule_as_it_is_now_passes_its_fresh_seeds_plan_as_the_readme_and_not
     assert "**It passes, narrowly.**" in text and '46 of 48 null runs "no structure"' in text
     plan = (root / "benchmarks" / "final_rule_plan.md").read_text(encoding="utf-8")
     assert "--first-seed 72 --seeds 3" in plan and "--small --first-seed 78 --seeds 12" in plan
-    import nbformat
-
-    cells = nbformat.read(root / "notebooks" / "05_your_own_data.ipynb", as_version=4).cells
-    notebook = " ".join(" ".join(c.source for c in cells if c.cell_type == "markdown").split())
+    notebook = _notebook_05_prose()
     assert (f"gave a mean regret of {mean:.2f} (breast cancer the worst, {max(means.values()):.2f}), structure in every "
             f'run on the seven sets, and "no stable cluster structure" in {54 - suite_result["alarms"]} of 54 runs') in notebook
